@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { localeSchema, regionLevelSchema, staffRoleSchema } from "./common-schemas.ts";
+
+export const staffLoginRequestSchema = z.strictObject({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(200),
+});
+
+export const staffLoginResponseSchema = z.object({
+  token: z.string(),
+  expiresAt: z.iso.datetime({ offset: true }),
+  staff: z.object({
+    id: z.uuid(),
+    username: z.string(),
+    displayName: z.string(),
+    role: staffRoleSchema,
+    region: z.object({ code: z.string(), name: z.string(), level: regionLevelSchema }),
+  }),
+});
+
+export const residentClientSchema = z.enum(["MINI_PROGRAM", "BOT", "WEB"]);
+export type ResidentClient = z.infer<typeof residentClientSchema>;
+
+export const wechatLoginRequestSchema = z.strictObject({
+  /** The code from wx.login(); the development provider accepts "dev:<any name>". */
+  code: z.string().trim().min(1).max(200),
+  client: residentClientSchema.default("MINI_PROGRAM"),
+  locale: localeSchema.optional(),
+});
+
+export const wechatLoginResponseSchema = z.object({
+  token: z.string(),
+  expiresAt: z.iso.datetime({ offset: true }),
+  resident: z.object({ id: z.uuid(), locale: localeSchema, phoneMasked: z.string().nullable() }),
+});

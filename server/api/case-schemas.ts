@@ -1,0 +1,203 @@
+import { z } from "zod";
+import {
+  caseKindSchema,
+  caseNumberSchema,
+  caseStatusSchema,
+  channelSchema,
+  consentMethodSchema,
+  idNumberSchema,
+  localeSchema,
+  nextStepSchema,
+  phoneSchema,
+  regionCodeSchema,
+  regionLevelSchema,
+  riskTypeSchema,
+} from "./common-schemas.ts";
+
+export const idempotencyHeadersSchema = z.object({
+  "idempotency-key": z.string().trim().min(8, { error: "validation.idempotencyKey" }).max(100, { error: "validation.idempotencyKey" }),
+});
+
+export const submitCaseRequestSchema = z.strictObject({
+  kind: caseKindSchema.exclude(["DEPARTMENT_LEAD"]).default("HARDSHIP_REPORT"),
+  /** When omitted the server classifies the description. */
+  riskTypes: z.array(riskTypeSchema).min(1).max(12).optional(),
+  description: z.string().trim().min(4, { error: "validation.descriptionTooShort" }).max(2000),
+  applicantName: z.string().trim().min(1).max(50),
+  phone: phoneSchema,
+  idNumber: idNumberSchema.optional(),
+  /** A village, group or township picked in a region picker. */
+  regionCode: regionCodeSchema.optional(),
+  /** Free-text address ("石门村三组"), used when no region was picked. */
+  address: z.string().trim().max(200).optional(),
+  attachmentIds: z.array(z.uuid()).max(9).default([]),
+  consent: z.strictObject({
+    /** The applicant agrees that the information is processed for this case. */
+    personalInformation: z.literal(true, { error: "validation.consentRequired" }),
+    /** Authorisation to check the family's deposits, vehicles and housing. */
+    familyEconomicCheck: z.boolean().default(false),
+  }),
+  /** Staff filing for a resident: how the resident confirmed the filing. */
+  onBehalf: z
+    .strictObject({
+      confirmationMethod: consentMethodSchema,
+    })
+    .optional(),
+  locale: localeSchema.optional(),
+});
+export type SubmitCaseRequest = z.infer<typeof submitCaseRequestSchema>;
+z.globalRegistry.add(submitCaseRequestSchema, { id: "SubmitCaseRequest" });
+
+export const acknowledgementSchema = z.object({
+  caseId: z.uuid(),
+  number: z.string(),
+  status: caseStatusSchema,
+  stage: z.string(),
+  stageLabel: z.string(),
+  riskTypes: z.array(riskTypeSchema),
+  routedTo: z.object({ regionCode: z.string(), regionName: z.string(), level: regionLevelSchema, triage: z.boolean() }),
+  nextStep: nextStepSchema,
+  /** True when this answers a retried submission with the case created the first time. */
+  duplicate: z.boolean(),
+  submittedAt: z.iso.datetime({ offset: true }),
+  message: z.string(),
+});
+export type Acknowledgement = z.infer<typeof acknowledgementSchema>;
+z.globalRegistry.add(acknowledgementSchema, { id: "Acknowledgement" });
+
+export const timelineEntrySchema = z.object({
+  at: z.iso.datetime({ offset: true }),
+  action: z.string(),
+  title: z.string(),
+  detail: z.string().nullable(),
+});
+
+export const caseStatusViewSchema = z.object({
+  number: z.string(),
+  kind: caseKindSchema,
+  kindLabel: z.string(),
+  status: caseStatusSchema,
+  statusLabel: z.string(),
+  stage: z.string(),
+  stageLabel: z.string(),
+  riskTypes: z.array(riskTypeSchema),
+  regionName: z.string(),
+  submittedAt: z.iso.datetime({ offset: true }),
+  nextStep: nextStepSchema.nullable(),
+  timeline: z.array(timelineEntrySchema),
+});
+export type CaseStatusView = z.infer<typeof caseStatusViewSchema>;
+z.globalRegistry.add(caseStatusViewSchema, { id: "CaseStatus" });
+
+export const caseNumberParamsSchema = z.strictObject({ number: caseNumberSchema });
+
+export const publicLookupRequestSchema = z.strictObject({
+  number: caseNumberSchema,
+  phoneLast4: z.string().regex(/^\d{4}$/, { error: "validation.phoneLast4" }),
+});
+
+export const myCasesResponseSchema = z.object({
+  items: z.array(
+    z.object({
+      number: z.string(),
+      kind: caseKindSchema,
+      kindLabel: z.string(),
+      status: caseStatusSchema,
+      stageLabel: z.string(),
+      submittedAt: z.iso.datetime({ offset: true }),
+      nextStep: nextStepSchema.nullable(),
+    }),
+  ),
+});
+
+export const queueQuerySchema = z.strictObject({
+  status: caseStatusSchema.optional(),
+  stage: z.string().max(60).optional(),
+  riskType: riskTypeSchema.optional(),
+  channel: channelSchema.optional(),
+  /** Narrow to a region inside the caller's own. */
+  regionCode: regionCodeSchema.optional(),
+  overdue: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  /** Case number or applicant name. */
+  q: z.string().trim().min(1).max(50).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** Opaque cursor from the previous page. */
+  cursor: z.string().max(200).optional(),
+});
+export type QueueQuery = z.infer<typeof queueQuerySchema>;
+
+export const queueItemSchema = z.object({
+  id: z.uuid(),
+  number: z.string(),
+  kind: caseKindSchema,
+  channel: channelSchema,
+  riskTypes: z.array(riskTypeSchema),
+  applicantName: z.string(),
+  phoneMasked: z.string(),
+  regionName: z.string(),
+  routing: z.enum(["VILLAGE", "TOWNSHIP_TRIAGE", "COUNTY_TRIAGE"]),
+  stage: z.string(),
+  stageLabel: z.string(),
+  status: caseStatusSchema,
+  stageDueAt: z.iso.datetime({ offset: true }).nullable(),
+  overdue: z.boolean(),
+  submittedAt: z.iso.datetime({ offset: true }),
+});
+export const queueResponseSchema = z.object({ items: z.array(queueItemSchema), nextCursor: z.string().nullable() });
+export type QueueResponse = z.infer<typeof queueResponseSchema>;
+z.globalRegistry.add(queueResponseSchema, { id: "Queue" });
+
+export const caseIdParamsSchema = z.strictObject({ id: z.uuid() });
+
+export const caseDetailSchema = z.object({
+  id: z.uuid(),
+  number: z.string(),
+  kind: caseKindSchema,
+  channel: channelSchema,
+  riskTypes: z.array(riskTypeSchema),
+  description: z.string(),
+  address: z.string().nullable(),
+  applicantName: z.string(),
+  phoneMasked: z.string(),
+  idNumberMasked: z.string().nullable(),
+  region: z.object({ code: z.string(), name: z.string(), level: regionLevelSchema }),
+  routing: z.enum(["VILLAGE", "TOWNSHIP_TRIAGE", "COUNTY_TRIAGE"]),
+  stage: z.string(),
+  stageLabel: z.string(),
+  status: caseStatusSchema,
+  stageDueAt: z.iso.datetime({ offset: true }).nullable(),
+  submittedAt: z.iso.datetime({ offset: true }),
+  reporter: z.object({ type: z.enum(["RESIDENT", "STAFF"]), name: z.string().nullable() }),
+  household: z
+    .object({
+      number: z.string(),
+      address: z.string(),
+      members: z.array(
+        z.object({
+          name: z.string(),
+          relation: z.string(),
+          birthDate: z.iso.date(),
+          idNumberMasked: z.string(),
+          labourCapacity: z.string(),
+          health: z.string().nullable(),
+          schooling: z.string(),
+        }),
+      ),
+    })
+    .nullable(),
+  consents: z.array(z.object({ scope: z.string(), method: z.string(), grantorName: z.string(), grantedAt: z.iso.datetime({ offset: true }) })),
+  attachments: z.array(z.object({ id: z.uuid(), kind: z.string(), mimeType: z.string(), size: z.number().int() })),
+  events: z.array(
+    z.object({
+      at: z.iso.datetime({ offset: true }),
+      actorType: z.string(),
+      actorRole: z.string().nullable(),
+      action: z.string(),
+      fromStage: z.string().nullable(),
+      toStage: z.string().nullable(),
+      reason: z.string().nullable(),
+    }),
+  ),
+});
+export type CaseDetail = z.infer<typeof caseDetailSchema>;
+z.globalRegistry.add(caseDetailSchema, { id: "CaseDetail" });

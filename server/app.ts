@@ -1,0 +1,144 @@
+import fs from "node:fs";
+import path from "node:path";
+import Fastify from "fastify";
+import fastifyHelmet from "@fastify/helmet";
+import fastifyJwt from "@fastify/jwt";
+import fastifyMultipart from "@fastify/multipart";
+import fastifyRateLimit from "@fastify/rate-limit";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { AppInstance } from "./app-instance.ts";
+import type { AppConfig } from "./config.ts";
+import { openDatabase, type Database } from "./db/database.ts";
+import { WorkingDayCalendar, yearCalendarSchema } from "./domain/working-days.ts";
+import { AppError } from "./lib/errors.ts";
+import { PersonalDataCipher } from "./lib/personal-data.ts";
+import { validatorCompiler } from "./lib/request-validation.ts";
+import { resolveSecrets } from "./lib/secrets.ts";
+import { accessPlugin } from "./plugins/access.ts";
+import { errorHandlerPlugin } from "./plugins/error-handler.ts";
+import { localePlugin } from "./plugins/locale.ts";
+import { servicesPlugin } from "./plugins/services.ts";
+import { attachmentRoutes } from "./routes/attachment-routes.ts";
+import { authRoutes } from "./routes/auth-routes.ts";
+import { caseRoutes } from "./routes/case-routes.ts";
+import { healthRoutes } from "./routes/health-routes.ts";
+import { regionRoutes } from "./routes/region-routes.ts";
+import { seedDemo } from "./seed/demo-county.ts";
+import { AttachmentService } from "./services/attachment-service.ts";
+import { AuthService } from "./services/auth-service.ts";
+import { CaseViewService } from "./services/case-view-service.ts";
+import { IntakeService } from "./services/intake-service.ts";
+import { RegionDirectory } from "./services/region-directory.ts";
+import type { ServiceDeps } from "./services/service-deps.ts";
+import { DevelopmentCodeExchange, WechatApiCodeExchange, type WechatCodeExchange } from "./services/wechat-code-exchange.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    config: AppConfig;
+  }
+}
+
+export interface BuildOptions {
+  /** The clock every deadline is computed from; tests move it. */
+  now?: () => Date;
+  wechat?: WechatCodeExchange;
+  /** An already opened database (tests share one per file); closed by the caller. */
+  database?: Database;
+}
+
+/** Personal data that must never reach a log line. */
+const redactPaths = ["req.headers.authorization", "req.headers.cookie", "*.phone", "*.idNumber", "*.password", "*.token", "*.contactPhoneEnc", "*.idNumberEnc"];
+
+export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<AppInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: { paths: redactPaths, censor: "[redacted]" } },
+    bodyLimit: config.bodyLimitBytes,
+    // Behind a reverse proxy the client address comes from X-Forwarded-For (rate limits key on it).
+    trustProxy: true,
+    requestIdHeader: "x-request-id",
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate("config", config);
+
+  const embedded = !config.databaseUrl;
+  const persistent = !(embedded && config.embeddedInMemory);
+  const db =
+    options.database ??
+    (await openDatabase({ url: config.databaseUrl, embeddedDir: embedded && !config.embeddedInMemory ? path.join(config.dataDir, "pglite") : undefined }));
+  if (!options.database) app.addHook("onClose", () => db.close());
+  const migrations = await db.migrate();
+  if (migrations.applied.length > 0) app.log.info({ applied: migrations.applied }, "database migrations applied");
+
+  const secrets = resolveSecrets(config, persistent);
+  const deps: ServiceDeps = {
+    prisma: db.prisma,
+    cipher: new PersonalDataCipher(secrets),
+    regions: new RegionDirectory(db.prisma),
+    calendar: new WorkingDayCalendar(loadCalendarFiles(config.calendarFiles)),
+    now: options.now ?? (() => new Date()),
+  };
+  if (config.seedDemo === "true" || (config.seedDemo === "auto" && embedded)) {
+    if (await seedDemo(deps)) app.log.info("demo county loaded");
+  }
+
+  // External plugins first, then the app's own, then the routes.
+  await app.register(fastifyHelmet, { contentSecurityPolicy: false });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: () => new AppError(429, "RATE_LIMITED"),
+  });
+  await app.register(fastifyJwt, { secret: secrets.tokenSecret, sign: { expiresIn: config.tokenTtlSeconds } });
+  await app.register(fastifyMultipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 0, parts: 1 }, throwFileSizeLimit: true });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: "防返贫监测与社会救助申报 API", description: "Citizen application channel: intake, status, review queues.", version: "0.1.0" },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+
+  const wechat =
+    options.wechat ??
+    (config.wechatProvider === "wechat"
+      ? new WechatApiCodeExchange({ appId: config.wechatAppId, appSecret: config.wechatAppSecret, apiBase: config.wechatApiBase })
+      : new DevelopmentCodeExchange());
+  const tokens = {
+    sign: (claims: Parameters<typeof app.jwt.sign>[0]) => {
+      const token = app.jwt.sign(claims);
+      return { token, expiresAt: new Date(Date.now() + config.tokenTtlSeconds * 1000) };
+    },
+  };
+  await app.register(servicesPlugin, {
+    db,
+    regions: deps.regions,
+    auth: new AuthService(deps, tokens, wechat),
+    intake: new IntakeService(deps),
+    caseViews: new CaseViewService(deps),
+    attachments: new AttachmentService(deps, path.join(config.dataDir, "attachments")),
+  });
+  await app.register(localePlugin);
+  await app.register(errorHandlerPlugin);
+  await app.register(accessPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(regionRoutes);
+  await app.register(caseRoutes);
+  await app.register(attachmentRoutes);
+  return app;
+}
+
+function loadCalendarFiles(list: string) {
+  return list
+    .split(",")
+    .map((file) => file.trim())
+    .filter(Boolean)
+    .map((file) => yearCalendarSchema.parse(JSON.parse(fs.readFileSync(file, "utf8"))));
+}

@@ -1,0 +1,67 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** Every setting the server reads, with its default; README's configuration table mirrors this. */
+export const configSchema = z.object({
+  host: z.string().default("127.0.0.1"),
+  port: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Where the embedded database, attachments and generated keys live. */
+  dataDir: z.string().default(path.resolve("data")),
+  /** A PostgreSQL server; when empty the embedded PostgreSQL (PGlite) in dataDir is used. */
+  databaseUrl: z.string().default(""),
+  /** Run the embedded database in memory (tests). */
+  embeddedInMemory: z.coerce.boolean().default(false),
+  /** 32-byte secrets, base64. Generated into dataDir on first start when not given. */
+  /** "id:base64key[,id:base64key…]"; the first encrypts, all decrypt (key rotation). Generated into dataDir when empty. */
+  dataKeys: z.string().default(""),
+  lookupKey: z.string().default(""),
+  tokenSecret: z.string().default(""),
+  tokenTtlSeconds: z.coerce.number().int().positive().default(12 * 3600),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** "dev" accepts any code locally; "wechat" calls WeChat's code2session. */
+  wechatProvider: z.enum(["dev", "wechat"]).default("dev"),
+  wechatAppId: z.string().default(""),
+  wechatAppSecret: z.string().default(""),
+  wechatApiBase: z.string().url().default("https://api.weixin.qq.com"),
+  maxUploadBytes: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  bodyLimitBytes: z.coerce.number().int().positive().default(256 * 1024),
+  /** Load the demo county into an empty database; "auto" does so on the embedded database only. */
+  seedDemo: z.enum(["auto", "true", "false"]).default("auto"),
+  /** Extra holiday calendars (JSON files of {year, holidays, makeupWorkdays}), for years the bundled calendar lacks. */
+  calendarFiles: z.string().default(""),
+  /** Anonymous case look-ups (number + phone digits) allowed per client per minute. */
+  lookupRateLimitPerMinute: z.coerce.number().int().positive().default(10),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+const envNames: Record<keyof AppConfig, string> = {
+  host: "HOST",
+  port: "PORT",
+  dataDir: "DATA_DIR",
+  databaseUrl: "DATABASE_URL",
+  embeddedInMemory: "EMBEDDED_IN_MEMORY",
+  dataKeys: "DATA_KEYS",
+  lookupKey: "LOOKUP_KEY",
+  tokenSecret: "TOKEN_SECRET",
+  tokenTtlSeconds: "TOKEN_TTL_SECONDS",
+  logLevel: "LOG_LEVEL",
+  wechatProvider: "WECHAT_PROVIDER",
+  wechatAppId: "WECHAT_APP_ID",
+  wechatAppSecret: "WECHAT_APP_SECRET",
+  wechatApiBase: "WECHAT_API_BASE",
+  maxUploadBytes: "MAX_UPLOAD_BYTES",
+  bodyLimitBytes: "BODY_LIMIT_BYTES",
+  seedDemo: "SEED_DEMO",
+  calendarFiles: "CALENDAR_FILES",
+  lookupRateLimitPerMinute: "LOOKUP_RATE_LIMIT_PER_MINUTE",
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(envNames)) {
+    const value = env[name];
+    if (value !== undefined && value !== "") raw[key] = key === "embeddedInMemory" ? value === "true" || value === "1" : value;
+  }
+  return configSchema.parse({ ...raw, ...overrides });
+}

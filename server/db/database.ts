@@ -1,0 +1,113 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaClient } from "./generated/client.ts";
+import { applyMigrations, type MigrationResult, type SqlSession } from "./migrate.ts";
+
+export type { PrismaClient } from "./generated/client.ts";
+export type DatabaseKind = "embedded" | "postgres";
+
+export interface Database {
+  kind: DatabaseKind;
+  prisma: PrismaClient;
+  migrate(): Promise<MigrationResult>;
+  /** Runs one SQL statement with parameters, outside Prisma (migrations, checks). */
+  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL server URL; empty means the embedded database. */
+  url: string;
+  /** Directory of the embedded database; undefined keeps it in memory. */
+  embeddedDir?: string;
+  migrationsDir?: string;
+}
+
+export const defaultMigrationsDir = path.resolve(import.meta.dirname, "../../prisma/migrations");
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const migrationsDir = options.migrationsDir ?? defaultMigrationsDir;
+  return options.url ? openPostgres(options.url, migrationsDir) : openEmbedded(options.embeddedDir, migrationsDir);
+}
+
+async function openEmbedded(dir: string | undefined, migrationsDir: string): Promise<Database> {
+  if (dir) fs.mkdirSync(dir, { recursive: true });
+  const pglite = new PGlite(dir);
+  await pglite.waitReady;
+  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
+  const session: SqlSession = {
+    exec: async (sql) => void (await pglite.exec(sql)),
+    query: async (sql, params) => (await pglite.query(sql, params)).rows as never[],
+    transaction: (fn) =>
+      pglite.transaction((tx) =>
+        fn({
+          exec: async (sql) => void (await tx.exec(sql)),
+          query: async (sql, params) => (await tx.query(sql, params)).rows as never[],
+          transaction: () => Promise.reject(new Error("nested transaction")),
+        }),
+      ),
+  };
+  return {
+    kind: "embedded",
+    prisma,
+    migrate: () => applyMigrations(session, migrationsDir),
+    query: (sql, params) => session.query(sql, params),
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+/**
+ * pglite-prisma-adapter 0.6 is typed against an older @prisma/driver-adapter-utils
+ * than Prisma 6.19; the runtime contract is the same (the test suite runs on it).
+ */
+export function pgliteAdapter(pglite: PGlite): SqlDriverAdapterFactory {
+  return new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory;
+}
+
+async function openPostgres(url: string, migrationsDir: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const clientSession = (client: pg.PoolClient): SqlSession => ({
+    exec: async (sql) => void (await client.query(sql)),
+    query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+    transaction: async (fn) => {
+      await client.query("BEGIN");
+      try {
+        const result = await fn(clientSession(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw error;
+      }
+    },
+  });
+  return {
+    kind: "postgres",
+    prisma,
+    migrate: async () => {
+      const client = await pool.connect();
+      // Several instances may start at once: one applies, the others wait and find nothing left to do.
+      try {
+        await client.query("SELECT pg_advisory_lock(727001)");
+        return await applyMigrations(clientSession(client), migrationsDir);
+      } finally {
+        await client.query("SELECT pg_advisory_unlock(727001)").catch(() => undefined);
+        client.release();
+      }
+    },
+    query: async (sql, params) => (await pool.query(sql, params as unknown[])).rows,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}

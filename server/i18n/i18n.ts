@@ -1,0 +1,51 @@
+import i18next, { type TFunction } from "i18next";
+import type { Locale } from "../api/common-schemas.ts";
+import { en } from "./locales/en.ts";
+import { zhCN } from "./locales/zh-CN.ts";
+
+export const defaultLocale: Locale = "zh-CN";
+export const supportedLocales: readonly Locale[] = ["zh-CN", "en"];
+
+const instance = i18next.createInstance();
+await instance.init({
+  resources: { "zh-CN": { translation: zhCN }, en: { translation: en } },
+  lng: defaultLocale,
+  fallbackLng: defaultLocale,
+  supportedLngs: [...supportedLocales],
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  initAsync: false,
+});
+
+export type Translate = TFunction;
+
+export function translator(locale: Locale): Translate {
+  return instance.getFixedT(locale);
+}
+
+export function hasKey(key: string): boolean {
+  return instance.exists(key);
+}
+
+/** Picks zh-CN or en from an Accept-Language header; anything else falls back to zh-CN. */
+export function negotiateLocale(acceptLanguage: string | undefined): Locale {
+  if (!acceptLanguage) return defaultLocale;
+  const ranked = acceptLanguage
+    .split(",")
+    .map((part, index) => {
+      const [tag = "", ...params] = part.trim().split(";");
+      const q = Number(params.find((p) => p.trim().startsWith("q="))?.trim().slice(2) ?? "1");
+      return { tag: tag.toLowerCase(), q: Number.isFinite(q) ? q : 0, index };
+    })
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    if (tag.startsWith("zh")) return "zh-CN";
+    if (tag.startsWith("en")) return "en";
+  }
+  return defaultLocale;
+}
+
+/** A calendar date as the applicant reads it, always in China time. */
+export function formatDate(date: Date, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: "Asia/Shanghai", year: "numeric", month: "long", day: "numeric", weekday: "short" }).format(date);
+}

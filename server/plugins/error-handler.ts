@@ -1,0 +1,66 @@
+import type { FastifyError, FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import { z } from "zod";
+import { isResponseSerializationError } from "fastify-type-provider-zod";
+import type { Locale } from "../api/common-schemas.ts";
+import { UncoveredYearError } from "../domain/working-days.ts";
+import { hasKey, translator } from "../i18n/i18n.ts";
+import { AppError, InvalidInputError } from "../lib/errors.ts";
+import { RequestValidationError } from "../lib/request-validation.ts";
+
+const zodLocales = { "zh-CN": z.locales.zhCN(), en: z.locales.en() } as const;
+
+/** One field's problem in the applicant's language: "手机号:请填写正确的手机号…". */
+function describeIssue(issue: z.core.$ZodIssue, locale: Locale): { path: string; message: string } {
+  const t = translator(locale);
+  let message: string;
+  if (hasKey(issue.message) && issue.message.startsWith("validation.")) message = t(issue.message);
+  else if (issue.code === "unrecognized_keys") message = t("validation.unknownFields", { keys: issue.keys.join(", ") });
+  else {
+    const worded = zodLocales[locale].localeError(issue as never);
+    message = typeof worded === "string" ? worded : (worded?.message ?? issue.message);
+  }
+  const last = [...issue.path].reverse().find((p) => typeof p === "string") as string | undefined;
+  const field = t(`fields.${last ?? "body"}`, { defaultValue: last ?? t("fields.body") });
+  return { path: issue.path.join("."), message: t("validation.field", { field, message }) };
+}
+
+/** The one place where errors become HTTP answers; a 5xx never carries internals. */
+export const errorHandlerPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+      const t = translator(request.locale);
+      const send = (statusCode: number, code: string, params: Record<string, unknown> = {}, fields?: { path: string; message: string }[]) =>
+        reply.status(statusCode).send({ statusCode, code, message: t(`errors.${code}`, params), requestId: request.id, ...(fields ? { fields } : {}) });
+
+      if (error instanceof RequestValidationError) {
+        const prefix = error.validationContext && error.validationContext !== "body" ? [error.validationContext] : [];
+        return send(400, "VALIDATION_FAILED", {}, error.issues.map((issue) => describeIssue({ ...issue, path: [...prefix, ...issue.path] }, request.locale)));
+      }
+      if (error instanceof InvalidInputError) {
+        const message = t(`errors.${error.code}`, error.params);
+        return send(400, error.code, error.params, error.field ? [{ path: error.field, message: t("validation.field", { field: t(`fields.${error.field}`, { defaultValue: error.field }), message }) }] : undefined);
+      }
+      if (error instanceof AppError) return send(error.statusCode, error.code, error.params);
+      if (error instanceof UncoveredYearError) return send(503, "CALENDAR_YEAR_NOT_COVERED", { year: error.year });
+
+      const status = (error as FastifyError).statusCode;
+      const code = (error as FastifyError).code;
+      if (code === "FST_ERR_CTP_BODY_TOO_LARGE" || code === "FST_REQ_FILE_TOO_LARGE") return send(413, "PAYLOAD_TOO_LARGE");
+      if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || code === "FST_INVALID_MULTIPART_CONTENT_TYPE") return send(415, "UNSUPPORTED_FILE_TYPE");
+      if (status === 429) return send(429, "RATE_LIMITED");
+      if (status && status >= 400 && status < 500 && !isResponseSerializationError(error as never)) {
+        // Malformed JSON and the like: the client's fault, worded generally.
+        return send(400, "VALIDATION_FAILED");
+      }
+      request.log.error({ err: error }, "request failed");
+      return send(500, "INTERNAL");
+    });
+
+    app.setNotFoundHandler((request, reply) => {
+      const t = translator(request.locale);
+      return reply.status(404).send({ statusCode: 404, code: "NOT_FOUND", message: t("errors.NOT_FOUND"), requestId: request.id });
+    });
+  },
+  { name: "error-handler", dependencies: ["locale"] },
+);

@@ -1,0 +1,31 @@
+import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import type { AttachmentService } from "../services/attachment-service.ts";
+import type { AuthService } from "../services/auth-service.ts";
+import type { CaseViewService } from "../services/case-view-service.ts";
+import type { IntakeService } from "../services/intake-service.ts";
+import type { Database } from "../db/database.ts";
+import type { RegionDirectory } from "../services/region-directory.ts";
+
+export interface Services {
+  db: Database;
+  regions: RegionDirectory;
+  auth: AuthService;
+  intake: IntakeService;
+  caseViews: CaseViewService;
+  attachments: AttachmentService;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+/** Makes the services built in server/app.ts reachable from routes as `app.services`. */
+export const servicesPlugin = fp(
+  async (app: FastifyInstance, services: Services) => {
+    app.decorate("services", services);
+  },
+  { name: "services" },
+);

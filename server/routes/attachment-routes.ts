@@ -1,0 +1,28 @@
+import { z } from "zod";
+import type { AppInstance } from "../app-instance.ts";
+import { errorResponseSchema } from "../api/common-schemas.ts";
+import { InvalidInputError } from "../lib/errors.ts";
+import { requirePrincipal } from "../plugins/access.ts";
+
+const attachmentSchema = z.object({ id: z.uuid(), kind: z.enum(["PHOTO", "VOICE", "DOCUMENT"]), mimeType: z.string(), size: z.number().int() });
+
+export async function attachmentRoutes(app: AppInstance) {
+  app.post(
+    "/api/attachments",
+    {
+      config: { access: { residents: true, staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"] } },
+      schema: {
+        tags: ["attachments"],
+        summary: "Upload one photo, voice note or PDF (multipart field \"file\"); pass its id with the submission",
+        consumes: ["multipart/form-data"],
+        response: { 201: attachmentSchema, 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const file = await request.file();
+      if (!file) throw new InvalidInputError("FILE_MISSING", "file");
+      const stored = await app.services.attachments.store(requirePrincipal(request), await file.toBuffer());
+      return reply.status(201).send(stored);
+    },
+  );
+}

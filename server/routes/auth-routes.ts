@@ -1,0 +1,34 @@
+import type { AppInstance } from "../app-instance.ts";
+import { staffLoginRequestSchema, staffLoginResponseSchema, wechatLoginRequestSchema, wechatLoginResponseSchema } from "../api/auth-schemas.ts";
+import { errorResponseSchema } from "../api/common-schemas.ts";
+import { publicAccess } from "../plugins/access.ts";
+
+export async function authRoutes(app: AppInstance) {
+  app.post(
+    "/api/auth/staff/login",
+    {
+      config: { access: publicAccess, rateLimit: { max: 20, timeWindow: "1 minute" } },
+      schema: {
+        tags: ["auth"],
+        summary: "Staff log in with user name and password",
+        body: staffLoginRequestSchema,
+        response: { 200: staffLoginResponseSchema, 400: errorResponseSchema, 401: errorResponseSchema, 429: errorResponseSchema },
+      },
+    },
+    async (request) => app.services.auth.staffLogin(request.body.username, request.body.password),
+  );
+
+  app.post(
+    "/api/auth/wechat/login",
+    {
+      config: { access: publicAccess, rateLimit: { max: 30, timeWindow: "1 minute" } },
+      schema: {
+        tags: ["auth"],
+        summary: "Residents log in with the code from wx.login()",
+        body: wechatLoginRequestSchema,
+        response: { 200: wechatLoginResponseSchema, 400: errorResponseSchema, 401: errorResponseSchema, 429: errorResponseSchema },
+      },
+    },
+    async (request) => app.services.auth.residentLogin(request.body.code, request.body.client, request.body.locale),
+  );
+}

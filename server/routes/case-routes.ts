@@ -1,0 +1,91 @@
+import type { AppInstance } from "../app-instance.ts";
+import {
+  acknowledgementSchema,
+  caseDetailSchema,
+  caseIdParamsSchema,
+  caseNumberParamsSchema,
+  caseStatusViewSchema,
+  idempotencyHeadersSchema,
+  myCasesResponseSchema,
+  publicLookupRequestSchema,
+  queueQuerySchema,
+  queueResponseSchema,
+  submitCaseRequestSchema,
+} from "../api/case-schemas.ts";
+import { errorResponseSchema } from "../api/common-schemas.ts";
+import { publicAccess, requirePrincipal, requireResident, requireStaff } from "../plugins/access.ts";
+
+const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema };
+
+export async function caseRoutes(app: AppInstance) {
+  app.post(
+    "/api/cases",
+    {
+      config: { access: { residents: true, staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"] } },
+      schema: {
+        tags: ["cases"],
+        summary: "Report a hardship or apply for help (a resident, or staff on a resident's behalf)",
+        description: "Send an Idempotency-Key header: a retry with the same key and body answers with the same case.",
+        headers: idempotencyHeadersSchema,
+        body: submitCaseRequestSchema,
+        response: { 201: acknowledgementSchema, 200: acknowledgementSchema, ...errors, 409: errorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const ack = await app.services.intake.submit({
+        principal: requirePrincipal(request),
+        request: request.body,
+        idempotencyKey: request.headers["idempotency-key"],
+        locale: request.locale,
+      });
+      return reply.status(ack.duplicate ? 200 : 201).send(ack);
+    },
+  );
+
+  app.get(
+    "/api/me/cases",
+    { config: { access: { residents: true } }, schema: { tags: ["cases"], summary: "My cases", response: { 200: myCasesResponseSchema, ...errors } } },
+    async (request) => app.services.caseViews.myCases(requireResident(request), request.locale),
+  );
+
+  app.get(
+    "/api/me/cases/:number",
+    {
+      config: { access: { residents: true } },
+      schema: { tags: ["cases"], summary: "One of my cases as a plain-language timeline", params: caseNumberParamsSchema, response: { 200: caseStatusViewSchema, ...errors } },
+    },
+    async (request) => app.services.caseViews.myCaseStatus(requireResident(request), request.params.number, request.locale),
+  );
+
+  app.post(
+    "/api/public/case-status",
+    {
+      config: { access: publicAccess, rateLimit: { max: app.config.lookupRateLimitPerMinute, timeWindow: "1 minute" } },
+      schema: {
+        tags: ["cases"],
+        summary: "Look up a case's status without logging in: case number plus the last 4 digits of the phone",
+        body: publicLookupRequestSchema,
+        response: { 200: caseStatusViewSchema, ...errors, 429: errorResponseSchema },
+      },
+    },
+    async (request) => app.services.caseViews.publicLookup(request.body.number, request.body.phoneLast4, request.locale),
+  );
+
+  app.get(
+    "/api/staff/cases",
+    {
+      config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN"] } },
+      schema: { tags: ["staff"], summary: "The queue of cases in my region", querystring: queueQuerySchema, response: { 200: queueResponseSchema, ...errors } },
+    },
+    async (request) => app.services.caseViews.queue(requireStaff(request), request.query, request.locale),
+  );
+
+  app.get(
+    "/api/staff/cases/:id",
+    {
+      config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN"] } },
+      schema: { tags: ["staff"], summary: "Open a case in my region", params: caseIdParamsSchema, response: { 200: caseDetailSchema, ...errors } },
+    },
+    async (request) => app.services.caseViews.detail(requireStaff(request), request.params.id, request.locale),
+  );
+}

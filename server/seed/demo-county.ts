@@ -1,0 +1,185 @@
+import type { SubmitCaseRequest } from "../api/case-schemas.ts";
+import type { StaffRole } from "../api/common-schemas.ts";
+import { hashPassword } from "../services/auth-service.ts";
+import { IntakeService } from "../services/intake-service.ts";
+import type { Principal } from "../services/principal.ts";
+import type { ServiceDeps } from "../services/service-deps.ts";
+
+/**
+ * 青山县 (Qingshan County), a made-up county for demos and manual testing. Codes
+ * follow the official layout (6-digit county, +3 township, +3 village, +3 group)
+ * under the unused prefix 99 so they can never be mistaken for a real place.
+ */
+export const demoPassword = "demo1234";
+
+interface DemoRegion {
+  code: string;
+  name: string;
+  aliases: string[];
+  children?: DemoRegion[];
+}
+
+const groups = (village: string): DemoRegion[] => [
+  { code: `${village}001`, name: "一组", aliases: [] },
+  { code: `${village}002`, name: "二组", aliases: [] },
+];
+
+export const demoCounty: DemoRegion = {
+  code: "990101",
+  name: "青山县",
+  aliases: ["青山"],
+  children: [
+    {
+      code: "990101001",
+      name: "柳溪镇",
+      aliases: ["柳溪"],
+      children: [
+        { code: "990101001001", name: "石门村", aliases: ["石门"], children: groups("990101001001") },
+        { code: "990101001002", name: "桃园村", aliases: ["桃园"], children: groups("990101001002") },
+      ],
+    },
+    {
+      code: "990101002",
+      name: "云岭乡",
+      aliases: ["云岭"],
+      children: [
+        { code: "990101002001", name: "白沙村", aliases: ["白沙"], children: groups("990101002001") },
+        // A second 桃园村 on purpose: an address naming only "桃园村" is ambiguous and goes to triage.
+        { code: "990101002002", name: "桃园村", aliases: ["桃园"], children: groups("990101002002") },
+      ],
+    },
+    {
+      code: "990101003",
+      name: "河口镇",
+      aliases: ["河口"],
+      children: [
+        { code: "990101003001", name: "红旗村", aliases: ["红旗"], children: groups("990101003001") },
+        { code: "990101003002", name: "河口社区", aliases: [], children: groups("990101003002") },
+      ],
+    },
+  ],
+};
+
+export const demoStaff: { username: string; displayName: string; role: StaffRole; regionCode: string; department?: string }[] = [
+  { username: "admin", displayName: "系统管理员", role: "ADMIN", regionCode: "990101" },
+  { username: "county", displayName: "县防返贫办 李主任", role: "COUNTY", regionCode: "990101" },
+  { username: "dept-health", displayName: "县医保局 王科长", role: "DEPARTMENT", regionCode: "990101", department: "HEALTH_INSURANCE" },
+  { username: "township-liuxi", displayName: "柳溪镇 陈干事", role: "TOWNSHIP", regionCode: "990101001" },
+  { username: "township-yunling", displayName: "云岭乡 周干事", role: "TOWNSHIP", regionCode: "990101002" },
+  { username: "village-shimen", displayName: "石门村 村委 赵书记", role: "VILLAGE", regionCode: "990101001001" },
+  { username: "village-baisha", displayName: "白沙村 村委 孙主任", role: "VILLAGE", regionCode: "990101002001" },
+  { username: "grid-shimen", displayName: "石门村一组 网格员 刘芳", role: "GRID_WORKER", regionCode: "990101001001001" },
+];
+
+const levels = ["COUNTY", "TOWNSHIP", "VILLAGE", "GROUP"] as const;
+
+/** A syntactically valid (check character and all) ID number in the demo county; never a real person's. */
+export function demoIdNumber(birth: string, serial: number): string {
+  const body = `990101${birth.replaceAll("-", "")}${String(serial).padStart(3, "0")}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = weights.reduce((acc, w, i) => acc + w * Number(body[i]), 0);
+  return body + "10X98765432"[sum % 11];
+}
+
+/** Loads the demo county into an empty database; answers false (and does nothing) when regions exist. */
+export async function seedDemo(deps: ServiceDeps): Promise<boolean> {
+  const { prisma, cipher } = deps;
+  if ((await prisma.region.count()) > 0) return false;
+
+  const ids = new Map<string, { id: string; path: string }>();
+  const insert = async (node: DemoRegion, depth: number, parent?: { id: string; path: string }) => {
+    const path = `${parent?.path ?? ""}${node.code}/`;
+    const row = await prisma.region.create({ data: { code: node.code, name: node.name, aliases: node.aliases, level: levels[depth]!, parentId: parent?.id ?? null, path } });
+    ids.set(node.code, { id: row.id, path });
+    for (const child of node.children ?? []) await insert(child, depth + 1, { id: row.id, path });
+  };
+  await insert(demoCounty, 0);
+  deps.regions.invalidate();
+
+  const passwordHash = await hashPassword(demoPassword);
+  const staffIds = new Map<string, string>();
+  for (const s of demoStaff) {
+    const row = await prisma.staffAccount.create({
+      data: { username: s.username, displayName: s.displayName, role: s.role, regionId: ids.get(s.regionCode)!.id, department: s.department ?? null, passwordHash },
+    });
+    staffIds.set(s.username, row.id);
+  }
+
+  const household = await prisma.household.create({
+    data: {
+      number: "990101001001-0007",
+      regionId: ids.get("990101001001001")!.id,
+      address: "青山县柳溪镇石门村一组 7 号",
+      category: "FORMERLY_POOR",
+      members: {
+        create: [
+          { name: "张德福", relation: "HEAD", gender: "M", birthDate: new Date("1956-03-07"), labourCapacity: "PARTIAL", health: "CHRONIC_ILLNESS", schooling: "NOT_IN_SCHOOL", ...idFields(cipher, demoIdNumber("1956-03-07", 31)) },
+          { name: "李秀英", relation: "SPOUSE", gender: "F", birthDate: new Date("1958-11-20"), labourCapacity: "NONE", health: "SERIOUS_ILLNESS", schooling: "NOT_IN_SCHOOL", ...idFields(cipher, demoIdNumber("1958-11-20", 42)) },
+          { name: "张小军", relation: "GRANDCHILD", gender: "M", birthDate: new Date("2009-06-01"), labourCapacity: "NOT_WORKING_AGE", health: "HEALTHY", schooling: "SENIOR_SECONDARY", ...idFields(cipher, demoIdNumber("2009-06-01", 53)) },
+        ],
+      },
+      incomes: { create: [{ year: 2026, source: "BUSINESS", amount: 9000, productionCost: 3000 }, { year: 2026, source: "TRANSFER", amount: 4200 }] },
+      expenses: { create: [{ year: 2026, kind: "MEDICAL", amount: 32000, note: "住院自付" }, { year: 2026, kind: "EDUCATION", amount: 3000 }] },
+    },
+  });
+  await prisma.household.create({
+    data: {
+      number: "990101002001-0012",
+      regionId: ids.get("990101002001")!.id,
+      address: "青山县云岭乡白沙村二组 12 号",
+      category: "MARGINAL",
+      members: {
+        create: [
+          { name: "王建国", relation: "HEAD", gender: "M", birthDate: new Date("1975-08-15"), labourCapacity: "FULL", schooling: "NOT_IN_SCHOOL", ...idFields(cipher, demoIdNumber("1975-08-15", 11)) },
+          { name: "王丽", relation: "CHILD", gender: "F", birthDate: new Date("2006-02-02"), labourCapacity: "NOT_WORKING_AGE", schooling: "HIGHER", ...idFields(cipher, demoIdNumber("2006-02-02", 22)) },
+        ],
+      },
+      incomes: { create: [{ year: 2026, source: "WAGE", amount: 21000 }] },
+    },
+  });
+
+  const resident = await prisma.residentIdentity.create({
+    data: { openid: "dev-demo", displayName: "张德福", phoneEnc: cipher.encrypt("13800001234"), phoneHash: cipher.lookupHash("13800001234"), householdId: household.id },
+  });
+
+  // Cases go through the real intake so they carry the same events, routing and deadlines as live ones.
+  const residentPrincipal: Principal = { kind: "resident", id: resident.id, client: "MINI_PROGRAM", locale: "zh-CN" };
+  const grid = await prisma.staffAccount.findUniqueOrThrow({ where: { username: "grid-shimen" }, include: { region: true } });
+  const gridPrincipal: Principal = { kind: "staff", id: grid.id, role: "GRID_WORKER", regionId: grid.regionId, regionPath: grid.region.path, displayName: grid.displayName, department: null };
+  const base = { attachmentIds: [], consent: { personalInformation: true as const, familyEconomicCheck: true } };
+  const demoCases: { principal: Principal; key: string; request: SubmitCaseRequest; daysAgo: number }[] = [
+    {
+      principal: residentPrincipal,
+      key: "demo-case-1",
+      daysAgo: 12,
+      request: { ...base, kind: "MONITORING_APPLICATION", description: "老伴住院做手术,自己花了三万多,孙子还在上高中,家里实在撑不住了", applicantName: "张德福", phone: "13800001234", idNumber: demoIdNumber("1956-03-07", 31) },
+    },
+    {
+      principal: gridPrincipal,
+      key: "demo-case-2",
+      daysAgo: 1,
+      request: { ...base, kind: "HARDSHIP_REPORT", description: "一组刘大爷家房子被洪水冲垮了一半,现在住在亲戚家", applicantName: "刘长根", phone: "13900005678", address: "石门村一组", onBehalf: { confirmationMethod: "VERBAL_WITNESSED" } },
+    },
+    {
+      principal: residentPrincipal,
+      key: "demo-case-3",
+      daysAgo: 0,
+      request: { ...base, kind: "HARDSHIP_REPORT", description: "在外打工的工厂倒闭了,没活干,家里两个孩子上学", applicantName: "周明", phone: "13700009876", address: "桃园村" },
+    },
+    {
+      principal: residentPrincipal,
+      key: "demo-case-4",
+      daysAgo: 0,
+      request: { ...base, kind: "EMERGENCY_AID", description: "家里着火了,东西都烧了,急需帮助", applicantName: "吴桂兰", phone: "13600002468", address: "云岭乡" },
+    },
+  ];
+  for (const demo of demoCases) {
+    const at = new Date(deps.now().getTime() - demo.daysAgo * 86_400_000);
+    await new IntakeService({ ...deps, now: () => at }).submit({ principal: demo.principal, request: demo.request, idempotencyKey: demo.key, locale: "zh-CN" });
+  }
+  return true;
+}
+
+function idFields(cipher: ServiceDeps["cipher"], idNumber: string) {
+  return { idNumberEnc: cipher.encrypt(idNumber), idNumberHash: cipher.lookupHash(idNumber) };
+}

@@ -1,0 +1,227 @@
+import type { CaseDetail, CaseStatusView, QueueQuery, QueueResponse } from "../api/case-schemas.ts";
+import type { Locale } from "../api/common-schemas.ts";
+import type { Prisma } from "../db/generated/client.ts";
+import { NotFoundError, ForbiddenError } from "../lib/errors.ts";
+import { maskIdNumber, maskName, maskPhone, timingSafeEqualText } from "../lib/personal-data.ts";
+import { translator } from "../i18n/i18n.ts";
+import type { ResidentPrincipal, StaffPrincipal } from "./principal.ts";
+import type { ServiceDeps } from "./service-deps.ts";
+import { nextStep, stageLabel } from "./stage-view.ts";
+
+const openStatuses = new Set(["OPEN"]);
+
+/** What applicants and staff may read about cases; every read is scoped to the caller. */
+export class CaseViewService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** A resident's own cases: those they filed, and those about their household. */
+  private residentScope(principal: ResidentPrincipal, householdId: string | null): Prisma.CaseWhereInput {
+    return { OR: [{ reporterResidentId: principal.id }, ...(householdId ? [{ householdId }] : [])] };
+  }
+
+  private async residentHousehold(principal: ResidentPrincipal): Promise<string | null> {
+    const me = await this.deps.prisma.residentIdentity.findUnique({ where: { id: principal.id }, select: { householdId: true } });
+    return me?.householdId ?? null;
+  }
+
+  async myCases(principal: ResidentPrincipal, locale: Locale) {
+    const householdId = await this.residentHousehold(principal);
+    const cases = await this.deps.prisma.case.findMany({
+      where: this.residentScope(principal, householdId),
+      orderBy: { createdAt: "desc" },
+      take: 100,
+      include: { region: true },
+    });
+    const t = translator(locale);
+    return {
+      items: cases.map((c) => ({
+        number: c.number,
+        kind: c.kind,
+        kindLabel: t(`kinds.${c.kind}`),
+        status: c.status,
+        stageLabel: stageLabel(c.stage, locale),
+        submittedAt: c.createdAt.toISOString(),
+        nextStep: openStatuses.has(c.status) ? nextStep(c.stage, c.region.name, c.stageDueAt, locale) : null,
+      })),
+    };
+  }
+
+  async myCaseStatus(principal: ResidentPrincipal, number: string, locale: Locale): Promise<CaseStatusView> {
+    const householdId = await this.residentHousehold(principal);
+    const found = await this.deps.prisma.case.findFirst({ where: { number, ...this.residentScope(principal, householdId) }, select: { id: true } });
+    if (!found) throw new NotFoundError("CASE_NOT_FOUND");
+    return this.statusView(found.id, locale);
+  }
+
+  /** Without logging in: the case number plus the last four digits of the contact phone. */
+  async publicLookup(number: string, phoneLast4: string, locale: Locale): Promise<CaseStatusView> {
+    const found = await this.deps.prisma.case.findUnique({ where: { number }, select: { id: true, contactPhoneEnc: true } });
+    const phone = found ? this.deps.cipher.decrypt(found.contactPhoneEnc) : "0000";
+    if (!found || !timingSafeEqualText(phone.slice(-4), phoneLast4)) throw new NotFoundError("CASE_NOT_FOUND");
+    return this.statusView(found.id, locale);
+  }
+
+  private async statusView(caseId: string, locale: Locale): Promise<CaseStatusView> {
+    const t = translator(locale);
+    const c = await this.deps.prisma.case.findUniqueOrThrow({
+      where: { id: caseId },
+      include: { region: true, events: { orderBy: [{ at: "asc" }, { id: "asc" }] } },
+    });
+    const tree = await this.deps.regions.tree();
+    return {
+      number: c.number,
+      kind: c.kind,
+      kindLabel: t(`kinds.${c.kind}`),
+      status: c.status,
+      statusLabel: t(`statuses.${c.status}`),
+      stage: c.stage,
+      stageLabel: stageLabel(c.stage, locale),
+      riskTypes: c.riskTypes,
+      regionName: c.region.name,
+      submittedAt: c.createdAt.toISOString(),
+      nextStep: openStatuses.has(c.status) ? nextStep(c.stage, c.region.name, c.stageDueAt, locale) : null,
+      // Only events with an applicant-facing wording are shown; internal ones stay on the staff side.
+      timeline: c.events
+        .filter((e) => t(`timeline.${e.action}`, { defaultValue: "" }) !== "")
+        .map((e) => {
+          const payload = (e.payload ?? {}) as Record<string, unknown>;
+          const region = typeof payload.regionCode === "string" ? tree.getByCode(payload.regionCode)?.name : undefined;
+          return { at: e.at.toISOString(), action: e.action, title: t(`timeline.${e.action}`, { region: region ?? c.region.name }), detail: e.reason };
+        }),
+    };
+  }
+
+  private staffScope(principal: StaffPrincipal): Prisma.CaseWhereInput {
+    return { regionPath: { startsWith: principal.regionPath } };
+  }
+
+  async queue(principal: StaffPrincipal, query: QueueQuery, locale: Locale): Promise<QueueResponse> {
+    const { prisma, regions, cipher, now } = this.deps;
+    const where: Prisma.CaseWhereInput[] = [this.staffScope(principal)];
+    if (query.regionCode) {
+      const region = (await regions.tree()).getByCode(query.regionCode);
+      if (!region) throw new NotFoundError("UNKNOWN_REGION");
+      if (!region.path.startsWith(principal.regionPath)) throw new ForbiddenError("REGION_OUT_OF_SCOPE");
+      where.push({ regionPath: { startsWith: region.path } });
+    }
+    if (query.status) where.push({ status: query.status });
+    if (query.stage) where.push({ stage: query.stage });
+    if (query.riskType) where.push({ riskTypes: { has: query.riskType } });
+    if (query.channel) where.push({ channel: query.channel });
+    if (query.overdue !== undefined) {
+      where.push(query.overdue ? { status: "OPEN", stageDueAt: { lt: now() } } : { OR: [{ stageDueAt: null }, { stageDueAt: { gte: now() } }, { status: { not: "OPEN" } }] });
+    }
+    if (query.q) where.push({ OR: [{ number: { startsWith: query.q } }, { applicantName: { contains: query.q } }] });
+    const cursor = decodeCursor(query.cursor);
+    if (cursor) where.push({ OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] });
+
+    const rows = await prisma.case.findMany({
+      where: { AND: where },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: query.limit + 1,
+      include: { region: { select: { name: true } } },
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    const at = now();
+    return {
+      items: page.map((c) => ({
+        id: c.id,
+        number: c.number,
+        kind: c.kind,
+        channel: c.channel,
+        riskTypes: c.riskTypes,
+        applicantName: c.applicantName,
+        phoneMasked: maskPhone(cipher.decrypt(c.contactPhoneEnc)),
+        regionName: c.region.name,
+        routing: c.routing,
+        stage: c.stage,
+        stageLabel: stageLabel(c.stage, locale),
+        status: c.status,
+        stageDueAt: c.stageDueAt?.toISOString() ?? null,
+        overdue: c.status === "OPEN" && !!c.stageDueAt && c.stageDueAt < at,
+        submittedAt: c.createdAt.toISOString(),
+      })),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    };
+  }
+
+  async detail(principal: StaffPrincipal, id: string, locale: Locale): Promise<CaseDetail> {
+    const { prisma, cipher } = this.deps;
+    const c = await prisma.case.findFirst({
+      where: { id, ...this.staffScope(principal) },
+      include: {
+        region: true,
+        events: { orderBy: [{ at: "asc" }, { id: "asc" }] },
+        attachments: { orderBy: { createdAt: "asc" } },
+        consents: { orderBy: { grantedAt: "asc" } },
+        household: { include: { members: { orderBy: { birthDate: "asc" } } } },
+        reporterResident: { select: { displayName: true } },
+      },
+    });
+    if (!c) throw new NotFoundError("CASE_NOT_FOUND");
+    const reporterStaff = c.reporterStaffId ? await prisma.staffAccount.findUnique({ where: { id: c.reporterStaffId }, select: { displayName: true } }) : null;
+    // Health details are for the desks that assess need, not for department handlers.
+    const seesHealth = principal.role !== "DEPARTMENT";
+    return {
+      id: c.id,
+      number: c.number,
+      kind: c.kind,
+      channel: c.channel,
+      riskTypes: c.riskTypes,
+      description: c.description,
+      address: c.addressText,
+      applicantName: c.applicantName,
+      phoneMasked: maskPhone(cipher.decrypt(c.contactPhoneEnc)),
+      idNumberMasked: c.applicantIdNumberEnc ? maskIdNumber(cipher.decrypt(c.applicantIdNumberEnc)) : null,
+      region: { code: c.region.code, name: c.region.name, level: c.region.level },
+      routing: c.routing,
+      stage: c.stage,
+      stageLabel: stageLabel(c.stage, locale),
+      status: c.status,
+      stageDueAt: c.stageDueAt?.toISOString() ?? null,
+      submittedAt: c.createdAt.toISOString(),
+      reporter: c.reporterStaffId
+        ? { type: "STAFF", name: reporterStaff?.displayName ?? null }
+        : { type: "RESIDENT", name: c.reporterResident?.displayName ? maskName(c.reporterResident.displayName) : null },
+      household: c.household
+        ? {
+            number: c.household.number,
+            address: c.household.address,
+            members: c.household.members.map((m) => ({
+              name: m.name,
+              relation: m.relation,
+              birthDate: m.birthDate.toISOString().slice(0, 10),
+              idNumberMasked: maskIdNumber(cipher.decrypt(m.idNumberEnc)),
+              labourCapacity: m.labourCapacity,
+              health: seesHealth ? m.health : null,
+              schooling: m.schooling,
+            })),
+          }
+        : null,
+      consents: c.consents.map((x) => ({ scope: x.scope, method: x.method, grantorName: x.grantorName, grantedAt: x.grantedAt.toISOString() })),
+      attachments: c.attachments.map((a) => ({ id: a.id, kind: a.kind, mimeType: a.mimeType, size: a.size })),
+      events: c.events.map((e) => ({
+        at: e.at.toISOString(),
+        actorType: e.actorType,
+        actorRole: e.actorRole,
+        action: e.action,
+        fromStage: e.fromStage,
+        toStage: e.toStage,
+        reason: e.reason,
+      })),
+    };
+  }
+}
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | null {
+  if (!cursor) return null;
+  const [iso, id] = Buffer.from(cursor, "base64url").toString().split("|");
+  const createdAt = new Date(iso ?? "");
+  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) return null;
+  return { createdAt, id };
+}

@@ -1,0 +1,202 @@
+import crypto from "node:crypto";
+import type { Acknowledgement, SubmitCaseRequest } from "../api/case-schemas.ts";
+import type { Channel, Locale } from "../api/common-schemas.ts";
+import { Prisma } from "../db/generated/client.ts";
+import { firstStage, intakeStages } from "../domain/intake-stages.ts";
+import { classifyRisks } from "../domain/risk-classifier.ts";
+import { routeCase } from "../domain/routing.ts";
+import { UncoveredYearError } from "../domain/working-days.ts";
+import { ConflictError, ForbiddenError, InvalidInputError } from "../lib/errors.ts";
+import { translator } from "../i18n/i18n.ts";
+import type { Principal } from "./principal.ts";
+import type { ServiceDeps } from "./service-deps.ts";
+import { nextStep, stageLabel } from "./stage-view.ts";
+
+export interface SubmitCommand {
+  principal: Principal;
+  request: SubmitCaseRequest;
+  idempotencyKey: string;
+  locale: Locale;
+}
+
+/** Turns a report or application into a routed case, exactly once per idempotency key. */
+export class IntakeService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async submit({ principal, request, idempotencyKey, locale }: SubmitCommand): Promise<Acknowledgement> {
+    const key = `${principal.kind}:${principal.id}:${idempotencyKey}`;
+    const requestHash = hashRequest(request);
+    const earlier = await this.answerRetry(key, requestHash, locale);
+    if (earlier) return earlier;
+
+    if (principal.kind === "resident" && request.onBehalf) throw new ForbiddenError("PROXY_ONLY_FOR_STAFF");
+    if (principal.kind === "staff" && !request.onBehalf) throw new InvalidInputError("PROXY_NOT_CONFIRMED", "onBehalf");
+
+    const { prisma, cipher, regions, calendar, now } = this.deps;
+    const tree = await regions.tree();
+    if (request.regionCode && !tree.getByCode(request.regionCode)) throw new InvalidInputError("UNKNOWN_REGION", "regionCode");
+
+    const idNumberHash = request.idNumber ? cipher.lookupHash(request.idNumber) : null;
+    const member = idNumberHash
+      ? await prisma.householdMember.findUnique({ where: { idNumberHash }, select: { household: { select: { id: true, regionId: true } } } })
+      : null;
+    const decision = routeCase(tree, {
+      householdRegionId: member?.household.regionId,
+      regionCode: request.regionCode,
+      address: request.address ?? request.description,
+      reporterRegionId: principal.kind === "staff" ? principal.regionId : undefined,
+    });
+    const stage = firstStage(decision);
+    const submittedAt = now();
+    const dueAt = this.deadline(submittedAt, intakeStages[stage].workingDays);
+    const riskTypes = request.riskTypes ?? classifyRisks(request.description);
+    const channel = channelOf(principal);
+
+    try {
+      const created = await prisma.$transaction(async (tx) => {
+        const [{ n }] = await tx.$queryRaw<[{ n: bigint }]>`SELECT nextval('case_number_seq') AS n`;
+        const year = new Date(submittedAt.getTime() + 8 * 3600_000).getUTCFullYear();
+        const record = await tx.case.create({
+          data: {
+            number: `${year}-${String(n).padStart(6, "0")}`,
+            kind: request.kind,
+            channel,
+            riskTypes,
+            description: request.description,
+            addressText: request.address ?? null,
+            applicantName: request.applicantName,
+            contactPhoneEnc: cipher.encrypt(request.phone),
+            contactPhoneHash: cipher.lookupHash(request.phone),
+            applicantIdNumberEnc: request.idNumber ? cipher.encrypt(request.idNumber) : null,
+            applicantIdNumberHash: idNumberHash,
+            householdId: member?.household.id ?? null,
+            reporterResidentId: principal.kind === "resident" ? principal.id : null,
+            reporterStaffId: principal.kind === "staff" ? principal.id : null,
+            regionId: decision.region.id,
+            regionPath: decision.region.path,
+            routing: decision.outcome,
+            stage,
+            stageDueAt: dueAt,
+            locale: request.locale ?? locale,
+            idempotencyKey: key,
+            requestHash,
+            createdAt: submittedAt,
+          },
+        });
+        const actor = principal.kind === "staff" ? { actorType: "STAFF" as const, actorId: principal.id, actorRole: principal.role } : { actorType: "RESIDENT" as const, actorId: principal.id, actorRole: "RESIDENT" };
+        await tx.caseEvent.createMany({
+          data: [
+            {
+              caseId: record.id,
+              at: submittedAt,
+              ...actor,
+              action: principal.kind === "staff" ? "SUBMITTED_BY_STAFF" : "SUBMITTED",
+              toStage: "SUBMITTED",
+              payload: { kind: request.kind, channel, riskTypes, classified: !request.riskTypes, attachments: request.attachmentIds.length },
+            },
+            {
+              caseId: record.id,
+              at: submittedAt,
+              actorType: "SYSTEM",
+              action: `ROUTED_${decision.outcome}`,
+              fromStage: "SUBMITTED",
+              toStage: stage,
+              payload: {
+                regionCode: decision.region.code,
+                basis: decision.basis,
+                candidates: decision.candidates.map((c) => c.code),
+                dueAt: dueAt?.toISOString() ?? null,
+              },
+            },
+          ],
+        });
+        await tx.consent.createMany({ data: this.consents(record.id, member?.household.id ?? null, principal, request, submittedAt) });
+        if (request.attachmentIds.length > 0) {
+          const linked = await tx.attachment.updateMany({
+            where: { id: { in: request.attachmentIds }, caseId: null, uploadedById: principal.id },
+            data: { caseId: record.id },
+          });
+          if (linked.count !== new Set(request.attachmentIds).size) throw new InvalidInputError("ATTACHMENT_NOT_FOUND", "attachmentIds");
+        }
+        return record;
+      });
+      return this.acknowledge(created, false, locale);
+    } catch (error) {
+      // Two copies of one submission raced: the loser answers with the winner's case.
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+        const winner = await this.answerRetry(key, requestHash, locale);
+        if (winner) return winner;
+      }
+      throw error;
+    }
+  }
+
+  private deadline(from: Date, workingDays: number): Date | null {
+    try {
+      return this.deps.calendar.addWorkingDays(from, workingDays);
+    } catch (error) {
+      // A missing holiday calendar must not cost a resident their report: the case is kept without a due date.
+      if (error instanceof UncoveredYearError) return null;
+      throw error;
+    }
+  }
+
+  private consents(caseId: string, householdId: string | null, principal: Principal, request: SubmitCaseRequest, at: Date) {
+    const method = request.onBehalf?.confirmationMethod ?? "WECHAT_CONFIRMATION";
+    const base = {
+      caseId,
+      householdId,
+      grantorName: request.applicantName,
+      grantorResidentId: principal.kind === "resident" ? principal.id : null,
+      method,
+      recordedByStaffId: principal.kind === "staff" ? principal.id : null,
+      grantedAt: at,
+    };
+    const scopes: ("PERSONAL_INFORMATION" | "FAMILY_ECONOMIC_CHECK" | "PROXY_FILING")[] = ["PERSONAL_INFORMATION"];
+    if (request.consent.familyEconomicCheck) scopes.push("FAMILY_ECONOMIC_CHECK");
+    if (principal.kind === "staff") scopes.push("PROXY_FILING");
+    return scopes.map((scope) => ({ ...base, scope }));
+  }
+
+  private async answerRetry(key: string, requestHash: string, locale: Locale): Promise<Acknowledgement | null> {
+    const existing = await this.deps.prisma.case.findUnique({ where: { idempotencyKey: key } });
+    if (!existing) return null;
+    if (existing.requestHash !== requestHash) throw new ConflictError("IDEMPOTENCY_CONFLICT");
+    return this.acknowledge(existing, true, locale);
+  }
+
+  private async acknowledge(
+    record: { id: string; number: string; status: Acknowledgement["status"]; stage: string; riskTypes: Acknowledgement["riskTypes"]; regionId: string; routing: string; stageDueAt: Date | null; createdAt: Date },
+    duplicate: boolean,
+    locale: Locale,
+  ): Promise<Acknowledgement> {
+    const tree = await this.deps.regions.tree();
+    const region = tree.get(record.regionId)!;
+    const step = nextStep(record.stage, region.name, record.stageDueAt, locale);
+    return {
+      caseId: record.id,
+      number: record.number,
+      status: record.status,
+      stage: record.stage,
+      stageLabel: stageLabel(record.stage, locale),
+      riskTypes: record.riskTypes,
+      routedTo: { regionCode: region.code, regionName: region.name, level: region.level, triage: record.routing !== "VILLAGE" },
+      nextStep: step,
+      duplicate,
+      submittedAt: record.createdAt.toISOString(),
+      message: translator(locale)("acknowledgement.received", { number: record.number, nextStep: step.text }),
+    };
+  }
+}
+
+function channelOf(principal: Principal): Channel {
+  if (principal.kind === "staff") return principal.role === "GRID_WORKER" ? "GRID_WORKER" : "CADRE_VISIT";
+  return principal.client === "BOT" ? "BOT" : principal.client === "WEB" ? "WEB" : "MINI_PROGRAM";
+}
+
+/** Canonical JSON (sorted keys) so the same submission hashes the same however it was serialised. */
+function hashRequest(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, canonical(x)])) : v;
+  return crypto.createHash("sha256").update(JSON.stringify(canonical(value))).digest("hex");
+}

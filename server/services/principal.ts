@@ -1,0 +1,10 @@
+import type { Locale, StaffRole } from "../api/common-schemas.ts";
+import type { ResidentClient } from "../api/auth-schemas.ts";
+
+/** Who is calling, as established by server/plugins/access.ts from the bearer token. */
+export type Principal =
+  | { kind: "resident"; id: string; client: ResidentClient; locale: Locale }
+  | { kind: "staff"; id: string; role: StaffRole; regionId: string; regionPath: string; displayName: string; department: string | null };
+
+export type StaffPrincipal = Extract<Principal, { kind: "staff" }>;
+export type ResidentPrincipal = Extract<Principal, { kind: "resident" }>;

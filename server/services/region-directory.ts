@@ -1,0 +1,38 @@
+import type { PrismaClient } from "../db/database.ts";
+import { RegionTree } from "../domain/routing.ts";
+import { NotFoundError } from "../lib/errors.ts";
+
+/**
+ * The administrative tree, cached: it changes a few times a year and every
+ * intake routes through it. Reloaded after `ttlMs` so another instance's
+ * change is seen without a restart.
+ */
+export class RegionDirectory {
+  private cached?: { tree: RegionTree; loadedAt: number };
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  async tree(): Promise<RegionTree> {
+    if (!this.cached || Date.now() - this.cached.loadedAt > this.ttlMs) {
+      const nodes = await this.prisma.region.findMany({ orderBy: { code: "asc" } });
+      this.cached = { tree: new RegionTree(nodes), loadedAt: Date.now() };
+    }
+    return this.cached.tree;
+  }
+
+  /** The picker's view: children of one node, or the whole tree. */
+  async list(parentCode?: string) {
+    const tree = await this.tree();
+    const parent = parentCode ? tree.getByCode(parentCode) : undefined;
+    if (parentCode && !parent) throw new NotFoundError("UNKNOWN_REGION");
+    const nodes = parent ? tree.nodes.filter((n) => n.parentId === parent.id) : tree.nodes;
+    return { items: nodes.map((n) => ({ code: n.code, name: n.name, level: n.level, parentCode: n.parentId ? (tree.get(n.parentId)?.code ?? null) : null })) };
+  }
+
+  invalidate(): void {
+    this.cached = undefined;
+  }
+}

@@ -1,0 +1,13 @@
+import type { PrismaClient } from "../db/database.ts";
+import type { WorkingDayCalendar } from "../domain/working-days.ts";
+import type { PersonalDataCipher } from "../lib/personal-data.ts";
+import type { RegionDirectory } from "./region-directory.ts";
+
+/** What every service is built from; assembled once in server/app.ts. */
+export interface ServiceDeps {
+  prisma: PrismaClient;
+  cipher: PersonalDataCipher;
+  regions: RegionDirectory;
+  calendar: WorkingDayCalendar;
+  now: () => Date;
+}
