@@ -1,0 +1,77 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { SubmitCaseRequest } from "../../server/api/case-schemas.ts";
+import { buildApp, type BuildOptions } from "../../server/app.ts";
+import type { AppInstance } from "../../server/app-instance.ts";
+import { loadConfig, type AppConfig } from "../../server/config.ts";
+import { generateKey } from "../../server/lib/personal-data.ts";
+import { demoPassword } from "../../server/seed/demo-county.ts";
+import { createTestDatabase, type TestDatabase } from "./test-database.ts";
+
+/** Wednesday 25 November 2026, 10:00 in China. */
+export const defaultTestTime = new Date("2026-11-25T02:00:00Z");
+
+export interface TestApp {
+  app: AppInstance;
+  database: TestDatabase;
+  clock: { now: Date };
+  config: AppConfig;
+  staffToken(username: string): Promise<string>;
+  residentToken(name: string, client?: "MINI_PROGRAM" | "BOT" | "WEB"): Promise<string>;
+  submit(token: string, body: Partial<SubmitCaseRequest> & Record<string, unknown>, key?: string): ReturnType<AppInstance["inject"]>;
+  close(): Promise<void>;
+}
+
+/** The real app on a fresh database with the demo county loaded, and a clock the test controls. */
+export async function createTestApp(overrides: Partial<AppConfig> = {}, options: BuildOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fanpin-test-"));
+  const config = loadConfig(
+    {},
+    {
+      dataDir,
+      databaseUrl: database.url,
+      embeddedInMemory: true,
+      dataKeys: `k1:${generateKey()}`,
+      lookupKey: generateKey(),
+      tokenSecret: generateKey(),
+      logLevel: "silent",
+      seedDemo: "true",
+      ...overrides,
+    },
+  );
+  const clock = { now: new Date(defaultTestTime) };
+  const app = await buildApp(config, { now: () => new Date(clock.now), database: database.db, ...options });
+  await app.ready();
+  let keyCounter = 0;
+  return {
+    app,
+    database,
+    clock,
+    config,
+    async staffToken(username) {
+      const response = await app.inject({ method: "POST", url: "/api/auth/staff/login", payload: { username, password: demoPassword } });
+      if (response.statusCode !== 200) throw new Error(`login ${username} failed: ${response.body}`);
+      return response.json().token;
+    },
+    async residentToken(name, client = "MINI_PROGRAM") {
+      const response = await app.inject({ method: "POST", url: "/api/auth/wechat/login", payload: { code: `dev:${name}`, client } });
+      if (response.statusCode !== 200) throw new Error(`resident login failed: ${response.body}`);
+      return response.json().token;
+    },
+    submit(token, body, key = `test-key-${++keyCounter}-${Date.now()}`) {
+      return app.inject({
+        method: "POST",
+        url: "/api/cases",
+        headers: { authorization: `Bearer ${token}`, "idempotency-key": key },
+        payload: { consent: { personalInformation: true }, applicantName: "测试人", phone: "13512345678", ...body },
+      });
+    },
+    async close() {
+      await app.close();
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

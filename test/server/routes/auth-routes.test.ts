@@ -1,0 +1,82 @@
+import Fastify from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WechatApiCodeExchange } from "../../../server/services/wechat-code-exchange.ts";
+import { createTestApp, type TestApp } from "../../helpers/test-app.ts";
+import { testDatabaseKind } from "../../helpers/test-database.ts";
+
+describe(`login (${testDatabaseKind})`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  const login = (username: string, password: string) => t.app.inject({ method: "POST", url: "/api/auth/staff/login", payload: { username, password } });
+
+  it("logs staff in with an argon2id-hashed password and tells them their role and region", async () => {
+    const ok = await login("township-liuxi", "demo1234");
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().staff).toMatchObject({ role: "TOWNSHIP", region: { code: "990101001", name: "柳溪镇" } });
+    const stored = await t.database.db.prisma.staffAccount.findUniqueOrThrow({ where: { username: "township-liuxi" } });
+    expect(stored.passwordHash).toMatch(/^\$argon2id\$/);
+  });
+
+  it("gives the same answer for a wrong password and an unknown user", async () => {
+    const wrong = await login("county", "nope");
+    const unknown = await login("nobody", "nope");
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.json().message).toBe(unknown.json().message);
+    expect(wrong.json().code).toBe("INVALID_CREDENTIALS");
+  });
+
+  it("locks an account for 15 minutes after 5 wrong passwords, even for the right one", async () => {
+    for (let i = 0; i < 5; i++) expect((await login("village-shimen", "wrong")).statusCode).toBe(401);
+    const locked = await login("village-shimen", "demo1234");
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json()).toMatchObject({ code: "ACCOUNT_LOCKED", message: expect.stringContaining("15 分钟") });
+    t.clock.now = new Date(t.clock.now.getTime() + 16 * 60_000);
+    expect((await login("village-shimen", "demo1234")).statusCode).toBe(200);
+  });
+
+  it("logs a resident in through the development code exchange, the same identity each time", async () => {
+    const first = await t.app.inject({ method: "POST", url: "/api/auth/wechat/login", payload: { code: "dev:grandma" } });
+    const second = await t.app.inject({ method: "POST", url: "/api/auth/wechat/login", payload: { code: "dev:grandma", locale: "en" } });
+    expect(first.statusCode).toBe(200);
+    expect(second.json().resident.id).toBe(first.json().resident.id);
+    expect(second.json().resident.locale).toBe("en");
+    const refused = await t.app.inject({ method: "POST", url: "/api/auth/wechat/login", payload: { code: "real-looking-code" } });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().code).toBe("WECHAT_LOGIN_FAILED");
+  });
+
+  it("rate-limits anonymous case look-ups per client", async () => {
+    const answers = [];
+    for (let i = 0; i < t.config.lookupRateLimitPerMinute + 1; i++) {
+      answers.push((await t.app.inject({ method: "POST", url: "/api/public/case-status", payload: { number: "2026-000001", phoneLast4: String(1000 + i) } })).statusCode);
+    }
+    expect(answers.slice(0, -1).every((s) => s === 404)).toBe(true);
+    expect(answers.at(-1)).toBe(429);
+  });
+});
+
+describe("WeChat code2Session exchange", () => {
+  it("asks WeChat's API for the openid and refuses WeChat's errors", async () => {
+    const fake = Fastify();
+    const seen: Record<string, string>[] = [];
+    fake.get("/sns/jscode2session", async (request) => {
+      const query = request.query as Record<string, string>;
+      seen.push(query);
+      return query.js_code === "good" ? { openid: "o-123", unionid: "u-9", session_key: "k" } : { errcode: 40029, errmsg: "invalid code" };
+    });
+    const base = await fake.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      const exchange = new WechatApiCodeExchange({ appId: "wx-app", appSecret: "secret", apiBase: base });
+      await expect(exchange.exchange("good")).resolves.toEqual({ openid: "o-123", unionid: "u-9" });
+      await expect(exchange.exchange("bad")).rejects.toMatchObject({ code: "WECHAT_LOGIN_FAILED" });
+      expect(seen[0]).toMatchObject({ appid: "wx-app", secret: "secret", js_code: "good", grant_type: "authorization_code" });
+    } finally {
+      await fake.close();
+    }
+  });
+});
