@@ -14,7 +14,8 @@ export type DatabaseKind = "embedded" | "postgres";
 export interface Database {
   kind: DatabaseKind;
   prisma: PrismaClient;
-  migrate(): Promise<MigrationResult>;
+  /** Applies pending migrations from `migrationsDir` (default: prisma/migrations). */
+  migrate(migrationsDir?: string): Promise<MigrationResult>;
   /** Runs one SQL statement with parameters, outside Prisma (migrations, checks). */
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
@@ -55,7 +56,7 @@ async function openEmbedded(dir: string | undefined, migrationsDir: string): Pro
   return {
     kind: "embedded",
     prisma,
-    migrate: () => applyMigrations(session, migrationsDir),
+    migrate: (dir = migrationsDir) => applyMigrations(session, dir),
     query: (sql, params) => session.query(sql, params),
     close: async () => {
       await prisma.$disconnect();
@@ -93,12 +94,12 @@ async function openPostgres(url: string, migrationsDir: string): Promise<Databas
   return {
     kind: "postgres",
     prisma,
-    migrate: async () => {
+    migrate: async (dir = migrationsDir) => {
       const client = await pool.connect();
       // Several instances may start at once: one applies, the others wait and find nothing left to do.
       try {
         await client.query("SELECT pg_advisory_lock(727001)");
-        return await applyMigrations(clientSession(client), migrationsDir);
+        return await applyMigrations(clientSession(client), dir);
       } finally {
         await client.query("SELECT pg_advisory_unlock(727001)").catch(() => undefined);
         client.release();

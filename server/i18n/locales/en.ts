@@ -49,6 +49,7 @@ export const en: Messages = {
     regionCode: "Region",
     address: "Address",
     attachmentIds: "Attachments",
+    file: "File",
     consent: "Consent",
     personalInformation: "Consent to personal-information processing",
     familyEconomicCheck: "Authorisation of the family economic check",

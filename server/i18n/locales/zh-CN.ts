@@ -48,6 +48,7 @@ export const zhCN = {
     regionCode: "所在地区",
     address: "住址",
     attachmentIds: "附件",
+    file: "文件",
     consent: "授权同意",
     personalInformation: "个人信息处理同意",
     familyEconomicCheck: "家庭经济状况核对授权",

@@ -1,0 +1,65 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../helpers/test-app.ts";
+import { testDatabaseKind } from "../../helpers/test-database.ts";
+
+/** A real 1×1 PNG. */
+const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+
+function multipart(filename: string, content: Buffer, contentType: string) {
+  const boundary = "----test-boundary";
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`),
+    content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { payload, headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
+}
+
+describe(`attachments (${testDatabaseKind})`, () => {
+  let t: TestApp;
+  let resident: string;
+  beforeAll(async () => {
+    t = await createTestApp({ maxUploadBytes: 64 * 1024 });
+    resident = await t.residentToken("photographer");
+  });
+  afterAll(() => t.close());
+
+  const upload = (token: string, body: ReturnType<typeof multipart>) =>
+    t.app.inject({ method: "POST", url: "/api/attachments", headers: { ...body.headers, authorization: `Bearer ${token}` }, payload: body.payload });
+
+  it("keeps a photo by its content hash and links it to the case it is submitted with", async () => {
+    const uploaded = await upload(resident, multipart("house.png", png, "image/png"));
+    expect(uploaded.statusCode).toBe(201);
+    expect(uploaded.json()).toMatchObject({ kind: "PHOTO", mimeType: "image/png", size: png.length });
+    const row = await t.database.db.prisma.attachment.findUniqueOrThrow({ where: { id: uploaded.json().id } });
+    expect(fs.readFileSync(path.join(t.config.dataDir, "attachments", row.sha256.slice(0, 2), row.sha256))).toEqual(png);
+
+    const ack = (await t.submit(resident, { description: "房子墙裂了很危险", regionCode: "990101001001", attachmentIds: [row.id] })).json();
+    const county = await t.staffToken("county");
+    const detail = await t.app.inject({ method: "GET", url: `/api/staff/cases/${ack.caseId}`, headers: { authorization: `Bearer ${county}` } });
+    expect(detail.json().attachments).toEqual([{ id: row.id, kind: "PHOTO", mimeType: "image/png", size: png.length }]);
+  });
+
+  it("judges a file by its bytes, not its name or claimed type", async () => {
+    const disguised = await upload(resident, multipart("photo.jpg", Buffer.from("#!/bin/sh\nrm -rf /\n"), "image/jpeg"));
+    expect(disguised.statusCode).toBe(415);
+    expect(disguised.json().code).toBe("UNSUPPORTED_FILE_TYPE");
+  });
+
+  it("refuses files over the size limit", async () => {
+    const big = Buffer.concat([png, Buffer.alloc(70 * 1024)]);
+    const response = await upload(resident, multipart("big.png", big, "image/png"));
+    expect(response.statusCode).toBe(413);
+    expect(response.json().code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("does not let one resident attach another's upload", async () => {
+    const mine = (await upload(resident, multipart("a.png", png, "image/png"))).json();
+    const other = await t.residentToken("someone-else");
+    const response = await t.submit(other, { description: "想用别人的照片", attachmentIds: [mine.id] });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe("ATTACHMENT_NOT_FOUND");
+  });
+});

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../helpers/test-app.ts";
+import { testDatabaseKind } from "../../helpers/test-database.ts";
+
+describe(`OpenAPI document and health (${testDatabaseKind})`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it("lists every route with its request and response schemas", async () => {
+    const doc = (await t.app.inject({ method: "GET", url: "/docs/json" })).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    const routes = t.app.printRoutes({ commonPrefix: false });
+    for (const [pathName, method] of [
+      ["/api/cases", "post"],
+      ["/api/me/cases", "get"],
+      ["/api/me/cases/{number}", "get"],
+      ["/api/public/case-status", "post"],
+      ["/api/staff/cases", "get"],
+      ["/api/staff/cases/{id}", "get"],
+      ["/api/auth/staff/login", "post"],
+      ["/api/auth/wechat/login", "post"],
+      ["/api/regions", "get"],
+      ["/api/attachments", "post"],
+      ["/health/live", "get"],
+      ["/health/ready", "get"],
+    ] as const) {
+      const operation = doc.paths[pathName]?.[method];
+      expect(operation, `${method} ${pathName}`).toBeDefined();
+      expect(Object.keys(operation.responses).length, `${method} ${pathName} responses`).toBeGreaterThan(0);
+      expect(routes).toContain(pathName.replace(/\{(\w+)\}/g, ":$1").split("/").pop());
+    }
+    const submit = doc.paths["/api/cases"].post;
+    expect(submit.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/SubmitCaseRequestInput");
+    expect(submit.parameters.map((p: { name: string }) => p.name)).toContain("idempotency-key");
+    expect(doc.components.schemas.SubmitCaseRequestInput.additionalProperties).toBe(false);
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api") || p.startsWith("/health")).length).toBe(12);
+  });
+
+  it("serves interactive docs", async () => {
+    const page = await t.app.inject({ method: "GET", url: "/docs/" });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("swagger");
+  });
+
+  it("reports liveness and readiness with the database kind", async () => {
+    expect((await t.app.inject({ method: "GET", url: "/health/live" })).json()).toEqual({ status: "ok" });
+    expect((await t.app.inject({ method: "GET", url: "/health/ready" })).json()).toEqual({ status: "ok", database: testDatabaseKind });
+  });
+
+  it("answers unknown paths with a localized 404", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/api/nope", headers: { "accept-language": "en" } });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ code: "NOT_FOUND", message: "Nothing was found here." });
+  });
+});
