@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { LightMyRequestResponse } from "fastify";
 import type { SubmitCaseRequest } from "../../server/api/case-schemas.ts";
 import { buildApp, type BuildOptions } from "../../server/app.ts";
 import type { AppInstance } from "../../server/app-instance.ts";
@@ -19,7 +20,7 @@ export interface TestApp {
   config: AppConfig;
   staffToken(username: string): Promise<string>;
   residentToken(name: string, client?: "MINI_PROGRAM" | "BOT" | "WEB"): Promise<string>;
-  submit(token: string, body: Partial<SubmitCaseRequest> & Record<string, unknown>, key?: string): ReturnType<AppInstance["inject"]>;
+  submit(token: string, body: Partial<SubmitCaseRequest> & Record<string, unknown>, key?: string): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
