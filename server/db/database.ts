@@ -56,7 +56,12 @@ async function openEmbedded(dir: string | undefined, migrationsDir: string): Pro
   return {
     kind: "embedded",
     prisma,
-    migrate: (dir = migrationsDir) => applyMigrations(session, dir),
+    migrate: async (dir = migrationsDir) => {
+      const result = await applyMigrations(session, dir);
+      // PGlite learns array types (e.g. "RiskType"[]) once at start; types a migration created are unknown to it until refreshed.
+      await pglite.refreshArrayTypes();
+      return result;
+    },
     query: (sql, params) => session.query(sql, params),
     close: async () => {
       await prisma.$disconnect();

@@ -1,7 +1,7 @@
 import type { CaseDetail, CaseStatusView, QueueQuery, QueueResponse } from "../api/case-schemas.ts";
 import type { Locale } from "../api/common-schemas.ts";
 import type { Prisma } from "../db/generated/client.ts";
-import { NotFoundError, ForbiddenError } from "../lib/errors.ts";
+import { ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
 import { maskIdNumber, maskName, maskPhone, timingSafeEqualText } from "../lib/personal-data.ts";
 import { translator } from "../i18n/i18n.ts";
 import type { ResidentPrincipal, StaffPrincipal } from "./principal.ts";
@@ -222,6 +222,6 @@ function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string
   if (!cursor) return null;
   const [iso, id] = Buffer.from(cursor, "base64url").toString().split("|");
   const createdAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) return null;
+  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new InvalidInputError("INVALID_CURSOR", "cursor");
   return { createdAt, id };
 }

@@ -23,6 +23,7 @@ export const en: Messages = {
     UNKNOWN_REGION: "No region has this code.",
     CALENDAR_YEAR_NOT_COVERED: "The holiday calendar for {{year}} is not loaded yet, so deadlines cannot be computed. Please ask an administrator to load it.",
     WECHAT_LOGIN_FAILED: "WeChat login failed. Please try again.",
+    INVALID_CURSOR: "Invalid page cursor; please start again from the first page.",
     INTERNAL: "Something went wrong on our side; nothing you sent was lost. Please try again later or contact your village office.",
     SERVICE_UNAVAILABLE: "The service is under maintenance. Please try again later.",
   },

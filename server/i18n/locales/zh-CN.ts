@@ -22,6 +22,7 @@ export const zhCN = {
     UNKNOWN_REGION: "没有找到这个地区编码。",
     CALENDAR_YEAR_NOT_COVERED: "系统还没有 {{year}} 年的节假日安排,暂时无法计算办理期限。请联系管理员导入当年日历。",
     WECHAT_LOGIN_FAILED: "微信登录失败,请重试。",
+    INVALID_CURSOR: "翻页标记无效,请从第一页重新开始。",
     INTERNAL: "系统出了点问题,您的信息没有丢失。请稍后再试,或联系村里的工作人员。",
     SERVICE_UNAVAILABLE: "系统正在维护,请稍后再试。",
   },
