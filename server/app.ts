@@ -31,6 +31,9 @@ import { AuthService } from "./services/auth-service.ts";
 import { CaseViewService } from "./services/case-view-service.ts";
 import { IntakeService } from "./services/intake-service.ts";
 import { RegionDirectory } from "./services/region-directory.ts";
+import { WorkflowRegistry, loadDefinitionFiles } from "./services/workflow-registry.ts";
+import { WorkflowService } from "./services/workflow-service.ts";
+import { taskRoutes } from "./routes/task-routes.ts";
 import type { ServiceDeps } from "./services/service-deps.ts";
 import { DevelopmentCodeExchange, WechatApiCodeExchange, type WechatCodeExchange } from "./services/wechat-code-exchange.ts";
 
@@ -81,8 +84,12 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     calendar: new WorkingDayCalendar(loadCalendarFiles(config.calendarFiles)),
     now: options.now ?? (() => new Date()),
   };
+  const registry = new WorkflowRegistry(db.prisma);
+  await registry.register(loadDefinitionFiles(splitList(config.workflowFiles)));
+  const workflow = new WorkflowService(deps, registry);
+  const intake = new IntakeService(deps, workflow);
   if (config.seedDemo === "true" || (config.seedDemo === "auto" && embedded)) {
-    if (await seedDemo(deps)) app.log.info("demo county loaded");
+    if (await seedDemo(deps, intake)) app.log.info("demo county loaded");
   }
 
   // External plugins first, then the app's own, then the routes.
@@ -119,7 +126,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     db,
     regions: deps.regions,
     auth: new AuthService(deps, tokens, wechat),
-    intake: new IntakeService(deps),
+    intake,
+    workflow,
     caseViews: new CaseViewService(deps),
     attachments: new AttachmentService(deps, path.join(config.dataDir, "attachments")),
   });
@@ -132,13 +140,17 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(regionRoutes);
   await app.register(caseRoutes);
   await app.register(attachmentRoutes);
+  await app.register(taskRoutes);
   return app;
 }
 
-function loadCalendarFiles(list: string) {
+function splitList(list: string): string[] {
   return list
     .split(",")
-    .map((file) => file.trim())
-    .filter(Boolean)
-    .map((file) => yearCalendarSchema.parse(JSON.parse(fs.readFileSync(file, "utf8"))));
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function loadCalendarFiles(list: string) {
+  return splitList(list).map((file) => yearCalendarSchema.parse(JSON.parse(fs.readFileSync(file, "utf8"))));
 }

@@ -29,6 +29,8 @@ export const configSchema = z.object({
   seedDemo: z.enum(["auto", "true", "false"]).default("auto"),
   /** Extra holiday calendars (JSON files of {year, holidays, makeupWorkdays}), for years the bundled calendar lacks. */
   calendarFiles: z.string().default(""),
+  /** A county's own workflow definitions (JSON, the shape of server/workflows/*.json, with "regionCode"). */
+  workflowFiles: z.string().default(""),
   /** Anonymous case look-ups (number + phone digits) allowed per client per minute. */
   lookupRateLimitPerMinute: z.coerce.number().int().positive().default(10),
 });
@@ -54,6 +56,7 @@ const envNames: Record<keyof AppConfig, string> = {
   bodyLimitBytes: "BODY_LIMIT_BYTES",
   seedDemo: "SEED_DEMO",
   calendarFiles: "CALENDAR_FILES",
+  workflowFiles: "WORKFLOW_FILES",
   lookupRateLimitPerMinute: "LOOKUP_RATE_LIMIT_PER_MINUTE",
 };
 

@@ -6,12 +6,14 @@ import type { CaseViewService } from "../services/case-view-service.ts";
 import type { IntakeService } from "../services/intake-service.ts";
 import type { Database } from "../db/database.ts";
 import type { RegionDirectory } from "../services/region-directory.ts";
+import type { WorkflowService } from "../services/workflow-service.ts";
 
 export interface Services {
   db: Database;
   regions: RegionDirectory;
   auth: AuthService;
   intake: IntakeService;
+  workflow: WorkflowService;
   caseViews: CaseViewService;
   attachments: AttachmentService;
 }

@@ -1,7 +1,7 @@
 import type { SubmitCaseRequest } from "../api/case-schemas.ts";
 import type { StaffRole } from "../api/common-schemas.ts";
 import { hashPassword } from "../services/auth-service.ts";
-import { IntakeService } from "../services/intake-service.ts";
+import type { IntakeService } from "../services/intake-service.ts";
 import type { Principal } from "../services/principal.ts";
 import type { ServiceDeps } from "../services/service-deps.ts";
 
@@ -82,7 +82,7 @@ export function demoIdNumber(birth: string, serial: number): string {
 }
 
 /** Loads the demo county into an empty database; answers false (and does nothing) when regions exist. */
-export async function seedDemo(deps: ServiceDeps): Promise<boolean> {
+export async function seedDemo(deps: ServiceDeps, intake: IntakeService): Promise<boolean> {
   const { prisma, cipher } = deps;
   if ((await prisma.region.count()) > 0) return false;
 
@@ -174,8 +174,7 @@ export async function seedDemo(deps: ServiceDeps): Promise<boolean> {
     },
   ];
   for (const demo of demoCases) {
-    const at = new Date(deps.now().getTime() - demo.daysAgo * 86_400_000);
-    await new IntakeService({ ...deps, now: () => at }).submit({ principal: demo.principal, request: demo.request, idempotencyKey: demo.key, locale: "zh-CN" });
+    await intake.submit({ principal: demo.principal, request: demo.request, idempotencyKey: demo.key, locale: "zh-CN", at: new Date(deps.now().getTime() - demo.daysAgo * 86_400_000) });
   }
   return true;
 }

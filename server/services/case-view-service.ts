@@ -86,7 +86,8 @@ export class CaseViewService {
         .map((e) => {
           const payload = (e.payload ?? {}) as Record<string, unknown>;
           const region = typeof payload.regionCode === "string" ? tree.getByCode(payload.regionCode)?.name : undefined;
-          return { at: e.at.toISOString(), action: e.action, title: t(`timeline.${e.action}`, { region: region ?? c.region.name }), detail: e.reason };
+          const stage = e.fromStage ? stageLabel(e.fromStage, locale) : "";
+          return { at: e.at.toISOString(), action: e.action, title: t(`timeline.${e.action}`, { region: region ?? c.region.name, stage }), detail: e.reason };
         }),
     };
   }

@@ -2,28 +2,32 @@ import crypto from "node:crypto";
 import type { Acknowledgement, SubmitCaseRequest } from "../api/case-schemas.ts";
 import type { Channel, Locale } from "../api/common-schemas.ts";
 import { Prisma } from "../db/generated/client.ts";
-import { firstStage, intakeStages } from "../domain/intake-stages.ts";
 import { classifyRisks } from "../domain/risk-classifier.ts";
 import { routeCase } from "../domain/routing.ts";
-import { UncoveredYearError } from "../domain/working-days.ts";
 import { ConflictError, ForbiddenError, InvalidInputError } from "../lib/errors.ts";
 import { translator } from "../i18n/i18n.ts";
 import type { Principal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { nextStep, stageLabel } from "./stage-view.ts";
+import type { WorkflowService } from "./workflow-service.ts";
 
 export interface SubmitCommand {
   principal: Principal;
   request: SubmitCaseRequest;
   idempotencyKey: string;
   locale: Locale;
+  /** When it was received; now unless replaying an earlier report (the demo county's history). */
+  at?: Date;
 }
 
 /** Turns a report or application into a routed case, exactly once per idempotency key. */
 export class IntakeService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly workflow: WorkflowService,
+  ) {}
 
-  async submit({ principal, request, idempotencyKey, locale }: SubmitCommand): Promise<Acknowledgement> {
+  async submit({ principal, request, idempotencyKey, locale, at }: SubmitCommand): Promise<Acknowledgement> {
     const key = `${principal.kind}:${principal.id}:${idempotencyKey}`;
     const requestHash = hashRequest(request);
     const earlier = await this.answerRetry(key, requestHash, locale);
@@ -46,9 +50,9 @@ export class IntakeService {
       address: request.address ?? request.description,
       reporterRegionId: principal.kind === "staff" ? principal.regionId : undefined,
     });
-    const stage = firstStage(decision);
-    const submittedAt = now();
-    const dueAt = this.deadline(submittedAt, intakeStages[stage].workingDays);
+    const submittedAt = at ?? now();
+    const start = await this.workflow.planStart(request.kind, decision, submittedAt);
+    const { stage, dueAt } = start.placement;
     const riskTypes = request.riskTypes ?? classifyRisks(request.description);
     const channel = channelOf(principal);
 
@@ -77,6 +81,8 @@ export class IntakeService {
             routing: decision.outcome,
             stage,
             stageDueAt: dueAt,
+            workflowId: start.workflowId,
+            caseDueAt: start.caseDueAt,
             locale: request.locale ?? locale,
             idempotencyKey: key,
             requestHash,
@@ -110,6 +116,7 @@ export class IntakeService {
             },
           ],
         });
+        await this.workflow.openTask(tx, record.id, start.placement, submittedAt);
         await tx.consent.createMany({ data: this.consents(record.id, member?.household.id ?? null, principal, request, submittedAt) });
         if (request.attachmentIds.length > 0) {
           const linked = await tx.attachment.updateMany({
@@ -127,16 +134,6 @@ export class IntakeService {
         const winner = await this.answerRetry(key, requestHash, locale);
         if (winner) return winner;
       }
-      throw error;
-    }
-  }
-
-  private deadline(from: Date, workingDays: number): Date | null {
-    try {
-      return this.deps.calendar.addWorkingDays(from, workingDays);
-    } catch (error) {
-      // A missing holiday calendar must not cost a resident their report: the case is kept without a due date.
-      if (error instanceof UncoveredYearError) return null;
       throw error;
     }
   }

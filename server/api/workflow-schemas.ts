@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { regionCodeSchema } from "./common-schemas.ts";
+
+const reason = z.string().trim().min(2, { error: "validation.reasonRequired" }).max(1000);
+const guarantee = z.enum(["SECURE", "AT_RISK"]);
+
+/** What a desk can do with its task; which of these a stage accepts comes from the workflow definition. */
+export const taskActionSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("RECORD_HOME_VISIT"),
+    visitedAt: z.iso.datetime({ offset: true }),
+    investigators: z.array(z.string().trim().min(1).max(50)).min(1).max(10),
+    findings: z.strictObject({
+      annualIncome: z.number().int().min(0).max(100_000_000),
+      rigidExpenses: z.number().int().min(0).max(100_000_000),
+      foodAndClothing: guarantee,
+      education: guarantee,
+      medical: guarantee,
+      housing: guarantee,
+      drinkingWater: guarantee,
+      notes: z.string().trim().max(2000).default(""),
+    }),
+    photoIds: z.array(z.uuid()).max(20).default([]),
+  }),
+  z.strictObject({
+    type: z.literal("RECORD_APPRAISAL"),
+    meetingAt: z.iso.datetime({ offset: true }),
+    proposal: z.enum(["PROPOSE", "DECLINE"]),
+    /** Members entitled to vote, present, and the votes cast (required where the definition asks for a vote). */
+    membersTotal: z.number().int().min(1).max(500).optional(),
+    present: z.number().int().min(0).max(500).optional(),
+    votesFor: z.number().int().min(0).max(500).optional(),
+    votesAgainst: z.number().int().min(0).max(500).optional(),
+    reason,
+  }),
+  z.strictObject({ type: z.literal("RECORD_OBJECTION"), objection: reason }),
+  z.strictObject({ type: z.literal("CLOSE_PUBLICITY") }),
+  z.strictObject({ type: z.literal("RECORD_DATA_COMPARISON"), result: z.enum(["CLEAR", "DOUBTFUL"]), notes: z.string().trim().max(2000).default("") }),
+  z.strictObject({ type: z.literal("APPROVE"), note: z.string().trim().max(1000).optional() }),
+  z.strictObject({ type: z.literal("RETURN"), reason }),
+  z.strictObject({ type: z.literal("REJECT"), reason }),
+  z.strictObject({ type: z.literal("ASSIGN_REGION"), regionCode: regionCodeSchema, note: z.string().trim().max(1000).optional() }),
+]);
+export type TaskAction = z.infer<typeof taskActionSchema>;
+z.globalRegistry.add(taskActionSchema, { id: "TaskAction" });
+
+export const taskIdParamsSchema = z.strictObject({ id: z.uuid() });
+
+export const taskSchema = z.object({
+  id: z.uuid(),
+  caseId: z.uuid(),
+  caseNumber: z.string(),
+  stage: z.string(),
+  stageLabel: z.string(),
+  desk: z.enum(["VILLAGE", "TOWNSHIP", "COUNTY"]),
+  regionName: z.string(),
+  status: z.enum(["OPEN", "DONE", "CANCELLED"]),
+  dueAt: z.iso.datetime({ offset: true }).nullable(),
+  overdue: z.boolean(),
+  /** Actions this task accepts now. */
+  actions: z.array(z.string()),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+export const taskListResponseSchema = z.object({ items: z.array(taskSchema) });
+export const taskListQuerySchema = z.strictObject({
+  status: z.enum(["OPEN", "DONE", "CANCELLED"]).default("OPEN"),
+  overdue: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export const actionResultSchema = z.object({
+  caseId: z.uuid(),
+  caseNumber: z.string(),
+  fromStage: z.string(),
+  toStage: z.string(),
+  status: z.enum(["OPEN", "APPROVED", "REJECTED", "CLOSED", "WITHDRAWN"]),
+  nextTask: taskSchema.nullable(),
+});

@@ -1,0 +1,158 @@
+import type { TaskAction } from "../../api/workflow-schemas.ts";
+import { stageOf, type ActiveStage, type Stage, type WorkflowDefinition } from "./definition.ts";
+
+/**
+ * The review workflow's rules, free of HTTP and database: given a case's
+ * position and a desk's action, where does the case go next — or why not.
+ */
+
+export interface CaseState {
+  stage: string;
+  /** When the current publicity list comes down. */
+  publicityEndsAt: Date | null;
+  /** The data comparison's result at the current review stage. */
+  dataComparison: "CLEAR" | "DOUBTFUL" | null;
+}
+
+export interface Transition {
+  ok: true;
+  /** The event appended to the case's log. */
+  event: string;
+  toStage: string;
+  /** Shown to the applicant (returns, rejections, declines). */
+  reason: string | null;
+  payload: Record<string, unknown>;
+  /** Working days for the next stage's task when it differs from the definition's (a re-check). */
+  deadlineWorkingDays?: number;
+  publicityEndsAt: Date | null;
+  dataComparison: "CLEAR" | "DOUBTFUL" | null;
+  /** Set when the case reaches an END stage. */
+  finalStatus: "APPROVED" | "REJECTED" | "CLOSED" | null;
+}
+
+export interface Refusal {
+  ok: false;
+  code: string;
+  params?: Record<string, string | number>;
+}
+
+const actionsByKind: Record<ActiveStage["kind"], TaskAction["type"][]> = {
+  HOME_VISIT: ["RECORD_HOME_VISIT"],
+  APPRAISAL: ["RECORD_APPRAISAL"],
+  PUBLICITY: ["RECORD_OBJECTION", "CLOSE_PUBLICITY"],
+  REVIEW: ["RECORD_DATA_COMPARISON", "APPROVE", "RETURN", "REJECT"],
+};
+
+/** The actions a stage accepts right now (e.g. approval only after a clear data comparison). */
+export function availableActions(definition: WorkflowDefinition, state: CaseState, now: Date): TaskAction["type"][] {
+  const stage = stageOf(definition, state.stage);
+  if (stage.kind === "END") return [];
+  return actionsByKind[stage.kind].filter((type) => {
+    if (stage.kind === "PUBLICITY") return type === "RECORD_OBJECTION" ? !publicityOver(state, now) : publicityOver(state, now);
+    if (stage.kind === "REVIEW") {
+      if (type === "RETURN") return !!stage.returnTo;
+      if (type === "APPROVE") return !stage.dataComparison || state.dataComparison === "CLEAR";
+      if (type === "RECORD_DATA_COMPARISON") return !!stage.dataComparison && state.dataComparison !== "CLEAR";
+    }
+    return true;
+  });
+}
+
+function publicityOver(state: CaseState, now: Date): boolean {
+  return !!state.publicityEndsAt && now > state.publicityEndsAt;
+}
+
+export function decide(definition: WorkflowDefinition, state: CaseState, action: TaskAction, now: Date): Transition | Refusal {
+  const stage = stageOf(definition, state.stage);
+  if (stage.kind === "END") return { ok: false, code: "CASE_ALREADY_DECIDED" };
+  if (!actionsByKind[stage.kind].includes(action.type)) return { ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: action.type } };
+  const enter = (event: string, toStage: string, extra: Partial<Transition> = {}): Transition => enterStage(definition, toStage, now, { event, reason: null, payload: {}, ...extra });
+
+  switch (action.type) {
+    case "RECORD_HOME_VISIT": {
+      if (stage.kind !== "HOME_VISIT") break;
+      const investigators = new Set(action.investigators.map((name) => name.trim()));
+      if (investigators.size < stage.minInvestigators) return { ok: false, code: "TOO_FEW_INVESTIGATORS", params: { min: stage.minInvestigators } };
+      if (new Date(action.visitedAt) > now) return { ok: false, code: "DATE_IN_FUTURE" };
+      return enter("HOME_VISIT_RECORDED", stage.next, { payload: { visitedAt: action.visitedAt, investigators: [...investigators], findings: action.findings, photoIds: action.photoIds } });
+    }
+    case "RECORD_APPRAISAL": {
+      if (stage.kind !== "APPRAISAL") break;
+      if (new Date(action.meetingAt) > now) return { ok: false, code: "DATE_IN_FUTURE" };
+      if (stage.voteRule === "DEMOCRATIC_VOTE") {
+        const refusal = checkVote(action);
+        if (refusal) return refusal;
+      }
+      const payload = { meetingAt: action.meetingAt, membersTotal: action.membersTotal, present: action.present, votesFor: action.votesFor, votesAgainst: action.votesAgainst };
+      return action.proposal === "PROPOSE"
+        ? enter("APPRAISAL_PROPOSED", stage.next, { payload: { ...payload, note: action.reason } })
+        : enter("APPRAISAL_DECLINED", stage.onDecline, { reason: action.reason, payload });
+    }
+    case "RECORD_OBJECTION": {
+      if (stage.kind !== "PUBLICITY") break;
+      if (publicityOver(state, now)) return { ok: false, code: "PUBLICITY_OVER" };
+      // The objection's words stay on the staff side; the applicant is told the case is being re-checked.
+      return enter("PUBLICITY_OBJECTION", stage.onObjection, { payload: { objection: action.objection } });
+    }
+    case "CLOSE_PUBLICITY": {
+      if (stage.kind !== "PUBLICITY") break;
+      if (!publicityOver(state, now)) return { ok: false, code: "PUBLICITY_NOT_OVER", params: { until: state.publicityEndsAt?.toISOString() ?? "" } };
+      return enter("PUBLICITY_CLOSED", stage.next);
+    }
+    case "RECORD_DATA_COMPARISON": {
+      if (stage.kind !== "REVIEW") break;
+      if (!stage.dataComparison) return { ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: action.type } };
+      if (action.result === "CLEAR") {
+        return { ok: true, event: "DATA_COMPARISON_CLEAR", toStage: stage.key, reason: null, payload: { notes: action.notes }, publicityEndsAt: null, dataComparison: "CLEAR", finalStatus: null };
+      }
+      return enter("DATA_COMPARISON_DOUBTFUL", stage.dataComparison.recheck, { payload: { notes: action.notes }, deadlineWorkingDays: stage.dataComparison.recheckWorkingDays });
+    }
+    case "APPROVE": {
+      if (stage.kind !== "REVIEW") break;
+      if (stage.dataComparison && state.dataComparison !== "CLEAR") return { ok: false, code: "DATA_COMPARISON_REQUIRED" };
+      return enter("APPROVED", stage.next, { payload: { note: action.note ?? null } });
+    }
+    case "RETURN": {
+      if (stage.kind !== "REVIEW") break;
+      if (!stage.returnTo) return { ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: action.type } };
+      return enter("RETURNED", stage.returnTo, { reason: action.reason });
+    }
+    case "REJECT": {
+      if (stage.kind !== "REVIEW") break;
+      return enter("REJECTED", stage.onReject, { reason: action.reason });
+    }
+    case "ASSIGN_REGION":
+      break;
+  }
+  return { ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: action.type } };
+}
+
+/** 001 §票決: more than half of the members present, and more than half of those present in favour. */
+function checkVote(action: Extract<TaskAction, { type: "RECORD_APPRAISAL" }>): Refusal | null {
+  const { membersTotal, present, votesFor, votesAgainst } = action;
+  if (membersTotal === undefined || present === undefined || votesFor === undefined || votesAgainst === undefined) return { ok: false, code: "VOTE_REQUIRED" };
+  if (present > membersTotal || votesFor + votesAgainst > present) return { ok: false, code: "VOTE_INCONSISTENT" };
+  if (present * 2 <= membersTotal) return { ok: false, code: "QUORUM_NOT_MET", params: { present, membersTotal } };
+  const carried = votesFor * 2 > present;
+  if (action.proposal === "PROPOSE" && !carried) return { ok: false, code: "MAJORITY_NOT_REACHED", params: { votesFor, present } };
+  if (action.proposal === "DECLINE" && carried) return { ok: false, code: "VOTE_CONTRADICTS_PROPOSAL" };
+  return null;
+}
+
+function enterStage(definition: WorkflowDefinition, key: string, now: Date, base: Pick<Transition, "event" | "reason" | "payload"> & Partial<Transition>): Transition {
+  const next: Stage = stageOf(definition, key);
+  return {
+    ok: true,
+    toStage: key,
+    publicityEndsAt: next.kind === "PUBLICITY" ? publicityEnd(now, next.days) : null,
+    dataComparison: null,
+    finalStatus: next.kind === "END" ? next.status : null,
+    ...base,
+  };
+}
+
+/** A list published today for N days comes down at the end of the N-th calendar day after today, China time. */
+export function publicityEnd(from: Date, days: number): Date {
+  const chinaDay = Math.floor((from.getTime() + 8 * 3600_000) / 86_400_000);
+  return new Date((chinaDay + days + 1) * 86_400_000 - 8 * 3600_000 - 1);
+}

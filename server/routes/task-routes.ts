@@ -1,0 +1,33 @@
+import type { AppInstance } from "../app-instance.ts";
+import { errorResponseSchema } from "../api/common-schemas.ts";
+import { actionResultSchema, taskActionSchema, taskIdParamsSchema, taskListQuerySchema, taskListResponseSchema } from "../api/workflow-schemas.ts";
+import { requireStaff } from "../plugins/access.ts";
+
+const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema };
+const desks = ["VILLAGE", "TOWNSHIP", "COUNTY"] as const;
+
+export async function taskRoutes(app: AppInstance) {
+  app.get(
+    "/api/staff/tasks",
+    {
+      config: { access: { staff: desks } },
+      schema: { tags: ["workflow"], summary: "My desk's tasks in my region, soonest deadline first", querystring: taskListQuerySchema, response: { 200: taskListResponseSchema, ...errors } },
+    },
+    async (request) => app.services.workflow.listTasks(requireStaff(request), request.query, request.locale),
+  );
+
+  app.post(
+    "/api/staff/tasks/:id/actions",
+    {
+      config: { access: { staff: desks } },
+      schema: {
+        tags: ["workflow"],
+        summary: "Act on a task: home visit, appraisal, publicity, data comparison, approve / return / reject, triage",
+        params: taskIdParamsSchema,
+        body: taskActionSchema,
+        response: { 200: actionResultSchema, ...errors, 409: errorResponseSchema },
+      },
+    },
+    async (request) => app.services.workflow.act(requireStaff(request), request.params.id, request.body, request.locale),
+  );
+}

@@ -1,0 +1,208 @@
+import type { Locale } from "../api/common-schemas.ts";
+import type { TaskAction } from "../api/workflow-schemas.ts";
+import type { Prisma } from "../db/generated/client.ts";
+import type { RegionNode, RegionTree, RoutingDecision } from "../domain/routing.ts";
+import { stageOf, type Desk, type WorkflowDefinition } from "../domain/workflow/definition.ts";
+import { availableActions, decide } from "../domain/workflow/engine.ts";
+import { UncoveredYearError } from "../domain/working-days.ts";
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
+import type { StaffPrincipal } from "./principal.ts";
+import type { ServiceDeps } from "./service-deps.ts";
+import { stageLabel } from "./stage-view.ts";
+import type { WorkflowRegistry } from "./workflow-registry.ts";
+
+/** Triage happens before a case's workflow starts: a township or the county picks the desk that owns it. */
+export const triageStages = { TOWNSHIP_TRIAGE: "TOWNSHIP", COUNTY_TRIAGE: "COUNTY" } as const;
+const triageWorkingDays = 2;
+const levelOfDesk = { VILLAGE: "VILLAGE", TOWNSHIP: "TOWNSHIP", COUNTY: "COUNTY" } as const;
+const deskOfRole: Partial<Record<StaffPrincipal["role"], Desk>> = { VILLAGE: "VILLAGE", TOWNSHIP: "TOWNSHIP", COUNTY: "COUNTY" };
+
+type Tx = Prisma.TransactionClient;
+
+interface Placement {
+  stage: string;
+  desk: Desk;
+  region: RegionNode;
+  dueAt: Date | null;
+  publicityEndsAt: Date | null;
+}
+
+export class WorkflowService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly registry: WorkflowRegistry,
+  ) {}
+
+  private deadline(from: Date, workingDays: number): Date | null {
+    try {
+      return this.deps.calendar.addWorkingDays(from, workingDays);
+    } catch (error) {
+      // A missing holiday calendar must not block the work: the task is kept without a due date.
+      if (error instanceof UncoveredYearError) return null;
+      throw error;
+    }
+  }
+
+  /** Where a stage's task sits: the case's region lifted to the stage's desk level. */
+  private place(definition: WorkflowDefinition, stageKey: string, caseRegion: RegionNode, tree: RegionTree, now: Date, workingDays?: number, publicityEndsAt: Date | null = null): Placement | null {
+    const stage = stageOf(definition, stageKey);
+    if (stage.kind === "END") return null;
+    const region = tree.ancestorAt(caseRegion, levelOfDesk[stage.desk]) ?? caseRegion;
+    const dueAt = stage.kind === "PUBLICITY" ? this.deadline(publicityEndsAt ?? now, 1) : this.deadline(now, workingDays ?? stage.deadline.workingDays);
+    return { stage: stageKey, desk: stage.desk, region, dueAt, publicityEndsAt };
+  }
+
+  /** Where a new case starts: its workflow version, first stage, desk and deadlines. */
+  async planStart(kind: Parameters<WorkflowRegistry["forNewCase"]>[0], decision: RoutingDecision, now: Date) {
+    const tree = await this.deps.regions.tree();
+    const { id: workflowId, definition } = this.registry.forNewCase(kind, decision.region, tree);
+    const placement: Placement =
+      decision.outcome === "VILLAGE"
+        ? this.place(definition, definition.start, decision.region, tree, now)!
+        : { stage: decision.outcome, desk: triageStages[decision.outcome], region: decision.region, dueAt: this.deadline(now, triageWorkingDays), publicityEndsAt: null };
+    return { workflowId, placement, caseDueAt: this.deadline(now, definition.caseLimit.workingDays) };
+  }
+
+  /** Opens the desk's task for a stage, inside the caller's transaction. */
+  openTask(tx: Tx, caseId: string, placement: Placement, now: Date) {
+    return tx.caseTask.create({
+      data: { caseId, stage: placement.stage, desk: placement.desk, regionId: placement.region.id, regionPath: placement.region.path, dueAt: placement.dueAt, createdAt: now },
+    });
+  }
+
+  /** The open (or done) tasks of the caller's desk in the caller's region. */
+  async listTasks(principal: StaffPrincipal, query: { status: "OPEN" | "DONE" | "CANCELLED"; overdue?: boolean; limit: number }, locale: Locale) {
+    const desk = deskOfRole[principal.role];
+    if (!desk) throw new ForbiddenError();
+    const now = this.deps.now();
+    const tasks = await this.deps.prisma.caseTask.findMany({
+      where: {
+        desk,
+        status: query.status,
+        regionPath: { startsWith: principal.regionPath },
+        ...(query.overdue === true ? { dueAt: { lt: now } } : query.overdue === false ? { OR: [{ dueAt: null }, { dueAt: { gte: now } }] } : {}),
+      },
+      orderBy: [{ dueAt: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }],
+      take: query.limit,
+      include: { case: { select: { number: true, workflowId: true, publicityEndsAt: true, dataComparison: true, stage: true } } },
+    });
+    const tree = await this.deps.regions.tree();
+    return { items: await Promise.all(tasks.map((task) => this.view(task, tree, now, locale))) };
+  }
+
+  private async view(
+    task: { id: string; caseId: string; stage: string; desk: Desk; regionId: string; status: "OPEN" | "DONE" | "CANCELLED"; dueAt: Date | null; createdAt: Date; case: { number: string; workflowId: string | null; publicityEndsAt: Date | null; dataComparison: string | null } },
+    tree: RegionTree,
+    now: Date,
+    locale: Locale,
+  ) {
+    let actions: string[] = [];
+    if (task.status === "OPEN") {
+      if (task.stage in triageStages) actions = ["ASSIGN_REGION"];
+      else if (task.case.workflowId) {
+        const definition = await this.registry.byVersion(task.case.workflowId);
+        actions = availableActions(definition, { stage: task.stage, publicityEndsAt: task.case.publicityEndsAt, dataComparison: task.case.dataComparison as "CLEAR" | "DOUBTFUL" | null }, now);
+      }
+    }
+    return {
+      id: task.id,
+      caseId: task.caseId,
+      caseNumber: task.case.number,
+      stage: task.stage,
+      stageLabel: stageLabel(task.stage, locale),
+      desk: task.desk,
+      regionName: tree.get(task.regionId)?.name ?? "",
+      status: task.status,
+      dueAt: task.dueAt?.toISOString() ?? null,
+      overdue: task.status === "OPEN" && !!task.dueAt && task.dueAt < now,
+      actions,
+      createdAt: task.createdAt.toISOString(),
+    };
+  }
+
+  /** One desk action on one task: all of it in one transaction, and only one of two racing actions wins. */
+  async act(principal: StaffPrincipal, taskId: string, action: TaskAction, locale: Locale) {
+    const { prisma, now: clock } = this.deps;
+    const now = clock();
+    const tree = await this.deps.regions.tree();
+    const result = await prisma.$transaction(async (tx) => {
+      const task = await tx.caseTask.findUnique({ where: { id: taskId }, include: { case: true } });
+      if (!task || !task.regionPath.startsWith(principal.regionPath)) throw new NotFoundError("TASK_NOT_FOUND");
+      if (deskOfRole[principal.role] !== task.desk) throw new ForbiddenError("NOT_YOUR_DESK");
+      if (task.status !== "OPEN") throw new ConflictError("TASK_ALREADY_HANDLED");
+      const c = task.case;
+      if (!c.workflowId) throw new ConflictError("CASE_HAS_NO_WORKFLOW");
+      const definition = await this.registry.byVersion(c.workflowId);
+
+      let transition: { event: string; toStage: string; reason: string | null; payload: Record<string, unknown>; placement: Placement | null; caseRegion: RegionNode; publicityEndsAt: Date | null; dataComparison: string | null; finalStatus: "APPROVED" | "REJECTED" | "CLOSED" | null };
+      if (task.stage in triageStages) {
+        if (action.type !== "ASSIGN_REGION") throw new ConflictError("ACTION_NOT_ALLOWED_HERE", { action: action.type });
+        const target = tree.getByCode(action.regionCode);
+        const here = tree.get(task.regionId)!;
+        if (!target || !tree.contains(here, target) || target.id === here.id) throw new InvalidInputError("REGION_OUT_OF_SCOPE", "regionCode");
+        const village = tree.ancestorAt(target, "VILLAGE");
+        const placement = village
+          ? this.place(definition, definition.start, village, tree, now)!
+          : { stage: "TOWNSHIP_TRIAGE", desk: "TOWNSHIP" as const, region: tree.ancestorAt(target, "TOWNSHIP")!, dueAt: this.deadline(now, triageWorkingDays), publicityEndsAt: null };
+        const caseRegion = village ?? placement.region;
+        transition = { event: "REGION_ASSIGNED", toStage: placement.stage, reason: null, payload: { regionCode: caseRegion.code, note: action.note ?? null }, placement, caseRegion, publicityEndsAt: null, dataComparison: null, finalStatus: null };
+      } else {
+        const state = { stage: c.stage, publicityEndsAt: c.publicityEndsAt, dataComparison: c.dataComparison as "CLEAR" | "DOUBTFUL" | null };
+        const decision = decide(definition, state, action, now);
+        if (!decision.ok) throw new ConflictError(decision.code, decision.params);
+        const caseRegion = tree.get(c.regionId)!;
+        const staying = decision.toStage === c.stage;
+        const placement = staying ? null : this.place(definition, decision.toStage, caseRegion, tree, now, decision.deadlineWorkingDays, decision.publicityEndsAt);
+        transition = { ...decision, placement, caseRegion };
+      }
+
+      // Claiming the task is the race's finish line: a second action finds it no longer open.
+      const claimed = await tx.caseTask.updateMany({ where: { id: task.id, status: "OPEN" }, data: { status: "DONE", completedAt: now, completedBy: principal.id } });
+      if (claimed.count !== 1) throw new ConflictError("TASK_ALREADY_HANDLED");
+
+      if (action.type === "RECORD_HOME_VISIT" && action.photoIds.length > 0) {
+        const linked = await tx.attachment.updateMany({ where: { id: { in: action.photoIds }, caseId: null, uploadedById: principal.id }, data: { caseId: c.id } });
+        if (linked.count !== new Set(action.photoIds).size) throw new InvalidInputError("ATTACHMENT_NOT_FOUND", "photoIds");
+      }
+
+      const staying = transition.toStage === c.stage && !transition.placement;
+      const nextTask = staying
+        ? await tx.caseTask.create({ data: { caseId: c.id, stage: task.stage, desk: task.desk, regionId: task.regionId, regionPath: task.regionPath, dueAt: task.dueAt, createdAt: now } })
+        : transition.placement
+          ? await this.openTask(tx, c.id, transition.placement, now)
+          : null;
+      const updated = await tx.case.update({
+        where: { id: c.id },
+        data: {
+          stage: transition.toStage,
+          stageDueAt: staying ? c.stageDueAt : (transition.placement?.dueAt ?? null),
+          publicityEndsAt: transition.publicityEndsAt,
+          dataComparison: transition.dataComparison,
+          regionId: transition.caseRegion.id,
+          regionPath: transition.caseRegion.path,
+          ...(transition.event === "REGION_ASSIGNED" ? { routing: transition.placement?.stage === "TOWNSHIP_TRIAGE" ? "TOWNSHIP_TRIAGE" : "VILLAGE" } : {}),
+          ...(transition.finalStatus ? { status: transition.finalStatus } : {}),
+        },
+      });
+      await tx.caseEvent.create({
+        data: {
+          caseId: c.id,
+          at: now,
+          actorType: "STAFF",
+          actorId: principal.id,
+          actorRole: principal.role,
+          action: transition.event,
+          fromStage: task.stage,
+          toStage: transition.toStage,
+          reason: transition.reason,
+          payload: { ...transition.payload, taskId: task.id, stage: task.stage } as Prisma.InputJsonValue,
+        },
+      });
+      return { updated, nextTask, fromStage: task.stage };
+    });
+    const next = result.nextTask
+      ? await this.view({ ...result.nextTask, case: { number: result.updated.number, workflowId: result.updated.workflowId, publicityEndsAt: result.updated.publicityEndsAt, dataComparison: result.updated.dataComparison } }, tree, now, locale)
+      : null;
+    return { caseId: result.updated.id, caseNumber: result.updated.number, fromStage: result.fromStage, toStage: result.updated.stage, status: result.updated.status, nextTask: next };
+  }
+}
