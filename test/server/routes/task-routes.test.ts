@@ -1,0 +1,228 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, defaultTestTime, type TestApp } from "../../helpers/test-app.ts";
+import { testDatabaseKind } from "../../helpers/test-database.ts";
+
+const visit = (investigators = ["赵书记", "刘芳"]) => ({
+  type: "RECORD_HOME_VISIT",
+  visitedAt: "2026-11-25T01:00:00Z",
+  investigators,
+  findings: { annualIncome: 6000, rigidExpenses: 30000, foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE" },
+});
+const appraisal = (proposal: "PROPOSE" | "DECLINE", votes: Record<string, number> = {}) => ({ type: "RECORD_APPRAISAL", meetingAt: "2026-11-25T01:30:00Z", proposal, reason: "村两委会议讨论", ...votes });
+
+describe(`review workflow through the API (${testDatabaseKind})`, () => {
+  let t: TestApp;
+  let resident: string;
+  let village: string;
+  let township: string;
+  let county: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    resident = await t.residentToken("workflow-applicant");
+    village = await t.staffToken("village-shimen");
+    township = await t.staffToken("township-liuxi");
+    county = await t.staffToken("county");
+  });
+  afterAll(() => t.close());
+
+  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+  const openTask = async (token: string, number: string) => {
+    const tasks = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: auth(token) })).json().items as { id: string; caseNumber: string; stage: string; actions: string[]; dueAt: string | null }[];
+    return tasks.find((task) => task.caseNumber === number);
+  };
+  const act = async (token: string, number: string, body: object) => {
+    const task = await openTask(token, number);
+    if (!task) throw new Error(`no open task for ${number}`);
+    return t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: auth(token), payload: body });
+  };
+  const status = async (number: string) => (await t.app.inject({ method: "GET", url: `/api/me/cases/${number}`, headers: auth(resident) })).json();
+  const submit = async (body: object) => (await t.submit(resident, { description: "老伴住院花了三万多", regionCode: "990101001001", ...body })).json();
+
+  it("takes an identification case from intake to monitoring, through a return loop and the county's data comparison", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const ack = await submit({ kind: "MONITORING_APPLICATION" });
+    const first = await openTask(village, ack.number);
+    expect(first).toMatchObject({ stage: "VILLAGE_VERIFICATION", actions: ["RECORD_HOME_VISIT"], dueAt: "2026-12-02T15:59:59.999Z" });
+
+    const lonely = await act(village, ack.number, visit(["赵书记", "赵书记"]));
+    expect(lonely.statusCode).toBe(409);
+    expect(lonely.json()).toMatchObject({ code: "TOO_FEW_INVESTIGATORS", message: "入户核实至少需要 2 名不同的核查人员。" });
+
+    expect((await act(village, ack.number, visit())).json()).toMatchObject({ toStage: "VILLAGE_APPRAISAL" });
+    expect((await act(village, ack.number, appraisal("PROPOSE"))).json()).toMatchObject({ toStage: "VILLAGE_PUBLICITY" });
+
+    const early = await act(village, ack.number, { type: "CLOSE_PUBLICITY" });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().code).toBe("PUBLICITY_NOT_OVER");
+    t.clock.now = new Date("2026-12-01T02:00:00Z"); // five days of publicity have passed
+    expect((await act(village, ack.number, { type: "CLOSE_PUBLICITY" })).json()).toMatchObject({ toStage: "TOWNSHIP_REVIEW" });
+
+    const returned = await act(township, ack.number, { type: "RETURN", reason: "缺少医疗费用票据,请补充" });
+    expect(returned.json()).toMatchObject({ toStage: "VILLAGE_VERIFICATION", nextTask: { stage: "VILLAGE_VERIFICATION" } });
+    const afterReturn = await status(ack.number);
+    expect(afterReturn.timeline.at(-1)).toMatchObject({ action: "RETURNED", title: "乡镇审核:退回补充", detail: "缺少医疗费用票据,请补充" });
+
+    await act(village, ack.number, visit());
+    await act(village, ack.number, appraisal("PROPOSE"));
+    t.clock.now = new Date("2026-12-08T02:00:00Z");
+    await act(village, ack.number, { type: "CLOSE_PUBLICITY" });
+    expect((await act(township, ack.number, { type: "APPROVE" })).json().toStage).toBe("COUNTY_APPROVAL");
+
+    const task = await openTask(county, ack.number);
+    expect(task?.actions).toEqual(["RECORD_DATA_COMPARISON", "RETURN", "REJECT"]);
+    const tooSoon = await act(county, ack.number, { type: "APPROVE" });
+    expect(tooSoon.json().code).toBe("DATA_COMPARISON_REQUIRED");
+    expect((await act(county, ack.number, { type: "RECORD_DATA_COMPARISON", result: "CLEAR" })).json()).toMatchObject({ toStage: "COUNTY_APPROVAL" });
+    const done = await act(county, ack.number, { type: "APPROVE", note: "纳入监测" });
+    expect(done.json()).toMatchObject({ toStage: "MONITORED", status: "APPROVED", nextTask: null });
+
+    const final = await status(ack.number);
+    expect(final).toMatchObject({ status: "APPROVED", stageLabel: "已纳入监测帮扶", nextStep: null });
+    const detail = (await t.app.inject({ method: "GET", url: `/api/staff/cases/${ack.caseId}`, headers: auth(county) })).json();
+    // Every step left an event with who and what.
+    expect(detail.events.map((e: { action: string }) => e.action)).toEqual([
+      "SUBMITTED", "ROUTED_VILLAGE", "HOME_VISIT_RECORDED", "APPRAISAL_PROPOSED", "PUBLICITY_CLOSED", "RETURNED",
+      "HOME_VISIT_RECORDED", "APPRAISAL_PROPOSED", "PUBLICITY_CLOSED", "APPROVED", "DATA_COMPARISON_CLEAR", "APPROVED",
+    ]);
+    expect(detail.events.slice(2).every((e: { actorType: string }) => e.actorType === "STAFF")).toBe(true);
+    expect(await t.database.db.prisma.caseTask.count({ where: { case: { number: ack.number }, status: "OPEN" } })).toBe(0);
+  });
+
+  it("reopens the survey when someone objects during publicity", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const ack = await submit({});
+    await act(village, ack.number, visit());
+    await act(village, ack.number, appraisal("PROPOSE"));
+    const objection = await act(village, ack.number, { type: "RECORD_OBJECTION", objection: "邻居反映其家中有营运车辆" });
+    expect(objection.json()).toMatchObject({ toStage: "VILLAGE_VERIFICATION" });
+    const view = await status(ack.number);
+    expect(view.timeline.at(-1).title).toBe("公示期间有人提出异议,村里将重新核实");
+    // The objector's words stay with the staff.
+    expect(JSON.stringify(view)).not.toContain("营运车辆");
+  });
+
+  it("rejects with a reason the applicant reads in plain words", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const ack = await submit({});
+    await act(village, ack.number, visit());
+    await act(village, ack.number, appraisal("PROPOSE"));
+    t.clock.now = new Date("2026-12-01T02:00:00Z");
+    await act(village, ack.number, { type: "CLOSE_PUBLICITY" });
+    const noReason = await act(township, ack.number, { type: "REJECT", reason: "" });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().fields[0].message).toBe("理由:请写明理由(至少 2 个字),申请人会看到");
+    const rejected = await act(township, ack.number, { type: "REJECT", reason: "家庭人均纯收入高于监测标准" });
+    expect(rejected.json()).toMatchObject({ toStage: "NOT_IDENTIFIED", status: "REJECTED" });
+    const view = await status(ack.number);
+    expect(view).toMatchObject({ status: "REJECTED", statusLabel: "未通过" });
+    expect(view.timeline.at(-1)).toMatchObject({ title: "乡镇审核:未通过", detail: "家庭人均纯收入高于监测标准" });
+  });
+
+  it("enforces the democratic vote for low-income assistance: quorum, majority, and a decline that ends the case", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const ack = await submit({ kind: "ASSISTANCE_APPLICATION" });
+    expect((await openTask(village, ack.number))?.stage).toBe("ECONOMIC_SURVEY");
+    await act(village, ack.number, visit());
+    expect((await act(village, ack.number, appraisal("PROPOSE"))).json().code).toBe("VOTE_REQUIRED");
+    const noQuorum = await act(village, ack.number, appraisal("PROPOSE", { membersTotal: 11, present: 5, votesFor: 5, votesAgainst: 0 }));
+    expect(noQuorum.json()).toMatchObject({ code: "QUORUM_NOT_MET", message: "实到 5 人,未超过应到 11 人的半数,评议无效。" });
+    expect((await act(village, ack.number, appraisal("PROPOSE", { membersTotal: 11, present: 8, votesFor: 4, votesAgainst: 4 }))).json().code).toBe("MAJORITY_NOT_REACHED");
+    const declined = await act(village, ack.number, { ...appraisal("DECLINE", { membersTotal: 11, present: 8, votesFor: 2, votesAgainst: 6 }), reason: "家庭有稳定务工收入" });
+    expect(declined.json()).toMatchObject({ toStage: "NOT_GRANTED", status: "REJECTED" });
+    expect((await status(ack.number)).timeline.at(-1)).toMatchObject({ title: "村级评议未通过", detail: "家庭有稳定务工收入" });
+  });
+
+  it("helps first in an emergency: the township decides before the village visit", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const ack = await submit({ kind: "EMERGENCY_AID", description: "家里着火了,东西都烧了" });
+    expect(ack.stage).toBe("TOWNSHIP_EMERGENCY_RELIEF");
+    expect(await openTask(village, ack.number)).toBeUndefined();
+    expect((await act(township, ack.number, { type: "APPROVE", note: "先行发放临时救助 2000 元" })).json().toStage).toBe("VILLAGE_VERIFICATION");
+    await act(village, ack.number, visit());
+    expect((await act(township, ack.number, { type: "APPROVE" })).json()).toMatchObject({ toStage: "RELIEVED", status: "CLOSED" });
+  });
+
+  it("lets the county assign a triaged case to a village, where the workflow then starts", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const ack = (await t.submit(resident, { description: "日子过不下去了" })).json();
+    expect(ack.stage).toBe("COUNTY_TRIAGE");
+    const outside = await act(county, ack.number, { type: "ASSIGN_REGION", regionCode: "990199" });
+    expect(outside.statusCode).toBe(400);
+    const assigned = await act(county, ack.number, { type: "ASSIGN_REGION", regionCode: "990101001001" });
+    expect(assigned.json()).toMatchObject({ toStage: "VILLAGE_VERIFICATION", nextTask: { regionName: "石门村" } });
+    expect((await status(ack.number)).timeline.at(-1).title).toBe("已交给石门村办理");
+  });
+
+  it("lets exactly one of two simultaneous actions on a task win", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const ack = await submit({});
+    const task = await openTask(village, ack.number);
+    const [a, b] = await Promise.all([
+      t.app.inject({ method: "POST", url: `/api/staff/tasks/${task!.id}/actions`, headers: auth(village), payload: visit() }),
+      t.app.inject({ method: "POST", url: `/api/staff/tasks/${task!.id}/actions`, headers: auth(village), payload: visit(["甲", "乙"]) }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    expect([a, b].find((r) => r.statusCode === 409)!.json().code).toBe("TASK_ALREADY_HANDLED");
+    expect(await t.database.db.prisma.caseEvent.count({ where: { case: { number: ack.number }, action: "HOME_VISIT_RECORDED" } })).toBe(1);
+    expect(await t.database.db.prisma.caseTask.count({ where: { case: { number: ack.number }, status: "OPEN" } })).toBe(1);
+  });
+
+  it("refuses actions by the wrong role or from the wrong region", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const ack = await submit({});
+    const task = (await openTask(village, ack.number))!;
+    const post = (token: string) => t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: auth(token), payload: visit() });
+    expect((await post(township)).json().code).toBe("NOT_YOUR_DESK");
+    expect((await post(county)).json().code).toBe("NOT_YOUR_DESK");
+    expect((await post(await t.staffToken("village-baisha"))).json().code).toBe("TASK_NOT_FOUND");
+    expect((await post(await t.staffToken("township-yunling"))).statusCode).toBe(404);
+    expect((await post(await t.staffToken("dept-health"))).statusCode).toBe(403);
+    expect((await post(await t.staffToken("grid-shimen"))).statusCode).toBe(403);
+    expect((await post(resident)).statusCode).toBe(403);
+    // A village cannot approve at the township's desk, even for its own case.
+    expect((await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: auth(village), payload: { type: "APPROVE" } })).json().code).toBe("ACTION_NOT_ALLOWED_HERE");
+  });
+});
+
+describe(`a county's own workflow rules, loaded as configuration (${testDatabaseKind})`, () => {
+  let t: TestApp;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "county-workflow-"));
+  afterAll(async () => {
+    await t?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  beforeAll(async () => {
+    const shipped = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../../../server/workflows/monitoring-identification.json"), "utf8"));
+    const county = {
+      ...shipped,
+      regionCode: "990101",
+      stages: shipped.stages
+        // 3 working days for the home visit, and no publicity (004: 不公示): appraisal goes straight to the township.
+        .filter((s: { key: string }) => s.key !== "VILLAGE_PUBLICITY")
+        .map((s: { key: string }) =>
+          s.key === "VILLAGE_VERIFICATION" ? { ...s, deadline: { workingDays: 3 } } : s.key === "VILLAGE_APPRAISAL" ? { ...s, next: "TOWNSHIP_REVIEW" } : s,
+        ),
+    };
+    fs.writeFileSync(path.join(dir, "qingshan.json"), JSON.stringify(county));
+    t = await createTestApp({ workflowFiles: path.join(dir, "qingshan.json") });
+  });
+
+  it("changes the deadline and drops publicity with no code change", async () => {
+    const resident = await t.residentToken("county-rules");
+    const village = await t.staffToken("village-shimen");
+    const ack = (await t.submit(resident, { description: "老伴住院花了三万多", regionCode: "990101001001" })).json();
+    // Wed 25 Nov + 3 working days = Mon 30 Nov.
+    expect(ack.nextStep.dueAt).toBe("2026-11-30T15:59:59.999Z");
+    const tasks = (await t.app.inject({ method: "GET", url: "/api/staff/tasks", headers: { authorization: `Bearer ${village}` } })).json().items;
+    const task = tasks.find((x: { caseNumber: string }) => x.caseNumber === ack.number);
+    await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: { authorization: `Bearer ${village}` }, payload: visit() });
+    const next = (await t.app.inject({ method: "GET", url: "/api/staff/tasks", headers: { authorization: `Bearer ${village}` } })).json().items.find((x: { caseNumber: string }) => x.caseNumber === ack.number);
+    const appraised = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${next.id}/actions`, headers: { authorization: `Bearer ${village}` }, payload: appraisal("PROPOSE") });
+    expect(appraised.json().toStage).toBe("TOWNSHIP_REVIEW");
+  });
+});
