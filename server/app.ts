@@ -88,8 +88,15 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await registry.register(loadDefinitionFiles(splitList(config.workflowFiles)));
   const workflow = new WorkflowService(deps, registry);
   const intake = new IntakeService(deps, workflow);
+
   if (config.seedDemo === "true" || (config.seedDemo === "auto" && embedded)) {
-    if (await seedDemo(deps, intake)) app.log.info("demo county loaded");
+    // The demo's history is replayed through the real services on a clock set back to when it happened.
+    const servicesAt = (at: Date) => {
+      const past = { ...deps, now: () => at };
+      const pastWorkflow = new WorkflowService(past, registry);
+      return { intake: new IntakeService(past, pastWorkflow), workflow: pastWorkflow };
+    };
+    if (await seedDemo(deps, servicesAt)) app.log.info("demo county loaded");
   }
 
   // External plugins first, then the app's own, then the routes.

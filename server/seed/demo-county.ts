@@ -1,8 +1,10 @@
 import type { SubmitCaseRequest } from "../api/case-schemas.ts";
 import type { StaffRole } from "../api/common-schemas.ts";
 import { hashPassword } from "../services/auth-service.ts";
+import type { TaskAction } from "../api/workflow-schemas.ts";
 import type { IntakeService } from "../services/intake-service.ts";
-import type { Principal } from "../services/principal.ts";
+import type { Principal, StaffPrincipal } from "../services/principal.ts";
+import type { WorkflowService } from "../services/workflow-service.ts";
 import type { ServiceDeps } from "../services/service-deps.ts";
 
 /**
@@ -82,7 +84,9 @@ export function demoIdNumber(birth: string, serial: number): string {
 }
 
 /** Loads the demo county into an empty database; answers false (and does nothing) when regions exist. */
-export async function seedDemo(deps: ServiceDeps, intake: IntakeService): Promise<boolean> {
+export type ServicesAt = (at: Date) => { intake: IntakeService; workflow: WorkflowService };
+
+export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promise<boolean> {
   const { prisma, cipher } = deps;
   if ((await prisma.region.count()) > 0) return false;
 
@@ -142,40 +146,66 @@ export async function seedDemo(deps: ServiceDeps, intake: IntakeService): Promis
     data: { openid: "dev-demo", displayName: "张德福", phoneEnc: cipher.encrypt("13800001234"), phoneHash: cipher.lookupHash("13800001234"), householdId: household.id },
   });
 
-  // Cases go through the real intake so they carry the same events, routing and deadlines as live ones.
+  // Cases go through the real intake and workflow so they carry the same events, routing and deadlines as live ones.
+  const staff = async (username: string): Promise<StaffPrincipal> => {
+    const row = await prisma.staffAccount.findUniqueOrThrow({ where: { username }, include: { region: true } });
+    return { kind: "staff", id: row.id, role: row.role, regionId: row.regionId, regionPath: row.region.path, displayName: row.displayName, department: row.department };
+  };
+  const daysAgo = (days: number) => new Date(deps.now().getTime() - days * 86_400_000);
   const residentPrincipal: Principal = { kind: "resident", id: resident.id, client: "MINI_PROGRAM", locale: "zh-CN" };
-  const grid = await prisma.staffAccount.findUniqueOrThrow({ where: { username: "grid-shimen" }, include: { region: true } });
-  const gridPrincipal: Principal = { kind: "staff", id: grid.id, role: "GRID_WORKER", regionId: grid.regionId, regionPath: grid.region.path, displayName: grid.displayName, department: null };
   const base = { attachmentIds: [], consent: { personalInformation: true as const, familyEconomicCheck: true } };
-  const demoCases: { principal: Principal; key: string; request: SubmitCaseRequest; daysAgo: number }[] = [
-    {
-      principal: residentPrincipal,
-      key: "demo-case-1",
-      daysAgo: 12,
-      request: { ...base, kind: "MONITORING_APPLICATION", description: "老伴住院做手术,自己花了三万多,孙子还在上高中,家里实在撑不住了", applicantName: "张德福", phone: "13800001234", idNumber: demoIdNumber("1956-03-07", 31) },
-    },
-    {
-      principal: gridPrincipal,
-      key: "demo-case-2",
-      daysAgo: 1,
-      request: { ...base, kind: "HARDSHIP_REPORT", description: "一组刘大爷家房子被洪水冲垮了一半,现在住在亲戚家", applicantName: "刘长根", phone: "13900005678", address: "石门村一组", onBehalf: { confirmationMethod: "VERBAL_WITNESSED" } },
-    },
-    {
-      principal: residentPrincipal,
-      key: "demo-case-3",
-      daysAgo: 0,
-      request: { ...base, kind: "HARDSHIP_REPORT", description: "在外打工的工厂倒闭了,没活干,家里两个孩子上学", applicantName: "周明", phone: "13700009876", address: "桃园村" },
-    },
-    {
-      principal: residentPrincipal,
-      key: "demo-case-4",
-      daysAgo: 0,
-      request: { ...base, kind: "EMERGENCY_AID", description: "家里着火了,东西都烧了,急需帮助", applicantName: "吴桂兰", phone: "13600002468", address: "云岭乡" },
-    },
-  ];
-  for (const demo of demoCases) {
-    await intake.submit({ principal: demo.principal, request: demo.request, idempotencyKey: demo.key, locale: "zh-CN", at: new Date(deps.now().getTime() - demo.daysAgo * 86_400_000) });
-  }
+  const submit = async (days: number, principal: Principal, key: string, request: SubmitCaseRequest) =>
+    servicesAt(daysAgo(days)).intake.submit({ principal, request, idempotencyKey: key, locale: "zh-CN" });
+  // The history follows the shipped workflow; under a county's own rules it stops where they differ.
+  const act = async (days: number, username: string, caseId: string, stage: string, action: TaskAction) => {
+    const task = await prisma.caseTask.findFirst({ where: { caseId, status: "OPEN", stage } });
+    if (task) await servicesAt(daysAgo(days)).workflow.act(await staff(username), task.id, action, "zh-CN");
+  };
+  const findings = { annualIncome: 13200, rigidExpenses: 35000, foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE", notes: "" } as const;
+
+  // 1. A monitoring application that went through the village and waits, late, at the township.
+  const first = await submit(16, residentPrincipal, "demo-case-1", {
+    ...base,
+    kind: "MONITORING_APPLICATION",
+    description: "老伴住院做手术,自己花了三万多,孙子还在上高中,家里实在撑不住了",
+    applicantName: "张德福",
+    phone: "13800001234",
+    idNumber: demoIdNumber("1956-03-07", 31),
+  });
+  await act(15, "village-shimen", first.caseId, "VILLAGE_VERIFICATION", { type: "RECORD_HOME_VISIT", visitedAt: daysAgo(15).toISOString(), investigators: ["赵书记", "刘芳"], findings, photoIds: [] });
+  await act(14, "village-shimen", first.caseId, "VILLAGE_APPRAISAL", { type: "RECORD_APPRAISAL", meetingAt: daysAgo(14).toISOString(), proposal: "PROPOSE", reason: "村两委会议一致同意纳入" });
+  await act(8, "village-shimen", first.caseId, "VILLAGE_PUBLICITY", { type: "CLOSE_PUBLICITY" });
+
+  // 2. A flood report a grid worker filed yesterday for an old man: the village's home visit is due.
+  await submit(1, await staff("grid-shimen"), "demo-case-2", {
+    ...base,
+    kind: "HARDSHIP_REPORT",
+    description: "一组刘大爷家房子被洪水冲垮了一半,现在住在亲戚家",
+    applicantName: "刘长根",
+    phone: "13900005678",
+    address: "石门村一组",
+    onBehalf: { confirmationMethod: "VERBAL_WITNESSED" },
+  });
+
+  // 3. "桃园村" exists twice: the county must say which.
+  await submit(0, residentPrincipal, "demo-case-3", { ...base, kind: "HARDSHIP_REPORT", description: "在外打工的工厂倒闭了,没活干,家里两个孩子上学", applicantName: "周明", phone: "13700009876", address: "桃园村" });
+
+  // 4. A fire: emergency aid, the township decides first.
+  await submit(0, residentPrincipal, "demo-case-4", { ...base, kind: "EMERGENCY_AID", description: "家里着火了,东西都烧了,急需帮助", applicantName: "吴桂兰", phone: "13600002468", address: "云岭乡白沙村" });
+
+  // 5. A report the township turned down, with its reason for the applicant.
+  const fifth = await submit(20, residentPrincipal, "demo-case-5", {
+    ...base,
+    kind: "HARDSHIP_REPORT",
+    description: "今年养的鸡得了鸡瘟,亏了不少钱",
+    applicantName: "王建国",
+    phone: "13500001111",
+    idNumber: demoIdNumber("1975-08-15", 11),
+  });
+  await act(19, "village-baisha", fifth.caseId, "VILLAGE_VERIFICATION", { type: "RECORD_HOME_VISIT", visitedAt: daysAgo(19).toISOString(), investigators: ["孙主任", "李会计"], findings: { ...findings, annualIncome: 21000, rigidExpenses: 0, medical: "SECURE" }, photoIds: [] });
+  await act(18, "village-baisha", fifth.caseId, "VILLAGE_APPRAISAL", { type: "RECORD_APPRAISAL", meetingAt: daysAgo(18).toISOString(), proposal: "PROPOSE", reason: "损失较大,报乡镇审核" });
+  await act(12, "village-baisha", fifth.caseId, "VILLAGE_PUBLICITY", { type: "CLOSE_PUBLICITY" });
+  await act(11, "township-yunling", fifth.caseId, "TOWNSHIP_REVIEW", { type: "REJECT", reason: "家庭人均纯收入高于监测标准,养殖损失已获保险理赔" });
   return true;
 }
 

@@ -34,6 +34,11 @@ describe("the run command (npm start's entry point)", () => {
     const mine = await (await fetch(`${base}/api/me/cases`, { headers: { authorization: `Bearer ${login.token}` } })).json();
     // The demo resident filed demo cases in different stages.
     expect(mine.items.length).toBeGreaterThanOrEqual(2);
+    const countyLogin = await (await fetch(`${base}/api/auth/staff/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "county", password: "demo1234" }) })).json();
+    const queue = await (await fetch(`${base}/api/staff/cases?limit=100`, { headers: { authorization: `Bearer ${countyLogin.token}` } })).json();
+    const stages = new Set(queue.items.map((c: { stage: string }) => c.stage));
+    expect([...stages].sort()).toEqual(["COUNTY_TRIAGE", "NOT_IDENTIFIED", "TOWNSHIP_EMERGENCY_RELIEF", "TOWNSHIP_REVIEW", "VILLAGE_VERIFICATION"]);
+    expect(queue.items.some((c: { overdue: boolean }) => c.overdue)).toBe(true);
     const submitted = await fetch(`${base}/api/cases`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${login.token}`, "idempotency-key": "main-test-0001" },

@@ -24,6 +24,8 @@ describe(`OpenAPI document and health (${testDatabaseKind})`, () => {
       ["/api/auth/wechat/login", "post"],
       ["/api/regions", "get"],
       ["/api/attachments", "post"],
+      ["/api/staff/tasks", "get"],
+      ["/api/staff/tasks/{id}/actions", "post"],
       ["/health/live", "get"],
       ["/health/ready", "get"],
     ] as const) {
@@ -36,7 +38,7 @@ describe(`OpenAPI document and health (${testDatabaseKind})`, () => {
     expect(submit.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/SubmitCaseRequestInput");
     expect(submit.parameters.map((p: { name: string }) => p.name)).toContain("idempotency-key");
     expect(doc.components.schemas.SubmitCaseRequestInput.additionalProperties).toBe(false);
-    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api") || p.startsWith("/health")).length).toBe(12);
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api") || p.startsWith("/health")).length).toBe(14);
   });
 
   it("serves interactive docs", async () => {
