@@ -142,6 +142,14 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(errorHandlerPlugin);
   await app.register(accessPlugin);
 
+  if (config.overdueScanSeconds > 0) {
+    const timer = setInterval(() => {
+      workflow.escalateOverdue().catch((err: unknown) => app.log.error({ err }, "overdue scan failed"));
+    }, config.overdueScanSeconds * 1000);
+    timer.unref();
+    app.addHook("onClose", async () => clearInterval(timer));
+  }
+
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(regionRoutes);

@@ -33,6 +33,8 @@ export const configSchema = z.object({
   workflowFiles: z.string().default(""),
   /** Anonymous case look-ups (number + phone digits) allowed per client per minute. */
   lookupRateLimitPerMinute: z.coerce.number().int().positive().default(10),
+  /** How often overdue tasks are escalated; 0 turns the scan off (tests run it by hand). */
+  overdueScanSeconds: z.coerce.number().int().min(0).default(60),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -58,6 +60,7 @@ const envNames: Record<keyof AppConfig, string> = {
   calendarFiles: "CALENDAR_FILES",
   workflowFiles: "WORKFLOW_FILES",
   lookupRateLimitPerMinute: "LOOKUP_RATE_LIMIT_PER_MINUTE",
+  overdueScanSeconds: "OVERDUE_SCAN_SECONDS",
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {

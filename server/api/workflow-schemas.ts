@@ -57,6 +57,7 @@ export const taskSchema = z.object({
   status: z.enum(["OPEN", "DONE", "CANCELLED"]),
   dueAt: z.iso.datetime({ offset: true }).nullable(),
   overdue: z.boolean(),
+  escalated: z.boolean(),
   /** Actions this task accepts now. */
   actions: z.array(z.string()),
   createdAt: z.iso.datetime({ offset: true }),
@@ -65,6 +66,8 @@ export const taskListResponseSchema = z.object({ items: z.array(taskSchema) });
 export const taskListQuerySchema = z.strictObject({
   status: z.enum(["OPEN", "DONE", "CANCELLED"]).default("OPEN"),
   overdue: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  /** "mine": my desk's tasks; "escalated": late tasks of the desks below, escalated to me. */
+  view: z.enum(["mine", "escalated"]).default("mine"),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 export const actionResultSchema = z.object({

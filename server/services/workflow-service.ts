@@ -71,15 +71,17 @@ export class WorkflowService {
   }
 
   /** The open (or done) tasks of the caller's desk in the caller's region. */
-  async listTasks(principal: StaffPrincipal, query: { status: "OPEN" | "DONE" | "CANCELLED"; overdue?: boolean; limit: number }, locale: Locale) {
+  async listTasks(principal: StaffPrincipal, query: { status: "OPEN" | "DONE" | "CANCELLED"; overdue?: boolean; view: "mine" | "escalated"; limit: number }, locale: Locale) {
     const desk = deskOfRole[principal.role];
     if (!desk) throw new ForbiddenError();
     const now = this.deps.now();
     const tasks = await this.deps.prisma.caseTask.findMany({
       where: {
-        desk,
         status: query.status,
-        regionPath: { startsWith: principal.regionPath },
+        // "escalated": overdue tasks of the desks below that were escalated to this one to chase up.
+        ...(query.view === "escalated"
+          ? { escalatedToPath: { startsWith: principal.regionPath }, NOT: { desk } }
+          : { desk, regionPath: { startsWith: principal.regionPath } }),
         ...(query.overdue === true ? { dueAt: { lt: now } } : query.overdue === false ? { OR: [{ dueAt: null }, { dueAt: { gte: now } }] } : {}),
       },
       orderBy: [{ dueAt: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }],
@@ -91,7 +93,7 @@ export class WorkflowService {
   }
 
   private async view(
-    task: { id: string; caseId: string; stage: string; desk: Desk; regionId: string; status: "OPEN" | "DONE" | "CANCELLED"; dueAt: Date | null; createdAt: Date; case: { number: string; workflowId: string | null; publicityEndsAt: Date | null; dataComparison: string | null } },
+    task: { id: string; caseId: string; stage: string; desk: Desk; regionId: string; status: "OPEN" | "DONE" | "CANCELLED"; dueAt: Date | null; escalatedAt: Date | null; createdAt: Date; case: { number: string; workflowId: string | null; publicityEndsAt: Date | null; dataComparison: string | null } },
     tree: RegionTree,
     now: Date,
     locale: Locale,
@@ -115,9 +117,58 @@ export class WorkflowService {
       status: task.status,
       dueAt: task.dueAt?.toISOString() ?? null,
       overdue: task.status === "OPEN" && !!task.dueAt && task.dueAt < now,
+      escalated: !!task.escalatedAt,
       actions,
       createdAt: task.createdAt.toISOString(),
     };
+  }
+
+  /**
+   * Escalates every open task past its deadline to the level above, and every
+   * case past its whole-case limit, each exactly once: the conditional update
+   * decides, so scanners running on several instances never double an escalation.
+   */
+  async escalateOverdue(): Promise<{ tasks: number; cases: number }> {
+    const { prisma, now: clock } = this.deps;
+    const now = clock();
+    const tree = await this.deps.regions.tree();
+    let tasks = 0;
+    const late = await prisma.caseTask.findMany({ where: { status: "OPEN", dueAt: { lt: now }, escalatedAt: null }, take: 1000, orderBy: { dueAt: "asc" } });
+    for (const task of late) {
+      // Tasks sit at a village, township or county: the parent is the level above; the county answers to itself.
+      const here = tree.get(task.regionId);
+      const target = (here?.parentId ? tree.get(here.parentId) : undefined) ?? here;
+      if (!target) continue;
+      const done = await prisma.$transaction(async (tx) => {
+        const claimed = await tx.caseTask.updateMany({ where: { id: task.id, status: "OPEN", escalatedAt: null }, data: { escalatedAt: now, escalatedToPath: target.path } });
+        if (claimed.count !== 1) return false;
+        await tx.caseEvent.create({
+          data: {
+            caseId: task.caseId,
+            at: now,
+            actorType: "SYSTEM",
+            action: "OVERDUE_ESCALATED",
+            fromStage: task.stage,
+            toStage: task.stage,
+            payload: { taskId: task.id, dueAt: task.dueAt?.toISOString() ?? null, regionCode: target.code, desk: task.desk },
+          },
+        });
+        return true;
+      });
+      if (done) tasks++;
+    }
+    let cases = 0;
+    const lateCases = await prisma.case.findMany({ where: { status: "OPEN", caseDueAt: { lt: now }, caseOverdueAt: null }, take: 1000, select: { id: true, stage: true, caseDueAt: true } });
+    for (const c of lateCases) {
+      const done = await prisma.$transaction(async (tx) => {
+        const claimed = await tx.case.updateMany({ where: { id: c.id, caseOverdueAt: null }, data: { caseOverdueAt: now } });
+        if (claimed.count !== 1) return false;
+        await tx.caseEvent.create({ data: { caseId: c.id, at: now, actorType: "SYSTEM", action: "CASE_LIMIT_EXCEEDED", fromStage: c.stage, toStage: c.stage, payload: { caseDueAt: c.caseDueAt?.toISOString() ?? null } } });
+        return true;
+      });
+      if (done) cases++;
+    }
+    return { tasks, cases };
   }
 
   /** One desk action on one task: all of it in one transaction, and only one of two racing actions wins. */

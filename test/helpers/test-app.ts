@@ -38,6 +38,7 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}, options:
       lookupKey: generateKey(),
       tokenSecret: generateKey(),
       logLevel: "silent",
+      overdueScanSeconds: 0,
       seedDemo: "true",
       ...overrides,
     },

@@ -192,6 +192,8 @@ export const en: Messages = {
     APPROVED: "{{stage}}: approved",
     RETURNED: "{{stage}}: sent back for more work",
     REJECTED: "{{stage}}: not approved",
+    OVERDUE_ESCALATED: "Past its deadline; {{region}} has been asked to follow up",
+    CASE_LIMIT_EXCEEDED: "The overall time limit has passed; the offices have been told to hurry",
     REGION_ASSIGNED: "Passed to {{region}}",
   },
   acknowledgement: {

@@ -191,6 +191,8 @@ export const zhCN = {
     APPROVED: "{{stage}}:通过",
     RETURNED: "{{stage}}:退回补充",
     REJECTED: "{{stage}}:未通过",
+    OVERDUE_ESCALATED: "办理已超过期限,已报{{region}}督办",
+    CASE_LIMIT_EXCEEDED: "整体办理时限已到,已提醒各级加快办理",
     REGION_ASSIGNED: "已交给{{region}}办理",
   },
   acknowledgement: {
