@@ -7,6 +7,7 @@ import fastifyMultipart from "@fastify/multipart";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
+import fastifyWebsocket from "@fastify/websocket";
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { AppInstance } from "./app-instance.ts";
 import type { AppConfig } from "./config.ts";
@@ -28,12 +29,14 @@ import { regionRoutes } from "./routes/region-routes.ts";
 import { seedDemo } from "./seed/demo-county.ts";
 import { AttachmentService } from "./services/attachment-service.ts";
 import { AuthService } from "./services/auth-service.ts";
+import { CaseNotifier } from "./services/case-notifier.ts";
 import { CaseViewService } from "./services/case-view-service.ts";
 import { IntakeService } from "./services/intake-service.ts";
 import { RegionDirectory } from "./services/region-directory.ts";
 import { WorkflowRegistry, loadDefinitionFiles } from "./services/workflow-registry.ts";
 import { WorkflowService } from "./services/workflow-service.ts";
 import { taskRoutes } from "./routes/task-routes.ts";
+import { realtimeRoutes } from "./routes/realtime-routes.ts";
 import type { ServiceDeps } from "./services/service-deps.ts";
 import { DevelopmentCodeExchange, WechatApiCodeExchange, type WechatCodeExchange } from "./services/wechat-code-exchange.ts";
 
@@ -83,6 +86,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     regions: new RegionDirectory(db.prisma),
     calendar: new WorkingDayCalendar(loadCalendarFiles(config.calendarFiles)),
     now: options.now ?? (() => new Date()),
+    notifier: new CaseNotifier(),
   };
   const registry = new WorkflowRegistry(db.prisma);
   await registry.register(loadDefinitionFiles(splitList(config.workflowFiles)));
@@ -117,6 +121,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 16 * 1024 } });
 
   const wechat =
     options.wechat ??
@@ -156,6 +161,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(caseRoutes);
   await app.register(attachmentRoutes);
   await app.register(taskRoutes);
+  await app.register(realtimeRoutes, { notifier: deps.notifier });
   return app;
 }
 

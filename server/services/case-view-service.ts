@@ -19,8 +19,13 @@ export class CaseViewService {
     return { OR: [{ reporterResidentId: principal.id }, ...(householdId ? [{ householdId }] : [])] };
   }
 
-  private async residentHousehold(principal: ResidentPrincipal): Promise<string | null> {
-    const me = await this.deps.prisma.residentIdentity.findUnique({ where: { id: principal.id }, select: { householdId: true } });
+  private residentHousehold(principal: ResidentPrincipal): Promise<string | null> {
+    return this.householdOf(principal.id);
+  }
+
+  /** The household a resident identity is linked to, if any. */
+  async householdOf(residentId: string): Promise<string | null> {
+    const me = await this.deps.prisma.residentIdentity.findUnique({ where: { id: residentId }, select: { householdId: true } });
     return me?.householdId ?? null;
   }
 

@@ -116,7 +116,7 @@ export class IntakeService {
             },
           ],
         });
-        await this.workflow.openTask(tx, record.id, start.placement, submittedAt);
+        const task = await this.workflow.openTask(tx, record.id, start.placement, submittedAt);
         await tx.consent.createMany({ data: this.consents(record.id, member?.household.id ?? null, principal, request, submittedAt) });
         if (request.attachmentIds.length > 0) {
           const linked = await tx.attachment.updateMany({
@@ -125,9 +125,10 @@ export class IntakeService {
           });
           if (linked.count !== new Set(request.attachmentIds).size) throw new InvalidInputError("ATTACHMENT_NOT_FOUND", "attachmentIds");
         }
-        return record;
+        return { record, task };
       });
-      return this.acknowledge(created, false, locale);
+      this.workflow.announceTask("task.opened", created.task, created.record.number);
+      return this.acknowledge(created.record, false, locale);
     } catch (error) {
       // Two copies of one submission raced: the loser answers with the winner's case.
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {

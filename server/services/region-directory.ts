@@ -32,6 +32,11 @@ export class RegionDirectory {
     return { items: nodes.map((n) => ({ code: n.code, name: n.name, level: n.level, parentCode: n.parentId ? (tree.get(n.parentId)?.code ?? null) : null })) };
   }
 
+  /** A region's name from the last loaded tree (for pushes, which must not wait on the database). */
+  nameOf(code: string): string {
+    return this.cached?.tree.getByCode(code)?.name ?? "";
+  }
+
   invalidate(): void {
     this.cached = undefined;
   }

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "../db/database.ts";
 import type { WorkingDayCalendar } from "../domain/working-days.ts";
 import type { PersonalDataCipher } from "../lib/personal-data.ts";
+import type { CaseNotifier } from "./case-notifier.ts";
 import type { RegionDirectory } from "./region-directory.ts";
 
 /** What every service is built from; assembled once in server/app.ts. */
@@ -10,4 +11,5 @@ export interface ServiceDeps {
   regions: RegionDirectory;
   calendar: WorkingDayCalendar;
   now: () => Date;
+  notifier: CaseNotifier;
 }

@@ -63,6 +63,11 @@ export class WorkflowService {
     return { workflowId, placement, caseDueAt: this.deadline(now, definition.caseLimit.workingDays) };
   }
 
+  /** Tells the desk's open sockets about a task; call after the transaction committed. */
+  announceTask(kind: "task.opened" | "task.escalated", task: { id: string; stage: string; desk: Desk; regionPath: string; escalatedToPath: string | null; dueAt: Date | null }, caseNumber: string) {
+    this.deps.notifier.publish({ kind, taskId: task.id, caseNumber, stage: task.stage, desk: task.desk, regionPath: task.regionPath, escalatedToPath: task.escalatedToPath, dueAt: task.dueAt });
+  }
+
   /** Opens the desk's task for a stage, inside the caller's transaction. */
   openTask(tx: Tx, caseId: string, placement: Placement, now: Date) {
     return tx.caseTask.create({
@@ -155,7 +160,12 @@ export class WorkflowService {
         });
         return true;
       });
-      if (done) tasks++;
+      if (done) {
+        tasks++;
+        const c = await prisma.case.findUniqueOrThrow({ where: { id: task.caseId } });
+        this.announceTask("task.escalated", { ...task, escalatedToPath: target.path }, c.number);
+        this.deps.notifier.publish({ kind: "case.updated", caseId: c.id, caseNumber: c.number, fromStage: task.stage, stage: c.stage, status: c.status, event: "OVERDUE_ESCALATED", regionCode: target.code, reporterResidentId: c.reporterResidentId, householdId: c.householdId });
+      }
     }
     let cases = 0;
     const lateCases = await prisma.case.findMany({ where: { status: "OPEN", caseDueAt: { lt: now }, caseOverdueAt: null }, take: 1000, select: { id: true, stage: true, caseDueAt: true } });
@@ -249,8 +259,21 @@ export class WorkflowService {
           payload: { ...transition.payload, taskId: task.id, stage: task.stage } as Prisma.InputJsonValue,
         },
       });
-      return { updated, nextTask, fromStage: task.stage };
+      return { updated, nextTask, fromStage: task.stage, event: transition.event };
     });
+    this.deps.notifier.publish({
+      kind: "case.updated",
+      caseId: result.updated.id,
+      caseNumber: result.updated.number,
+      fromStage: result.fromStage,
+      stage: result.updated.stage,
+      status: result.updated.status,
+      event: result.event,
+      regionCode: tree.get(result.updated.regionId)?.code ?? null,
+      reporterResidentId: result.updated.reporterResidentId,
+      householdId: result.updated.householdId,
+    });
+    if (result.nextTask) this.announceTask("task.opened", result.nextTask, result.updated.number);
     const next = result.nextTask
       ? await this.view({ ...result.nextTask, case: { number: result.updated.number, workflowId: result.updated.workflowId, publicityEndsAt: result.updated.publicityEndsAt, dataComparison: result.updated.dataComparison } }, tree, now, locale)
       : null;

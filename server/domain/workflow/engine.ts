@@ -71,7 +71,13 @@ export function decide(definition: WorkflowDefinition, state: CaseState, action:
   switch (action.type) {
     case "RECORD_HOME_VISIT": {
       if (stage.kind !== "HOME_VISIT") break;
-      const investigators = new Set(action.investigators.map((name) => name.trim()));
+      // One person written twice ("张三", "张 三") is one investigator: names that differ only in whitespace are the same name.
+      const byName = new Map<string, string>();
+      for (const name of action.investigators) {
+        const key = name.replace(/\s+/g, "");
+        if (!byName.has(key)) byName.set(key, name.trim());
+      }
+      const investigators = new Set(byName.values());
       if (investigators.size < stage.minInvestigators) return { ok: false, code: "TOO_FEW_INVESTIGATORS", params: { min: stage.minInvestigators } };
       if (new Date(action.visitedAt) > now) return { ok: false, code: "DATE_IN_FUTURE" };
       return enter("HOME_VISIT_RECORDED", stage.next, { payload: { visitedAt: action.visitedAt, investigators: [...investigators], findings: action.findings, photoIds: action.photoIds } });
@@ -101,7 +107,8 @@ export function decide(definition: WorkflowDefinition, state: CaseState, action:
     }
     case "RECORD_DATA_COMPARISON": {
       if (stage.kind !== "REVIEW") break;
-      if (!stage.dataComparison) return { ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: action.type } };
+      // Once CLEAR, the comparison is done (availableActions no longer offers it).
+      if (!stage.dataComparison || state.dataComparison === "CLEAR") return { ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: action.type } };
       if (action.result === "CLEAR") {
         return { ok: true, event: "DATA_COMPARISON_CLEAR", toStage: stage.key, reason: null, payload: { notes: action.notes }, publicityEndsAt: null, dataComparison: "CLEAR", finalStatus: null };
       }

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { caseStatusSchema } from "./common-schemas.ts";
+
+/** Client → server over the WebSocket: the first message must authenticate (tokens never travel in URLs, which get logged). */
+export const realtimeClientMessageSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("auth"), token: z.string().min(1).max(4000) }),
+  z.strictObject({ type: z.literal("ping") }),
+]);
+
+/** Server → client pushes. */
+export const realtimeServerMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ready"), audience: z.enum(["staff", "resident"]) }),
+  z.object({ type: z.literal("pong") }),
+  z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
+  /** To staff: a task opened at their desk, or a late task escalated to them. */
+  z.object({
+    type: z.enum(["task.opened", "task.escalated"]),
+    taskId: z.uuid(),
+    caseNumber: z.string(),
+    stage: z.string(),
+    stageLabel: z.string(),
+    dueAt: z.iso.datetime({ offset: true }).nullable(),
+  }),
+  /** To the applicant: their case moved. */
+  z.object({
+    type: z.literal("case.updated"),
+    caseNumber: z.string(),
+    stage: z.string(),
+    stageLabel: z.string(),
+    status: caseStatusSchema,
+    event: z.string(),
+    title: z.string(),
+  }),
+]);
+export type RealtimeServerMessage = z.infer<typeof realtimeServerMessageSchema>;

@@ -1,0 +1,84 @@
+import type { WebSocket } from "ws";
+import type { AppInstance } from "../app-instance.ts";
+import { realtimeClientMessageSchema, type RealtimeServerMessage } from "../api/realtime-schemas.ts";
+import type { Locale } from "../api/common-schemas.ts";
+import { negotiateLocale, translator } from "../i18n/i18n.ts";
+import { publicAccess } from "../plugins/access.ts";
+import type { TokenClaims } from "../services/auth-service.ts";
+import type { CaseNotice, CaseNotifier } from "../services/case-notifier.ts";
+import type { Principal } from "../services/principal.ts";
+import { stageLabel } from "../services/stage-view.ts";
+
+const authTimeoutMs = 10_000;
+const deskOfRole: Record<string, string> = { VILLAGE: "VILLAGE", TOWNSHIP: "TOWNSHIP", COUNTY: "COUNTY" };
+
+/**
+ * /ws pushes new and escalated tasks to staff in scope and status changes to
+ * applicants. The route is open, but a socket hears nothing until its first
+ * message authenticates with a login token; scope is checked per notice.
+ */
+export async function realtimeRoutes(app: AppInstance, options: { notifier: CaseNotifier }) {
+  app.get("/ws", { websocket: true, config: { access: publicAccess }, schema: { hide: true } }, (socket: WebSocket, request) => {
+    let locale: Locale = negotiateLocale(request.headers["accept-language"]);
+    let unsubscribe: (() => void) | null = null;
+    const send = (message: RealtimeServerMessage) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(message));
+    const refuse = (code: string, closeCode: number) => {
+      send({ type: "error", code, message: translator(locale)(`errors.${code}`) });
+      socket.close(closeCode);
+    };
+    const timer = setTimeout(() => refuse("UNAUTHORIZED", 4401), authTimeoutMs);
+    socket.on("close", () => {
+      clearTimeout(timer);
+      unsubscribe?.();
+    });
+
+    socket.on("message", async (raw) => {
+      let parsed;
+      try {
+        parsed = realtimeClientMessageSchema.safeParse(JSON.parse(String(raw)));
+      } catch {
+        parsed = null;
+      }
+      if (!parsed?.success) return refuse("VALIDATION_FAILED", 4400);
+      const message = parsed.data;
+      if (message.type === "ping") return void send({ type: "pong" });
+      if (unsubscribe) return;
+      let principal: Principal | null = null;
+      try {
+        principal = await app.services.auth.principalFor(app.jwt.verify<TokenClaims>(message.token));
+      } catch {
+        principal = null;
+      }
+      if (!principal) return refuse("TOKEN_INVALID", 4401);
+      clearTimeout(timer);
+      if (principal.kind === "resident") locale = principal.locale;
+      const householdId = principal.kind === "resident" ? await app.services.caseViews.householdOf(principal.id) : null;
+      const forMe = (notice: CaseNotice): boolean => {
+        if (principal.kind === "resident") return notice.kind === "case.updated" && (notice.reporterResidentId === principal.id || (!!householdId && notice.householdId === householdId));
+        if (notice.kind === "case.updated") return false;
+        const desk = deskOfRole[principal.role];
+        if (notice.kind === "task.opened") return notice.desk === desk && notice.regionPath.startsWith(principal.regionPath);
+        return !!notice.escalatedToPath && notice.escalatedToPath.startsWith(principal.regionPath) && notice.desk !== desk;
+      };
+      unsubscribe = options.notifier.subscribe((notice) => {
+        if (!forMe(notice)) return;
+        const t = translator(locale);
+        if (notice.kind === "case.updated") {
+          const region = notice.regionCode ? app.services.regions.nameOf(notice.regionCode) : "";
+          send({
+            type: "case.updated",
+            caseNumber: notice.caseNumber,
+            stage: notice.stage,
+            stageLabel: stageLabel(notice.stage, locale),
+            status: notice.status,
+            event: notice.event,
+            title: t(`timeline.${notice.event}`, { region, stage: notice.fromStage ? stageLabel(notice.fromStage, locale) : "", defaultValue: stageLabel(notice.stage, locale) }),
+          });
+        } else {
+          send({ type: notice.kind, taskId: notice.taskId, caseNumber: notice.caseNumber, stage: notice.stage, stageLabel: stageLabel(notice.stage, locale), dueAt: notice.dueAt?.toISOString() ?? null });
+        }
+      });
+      send({ type: "ready", audience: principal.kind });
+    });
+  });
+}
