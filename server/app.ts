@@ -36,6 +36,8 @@ import { RegionDirectory } from "./services/region-directory.ts";
 import { WorkflowRegistry, loadDefinitionFiles } from "./services/workflow-registry.ts";
 import { WorkflowService } from "./services/workflow-service.ts";
 import { taskRoutes } from "./routes/task-routes.ts";
+import { departmentRoutes } from "./routes/department-routes.ts";
+import { DepartmentService } from "./services/department-service.ts";
 import { realtimeRoutes } from "./routes/realtime-routes.ts";
 import type { ServiceDeps } from "./services/service-deps.ts";
 import { DevelopmentCodeExchange, WechatApiCodeExchange, type WechatCodeExchange } from "./services/wechat-code-exchange.ts";
@@ -140,6 +142,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     auth: new AuthService(deps, tokens, wechat),
     intake,
     workflow,
+    departments: new DepartmentService(deps),
     caseViews: new CaseViewService(deps),
     attachments: new AttachmentService(deps, path.join(config.dataDir, "attachments")),
   });
@@ -161,6 +164,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(caseRoutes);
   await app.register(attachmentRoutes);
   await app.register(taskRoutes);
+  await app.register(departmentRoutes);
   await app.register(realtimeRoutes, { notifier: deps.notifier });
   return app;
 }

@@ -1,5 +1,20 @@
 import { z } from "zod";
-import { regionCodeSchema } from "./common-schemas.ts";
+import { phoneSchema, regionCodeSchema, riskTypeSchema } from "./common-schemas.ts";
+
+/** County departments that take dispatched needs (004 篇八: "what is missing, fill it"). */
+export const departmentSchema = z.enum([
+  "HEALTH_INSURANCE",
+  "HEALTH",
+  "CIVIL_AFFAIRS",
+  "DISABLED_PERSONS_FEDERATION",
+  "EDUCATION",
+  "HOUSING",
+  "HUMAN_RESOURCES",
+  "WATER",
+  "AGRICULTURE",
+  "EMERGENCY_MANAGEMENT",
+]);
+export type Department = z.infer<typeof departmentSchema>;
 
 const reason = z.string().trim().min(2, { error: "validation.reasonRequired" }).max(1000);
 const guarantee = z.enum(["SECURE", "AT_RISK"]);
@@ -40,6 +55,17 @@ export const taskActionSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("RETURN"), reason }),
   z.strictObject({ type: z.literal("REJECT"), reason }),
   z.strictObject({ type: z.literal("ASSIGN_REGION"), regionCode: regionCodeSchema, note: z.string().trim().max(1000).optional() }),
+  z.strictObject({
+    type: z.literal("DISPATCH"),
+    needs: z
+      .array(z.strictObject({ riskType: riskTypeSchema, department: departmentSchema, measure: z.string().trim().min(2).max(500) }))
+      .min(1)
+      .max(12),
+  }),
+  z.strictObject({ type: z.literal("ASSIGN_HELPER"), helperName: z.string().trim().min(1).max(50), helperPhone: phoneSchema.optional() }),
+  z.strictObject({ type: z.literal("RECORD_FOLLOW_UP"), visitedAt: z.iso.datetime({ offset: true }), notes: z.string().trim().min(2).max(2000) }),
+  z.strictObject({ type: z.literal("PROPOSE_ELIMINATION"), reason }),
+  z.strictObject({ type: z.literal("REIDENTIFY"), reason }),
 ]);
 export type TaskAction = z.infer<typeof taskActionSchema>;
 z.globalRegistry.add(taskActionSchema, { id: "TaskAction" });

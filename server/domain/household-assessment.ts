@@ -118,8 +118,9 @@ function requireWholeYuan(value: number, what: string, allowNegative = false): v
 
 /**
  * Exact rational form of a finite number from its shortest decimal spelling,
- * so a configured multiple such as 1.1 means exactly 11/10 rather than the
- * nearest binary double (1.1 × 8500 × 3 in doubles is not 28050).
+ * so a configured multiple such as 1.15 means exactly 115/100 rather than the
+ * nearest binary double (1.15 × 5004 × 5 in doubles is 28772.999…, which
+ * would push a household at exactly 28,773 yuan out of the YELLOW band).
  */
 function asFraction(value: number): { numerator: bigint; denominator: bigint } {
   const [mantissa = "0", exponentText = "0"] = value.toExponential().split("e");

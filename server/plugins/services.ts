@@ -7,6 +7,7 @@ import type { IntakeService } from "../services/intake-service.ts";
 import type { Database } from "../db/database.ts";
 import type { RegionDirectory } from "../services/region-directory.ts";
 import type { WorkflowService } from "../services/workflow-service.ts";
+import type { DepartmentService } from "../services/department-service.ts";
 
 export interface Services {
   db: Database;
@@ -14,6 +15,7 @@ export interface Services {
   auth: AuthService;
   intake: IntakeService;
   workflow: WorkflowService;
+  departments: DepartmentService;
   caseViews: CaseViewService;
   attachments: AttachmentService;
 }

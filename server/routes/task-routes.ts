@@ -1,6 +1,8 @@
 import type { AppInstance } from "../app-instance.ts";
 import { errorResponseSchema } from "../api/common-schemas.ts";
 import { actionResultSchema, taskActionSchema, taskIdParamsSchema, taskListQuerySchema, taskListResponseSchema } from "../api/workflow-schemas.ts";
+import { caseIdParamsSchema } from "../api/case-schemas.ts";
+import { z } from "zod";
 import { requireStaff } from "../plugins/access.ts";
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema };
@@ -29,5 +31,20 @@ export async function taskRoutes(app: AppInstance) {
       },
     },
     async (request) => app.services.workflow.act(requireStaff(request), request.params.id, request.body, request.locale),
+  );
+
+  app.post(
+    "/api/staff/cases/:id/reidentify",
+    {
+      config: { access: { staff: ["VILLAGE", "COUNTY"] } },
+      schema: {
+        tags: ["workflow"],
+        summary: "Re-identify a household whose risk returned after elimination (回退)",
+        params: caseIdParamsSchema,
+        body: z.strictObject({ reason: z.string().trim().min(2, { error: "validation.reasonRequired" }).max(1000) }),
+        response: { 200: actionResultSchema, ...errors, 409: errorResponseSchema },
+      },
+    },
+    async (request) => app.services.workflow.reidentify(requireStaff(request), request.params.id, request.body.reason, request.locale),
   );
 }

@@ -48,7 +48,9 @@ export class WorkflowService {
     const stage = stageOf(definition, stageKey);
     if (stage.kind === "END") return null;
     const region = tree.ancestorAt(caseRegion, levelOfDesk[stage.desk]) ?? caseRegion;
-    const dueAt = stage.kind === "PUBLICITY" ? this.deadline(publicityEndsAt ?? now, 1) : this.deadline(now, workingDays ?? stage.deadline.workingDays);
+    // Help has no end date: it runs, with monthly follow-ups, until risk elimination is proposed.
+    const dueAt =
+      stage.kind === "PUBLICITY" ? this.deadline(publicityEndsAt ?? now, 1) : stage.kind === "HELP" ? null : this.deadline(now, workingDays ?? stage.deadline.workingDays);
     return { stage: stageKey, desk: stage.desk, region, dueAt, publicityEndsAt };
   }
 
@@ -91,14 +93,14 @@ export class WorkflowService {
       },
       orderBy: [{ dueAt: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }],
       take: query.limit,
-      include: { case: { select: { number: true, workflowId: true, publicityEndsAt: true, dataComparison: true, stage: true } } },
+      include: { case: { select: { number: true, workflowId: true, publicityEndsAt: true, dataComparison: true, stage: true, monitoredSince: true, householdId: true } } },
     });
     const tree = await this.deps.regions.tree();
     return { items: await Promise.all(tasks.map((task) => this.view(task, tree, now, locale))) };
   }
 
   private async view(
-    task: { id: string; caseId: string; stage: string; desk: Desk; regionId: string; status: "OPEN" | "DONE" | "CANCELLED"; dueAt: Date | null; escalatedAt: Date | null; createdAt: Date; case: { number: string; workflowId: string | null; publicityEndsAt: Date | null; dataComparison: string | null } },
+    task: { id: string; caseId: string; stage: string; desk: Desk; regionId: string; status: "OPEN" | "DONE" | "CANCELLED"; dueAt: Date | null; escalatedAt: Date | null; createdAt: Date; case: { number: string; workflowId: string | null; publicityEndsAt: Date | null; dataComparison: string | null; monitoredSince: Date | null; householdId: string | null } },
     tree: RegionTree,
     now: Date,
     locale: Locale,
@@ -108,7 +110,7 @@ export class WorkflowService {
       if (task.stage in triageStages) actions = ["ASSIGN_REGION"];
       else if (task.case.workflowId) {
         const definition = await this.registry.byVersion(task.case.workflowId);
-        actions = availableActions(definition, { stage: task.stage, publicityEndsAt: task.case.publicityEndsAt, dataComparison: task.case.dataComparison as "CLEAR" | "DOUBTFUL" | null }, now);
+        actions = availableActions(definition, await this.stateOf(this.deps.prisma, { ...task.case, id: task.caseId, stage: task.stage }), now);
       }
     }
     return {
@@ -181,6 +183,66 @@ export class WorkflowService {
     return { tasks, cases };
   }
 
+  /** 回退: a household whose risk returned after elimination goes through identification again, on the same case. */
+  async reidentify(principal: StaffPrincipal, caseId: string, reason: string, locale: Locale) {
+    const { prisma, now: clock } = this.deps;
+    const now = clock();
+    const tree = await this.deps.regions.tree();
+    if (principal.role !== "VILLAGE" && principal.role !== "COUNTY") throw new ForbiddenError();
+    const result = await prisma.$transaction(async (tx) => {
+      const c = await tx.case.findFirst({ where: { id: caseId, regionPath: { startsWith: principal.regionPath } } });
+      if (!c) throw new NotFoundError("CASE_NOT_FOUND");
+      if (!c.workflowId) throw new ConflictError("CASE_HAS_NO_WORKFLOW");
+      const definition = await this.registry.byVersion(c.workflowId);
+      const decision = decide(definition, await this.stateOf(tx, c), { type: "REIDENTIFY", reason }, now);
+      if (!decision.ok) throw new ConflictError(decision.code, decision.params);
+      // Only one re-identification wins: the case must still be where this one found it.
+      const moved = await tx.case.updateMany({
+        where: { id: c.id, stage: c.stage, status: c.status },
+        data: { stage: decision.toStage, status: "OPEN", monitoredSince: null, publicityEndsAt: null, dataComparison: null, caseOverdueAt: null, caseDueAt: this.deadline(now, definition.caseLimit.workingDays) },
+      });
+      if (moved.count !== 1) throw new ConflictError("TASK_ALREADY_HANDLED");
+      const placement = this.place(definition, decision.toStage, tree.get(c.regionId)!, tree, now)!;
+      const nextTask = await this.openTask(tx, c.id, placement, now);
+      const updated = await tx.case.update({ where: { id: c.id }, data: { stageDueAt: placement.dueAt } });
+      await tx.caseEvent.create({
+        data: { caseId: c.id, at: now, actorType: "STAFF", actorId: principal.id, actorRole: principal.role, action: "REIDENTIFIED", fromStage: c.stage, toStage: decision.toStage, reason },
+      });
+      return { updated, nextTask, fromStage: c.stage };
+    });
+    this.deps.notifier.publish({
+      kind: "case.updated",
+      caseId: result.updated.id,
+      caseNumber: result.updated.number,
+      fromStage: result.fromStage,
+      stage: result.updated.stage,
+      status: result.updated.status,
+      event: "REIDENTIFIED",
+      regionCode: tree.get(result.updated.regionId)?.code ?? null,
+      reporterResidentId: result.updated.reporterResidentId,
+      householdId: result.updated.householdId,
+    });
+    this.announceTask("task.opened", result.nextTask, result.updated.number);
+    return {
+      caseId: result.updated.id,
+      caseNumber: result.updated.number,
+      fromStage: result.fromStage,
+      toStage: result.updated.stage,
+      status: result.updated.status,
+      nextTask: await this.view({ ...result.nextTask, case: result.updated }, tree, now, locale),
+    };
+  }
+
+  /** What the workflow's rules need to know about a case beyond its stage. */
+  private async stateOf(tx: Tx, c: { id: string; stage: string; publicityEndsAt: Date | null; dataComparison: string | null; monitoredSince: Date | null; householdId: string | null }) {
+    const reportedMeasures = await tx.departmentAssignment.count({ where: { caseId: c.id, status: "REPORTED" } });
+    let hasWorkingAgeLabour: boolean | null = null;
+    if (c.householdId) {
+      hasWorkingAgeLabour = (await tx.householdMember.count({ where: { householdId: c.householdId, labourCapacity: { in: ["FULL", "PARTIAL"] } } })) > 0;
+    }
+    return { stage: c.stage, publicityEndsAt: c.publicityEndsAt, dataComparison: c.dataComparison as "CLEAR" | "DOUBTFUL" | null, monitoredSince: c.monitoredSince, reportedMeasures, hasWorkingAgeLabour };
+  }
+
   /** One desk action on one task: all of it in one transaction, and only one of two racing actions wins. */
   async act(principal: StaffPrincipal, taskId: string, action: TaskAction, locale: Locale) {
     const { prisma, now: clock } = this.deps;
@@ -195,7 +257,7 @@ export class WorkflowService {
       if (!c.workflowId) throw new ConflictError("CASE_HAS_NO_WORKFLOW");
       const definition = await this.registry.byVersion(c.workflowId);
 
-      let transition: { event: string; toStage: string; reason: string | null; payload: Record<string, unknown>; placement: Placement | null; caseRegion: RegionNode; publicityEndsAt: Date | null; dataComparison: string | null; finalStatus: "APPROVED" | "REJECTED" | "CLOSED" | null };
+      let transition: { event: string; toStage: string; reason: string | null; payload: Record<string, unknown>; placement: Placement | null; caseRegion: RegionNode; publicityEndsAt: Date | null; dataComparison: string | null; finalStatus: "OPEN" | "APPROVED" | "REJECTED" | "CLOSED" | null; dispatch?: { riskType: string; department: string; measure: string; reportWorkingDays: number }[] };
       if (task.stage in triageStages) {
         if (action.type !== "ASSIGN_REGION") throw new ConflictError("ACTION_NOT_ALLOWED_HERE", { action: action.type });
         const target = tree.getByCode(action.regionCode);
@@ -208,7 +270,7 @@ export class WorkflowService {
         const caseRegion = village ?? placement.region;
         transition = { event: "REGION_ASSIGNED", toStage: placement.stage, reason: null, payload: { regionCode: caseRegion.code, note: action.note ?? null }, placement, caseRegion, publicityEndsAt: null, dataComparison: null, finalStatus: null };
       } else {
-        const state = { stage: c.stage, publicityEndsAt: c.publicityEndsAt, dataComparison: c.dataComparison as "CLEAR" | "DOUBTFUL" | null };
+        const state = await this.stateOf(tx, c);
         const decision = decide(definition, state, action, now);
         if (!decision.ok) throw new ConflictError(decision.code, decision.params);
         const caseRegion = tree.get(c.regionId)!;
@@ -224,6 +286,21 @@ export class WorkflowService {
       if (action.type === "RECORD_HOME_VISIT" && action.photoIds.length > 0) {
         const linked = await tx.attachment.updateMany({ where: { id: { in: action.photoIds }, caseId: null, uploadedById: principal.id }, data: { caseId: c.id } });
         if (linked.count !== new Set(action.photoIds).size) throw new InvalidInputError("ATTACHMENT_NOT_FOUND", "photoIds");
+      }
+
+      if (transition.dispatch) {
+        const countyPath = tree.ancestorAt(transition.caseRegion, "COUNTY")?.path ?? transition.caseRegion.path;
+        await tx.departmentAssignment.createMany({
+          data: transition.dispatch.map((need) => ({
+            caseId: c.id,
+            department: need.department,
+            riskType: need.riskType as never,
+            measure: need.measure,
+            regionPath: countyPath,
+            dueAt: this.deadline(now, need.reportWorkingDays),
+            createdAt: now,
+          })),
+        });
       }
 
       const staying = transition.toStage === c.stage && !transition.placement;
@@ -243,6 +320,7 @@ export class WorkflowService {
           regionPath: transition.caseRegion.path,
           ...(transition.event === "REGION_ASSIGNED" ? { routing: transition.placement?.stage === "TOWNSHIP_TRIAGE" ? "TOWNSHIP_TRIAGE" : "VILLAGE" } : {}),
           ...(transition.finalStatus ? { status: transition.finalStatus } : {}),
+          ...(transition.event === "DISPATCHED" ? { monitoredSince: now } : transition.event === "REIDENTIFIED" ? { monitoredSince: null } : {}),
         },
       });
       await tx.caseEvent.create({
@@ -275,7 +353,7 @@ export class WorkflowService {
     });
     if (result.nextTask) this.announceTask("task.opened", result.nextTask, result.updated.number);
     const next = result.nextTask
-      ? await this.view({ ...result.nextTask, case: { number: result.updated.number, workflowId: result.updated.workflowId, publicityEndsAt: result.updated.publicityEndsAt, dataComparison: result.updated.dataComparison } }, tree, now, locale)
+      ? await this.view({ ...result.nextTask, case: result.updated }, tree, now, locale)
       : null;
     return { caseId: result.updated.id, caseNumber: result.updated.number, fromStage: result.fromStage, toStage: result.updated.stage, status: result.updated.status, nextTask: next };
   }

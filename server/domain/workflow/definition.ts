@@ -33,8 +33,22 @@ export const stageSchema = z.discriminatedUnion("kind", [
     onReject: stageKey,
     dataComparison: z.strictObject({ recheck: stageKey, recheckWorkingDays: z.number().int().min(1).max(30) }).optional(),
   }),
-  /** The end of the road: the case's final status. */
-  z.strictObject({ key: stageKey, kind: z.literal("END"), status: z.enum(["APPROVED", "REJECTED", "CLOSED"]) }),
+  /** The county assigns the household's needs to departments, each to report back within `reportWorkingDays` (004 篇八). */
+  z.strictObject({ ...base, kind: z.literal("DISPATCH"), reportWorkingDays: z.number().int().min(1).max(60), next: stageKey }),
+  /**
+   * Help and follow-up by an assigned helper until the village proposes risk
+   * elimination, allowed only after `minMonitoredMonths` of monitoring, with
+   * at least `minMeasures` reported help measures, and never for a household
+   * without working-age labour (national guidance).
+   */
+  z.strictObject({
+    key: stageKey,
+    desk: deskSchema,
+    kind: z.literal("HELP"),
+    elimination: z.strictObject({ minMonitoredMonths: z.number().int().min(0).max(60), minMeasures: z.number().int().min(0).max(20), next: stageKey }),
+  }),
+  /** The end of the road: the case's final status; `reopenTo` lets a household whose risk returns be re-identified (回退). */
+  z.strictObject({ key: stageKey, kind: z.literal("END"), status: z.enum(["APPROVED", "REJECTED", "CLOSED"]), reopenTo: stageKey.optional() }),
 ]);
 export type Stage = z.infer<typeof stageSchema>;
 export type ActiveStage = Exclude<Stage, { kind: "END" }>;
@@ -58,11 +72,12 @@ export const workflowDefinitionSchema = z
     }
     const refs: [string, string][] = [["start", definition.start]];
     for (const stage of definition.stages) {
-      for (const field of ["next", "onDecline", "onObjection", "returnTo", "onReject"] as const) {
+      for (const field of ["next", "onDecline", "onObjection", "returnTo", "onReject", "reopenTo"] as const) {
         const target = (stage as Record<string, unknown>)[field];
         if (typeof target === "string") refs.push([`${stage.key}.${field}`, target]);
       }
       if (stage.kind === "REVIEW" && stage.dataComparison) refs.push([`${stage.key}.dataComparison.recheck`, stage.dataComparison.recheck]);
+      if (stage.kind === "HELP") refs.push([`${stage.key}.elimination.next`, stage.elimination.next]);
     }
     for (const [where, target] of refs) {
       if (!keys.has(target)) ctx.addIssue({ code: "custom", message: `${where} names unknown stage ${target}`, path: ["stages"] });

@@ -8,6 +8,12 @@ import { stageOf, type ActiveStage, type Stage, type WorkflowDefinition } from "
 
 export interface CaseState {
   stage: string;
+  /** When the household became a monitoring object (county approval). */
+  monitoredSince?: Date | null;
+  /** Help measures reported back by departments. */
+  reportedMeasures?: number;
+  /** Whether the household has anyone of working age able to work; null when no household is on record. */
+  hasWorkingAgeLabour?: boolean | null;
   /** When the current publicity list comes down. */
   publicityEndsAt: Date | null;
   /** The data comparison's result at the current review stage. */
@@ -26,8 +32,10 @@ export interface Transition {
   deadlineWorkingDays?: number;
   publicityEndsAt: Date | null;
   dataComparison: "CLEAR" | "DOUBTFUL" | null;
-  /** Set when the case reaches an END stage. */
-  finalStatus: "APPROVED" | "REJECTED" | "CLOSED" | null;
+  /** The case's new status: an END stage's, APPROVED on dispatch (a monitoring object now), OPEN when re-identified. */
+  finalStatus: "OPEN" | "APPROVED" | "REJECTED" | "CLOSED" | null;
+  /** Needs to hand to departments (dispatch). */
+  dispatch?: { riskType: string; department: string; measure: string; reportWorkingDays: number }[];
 }
 
 export interface Refusal {
@@ -41,13 +49,16 @@ const actionsByKind: Record<ActiveStage["kind"], TaskAction["type"][]> = {
   APPRAISAL: ["RECORD_APPRAISAL"],
   PUBLICITY: ["RECORD_OBJECTION", "CLOSE_PUBLICITY"],
   REVIEW: ["RECORD_DATA_COMPARISON", "APPROVE", "RETURN", "REJECT"],
+  DISPATCH: ["DISPATCH"],
+  HELP: ["ASSIGN_HELPER", "RECORD_FOLLOW_UP", "PROPOSE_ELIMINATION"],
 };
 
 /** The actions a stage accepts right now (e.g. approval only after a clear data comparison). */
 export function availableActions(definition: WorkflowDefinition, state: CaseState, now: Date): TaskAction["type"][] {
   const stage = stageOf(definition, state.stage);
-  if (stage.kind === "END") return [];
+  if (stage.kind === "END") return stage.reopenTo ? ["REIDENTIFY"] : [];
   return actionsByKind[stage.kind].filter((type) => {
+    if (stage.kind === "HELP" && type === "PROPOSE_ELIMINATION") return eliminationRefusal(stage, state, now) === null;
     if (stage.kind === "PUBLICITY") return type === "RECORD_OBJECTION" ? !publicityOver(state, now) : publicityOver(state, now);
     if (stage.kind === "REVIEW") {
       if (type === "RETURN") return !!stage.returnTo;
@@ -64,7 +75,10 @@ function publicityOver(state: CaseState, now: Date): boolean {
 
 export function decide(definition: WorkflowDefinition, state: CaseState, action: TaskAction, now: Date): Transition | Refusal {
   const stage = stageOf(definition, state.stage);
-  if (stage.kind === "END") return { ok: false, code: "CASE_ALREADY_DECIDED" };
+  if (stage.kind === "END") {
+    if (action.type !== "REIDENTIFY" || !stage.reopenTo) return { ok: false, code: "CASE_ALREADY_DECIDED" };
+    return { ...enterStage(definition, stage.reopenTo, now, { event: "REIDENTIFIED", reason: action.reason, payload: {} }), finalStatus: "OPEN" };
+  }
   if (!actionsByKind[stage.kind].includes(action.type)) return { ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: action.type } };
   const enter = (event: string, toStage: string, extra: Partial<Transition> = {}): Transition => enterStage(definition, toStage, now, { event, reason: null, payload: {}, ...extra });
 
@@ -128,10 +142,53 @@ export function decide(definition: WorkflowDefinition, state: CaseState, action:
       if (stage.kind !== "REVIEW") break;
       return enter("REJECTED", stage.onReject, { reason: action.reason });
     }
+    case "DISPATCH": {
+      if (stage.kind !== "DISPATCH") break;
+      const transition = enter("DISPATCHED", stage.next, { payload: { needs: action.needs } });
+      return { ...transition, finalStatus: "APPROVED", dispatch: action.needs.map((need) => ({ ...need, reportWorkingDays: stage.reportWorkingDays })) };
+    }
+    case "ASSIGN_HELPER": {
+      if (stage.kind !== "HELP") break;
+      return stay(stage.key, "HELPER_ASSIGNED", state, { helperName: action.helperName, helperPhone: action.helperPhone ?? null });
+    }
+    case "RECORD_FOLLOW_UP": {
+      if (stage.kind !== "HELP") break;
+      if (new Date(action.visitedAt) > now) return { ok: false, code: "DATE_IN_FUTURE" };
+      return stay(stage.key, "FOLLOW_UP_RECORDED", state, { visitedAt: action.visitedAt, notes: action.notes });
+    }
+    case "PROPOSE_ELIMINATION": {
+      if (stage.kind !== "HELP") break;
+      const refusal = eliminationRefusal(stage, state, now);
+      if (refusal) return refusal;
+      return enter("ELIMINATION_PROPOSED", stage.elimination.next, { payload: { reason: action.reason } });
+    }
     case "ASSIGN_REGION":
+    case "REIDENTIFY":
       break;
   }
   return { ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: action.type } };
+}
+
+/** Work recorded at a stage that keeps the case where it is. */
+function stay(key: string, event: string, state: CaseState, payload: Record<string, unknown>): Transition {
+  return { ok: true, event, toStage: key, reason: null, payload, publicityEndsAt: state.publicityEndsAt, dataComparison: state.dataComparison, finalStatus: null };
+}
+
+/** Why a household may not leave monitoring yet, or null when it may (national guidance on 风险消除). */
+function eliminationRefusal(stage: Extract<ActiveStage, { kind: "HELP" }>, state: CaseState, now: Date): Refusal | null {
+  const { minMonitoredMonths, minMeasures } = stage.elimination;
+  const since = state.monitoredSince;
+  if (!since || addMonths(since, minMonitoredMonths) > now) return { ok: false, code: "MONITORED_TOO_SHORT", params: { months: minMonitoredMonths } };
+  if ((state.reportedMeasures ?? 0) < minMeasures) return { ok: false, code: "TOO_FEW_HELP_MEASURES", params: { min: minMeasures } };
+  if (state.hasWorkingAgeLabour === null || state.hasWorkingAgeLabour === undefined) return { ok: false, code: "HOUSEHOLD_NOT_ON_RECORD" };
+  if (!state.hasWorkingAgeLabour) return { ok: false, code: "NO_LABOUR_HOUSEHOLD" };
+  return null;
+}
+
+function addMonths(date: Date, months: number): Date {
+  const result = new Date(date);
+  result.setUTCMonth(result.getUTCMonth() + months);
+  return result;
 }
 
 /** 001 §票決: more than half of the members present, and more than half of those present in favour. */

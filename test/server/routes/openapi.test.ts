@@ -26,6 +26,9 @@ describe(`OpenAPI document and health (${testDatabaseKind})`, () => {
       ["/api/attachments", "post"],
       ["/api/staff/tasks", "get"],
       ["/api/staff/tasks/{id}/actions", "post"],
+      ["/api/staff/cases/{id}/reidentify", "post"],
+      ["/api/department/assignments", "get"],
+      ["/api/department/assignments/{id}/report", "post"],
       ["/health/live", "get"],
       ["/health/ready", "get"],
     ] as const) {
@@ -38,7 +41,7 @@ describe(`OpenAPI document and health (${testDatabaseKind})`, () => {
     expect(submit.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/SubmitCaseRequestInput");
     expect(submit.parameters.map((p: { name: string }) => p.name)).toContain("idempotency-key");
     expect(doc.components.schemas.SubmitCaseRequestInput.additionalProperties).toBe(false);
-    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api") || p.startsWith("/health")).length).toBe(14);
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api") || p.startsWith("/health")).length).toBe(17);
   });
 
   it("serves interactive docs", async () => {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, defaultTestTime, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
+import { demoIdNumber } from "../../../server/seed/demo-county.ts";
 
 const visit = (investigators = ["赵书记", "刘芳"]) => ({
   type: "RECORD_HOME_VISIT",
@@ -77,19 +78,83 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     const tooSoon = await act(county, ack.number, { type: "APPROVE" });
     expect(tooSoon.json().code).toBe("DATA_COMPARISON_REQUIRED");
     expect((await act(county, ack.number, { type: "RECORD_DATA_COMPARISON", result: "CLEAR" })).json()).toMatchObject({ toStage: "COUNTY_APPROVAL" });
-    const done = await act(county, ack.number, { type: "APPROVE", note: "纳入监测" });
-    expect(done.json()).toMatchObject({ toStage: "MONITORED", status: "APPROVED", nextTask: null });
+    expect((await act(county, ack.number, { type: "APPROVE", note: "纳入监测" })).json()).toMatchObject({ toStage: "DISPATCH", status: "OPEN" });
+    const dispatched = await act(county, ack.number, { type: "DISPATCH", needs: [{ riskType: "ILLNESS", department: "HEALTH_INSURANCE", measure: "大病保险二次报销" }] });
+    expect(dispatched.json()).toMatchObject({ toStage: "HELP", status: "APPROVED", nextTask: { stage: "HELP", dueAt: null } });
 
     const final = await status(ack.number);
-    expect(final).toMatchObject({ status: "APPROVED", stageLabel: "已纳入监测帮扶", nextStep: null });
+    expect(final).toMatchObject({ status: "APPROVED", stageLabel: "帮扶中" });
     const detail = (await t.app.inject({ method: "GET", url: `/api/staff/cases/${ack.caseId}`, headers: auth(county) })).json();
     // Every step left an event with who and what.
     expect(detail.events.map((e: { action: string }) => e.action)).toEqual([
       "SUBMITTED", "ROUTED_VILLAGE", "HOME_VISIT_RECORDED", "APPRAISAL_PROPOSED", "PUBLICITY_CLOSED", "RETURNED",
-      "HOME_VISIT_RECORDED", "APPRAISAL_PROPOSED", "PUBLICITY_CLOSED", "APPROVED", "DATA_COMPARISON_CLEAR", "APPROVED",
+      "HOME_VISIT_RECORDED", "APPRAISAL_PROPOSED", "PUBLICITY_CLOSED", "APPROVED", "DATA_COMPARISON_CLEAR", "APPROVED", "DISPATCHED",
     ]);
     expect(detail.events.slice(2).every((e: { actorType: string }) => e.actorType === "STAFF")).toBe(true);
-    expect(await t.database.db.prisma.caseTask.count({ where: { case: { number: ack.number }, status: "OPEN" } })).toBe(0);
+    expect(await t.database.db.prisma.caseTask.count({ where: { case: { number: ack.number }, status: "OPEN" } })).toBe(1);
+  });
+
+  it("helps a monitored household, refuses risk elimination until its preconditions hold, then eliminates and re-identifies", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const baisha = await t.staffToken("village-baisha");
+    const yunling = await t.staffToken("township-yunling");
+    const dept = await t.staffToken("dept-health");
+    // 王建国's household is on record (and has a working-age member): the case is linked to it by his ID number.
+    const ack = await submit({ regionCode: undefined, idNumber: demoIdNumber("1975-08-15", 11) });
+    expect(ack.routedTo.regionCode).toBe("990101002001");
+    await act(baisha, ack.number, visit(["孙主任", "李会计"]));
+    await act(baisha, ack.number, appraisal("PROPOSE"));
+    t.clock.now = new Date("2026-12-01T02:00:00Z");
+    await act(baisha, ack.number, { type: "CLOSE_PUBLICITY" });
+    await act(yunling, ack.number, { type: "APPROVE" });
+    await act(county, ack.number, { type: "RECORD_DATA_COMPARISON", result: "CLEAR" });
+    await act(county, ack.number, { type: "APPROVE" });
+    await act(county, ack.number, { type: "DISPATCH", needs: [{ riskType: "ILLNESS", department: "HEALTH_INSURANCE", measure: "慢病门诊报销" }] });
+    expect((await act(baisha, ack.number, { type: "ASSIGN_HELPER", helperName: "孙主任" })).json().toStage).toBe("HELP");
+    expect((await act(baisha, ack.number, { type: "RECORD_FOLLOW_UP", visitedAt: "2026-12-01T01:00:00Z", notes: "家中情况稳定" })).json().toStage).toBe("HELP");
+
+    const tooSoon = await act(baisha, ack.number, { type: "PROPOSE_ELIMINATION", reason: "收入已稳定" });
+    expect(tooSoon.json()).toMatchObject({ code: "MONITORED_TOO_SHORT", message: "纳入监测未满 6 个月,暂不能提出风险消除。" });
+
+    // Half a year later, but no department has reported any help yet.
+    t.clock.now = new Date("2027-06-02T02:00:00Z");
+    expect((await act(baisha, ack.number, { type: "PROPOSE_ELIMINATION", reason: "收入已稳定" })).json().code).toBe("TOO_FEW_HELP_MEASURES");
+
+    const assignments = (await t.app.inject({ method: "GET", url: "/api/department/assignments", headers: auth(dept) })).json().items;
+    const mine = assignments.find((a: { caseNumber: string }) => a.caseNumber === ack.number);
+    expect(mine).toMatchObject({ riskType: "ILLNESS", measure: "慢病门诊报销", status: "OPEN" });
+    const reported = await t.app.inject({ method: "POST", url: `/api/department/assignments/${mine.id}/report`, headers: auth(dept), payload: { report: "已按慢病政策报销 4,200 元" } });
+    expect(reported.statusCode).toBe(200);
+    const again = await t.app.inject({ method: "POST", url: `/api/department/assignments/${mine.id}/report`, headers: auth(dept), payload: { report: "重复提交" } });
+    expect(again.json().code).toBe("ASSIGNMENT_ALREADY_REPORTED");
+
+    expect((await openTask(baisha, ack.number))?.actions).toContain("PROPOSE_ELIMINATION");
+    expect((await act(baisha, ack.number, { type: "PROPOSE_ELIMINATION", reason: "务工收入稳定,医疗费用已报销" })).json().toStage).toBe("ELIMINATION_TOWNSHIP_REVIEW");
+    await act(yunling, ack.number, { type: "APPROVE" });
+    expect((await act(county, ack.number, { type: "APPROVE" })).json()).toMatchObject({ toStage: "RISK_ELIMINATED", status: "CLOSED", nextTask: null });
+
+    // The risk came back: the same case goes through identification again.
+    const reidentified = await t.app.inject({ method: "POST", url: `/api/staff/cases/${ack.caseId}/reidentify`, headers: auth(baisha), payload: { reason: "再次因病住院,医疗支出大" } });
+    expect(reidentified.json()).toMatchObject({ toStage: "VILLAGE_VERIFICATION", status: "OPEN", nextTask: { stage: "VILLAGE_VERIFICATION" } });
+    const twice = await t.app.inject({ method: "POST", url: `/api/staff/cases/${ack.caseId}/reidentify`, headers: auth(baisha), payload: { reason: "再次因病住院" } });
+    expect(twice.json().code).toBe("ACTION_NOT_ALLOWED_HERE");
+    expect((await status(ack.number)).timeline.at(-1)).toMatchObject({ title: "重新纳入监测核实", detail: "再次因病住院,医疗支出大" });
+  });
+
+  it("never marks a household without working-age labour as risk-eliminated", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const shimen = await t.staffToken("village-shimen");
+    const region = await t.database.db.prisma.region.findUniqueOrThrow({ where: { code: "990101001001" } });
+    const household = await t.database.db.prisma.household.create({
+      data: { number: "test-no-labour", regionId: region.id, address: "石门村", members: { create: [{ name: "独居老人", relation: "HEAD", birthDate: new Date("1940-01-01"), labourCapacity: "NONE", idNumberEnc: "x", idNumberHash: "no-labour-hash" }] } },
+    });
+    const ack = await submit({});
+    await t.database.db.prisma.case.update({ where: { id: ack.caseId }, data: { householdId: household.id, stage: "HELP", status: "APPROVED", monitoredSince: new Date("2026-01-01T00:00:00Z") } });
+    const task = await t.database.db.prisma.caseTask.findFirstOrThrow({ where: { caseId: ack.caseId, status: "OPEN" } });
+    await t.database.db.prisma.caseTask.update({ where: { id: task.id }, data: { stage: "HELP" } });
+    await t.database.db.prisma.departmentAssignment.create({ data: { caseId: ack.caseId, department: "CIVIL_AFFAIRS", riskType: "ILLNESS", measure: "低保兜底", regionPath: "990101/", status: "REPORTED" } });
+    const refused = await act(shimen, ack.number, { type: "PROPOSE_ELIMINATION", reason: "情况稳定" });
+    expect(refused.json()).toMatchObject({ code: "NO_LABOUR_HOUSEHOLD" });
   });
 
   it("reopens the survey when someone objects during publicity", async () => {

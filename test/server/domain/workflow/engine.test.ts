@@ -111,7 +111,7 @@ describe("decide: each action's transition and event", () => {
     ["township rejects", at("TOWNSHIP_REVIEW"), reject, "REJECTED", "NOT_IDENTIFIED", "REJECTED"],
     ["data comparison clear", at("COUNTY_APPROVAL"), clear, "DATA_COMPARISON_CLEAR", "COUNTY_APPROVAL", null],
     ["data comparison doubtful", at("COUNTY_APPROVAL"), doubtful, "DATA_COMPARISON_DOUBTFUL", "VILLAGE_VERIFICATION", null],
-    ["county approves", at("COUNTY_APPROVAL", { dataComparison: "CLEAR" }), approve, "APPROVED", "MONITORED", "APPROVED"],
+    ["county approves", at("COUNTY_APPROVAL", { dataComparison: "CLEAR" }), approve, "APPROVED", "DISPATCH", null],
     ["county returns", at("COUNTY_APPROVAL"), returnAction, "RETURNED", "TOWNSHIP_REVIEW", null],
     ["county rejects", at("COUNTY_APPROVAL"), reject, "REJECTED", "NOT_IDENTIFIED", "REJECTED"],
   ])("monitoring: %s", (_name, state, action, event, toStage, finalStatus) => {
@@ -499,10 +499,10 @@ describe("availableActions", () => {
     expect(availableActions(emergency, at("TOWNSHIP_EMERGENCY_RELIEF"), now)).toEqual(["APPROVE", "REJECT"]);
   });
 
-  it("END: nothing", () => {
+  it("END: nothing, but re-identification where the stage reopens", () => {
     for (const definition of [monitoring, lowIncome, emergency, handMade]) {
       for (const stage of definition.stages.filter((s) => s.kind === "END")) {
-        expect(availableActions(definition, at(stage.key), now), `${definition.key} ${stage.key}`).toEqual([]);
+        expect(availableActions(definition, at(stage.key), now), `${definition.key} ${stage.key}`).toEqual(stage.reopenTo ? ["REIDENTIFY"] : []);
       }
     }
   });
@@ -522,6 +522,11 @@ describe("availableActions", () => {
     RETURN: returnAction,
     REJECT: reject,
     ASSIGN_REGION: assignRegion,
+    DISPATCH: { type: "DISPATCH", needs: [{ riskType: "ILLNESS", department: "HEALTH_INSURANCE", measure: "大病保险二次报销" }] },
+    ASSIGN_HELPER: { type: "ASSIGN_HELPER", helperName: "帮扶人" },
+    RECORD_FOLLOW_UP: { type: "RECORD_FOLLOW_UP", visitedAt: "2026-01-01T00:00:00Z", notes: "走访正常" },
+    PROPOSE_ELIMINATION: { type: "PROPOSE_ELIMINATION", reason: "收入稳定" },
+    REIDENTIFY: { type: "REIDENTIFY", reason: "再次因病" },
   };
   const cases = [monitoring, lowIncome, emergency, handMade].flatMap((definition) =>
     definition.stages.flatMap((stage) => {
