@@ -30,6 +30,8 @@ import { seedDemo } from "./seed/demo-county.ts";
 import { AttachmentService } from "./services/attachment-service.ts";
 import { AuthService } from "./services/auth-service.ts";
 import { CaseNotifier } from "./services/case-notifier.ts";
+import { HouseholdAssessor } from "./services/household-assessor.ts";
+import { monitoringStandardsFileSchema, shippedMonitoringStandards } from "./domain/household-assessment.ts";
 import { CaseViewService } from "./services/case-view-service.ts";
 import { IntakeService } from "./services/intake-service.ts";
 import { RegionDirectory } from "./services/region-directory.ts";
@@ -89,6 +91,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     calendar: new WorkingDayCalendar(loadCalendarFiles(config.calendarFiles)),
     now: options.now ?? (() => new Date()),
     notifier: new CaseNotifier(),
+    assessor: new HouseholdAssessor(
+      config.monitoringStandardsFile ? monitoringStandardsFileSchema.parse(JSON.parse(fs.readFileSync(config.monitoringStandardsFile, "utf8"))) : shippedMonitoringStandards,
+    ),
   };
   const registry = new WorkflowRegistry(db.prisma);
   await registry.register(loadDefinitionFiles(splitList(config.workflowFiles)));

@@ -29,6 +29,8 @@ export const configSchema = z.object({
   seedDemo: z.enum(["auto", "true", "false"]).default("auto"),
   /** Extra holiday calendars (JSON files of {year, holidays, makeupWorkdays}), for years the bundled calendar lacks. */
   calendarFiles: z.string().default(""),
+  /** Monitoring income standards by year and region (JSON list); empty: the shipped demo figures. */
+  monitoringStandardsFile: z.string().default(""),
   /** A county's own workflow definitions (JSON, the shape of server/workflows/*.json, with "regionCode"). */
   workflowFiles: z.string().default(""),
   /** Anonymous case look-ups (number + phone digits) allowed per client per minute. */
@@ -59,6 +61,7 @@ const envNames: Record<keyof AppConfig, string> = {
   seedDemo: "SEED_DEMO",
   calendarFiles: "CALENDAR_FILES",
   workflowFiles: "WORKFLOW_FILES",
+  monitoringStandardsFile: "MONITORING_STANDARDS_FILE",
   lookupRateLimitPerMinute: "LOOKUP_RATE_LIMIT_PER_MINUTE",
   overdueScanSeconds: "OVERDUE_SCAN_SECONDS",
 };

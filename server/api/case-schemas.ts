@@ -185,6 +185,22 @@ export const caseDetailSchema = z.object({
       ),
     })
     .nullable(),
+  /** The household's figures against the year's monitoring income standard (null when no household or figures are on record). */
+  assessment: z
+    .object({
+      year: z.number().int(),
+      incomeLine: z.number(),
+      netIncome: z.number(),
+      perCapitaNetIncome: z.number(),
+      rigidExpenses: z.number(),
+      perCapitaAfterRigidExpenses: z.number(),
+      belowLine: z.boolean(),
+      belowLineAfterRigidExpenses: z.boolean(),
+      guaranteesAtRisk: z.array(z.string()),
+      grade: z.enum(["RED", "YELLOW", "GREEN"]).nullable(),
+      reasons: z.array(z.string()),
+    })
+    .nullable(),
   consents: z.array(z.object({ scope: z.string(), method: z.string(), grantorName: z.string(), grantedAt: z.iso.datetime({ offset: true }) })),
   attachments: z.array(z.object({ id: z.uuid(), kind: z.string(), mimeType: z.string(), size: z.number().int() })),
   events: z.array(

@@ -205,6 +205,7 @@ export class CaseViewService {
             })),
           }
         : null,
+      assessment: c.householdId ? await this.deps.assessor.assess(prisma, { householdId: c.householdId, regionCode: c.region.code, caseId: c.id }) : null,
       consents: c.consents.map((x) => ({ scope: x.scope, method: x.method, grantorName: x.grantorName, grantedAt: x.grantedAt.toISOString() })),
       attachments: c.attachments.map((a) => ({ id: a.id, kind: a.kind, mimeType: a.mimeType, size: a.size })),
       events: c.events.map((e) => ({

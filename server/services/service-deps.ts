@@ -2,6 +2,7 @@ import type { PrismaClient } from "../db/database.ts";
 import type { WorkingDayCalendar } from "../domain/working-days.ts";
 import type { PersonalDataCipher } from "../lib/personal-data.ts";
 import type { CaseNotifier } from "./case-notifier.ts";
+import type { HouseholdAssessor } from "./household-assessor.ts";
 import type { RegionDirectory } from "./region-directory.ts";
 
 /** What every service is built from; assembled once in server/app.ts. */
@@ -12,4 +13,5 @@ export interface ServiceDeps {
   calendar: WorkingDayCalendar;
   now: () => Date;
   notifier: CaseNotifier;
+  assessor: HouseholdAssessor;
 }

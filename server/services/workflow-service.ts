@@ -93,14 +93,14 @@ export class WorkflowService {
       },
       orderBy: [{ dueAt: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }],
       take: query.limit,
-      include: { case: { select: { number: true, workflowId: true, publicityEndsAt: true, dataComparison: true, stage: true, monitoredSince: true, householdId: true } } },
+      include: { case: { select: { number: true, workflowId: true, publicityEndsAt: true, dataComparison: true, stage: true, monitoredSince: true, householdId: true, regionId: true } } },
     });
     const tree = await this.deps.regions.tree();
     return { items: await Promise.all(tasks.map((task) => this.view(task, tree, now, locale))) };
   }
 
   private async view(
-    task: { id: string; caseId: string; stage: string; desk: Desk; regionId: string; status: "OPEN" | "DONE" | "CANCELLED"; dueAt: Date | null; escalatedAt: Date | null; createdAt: Date; case: { number: string; workflowId: string | null; publicityEndsAt: Date | null; dataComparison: string | null; monitoredSince: Date | null; householdId: string | null } },
+    task: { id: string; caseId: string; stage: string; desk: Desk; regionId: string; status: "OPEN" | "DONE" | "CANCELLED"; dueAt: Date | null; escalatedAt: Date | null; createdAt: Date; case: { number: string; workflowId: string | null; publicityEndsAt: Date | null; dataComparison: string | null; monitoredSince: Date | null; householdId: string | null; regionId: string } },
     tree: RegionTree,
     now: Date,
     locale: Locale,
@@ -110,7 +110,7 @@ export class WorkflowService {
       if (task.stage in triageStages) actions = ["ASSIGN_REGION"];
       else if (task.case.workflowId) {
         const definition = await this.registry.byVersion(task.case.workflowId);
-        actions = availableActions(definition, await this.stateOf(this.deps.prisma, { ...task.case, id: task.caseId, stage: task.stage }), now);
+        actions = availableActions(definition, await this.stateOf(this.deps.prisma, { ...task.case, id: task.caseId, stage: task.stage, regionId: task.case.regionId }), now);
       }
     }
     return {
@@ -234,13 +234,25 @@ export class WorkflowService {
   }
 
   /** What the workflow's rules need to know about a case beyond its stage. */
-  private async stateOf(tx: Tx, c: { id: string; stage: string; publicityEndsAt: Date | null; dataComparison: string | null; monitoredSince: Date | null; householdId: string | null }) {
+  private async stateOf(tx: Tx, c: { id: string; stage: string; regionId: string; publicityEndsAt: Date | null; dataComparison: string | null; monitoredSince: Date | null; householdId: string | null }) {
     const reportedMeasures = await tx.departmentAssignment.count({ where: { caseId: c.id, status: "REPORTED" } });
     let hasWorkingAgeLabour: boolean | null = null;
+    let belowLineAfterRigidExpenses: boolean | null = null;
     if (c.householdId) {
       hasWorkingAgeLabour = (await tx.householdMember.count({ where: { householdId: c.householdId, labourCapacity: { in: ["FULL", "PARTIAL"] } } })) > 0;
+      const region = (await this.deps.regions.tree()).get(c.regionId);
+      const assessment = region ? await this.deps.assessor.assess(tx, { householdId: c.householdId, regionCode: region.code, caseId: c.id }) : null;
+      belowLineAfterRigidExpenses = assessment?.belowLineAfterRigidExpenses ?? null;
     }
-    return { stage: c.stage, publicityEndsAt: c.publicityEndsAt, dataComparison: c.dataComparison as "CLEAR" | "DOUBTFUL" | null, monitoredSince: c.monitoredSince, reportedMeasures, hasWorkingAgeLabour };
+    return {
+      stage: c.stage,
+      publicityEndsAt: c.publicityEndsAt,
+      dataComparison: c.dataComparison as "CLEAR" | "DOUBTFUL" | null,
+      monitoredSince: c.monitoredSince,
+      reportedMeasures,
+      hasWorkingAgeLabour,
+      belowLineAfterRigidExpenses,
+    };
   }
 
   /** One desk action on one task: all of it in one transaction, and only one of two racing actions wins. */

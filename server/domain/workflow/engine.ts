@@ -14,6 +14,8 @@ export interface CaseState {
   reportedMeasures?: number;
   /** Whether the household has anyone of working age able to work; null when no household is on record. */
   hasWorkingAgeLabour?: boolean | null;
+  /** The household's income after rigid expenses is still below the monitoring standard. */
+  belowLineAfterRigidExpenses?: boolean | null;
   /** When the current publicity list comes down. */
   publicityEndsAt: Date | null;
   /** The data comparison's result at the current review stage. */
@@ -182,6 +184,7 @@ function eliminationRefusal(stage: Extract<ActiveStage, { kind: "HELP" }>, state
   if ((state.reportedMeasures ?? 0) < minMeasures) return { ok: false, code: "TOO_FEW_HELP_MEASURES", params: { min: minMeasures } };
   if (state.hasWorkingAgeLabour === null || state.hasWorkingAgeLabour === undefined) return { ok: false, code: "HOUSEHOLD_NOT_ON_RECORD" };
   if (!state.hasWorkingAgeLabour) return { ok: false, code: "NO_LABOUR_HOUSEHOLD" };
+  if (state.belowLineAfterRigidExpenses) return { ok: false, code: "STILL_BELOW_LINE" };
   return null;
 }
 

@@ -46,6 +46,7 @@ export const en: Messages = {
     TOO_FEW_HELP_MEASURES: "At least {{min}} help measure(s) must have been carried out before proposing risk elimination.",
     HOUSEHOLD_NOT_ON_RECORD: "This case is not linked to a household record, so risk elimination cannot be judged.",
     NO_LABOUR_HOUSEHOLD: "No one in the household can work: such households are not marked risk-eliminated; help continues.",
+    STILL_BELOW_LINE: "Per-capita income after rigid expenses is still below the monitoring standard: the risk cannot be marked eliminated yet.",
     ASSIGNMENT_NOT_FOUND: "No such assignment, or it is not your department's.",
     ASSIGNMENT_ALREADY_REPORTED: "This assignment was already reported on.",
   },

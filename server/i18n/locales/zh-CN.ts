@@ -45,6 +45,7 @@ export const zhCN = {
     TOO_FEW_HELP_MEASURES: "至少要有 {{min}} 项已落实的帮扶措施,才能提出风险消除。",
     HOUSEHOLD_NOT_ON_RECORD: "这个案件还没有关联农户档案,无法判断能否消除风险。",
     NO_LABOUR_HOUSEHOLD: "家中没有劳动能力的成员,按规定不标注风险消除,继续帮扶。",
+    STILL_BELOW_LINE: "家庭扣除刚性支出后的人均纯收入仍低于监测标准,暂不能消除风险。",
     ASSIGNMENT_NOT_FOUND: "没有找到这项交办任务,或它不归您的部门。",
     ASSIGNMENT_ALREADY_REPORTED: "这项交办任务已经反馈过了。",
   },

@@ -141,6 +141,22 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     expect((await status(ack.number)).timeline.at(-1)).toMatchObject({ title: "重新纳入监测核实", detail: "再次因病住院,医疗支出大" });
   });
 
+  it("keeps helping while the household's income after rigid expenses is below the standard", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const shimen = await t.staffToken("village-shimen");
+    // 张德福's household: 10,200 yuan net for three people and 35,000 of medical and school costs in 2026.
+    const ack = await submit({ idNumber: demoIdNumber("1956-03-07", 31) });
+    await t.database.db.prisma.case.update({ where: { id: ack.caseId }, data: { stage: "HELP", status: "APPROVED", monitoredSince: new Date("2026-01-01T00:00:00Z") } });
+    const task = await t.database.db.prisma.caseTask.findFirstOrThrow({ where: { caseId: ack.caseId, status: "OPEN" } });
+    await t.database.db.prisma.caseTask.update({ where: { id: task.id }, data: { stage: "HELP" } });
+    await t.database.db.prisma.departmentAssignment.create({ data: { caseId: ack.caseId, department: "HEALTH_INSURANCE", riskType: "ILLNESS", measure: "大病保险", regionPath: "990101/", status: "REPORTED" } });
+    const refused = await act(shimen, ack.number, { type: "PROPOSE_ELIMINATION", reason: "情况稳定" });
+    expect(refused.json().code).toBe("STILL_BELOW_LINE");
+
+    const detail = (await t.app.inject({ method: "GET", url: `/api/staff/cases/${ack.caseId}`, headers: auth(county) })).json();
+    expect(detail.assessment).toMatchObject({ year: 2026, incomeLine: 8500, netIncome: 10200, perCapitaNetIncome: 3400, rigidExpenses: 35000, belowLine: true, belowLineAfterRigidExpenses: true, grade: "RED" });
+  });
+
   it("never marks a household without working-age labour as risk-eliminated", async () => {
     t.clock.now = new Date(defaultTestTime);
     const shimen = await t.staffToken("village-shimen");

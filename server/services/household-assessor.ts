@@ -1,0 +1,44 @@
+import type { Prisma } from "../db/generated/client.ts";
+import { assessHousehold, standardFor, type Assessment, type Guarantee, type MonitoringStandard } from "../domain/household-assessment.ts";
+
+type Db = Prisma.TransactionClient;
+
+const findingToGuarantee: Record<string, Guarantee> = {
+  foodAndClothing: "FOOD_AND_CLOTHING",
+  education: "EDUCATION",
+  medical: "MEDICAL",
+  housing: "HOUSING",
+  drinkingWater: "DRINKING_WATER",
+};
+
+/**
+ * A household's figures against its region's monitoring standard: incomes and
+ * rigid expenses of the latest year on record, and the guarantees the latest
+ * home visit on the case found at risk.
+ */
+export class HouseholdAssessor {
+  constructor(private readonly standards: MonitoringStandard[]) {}
+
+  async assess(db: Db, input: { householdId: string; regionCode: string; caseId?: string }): Promise<(Assessment & { year: number }) | null> {
+    const latest = await db.income.findFirst({ where: { householdId: input.householdId }, orderBy: { year: "desc" }, select: { year: true } });
+    if (!latest) return null;
+    const standard = standardFor(this.standards, latest.year, input.regionCode);
+    if (!standard) return null;
+    const [members, incomes, expenses, visit] = await Promise.all([
+      db.householdMember.count({ where: { householdId: input.householdId } }),
+      db.income.findMany({ where: { householdId: input.householdId, year: latest.year } }),
+      db.expense.findMany({ where: { householdId: input.householdId, year: latest.year } }),
+      input.caseId ? db.caseEvent.findFirst({ where: { caseId: input.caseId, action: "HOME_VISIT_RECORDED" }, orderBy: { id: "desc" } }) : null,
+    ]);
+    if (members === 0) return null;
+    const findings = ((visit?.payload as { findings?: Record<string, unknown> } | null)?.findings ?? {}) as Record<string, unknown>;
+    const guaranteesAtRisk = Object.entries(findingToGuarantee)
+      .filter(([field]) => findings[field] === "AT_RISK")
+      .map(([, guarantee]) => guarantee);
+    const assessment = assessHousehold(
+      { members, incomes: incomes.map((i) => ({ source: i.source, amount: i.amount, productionCost: i.productionCost })), expenses: expenses.map((e) => ({ kind: e.kind, amount: e.amount })), guaranteesAtRisk },
+      standard,
+    );
+    return { ...assessment, year: latest.year };
+  }
+}
