@@ -2,7 +2,7 @@ import type { Locale } from "../api/common-schemas.ts";
 import type { TaskAction } from "../api/workflow-schemas.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import type { RegionNode, RegionTree, RoutingDecision } from "../domain/routing.ts";
-import { stageOf, type Desk, type WorkflowDefinition } from "../domain/workflow/definition.ts";
+import { nextDayOfMonth, stageOf, type Desk, type WorkflowDefinition } from "../domain/workflow/definition.ts";
 import { availableActions, decide } from "../domain/workflow/engine.ts";
 import { UncoveredYearError } from "../domain/working-days.ts";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
@@ -50,7 +50,15 @@ export class WorkflowService {
     const region = tree.ancestorAt(caseRegion, levelOfDesk[stage.desk]) ?? caseRegion;
     // Help has no end date: it runs, with monthly follow-ups, until risk elimination is proposed.
     const dueAt =
-      stage.kind === "PUBLICITY" ? this.deadline(publicityEndsAt ?? now, 1) : stage.kind === "HELP" ? null : this.deadline(now, workingDays ?? stage.deadline.workingDays);
+      stage.kind === "PUBLICITY"
+        ? this.deadline(publicityEndsAt ?? now, 1)
+        : stage.kind === "HELP"
+          ? null
+          : workingDays !== undefined
+            ? this.deadline(now, workingDays)
+            : "dayOfMonth" in stage.deadline
+              ? nextDayOfMonth(now, stage.deadline.dayOfMonth)
+              : this.deadline(now, stage.deadline.workingDays);
     return { stage: stageKey, desk: stage.desk, region, dueAt, publicityEndsAt };
   }
 

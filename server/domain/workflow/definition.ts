@@ -12,7 +12,15 @@ export const deskSchema = z.enum(["VILLAGE", "TOWNSHIP", "COUNTY"]);
 export type Desk = z.infer<typeof deskSchema>;
 
 const stageKey = z.string().regex(/^[A-Z][A-Z0-9_]{1,59}$/);
-const deadline = z.strictObject({ workingDays: z.number().int().min(1).max(60) });
+/**
+ * Either N statutory working days (004 篇九), or a fixed day of the month
+ * (004 篇八: village by the 17th, township by the 20th, county by the 30th).
+ */
+const deadline = z.union([
+  z.strictObject({ workingDays: z.number().int().min(1).max(60) }),
+  z.strictObject({ dayOfMonth: z.number().int().min(1).max(31) }),
+]);
+export type Deadline = z.infer<typeof deadline>;
 
 const base = { key: stageKey, desk: deskSchema, deadline };
 
@@ -90,4 +98,20 @@ export function stageOf(definition: WorkflowDefinition, key: string): Stage {
   const stage = definition.stages.find((s) => s.key === key);
   if (!stage) throw new Error(`Workflow ${definition.key} has no stage ${key}`);
   return stage;
+}
+
+/** The end (China time) of the next `dayOfMonth` on or after `from`'s China date, clamped to short months. */
+export function nextDayOfMonth(from: Date, dayOfMonth: number): Date {
+  const china = new Date(from.getTime() + 8 * 3600_000);
+  let year = china.getUTCFullYear();
+  let month = china.getUTCMonth();
+  const clamp = (y: number, m: number) => Math.min(dayOfMonth, new Date(Date.UTC(y, m + 1, 0)).getUTCDate());
+  if (china.getUTCDate() > clamp(year, month)) {
+    month += 1;
+    if (month === 12) {
+      month = 0;
+      year += 1;
+    }
+  }
+  return new Date(Date.UTC(year, month, clamp(year, month) + 1) - 8 * 3600_000 - 1);
 }

@@ -286,14 +286,21 @@ describe(`a county's own workflow rules, loaded as configuration (${testDatabase
         // 3 working days for the home visit, and no publicity (004: 不公示): appraisal goes straight to the township.
         .filter((s: { key: string }) => s.key !== "VILLAGE_PUBLICITY")
         .map((s: { key: string }) =>
-          s.key === "VILLAGE_VERIFICATION" ? { ...s, deadline: { workingDays: 3 } } : s.key === "VILLAGE_APPRAISAL" ? { ...s, next: "TOWNSHIP_REVIEW" } : s,
+          s.key === "VILLAGE_VERIFICATION"
+            ? { ...s, deadline: { workingDays: 3 } }
+            : s.key === "VILLAGE_APPRAISAL"
+              ? { ...s, next: "TOWNSHIP_REVIEW" }
+              : // 004 篇八's monthly calendar: the township by the 20th.
+                s.key === "TOWNSHIP_REVIEW"
+                ? { ...s, deadline: { dayOfMonth: 20 } }
+                : s,
         ),
     };
     fs.writeFileSync(path.join(dir, "qingshan.json"), JSON.stringify(county));
     t = await createTestApp({ workflowFiles: path.join(dir, "qingshan.json") });
   });
 
-  it("changes the deadline and drops publicity with no code change", async () => {
+  it("changes the deadlines (working days and a monthly calendar) and drops publicity with no code change", async () => {
     const resident = await t.residentToken("county-rules");
     const village = await t.staffToken("village-shimen");
     const ack = (await t.submit(resident, { description: "老伴住院花了三万多", regionCode: "990101001001" })).json();
@@ -304,6 +311,6 @@ describe(`a county's own workflow rules, loaded as configuration (${testDatabase
     await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: { authorization: `Bearer ${village}` }, payload: visit() });
     const next = (await t.app.inject({ method: "GET", url: "/api/staff/tasks", headers: { authorization: `Bearer ${village}` } })).json().items.find((x: { caseNumber: string }) => x.caseNumber === ack.number);
     const appraised = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${next.id}/actions`, headers: { authorization: `Bearer ${village}` }, payload: appraisal("PROPOSE") });
-    expect(appraised.json().toStage).toBe("TOWNSHIP_REVIEW");
+    expect(appraised.json()).toMatchObject({ toStage: "TOWNSHIP_REVIEW", nextTask: { dueAt: "2026-12-20T15:59:59.999Z" } });
   });
 });

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { stageOf, workflowDefinitionSchema, type WorkflowDefinition } from "../../../../server/domain/workflow/definition.ts";
+import { nextDayOfMonth, stageOf, workflowDefinitionSchema, type WorkflowDefinition } from "../../../../server/domain/workflow/definition.ts";
 
 const workflowsDir = path.resolve(import.meta.dirname, "../../../../server/workflows");
 const shippedFiles = fs.readdirSync(workflowsDir).filter((name) => name.endsWith(".json")).sort();
@@ -151,5 +151,24 @@ describe("stageOf", () => {
 
   it("throws for an unknown key", () => {
     expect(() => stageOf(definition, "NOWHERE")).toThrow("Workflow test-flow has no stage NOWHERE");
+  });
+});
+
+describe("monthly deadlines (004 篇八)", () => {
+  it("falls on the day this month, or next month once it has passed, in China time", () => {
+    expect(nextDayOfMonth(new Date("2026-11-10T02:00:00Z"), 17).toISOString()).toBe("2026-11-17T15:59:59.999Z");
+    expect(nextDayOfMonth(new Date("2026-11-17T15:00:00Z"), 17).toISOString()).toBe("2026-11-17T15:59:59.999Z");
+    // 17 Nov 16:30 UTC is already 18 Nov in China.
+    expect(nextDayOfMonth(new Date("2026-11-17T16:30:00Z"), 17).toISOString()).toBe("2026-12-17T15:59:59.999Z");
+    expect(nextDayOfMonth(new Date("2026-12-25T02:00:00Z"), 20).toISOString()).toBe("2027-01-20T15:59:59.999Z");
+    // "By the 30th" in February means its last day.
+    expect(nextDayOfMonth(new Date("2026-02-03T02:00:00Z"), 30).toISOString()).toBe("2026-02-28T15:59:59.999Z");
+  });
+
+  it("is accepted by the schema as an alternative to working days", () => {
+    const stage = { key: "TOWNSHIP_REVIEW", kind: "REVIEW", desk: "TOWNSHIP", deadline: { dayOfMonth: 20 }, next: "DONE", onReject: "DONE" };
+    const parsed = workflowDefinitionSchema.safeParse({ key: "monthly", appliesTo: ["HARDSHIP_REPORT"], caseLimit: { workingDays: 30 }, start: "TOWNSHIP_REVIEW", stages: [stage, { key: "DONE", kind: "END", status: "CLOSED" }] });
+    expect(parsed.success).toBe(true);
+    expect(workflowDefinitionSchema.safeParse({ key: "monthly", appliesTo: ["HARDSHIP_REPORT"], caseLimit: { workingDays: 30 }, start: "TOWNSHIP_REVIEW", stages: [{ ...stage, deadline: { dayOfMonth: 32 } }, { key: "DONE", kind: "END", status: "CLOSED" }] }).success).toBe(false);
   });
 });
