@@ -39,6 +39,7 @@ import { WorkflowRegistry, loadDefinitionFiles } from "./services/workflow-regis
 import { WorkflowService } from "./services/workflow-service.ts";
 import { taskRoutes } from "./routes/task-routes.ts";
 import { departmentRoutes } from "./routes/department-routes.ts";
+import { publicityRoutes } from "./routes/publicity-routes.ts";
 import { DepartmentService } from "./services/department-service.ts";
 import { realtimeRoutes } from "./routes/realtime-routes.ts";
 import type { ServiceDeps } from "./services/service-deps.ts";
@@ -170,6 +171,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(attachmentRoutes);
   await app.register(taskRoutes);
   await app.register(departmentRoutes);
+  await app.register(publicityRoutes);
   await app.register(realtimeRoutes, { notifier: deps.notifier });
   return app;
 }

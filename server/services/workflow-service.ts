@@ -6,7 +6,9 @@ import { nextDayOfMonth, stageOf, type Desk, type WorkflowDefinition } from "../
 import { availableActions, decide } from "../domain/workflow/engine.ts";
 import { UncoveredYearError } from "../domain/working-days.ts";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
-import type { StaffPrincipal } from "./principal.ts";
+import { maskName } from "../lib/personal-data.ts";
+import { translator } from "../i18n/i18n.ts";
+import type { ResidentPrincipal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { stageLabel } from "./stage-view.ts";
 import type { WorkflowRegistry } from "./workflow-registry.ts";
@@ -191,6 +193,37 @@ export class WorkflowService {
     return { tasks, cases };
   }
 
+  /**
+   * The village's current publicity list (公示): masked names, no ID numbers,
+   * phones, health or money; protected households (minors, confidential
+   * illness) are left out altogether.
+   */
+  async publicityList(villageCode: string, principal: StaffPrincipal | ResidentPrincipal, locale: Locale) {
+    const tree = await this.deps.regions.tree();
+    const village = tree.getByCode(villageCode);
+    if (!village || village.level !== "VILLAGE") throw new NotFoundError("UNKNOWN_REGION");
+    if (principal.kind === "staff" && !village.path.startsWith(principal.regionPath) && !principal.regionPath.startsWith(village.path)) throw new ForbiddenError("REGION_OUT_OF_SCOPE");
+    const now = this.deps.now();
+    const rows = await this.deps.prisma.case.findMany({
+      where: { regionId: village.id, status: { in: ["OPEN", "APPROVED"] }, publicityEndsAt: { gte: now }, OR: [{ householdId: null }, { household: { protected: false } }] },
+      orderBy: { number: "asc" },
+      select: { number: true, kind: true, stage: true, applicantName: true, publicityEndsAt: true },
+    });
+    const t = translator(locale);
+    return {
+      village: village.name,
+      items: rows.map((r) => ({ caseNumber: r.number, applicantName: maskName(r.applicantName), kindLabel: t(`kinds.${r.kind}`), stageLabel: stageLabel(r.stage, locale), publicityEndsAt: r.publicityEndsAt!.toISOString() })),
+    };
+  }
+
+  /** A resident's objection to a case on a publicity list: the case goes back for another survey. */
+  async objectAsResident(principal: ResidentPrincipal, caseNumber: string, objection: string, locale: Locale) {
+    const task = await this.deps.prisma.caseTask.findFirst({ where: { case: { number: caseNumber, publicityEndsAt: { not: null } }, status: "OPEN" } });
+    if (!task) throw new NotFoundError("CASE_NOT_FOUND");
+    const result = await this.act(principal, task.id, { type: "RECORD_OBJECTION", objection }, locale);
+    return { caseNumber: result.caseNumber, received: true as const };
+  }
+
   /** 回退: a household whose risk returned after elimination goes through identification again, on the same case. */
   async reidentify(principal: StaffPrincipal, caseId: string, reason: string, locale: Locale) {
     const { prisma, now: clock } = this.deps;
@@ -264,14 +297,19 @@ export class WorkflowService {
   }
 
   /** One desk action on one task: all of it in one transaction, and only one of two racing actions wins. */
-  async act(principal: StaffPrincipal, taskId: string, action: TaskAction, locale: Locale) {
+  async act(principal: StaffPrincipal | ResidentPrincipal, taskId: string, action: TaskAction, locale: Locale) {
     const { prisma, now: clock } = this.deps;
     const now = clock();
     const tree = await this.deps.regions.tree();
     const result = await prisma.$transaction(async (tx) => {
       const task = await tx.caseTask.findUnique({ where: { id: taskId }, include: { case: true } });
-      if (!task || !task.regionPath.startsWith(principal.regionPath)) throw new NotFoundError("TASK_NOT_FOUND");
-      if (deskOfRole[principal.role] !== task.desk) throw new ForbiddenError("NOT_YOUR_DESK");
+      if (principal.kind === "staff") {
+        if (!task || !task.regionPath.startsWith(principal.regionPath)) throw new NotFoundError("TASK_NOT_FOUND");
+        if (deskOfRole[principal.role] !== task.desk) throw new ForbiddenError("NOT_YOUR_DESK");
+      } else if (!task || action.type !== "RECORD_OBJECTION") {
+        // Residents take part in one way only: an objection to a published list.
+        throw new NotFoundError("TASK_NOT_FOUND");
+      }
       if (task.status !== "OPEN") throw new ConflictError("TASK_ALREADY_HANDLED");
       const c = task.case;
       if (!c.workflowId) throw new ConflictError("CASE_HAS_NO_WORKFLOW");
@@ -347,9 +385,9 @@ export class WorkflowService {
         data: {
           caseId: c.id,
           at: now,
-          actorType: "STAFF",
+          actorType: principal.kind === "staff" ? "STAFF" : "RESIDENT",
           actorId: principal.id,
-          actorRole: principal.role,
+          actorRole: principal.kind === "staff" ? principal.role : "RESIDENT",
           action: transition.event,
           fromStage: task.stage,
           toStage: transition.toStage,

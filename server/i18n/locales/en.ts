@@ -121,6 +121,8 @@ export const en: Messages = {
     objection: "Objection",
     result: "Result",
     note: "Note",
+    villageCode: "Village",
+    caseNumber: "Case number",
     needs: "Needs",
     department: "Department",
     measure: "Help measure",

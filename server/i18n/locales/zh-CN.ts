@@ -120,6 +120,8 @@ export const zhCN = {
     objection: "异议内容",
     result: "比对结果",
     note: "说明",
+    villageCode: "村",
+    caseNumber: "案件编号",
     needs: "帮扶需求",
     department: "责任部门",
     measure: "帮扶措施",

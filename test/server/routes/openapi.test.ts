@@ -29,6 +29,8 @@ describe(`OpenAPI document and health (${testDatabaseKind})`, () => {
       ["/api/staff/cases/{id}/reidentify", "post"],
       ["/api/department/assignments", "get"],
       ["/api/department/assignments/{id}/report", "post"],
+      ["/api/publicity/{villageCode}", "get"],
+      ["/api/publicity/objections", "post"],
       ["/health/live", "get"],
       ["/health/ready", "get"],
     ] as const) {
@@ -41,7 +43,7 @@ describe(`OpenAPI document and health (${testDatabaseKind})`, () => {
     expect(submit.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/SubmitCaseRequestInput");
     expect(submit.parameters.map((p: { name: string }) => p.name)).toContain("idempotency-key");
     expect(doc.components.schemas.SubmitCaseRequestInput.additionalProperties).toBe(false);
-    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api") || p.startsWith("/health")).length).toBe(17);
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api") || p.startsWith("/health")).length).toBe(19);
   });
 
   it("serves interactive docs", async () => {
