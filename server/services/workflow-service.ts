@@ -3,7 +3,7 @@ import type { TaskAction } from "../api/workflow-schemas.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import type { RegionNode, RegionTree, RoutingDecision } from "../domain/routing.ts";
 import { nextDayOfMonth, stageOf, type Desk, type WorkflowDefinition } from "../domain/workflow/definition.ts";
-import { availableActions, decide } from "../domain/workflow/engine.ts";
+import { availableActions, decide, isSampled } from "../domain/workflow/engine.ts";
 import { UncoveredYearError } from "../domain/working-days.ts";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
 import { maskName } from "../lib/personal-data.ts";
@@ -120,7 +120,7 @@ export class WorkflowService {
       if (task.stage in triageStages) actions = ["ASSIGN_REGION"];
       else if (task.case.workflowId) {
         const definition = await this.registry.byVersion(task.case.workflowId);
-        actions = availableActions(definition, await this.stateOf(this.deps.prisma, { ...task.case, id: task.caseId, stage: task.stage, regionId: task.case.regionId }), now);
+        actions = availableActions(definition, await this.stateOf(this.deps.prisma, definition, { ...task.case, id: task.caseId, stage: task.stage, regionId: task.case.regionId }), now);
       }
     }
     return {
@@ -235,7 +235,7 @@ export class WorkflowService {
       if (!c) throw new NotFoundError("CASE_NOT_FOUND");
       if (!c.workflowId) throw new ConflictError("CASE_HAS_NO_WORKFLOW");
       const definition = await this.registry.byVersion(c.workflowId);
-      const decision = decide(definition, await this.stateOf(tx, c), { type: "REIDENTIFY", reason }, now);
+      const decision = decide(definition, await this.stateOf(tx, definition, c), { type: "REIDENTIFY", reason }, now);
       if (!decision.ok) throw new ConflictError(decision.code, decision.params);
       // Only one re-identification wins: the case must still be where this one found it.
       const moved = await tx.case.updateMany({
@@ -275,8 +275,16 @@ export class WorkflowService {
   }
 
   /** What the workflow's rules need to know about a case beyond its stage. */
-  private async stateOf(tx: Tx, c: { id: string; stage: string; regionId: string; publicityEndsAt: Date | null; dataComparison: string | null; monitoredSince: Date | null; householdId: string | null }) {
+  private async stateOf(tx: Tx, definition: WorkflowDefinition, c: { id: string; stage: string; regionId: string; publicityEndsAt: Date | null; dataComparison: string | null; monitoredSince: Date | null; householdId: string | null }) {
     const reportedMeasures = await tx.departmentAssignment.count({ where: { caseId: c.id, status: "REPORTED" } });
+    const current = definition.stages.find((stage) => stage.key === c.stage);
+    const sampled = current?.kind === "REVIEW" && !!current.sampling && isSampled(c.id, c.stage, current.sampling.percent);
+    let sampleSurveyDone = false;
+    if (sampled) {
+      // Only a survey recorded since the case last arrived at this stage counts.
+      const arrival = await tx.caseEvent.findFirst({ where: { caseId: c.id, toStage: c.stage, NOT: { fromStage: c.stage } }, orderBy: { id: "desc" }, select: { id: true } });
+      sampleSurveyDone = (await tx.caseEvent.count({ where: { caseId: c.id, action: "SAMPLE_SURVEY_RECORDED", fromStage: c.stage, id: { gt: arrival?.id ?? 0n } } })) > 0;
+    }
     let hasWorkingAgeLabour: boolean | null = null;
     let belowLineAfterRigidExpenses: boolean | null = null;
     if (c.householdId) {
@@ -293,6 +301,8 @@ export class WorkflowService {
       reportedMeasures,
       hasWorkingAgeLabour,
       belowLineAfterRigidExpenses,
+      sampled,
+      sampleSurveyDone,
     };
   }
 
@@ -328,7 +338,7 @@ export class WorkflowService {
         const caseRegion = village ?? placement.region;
         transition = { event: "REGION_ASSIGNED", toStage: placement.stage, reason: null, payload: { regionCode: caseRegion.code, note: action.note ?? null }, placement, caseRegion, publicityEndsAt: null, dataComparison: null, finalStatus: null };
       } else {
-        const state = await this.stateOf(tx, c);
+        const state = await this.stateOf(tx, definition, c);
         const decision = decide(definition, state, action, now);
         if (!decision.ok) throw new ConflictError(decision.code, decision.params);
         const caseRegion = tree.get(c.regionId)!;

@@ -40,6 +40,8 @@ export const stageSchema = z.discriminatedUnion("kind", [
     returnTo: stageKey.optional(),
     onReject: stageKey,
     dataComparison: z.strictObject({ recheck: stageKey, recheckWorkingDays: z.number().int().min(1).max(30) }).optional(),
+    /** 001: the township re-surveys a sample (at least 20%) of households before approving; the sample is drawn per case. */
+    sampling: z.strictObject({ percent: z.number().int().min(1).max(100), minInvestigators: z.number().int().min(1).max(10) }).optional(),
   }),
   /** The county assigns the household's needs to departments, each to report back within `reportWorkingDays` (004 篇八). */
   z.strictObject({ ...base, kind: z.literal("DISPATCH"), reportWorkingDays: z.number().int().min(1).max(60), next: stageKey }),

@@ -14,6 +14,9 @@ export interface CaseState {
   reportedMeasures?: number;
   /** Whether the household has anyone of working age able to work; null when no household is on record. */
   hasWorkingAgeLabour?: boolean | null;
+  /** Drawn for the review stage's survey sample, and whether that survey is recorded. */
+  sampled?: boolean;
+  sampleSurveyDone?: boolean;
   /** The household's income after rigid expenses is still below the monitoring standard. */
   belowLineAfterRigidExpenses?: boolean | null;
   /** When the current publicity list comes down. */
@@ -50,7 +53,7 @@ const actionsByKind: Record<ActiveStage["kind"], TaskAction["type"][]> = {
   HOME_VISIT: ["RECORD_HOME_VISIT"],
   APPRAISAL: ["RECORD_APPRAISAL"],
   PUBLICITY: ["RECORD_OBJECTION", "CLOSE_PUBLICITY"],
-  REVIEW: ["RECORD_DATA_COMPARISON", "APPROVE", "RETURN", "REJECT"],
+  REVIEW: ["RECORD_HOME_VISIT", "RECORD_DATA_COMPARISON", "APPROVE", "RETURN", "REJECT"],
   DISPATCH: ["DISPATCH"],
   HELP: ["ASSIGN_HELPER", "RECORD_FOLLOW_UP", "PROPOSE_ELIMINATION"],
 };
@@ -63,8 +66,10 @@ export function availableActions(definition: WorkflowDefinition, state: CaseStat
     if (stage.kind === "HELP" && type === "PROPOSE_ELIMINATION") return eliminationRefusal(stage, state, now) === null;
     if (stage.kind === "PUBLICITY") return type === "RECORD_OBJECTION" ? !publicityOver(state, now) : publicityOver(state, now);
     if (stage.kind === "REVIEW") {
+      const sampleOwed = !!stage.sampling && !!state.sampled && !state.sampleSurveyDone;
+      if (type === "RECORD_HOME_VISIT") return sampleOwed;
       if (type === "RETURN") return !!stage.returnTo;
-      if (type === "APPROVE") return !stage.dataComparison || state.dataComparison === "CLEAR";
+      if (type === "APPROVE") return (!stage.dataComparison || state.dataComparison === "CLEAR") && !sampleOwed;
       if (type === "RECORD_DATA_COMPARISON") return !!stage.dataComparison && state.dataComparison !== "CLEAR";
     }
     return true;
@@ -86,15 +91,16 @@ export function decide(definition: WorkflowDefinition, state: CaseState, action:
 
   switch (action.type) {
     case "RECORD_HOME_VISIT": {
-      if (stage.kind !== "HOME_VISIT") break;
-      // One person written twice ("张三", "张 三") is one investigator: names that differ only in whitespace are the same name.
-      const byName = new Map<string, string>();
-      for (const name of action.investigators) {
-        const key = name.replace(/\s+/g, "");
-        if (!byName.has(key)) byName.set(key, name.trim());
+      if (stage.kind === "REVIEW") {
+        if (!stage.sampling || !state.sampled || state.sampleSurveyDone) break;
+        const surveyors = distinctNames(action.investigators);
+        if (surveyors.length < stage.sampling.minInvestigators) return { ok: false, code: "TOO_FEW_INVESTIGATORS", params: { min: stage.sampling.minInvestigators } };
+        if (new Date(action.visitedAt) > now) return { ok: false, code: "DATE_IN_FUTURE" };
+        return stay(stage.key, "SAMPLE_SURVEY_RECORDED", state, { visitedAt: action.visitedAt, investigators: surveyors, findings: action.findings });
       }
-      const investigators = new Set(byName.values());
-      if (investigators.size < stage.minInvestigators) return { ok: false, code: "TOO_FEW_INVESTIGATORS", params: { min: stage.minInvestigators } };
+      if (stage.kind !== "HOME_VISIT") break;
+      const investigators = distinctNames(action.investigators);
+      if (investigators.length < stage.minInvestigators) return { ok: false, code: "TOO_FEW_INVESTIGATORS", params: { min: stage.minInvestigators } };
       if (new Date(action.visitedAt) > now) return { ok: false, code: "DATE_IN_FUTURE" };
       return enter("HOME_VISIT_RECORDED", stage.next, { payload: { visitedAt: action.visitedAt, investigators: [...investigators], findings: action.findings, photoIds: action.photoIds } });
     }
@@ -133,6 +139,7 @@ export function decide(definition: WorkflowDefinition, state: CaseState, action:
     case "APPROVE": {
       if (stage.kind !== "REVIEW") break;
       if (stage.dataComparison && state.dataComparison !== "CLEAR") return { ok: false, code: "DATA_COMPARISON_REQUIRED" };
+      if (stage.sampling && state.sampled && !state.sampleSurveyDone) return { ok: false, code: "SAMPLE_SURVEY_REQUIRED" };
       return enter("APPROVED", stage.next, { payload: { note: action.note ?? null } });
     }
     case "RETURN": {
@@ -169,6 +176,16 @@ export function decide(definition: WorkflowDefinition, state: CaseState, action:
       break;
   }
   return { ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: action.type } };
+}
+
+/** One person written twice ("张三", "张 三") is one investigator: names that differ only in whitespace are the same name. */
+function distinctNames(names: string[]): string[] {
+  const byName = new Map<string, string>();
+  for (const name of names) {
+    const key = name.replace(/\s+/g, "");
+    if (!byName.has(key)) byName.set(key, name.trim());
+  }
+  return [...byName.values()];
 }
 
 /** Work recorded at a stage that keeps the case where it is. */
@@ -222,4 +239,11 @@ function enterStage(definition: WorkflowDefinition, key: string, now: Date, base
 export function publicityEnd(from: Date, days: number): Date {
   const chinaDay = Math.floor((from.getTime() + 8 * 3600_000) / 86_400_000);
   return new Date((chinaDay + days + 1) * 86_400_000 - 8 * 3600_000 - 1);
+}
+
+/** Whether a case falls in a review stage's survey sample: a stable draw from its id, so every instance agrees. */
+export function isSampled(caseId: string, stageKey: string, percent: number): boolean {
+  let hash = 0x811c9dc5;
+  for (const char of `${caseId}:${stageKey}`) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return hash % 100 < percent;
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, defaultTestTime, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
 import { demoIdNumber } from "../../../server/seed/demo-county.ts";
+import { isSampled } from "../../../server/domain/workflow/engine.ts";
 
 const visit = (investigators = ["赵书记", "刘芳"]) => ({
   type: "RECORD_HOME_VISIT",
@@ -215,6 +216,27 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     const declined = await act(village, ack.number, { ...appraisal("DECLINE", { membersTotal: 11, present: 8, votesFor: 2, votesAgainst: 6 }), reason: "家庭有稳定务工收入" });
     expect(declined.json()).toMatchObject({ toStage: "NOT_GRANTED", status: "REJECTED" });
     expect((await status(ack.number)).timeline.at(-1)).toMatchObject({ title: "村级评议未通过", detail: "家庭有稳定务工收入" });
+  });
+
+  it("grants low-income assistance after the vote, publicity, the township's sample survey where drawn, and the county's check", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const ack = await submit({ kind: "ASSISTANCE_APPLICATION" });
+    await act(village, ack.number, visit());
+    await act(village, ack.number, appraisal("PROPOSE", { membersTotal: 11, present: 9, votesFor: 7, votesAgainst: 2 }));
+    t.clock.now = new Date("2026-12-03T02:00:00Z"); // seven days of publicity have passed
+    expect((await act(village, ack.number, { type: "CLOSE_PUBLICITY" })).json().toStage).toBe("TOWNSHIP_REVIEW");
+    const task = await openTask(township, ack.number);
+    if (isSampled(ack.caseId, "TOWNSHIP_REVIEW", 20)) {
+      expect(task?.actions).toEqual(["RECORD_HOME_VISIT", "RETURN", "REJECT"]);
+      expect((await act(township, ack.number, { type: "APPROVE" })).json().code).toBe("SAMPLE_SURVEY_REQUIRED");
+      expect((await act(township, ack.number, visit(["陈干事", "周干事"]))).json().toStage).toBe("TOWNSHIP_REVIEW");
+    } else {
+      expect(task?.actions).toEqual(["APPROVE", "RETURN", "REJECT"]);
+    }
+    expect((await act(township, ack.number, { type: "APPROVE" })).json().toStage).toBe("COUNTY_APPROVAL");
+    await act(county, ack.number, { type: "RECORD_DATA_COMPARISON", result: "CLEAR" });
+    expect((await act(county, ack.number, { type: "APPROVE" })).json()).toMatchObject({ toStage: "GRANTED", status: "APPROVED", nextTask: null });
+    expect(await status(ack.number)).toMatchObject({ status: "APPROVED", stageLabel: "已批准救助", nextStep: null });
   });
 
   it("helps first in an emergency: the township decides before the village visit", async () => {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { TaskAction } from "../../../../server/api/workflow-schemas.ts";
 import { workflowDefinitionSchema, type WorkflowDefinition } from "../../../../server/domain/workflow/definition.ts";
-import { availableActions, decide, publicityEnd, type CaseState, type Refusal, type Transition } from "../../../../server/domain/workflow/engine.ts";
+import { availableActions, decide, isSampled, publicityEnd, type CaseState, type Refusal, type Transition } from "../../../../server/domain/workflow/engine.ts";
 
 const workflowsDir = path.resolve(import.meta.dirname, "../../../../server/workflows");
 
@@ -550,5 +550,30 @@ describe("availableActions", () => {
     const listed = availableActions(definition, state, now);
     const accepted = (Object.keys(sample) as TaskAction["type"][]).filter((type) => decide(definition, state, sample[type], now).ok);
     expect(listed).toEqual(accepted);
+  });
+});
+
+describe("survey sampling at a review (001: at least 20% of households)", () => {
+  it("draws about the configured share of cases, the same way every time", () => {
+    const ids = Array.from({ length: 2000 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`);
+    const drawn = ids.filter((id) => isSampled(id, "TOWNSHIP_REVIEW", 20)).length;
+    expect(drawn / ids.length).toBeGreaterThan(0.15);
+    expect(drawn / ids.length).toBeLessThan(0.25);
+    expect(ids.map((id) => isSampled(id, "TOWNSHIP_REVIEW", 20))).toEqual(ids.map((id) => isSampled(id, "TOWNSHIP_REVIEW", 20)));
+    expect(ids.every((id) => isSampled(id, "X", 100))).toBe(true);
+  });
+
+  it("makes a drawn case wait for the township's survey before approval", () => {
+    const state = { stage: "TOWNSHIP_REVIEW", publicityEndsAt: null, dataComparison: null, sampled: true, sampleSurveyDone: false } as const;
+    expect(availableActions(lowIncome, state, now)).toEqual(["RECORD_HOME_VISIT", "RETURN", "REJECT"]);
+    expect(decide(lowIncome, state, approve, now)).toMatchObject({ ok: false, code: "SAMPLE_SURVEY_REQUIRED" });
+    expect(decide(lowIncome, state, homeVisit(["一人"]), now)).toMatchObject({ ok: false, code: "TOO_FEW_INVESTIGATORS" });
+    expect(decide(lowIncome, state, homeVisit(["陈干事", "周干事"]), now)).toMatchObject({ ok: true, event: "SAMPLE_SURVEY_RECORDED", toStage: "TOWNSHIP_REVIEW" });
+    const surveyed = { ...state, sampleSurveyDone: true };
+    expect(availableActions(lowIncome, surveyed, now)).toEqual(["APPROVE", "RETURN", "REJECT"]);
+    expect(decide(lowIncome, surveyed, approve, now)).toMatchObject({ ok: true, toStage: "COUNTY_APPROVAL" });
+    expect(decide(lowIncome, surveyed, homeVisit(["陈干事", "周干事"]), now)).toMatchObject({ ok: false, code: "ACTION_NOT_ALLOWED_HERE" });
+    const notDrawn = { ...state, sampled: false };
+    expect(decide(lowIncome, notDrawn, approve, now)).toMatchObject({ ok: true, toStage: "COUNTY_APPROVAL" });
   });
 });
