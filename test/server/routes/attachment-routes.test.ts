@@ -42,6 +42,28 @@ describe(`attachments (${testDatabaseKind})`, () => {
     expect(detail.json().attachments).toEqual([{ id: row.id, kind: "PHOTO", mimeType: "image/png", size: png.length }]);
   });
 
+  it("keeps a home visit's photos with the case, and only the visitor's own uploads", async () => {
+    const ack = (await t.submit(resident, { description: "房子墙裂了很危险", regionCode: "990101001001" })).json();
+    const village = await t.staffToken("village-shimen");
+    const photo = (await upload(village, multipart("visit.png", png, "image/png"))).json();
+    const notMine = (await upload(resident, multipart("mine.png", png, "image/png"))).json();
+    const task = await t.database.db.prisma.caseTask.findFirstOrThrow({ where: { caseId: ack.caseId, status: "OPEN" } });
+    const body = (photoIds: string[]) => ({
+      type: "RECORD_HOME_VISIT",
+      visitedAt: "2026-11-25T01:00:00Z",
+      investigators: ["赵书记", "刘芳"],
+      findings: { annualIncome: 6000, rigidExpenses: 0, foodAndClothing: "SECURE", education: "SECURE", medical: "SECURE", housing: "AT_RISK", drinkingWater: "SECURE" },
+      photoIds,
+    });
+    const refused = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: { authorization: `Bearer ${village}` }, payload: body([photo.id, notMine.id]) });
+    expect(refused.json().code).toBe("ATTACHMENT_NOT_FOUND");
+    expect(await t.database.db.prisma.caseTask.count({ where: { id: task.id, status: "OPEN" } })).toBe(1);
+    const done = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: { authorization: `Bearer ${village}` }, payload: body([photo.id]) });
+    expect(done.statusCode).toBe(200);
+    const detail = (await t.app.inject({ method: "GET", url: `/api/staff/cases/${ack.caseId}`, headers: { authorization: `Bearer ${village}` } })).json();
+    expect(detail.attachments.map((a: { id: string }) => a.id)).toEqual([photo.id]);
+  });
+
   it("judges a file by its bytes, not its name or claimed type", async () => {
     const disguised = await upload(resident, multipart("photo.jpg", Buffer.from("#!/bin/sh\nrm -rf /\n"), "image/jpeg"));
     expect(disguised.statusCode).toBe(415);

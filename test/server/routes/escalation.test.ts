@@ -58,6 +58,14 @@ describe(`deadlines and escalation (${testDatabaseKind})`, () => {
     expect(ack.nextStep.dueAt).toBe("2026-10-13T15:59:59.999Z");
   });
 
+  it("counts deadlines across the 2026 Spring Festival and its make-up Saturdays", async () => {
+    // Fri 13 Feb 2026: Sat 14 Feb is worked, 15–23 Feb are off; five working days end Fri 27 Feb.
+    t.clock.now = new Date("2026-02-13T02:00:00Z");
+    const resident = await t.residentToken("spring-festival");
+    const ack = (await t.submit(resident, { description: "家里房子漏雨塌了", regionCode: "990101001002" })).json();
+    expect(ack.nextStep.dueAt).toBe("2026-02-27T15:59:59.999Z");
+  });
+
   it("keeps a report when the holiday calendar does not cover the year, without a due date", async () => {
     t.clock.now = new Date("2027-01-05T02:00:00Z");
     const resident = await t.residentToken("uncovered-year");

@@ -286,8 +286,25 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     expect((await post(await t.staffToken("dept-health"))).statusCode).toBe(403);
     expect((await post(await t.staffToken("grid-shimen"))).statusCode).toBe(403);
     expect((await post(resident)).statusCode).toBe(403);
+    // Higher desks: only the township of the case's own township, only the county.
+    await act(village, ack.number, visit());
+    await act(village, ack.number, appraisal("PROPOSE"));
+    t.clock.now = new Date("2026-12-01T02:00:00Z");
+    await act(village, ack.number, { type: "CLOSE_PUBLICITY" });
+    const townshipTask = (await openTask(township, ack.number))!;
+    const approveAt = (token: string, id: string) => t.app.inject({ method: "POST", url: `/api/staff/tasks/${id}/actions`, headers: auth(token), payload: { type: "APPROVE" } });
+    expect((await approveAt(village, townshipTask.id)).statusCode).toBe(404);
+    expect((await approveAt(county, townshipTask.id)).json().code).toBe("NOT_YOUR_DESK");
+    expect((await approveAt(await t.staffToken("township-yunling"), townshipTask.id)).json().code).toBe("TASK_NOT_FOUND");
+    expect((await approveAt(township, townshipTask.id)).statusCode).toBe(200);
+    const countyTask = (await openTask(county, ack.number))!;
+    for (const token of [village, township, await t.staffToken("township-yunling"), await t.staffToken("dept-health"), await t.staffToken("admin")]) {
+      expect((await approveAt(token, countyTask.id)).statusCode).toBeGreaterThanOrEqual(403);
+    }
+    expect(await t.database.db.prisma.caseTask.count({ where: { id: countyTask.id, status: "OPEN" } })).toBe(1);
     // A village cannot approve at the township's desk, even for its own case.
-    expect((await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: auth(village), payload: { type: "APPROVE" } })).json().code).toBe("ACTION_NOT_ALLOWED_HERE");
+    const fresh = (await openTask(village, (await submit({})).number))!;
+    expect((await t.app.inject({ method: "POST", url: `/api/staff/tasks/${fresh.id}/actions`, headers: auth(village), payload: { type: "APPROVE" } })).json().code).toBe("ACTION_NOT_ALLOWED_HERE");
   });
 });
 
