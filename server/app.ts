@@ -66,8 +66,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   const app = Fastify({
     logger: { level: config.logLevel, redact: { paths: redactPaths, censor: "[redacted]" } },
     bodyLimit: config.bodyLimitBytes,
-    // Behind a reverse proxy the client address comes from X-Forwarded-For (rate limits key on it).
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     requestIdHeader: "x-request-id",
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();

@@ -35,6 +35,8 @@ export const configSchema = z.object({
   workflowFiles: z.string().default(""),
   /** Anonymous case look-ups (number + phone digits) allowed per client per minute. */
   lookupRateLimitPerMinute: z.coerce.number().int().positive().default(10),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits key on it). Off by default, since a client could forge it. */
+  trustProxy: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   /** How often overdue tasks are escalated; 0 turns the scan off (tests run it by hand). */
   overdueScanSeconds: z.coerce.number().int().min(0).default(60),
 });
@@ -64,6 +66,7 @@ const envNames: Record<keyof AppConfig, string> = {
   monitoringStandardsFile: "MONITORING_STANDARDS_FILE",
   lookupRateLimitPerMinute: "LOOKUP_RATE_LIMIT_PER_MINUTE",
   overdueScanSeconds: "OVERDUE_SCAN_SECONDS",
+  trustProxy: "TRUST_PROXY",
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {

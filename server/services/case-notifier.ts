@@ -22,6 +22,14 @@ export class CaseNotifier {
     this.emitter.emit("notice", notice);
   }
 
+  /** A case moved (or had something recorded): tells its applicant's open sockets. */
+  caseMoved(
+    c: { id: string; number: string; stage: string; status: Extract<CaseNotice, { kind: "case.updated" }>["status"]; reporterResidentId: string | null; householdId: string | null },
+    change: { fromStage: string | null; event: string; regionCode: string | null },
+  ): void {
+    this.publish({ kind: "case.updated", caseId: c.id, caseNumber: c.number, stage: c.stage, status: c.status, reporterResidentId: c.reporterResidentId, householdId: c.householdId, ...change });
+  }
+
   subscribe(listener: (notice: CaseNotice) => void): () => void {
     this.emitter.on("notice", listener);
     return () => this.emitter.off("notice", listener);

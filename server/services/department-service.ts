@@ -61,18 +61,7 @@ export class DepartmentService {
       });
       return assignment.case;
     });
-    this.deps.notifier.publish({
-      kind: "case.updated",
-      caseId: result.id,
-      caseNumber: result.number,
-      fromStage: result.stage,
-      stage: result.stage,
-      status: result.status,
-      event: "DEPARTMENT_REPORTED",
-      regionCode: null,
-      reporterResidentId: result.reporterResidentId,
-      householdId: result.householdId,
-    });
+    this.deps.notifier.caseMoved(result, { fromStage: result.stage, event: "DEPARTMENT_REPORTED", regionCode: null });
     return { id, status: "REPORTED" as const };
   }
 }

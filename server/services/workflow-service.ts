@@ -176,7 +176,7 @@ export class WorkflowService {
         tasks++;
         const c = await prisma.case.findUniqueOrThrow({ where: { id: task.caseId } });
         this.announceTask("task.escalated", { ...task, escalatedToPath: target.path }, c.number);
-        this.deps.notifier.publish({ kind: "case.updated", caseId: c.id, caseNumber: c.number, fromStage: task.stage, stage: c.stage, status: c.status, event: "OVERDUE_ESCALATED", regionCode: target.code, reporterResidentId: c.reporterResidentId, householdId: c.householdId });
+        this.deps.notifier.caseMoved(c, { fromStage: task.stage, event: "OVERDUE_ESCALATED", regionCode: target.code });
       }
     }
     let cases = 0;
@@ -251,18 +251,7 @@ export class WorkflowService {
       });
       return { updated, nextTask, fromStage: c.stage };
     });
-    this.deps.notifier.publish({
-      kind: "case.updated",
-      caseId: result.updated.id,
-      caseNumber: result.updated.number,
-      fromStage: result.fromStage,
-      stage: result.updated.stage,
-      status: result.updated.status,
-      event: "REIDENTIFIED",
-      regionCode: tree.get(result.updated.regionId)?.code ?? null,
-      reporterResidentId: result.updated.reporterResidentId,
-      householdId: result.updated.householdId,
-    });
+    this.deps.notifier.caseMoved(result.updated, { fromStage: result.fromStage, event: "REIDENTIFIED", regionCode: tree.get(result.updated.regionId)?.code ?? null });
     this.announceTask("task.opened", result.nextTask, result.updated.number);
     return {
       caseId: result.updated.id,
@@ -407,18 +396,7 @@ export class WorkflowService {
       });
       return { updated, nextTask, fromStage: task.stage, event: transition.event };
     });
-    this.deps.notifier.publish({
-      kind: "case.updated",
-      caseId: result.updated.id,
-      caseNumber: result.updated.number,
-      fromStage: result.fromStage,
-      stage: result.updated.stage,
-      status: result.updated.status,
-      event: result.event,
-      regionCode: tree.get(result.updated.regionId)?.code ?? null,
-      reporterResidentId: result.updated.reporterResidentId,
-      householdId: result.updated.householdId,
-    });
+    this.deps.notifier.caseMoved(result.updated, { fromStage: result.fromStage, event: result.event, regionCode: tree.get(result.updated.regionId)?.code ?? null });
     if (result.nextTask) this.announceTask("task.opened", result.nextTask, result.updated.number);
     const next = result.nextTask
       ? await this.view({ ...result.nextTask, case: result.updated }, tree, now, locale)

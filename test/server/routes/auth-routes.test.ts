@@ -53,7 +53,9 @@ describe(`login (${testDatabaseKind})`, () => {
   it("rate-limits anonymous case look-ups per client", async () => {
     const answers = [];
     for (let i = 0; i < t.config.lookupRateLimitPerMinute + 1; i++) {
-      answers.push((await t.app.inject({ method: "POST", url: "/api/public/case-status", payload: { number: "2026-000001", phoneLast4: String(1000 + i) } })).statusCode);
+      // A forged X-Forwarded-For does not buy a fresh allowance (the server is not told to trust a proxy).
+      const headers = { "x-forwarded-for": `10.0.0.${i}` };
+      answers.push((await t.app.inject({ method: "POST", url: "/api/public/case-status", headers, payload: { number: "2026-000001", phoneLast4: String(1000 + i) } })).statusCode);
     }
     expect(answers.slice(0, -1).every((s) => s === 404)).toBe(true);
     expect(answers.at(-1)).toBe(429);
