@@ -36,6 +36,8 @@ export interface Understanding {
   /** Family members mentioned (老伴, 孩子…). */
   people: string[];
   caseNumber: string | null;
+  /** Money spent or owed, and income lost: they add EXPENSE_SURGE / INCOME_DROP to a case's risk types. */
+  signals: { expenseSurge: boolean; incomeDrop: boolean };
 }
 
 interface Lexicon {
@@ -44,6 +46,8 @@ interface Lexicon {
   deathWeak: string[];
   people: string[];
   hardshipGeneric: string[];
+  expenseSurge: string[];
+  incomeDrop: string[];
   negations: string[];
   intents: Record<Exclude<Intent, "hardship_report" | "other">, string[]>;
   questionMarkers: string[];
@@ -73,7 +77,7 @@ class Matcher {
 
   /** A Chinese cue must begin where a word begins; an English cue must stand as whole words. */
   has(cue: string): boolean {
-    if (/^[\x00-\x7f]+$/.test(cue)) return new RegExp(`(^|[^a-z])${cue.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "i").test(this.text);
+    if (/^[\x00-\x7f]+$/.test(cue)) return new RegExp(`(^|[^a-z])${cue.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^a-z])`, "i").test(this.text);
     for (let at = this.text.indexOf(cue); at !== -1; at = this.text.indexOf(cue, at + 1)) if (this.starts.has(at)) return true;
     return false;
   }
@@ -153,5 +157,6 @@ export function understand(message: string): Understanding {
     amounts: extractAmounts(text),
     people,
     caseNumber: caseNumber ? `${caseNumber[1]}-${caseNumber[2]}` : null,
+    signals: { expenseSurge: match.any(lexicon.expenseSurge), incomeDrop: match.any(lexicon.incomeDrop) },
   };
 }
