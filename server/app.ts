@@ -40,6 +40,8 @@ import { WorkflowService } from "./services/workflow-service.ts";
 import { taskRoutes } from "./routes/task-routes.ts";
 import { departmentRoutes } from "./routes/department-routes.ts";
 import { publicityRoutes } from "./routes/publicity-routes.ts";
+import { botRoutes } from "./routes/bot-routes.ts";
+import { BotService } from "./services/bot-service.ts";
 import { DepartmentService } from "./services/department-service.ts";
 import { realtimeRoutes } from "./routes/realtime-routes.ts";
 import type { ServiceDeps } from "./services/service-deps.ts";
@@ -99,6 +101,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await registry.register(loadDefinitionFiles(splitList(config.workflowFiles)));
   const workflow = new WorkflowService(deps, registry);
   const intake = new IntakeService(deps, workflow);
+  const caseViews = new CaseViewService(deps);
 
   if (config.seedDemo === "true" || (config.seedDemo === "auto" && embedded)) {
     // The demo's history is replayed through the real services on a clock set back to when it happened.
@@ -148,7 +151,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     intake,
     workflow,
     departments: new DepartmentService(deps),
-    caseViews: new CaseViewService(deps),
+    bot: new BotService(deps, intake, caseViews),
+    caseViews,
     attachments: new AttachmentService(deps, path.join(config.dataDir, "attachments")),
   });
   await app.register(localePlugin);
@@ -171,6 +175,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(taskRoutes);
   await app.register(departmentRoutes);
   await app.register(publicityRoutes);
+  await app.register(botRoutes);
   await app.register(realtimeRoutes, { notifier: deps.notifier });
   return app;
 }

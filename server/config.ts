@@ -37,6 +37,8 @@ export const configSchema = z.object({
   lookupRateLimitPerMinute: z.coerce.number().int().positive().default(10),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits key on it). Off by default, since a client could forge it. */
   trustProxy: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  /** The WeChat bot's service key (X-Bot-Key); empty turns the bot endpoint off. */
+  botKey: z.string().default(""),
   /** How often overdue tasks are escalated; 0 turns the scan off (tests run it by hand). */
   overdueScanSeconds: z.coerce.number().int().min(0).default(60),
 });
@@ -67,6 +69,7 @@ const envNames: Record<keyof AppConfig, string> = {
   lookupRateLimitPerMinute: "LOOKUP_RATE_LIMIT_PER_MINUTE",
   overdueScanSeconds: "OVERDUE_SCAN_SECONDS",
   trustProxy: "TRUST_PROXY",
+  botKey: "BOT_KEY",
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {

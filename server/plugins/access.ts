@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { StaffRole } from "../api/common-schemas.ts";
 import { ForbiddenError, UnauthorizedError } from "../lib/errors.ts";
+import { timingSafeEqualText } from "../lib/personal-data.ts";
 import type { TokenClaims } from "../services/auth-service.ts";
 import type { Principal, ResidentPrincipal, StaffPrincipal } from "../services/principal.ts";
 
@@ -12,6 +13,8 @@ import type { Principal, ResidentPrincipal, StaffPrincipal } from "../services/p
  */
 export type Access =
   | { public: true }
+  /** The WeChat bot's service account: the X-Bot-Key header must carry the configured BOT_KEY. */
+  | { bot: true }
   | { residents?: boolean; staff?: readonly StaffRole[] };
 
 export const publicAccess = { public: true } as const satisfies Access;
@@ -49,6 +52,14 @@ export const accessPlugin = fp(
       const access = route.config?.access;
       if (!access) throw new Error(`Route ${route.method} ${route.url} declares no access rule`);
       if ("public" in access) return;
+      if ("bot" in access) {
+        const checkBot = async (request: FastifyRequest) => {
+          const key = request.headers["x-bot-key"];
+          if (!app.config.botKey || typeof key !== "string" || !timingSafeEqualText(key, app.config.botKey)) throw new UnauthorizedError();
+        };
+        route.preHandler = [checkBot, ...(route.preHandler ? (Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler]) : [])];
+        return;
+      }
       const check = async (request: FastifyRequest) => {
         const header = request.headers.authorization;
         if (!header?.startsWith("Bearer ")) throw new UnauthorizedError();

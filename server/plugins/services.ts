@@ -8,6 +8,7 @@ import type { Database } from "../db/database.ts";
 import type { RegionDirectory } from "../services/region-directory.ts";
 import type { WorkflowService } from "../services/workflow-service.ts";
 import type { DepartmentService } from "../services/department-service.ts";
+import type { BotService } from "../services/bot-service.ts";
 
 export interface Services {
   db: Database;
@@ -16,6 +17,7 @@ export interface Services {
   intake: IntakeService;
   workflow: WorkflowService;
   departments: DepartmentService;
+  bot: BotService;
   caseViews: CaseViewService;
   attachments: AttachmentService;
 }

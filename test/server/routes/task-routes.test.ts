@@ -264,11 +264,12 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     t.clock.now = new Date(defaultTestTime);
     const ack = await submit({});
     const task = await openTask(village, ack.number);
+    expect(task, "the new case's task is on the village's list").toBeDefined();
     const [a, b] = await Promise.all([
       t.app.inject({ method: "POST", url: `/api/staff/tasks/${task!.id}/actions`, headers: auth(village), payload: visit() }),
       t.app.inject({ method: "POST", url: `/api/staff/tasks/${task!.id}/actions`, headers: auth(village), payload: visit(["甲", "乙"]) }),
     ]);
-    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    expect([a.statusCode, b.statusCode].sort(), `${a.body} / ${b.body}`).toEqual([200, 409]);
     expect([a, b].find((r) => r.statusCode === 409)!.json().code).toBe("TASK_ALREADY_HANDLED");
     expect(await t.database.db.prisma.caseEvent.count({ where: { case: { number: ack.number }, action: "HOME_VISIT_RECORDED" } })).toBe(1);
     expect(await t.database.db.prisma.caseTask.count({ where: { case: { number: ack.number }, status: "OPEN" } })).toBe(1);
