@@ -44,8 +44,9 @@ export class DepartmentService {
     const result = await prisma.$transaction(async (tx) => {
       const assignment = await tx.departmentAssignment.findFirst({ where: { id, ...this.scope(principal) }, include: { case: true } });
       if (!assignment) throw new NotFoundError("ASSIGNMENT_NOT_FOUND");
-      const claimed = await tx.departmentAssignment.updateMany({ where: { id, status: "OPEN" }, data: { status: "REPORTED", report, reportedAt: now, reportedBy: principal.id } });
-      if (claimed.count !== 1) throw new ConflictError("ASSIGNMENT_ALREADY_REPORTED");
+      const claimed = await tx.$executeRaw`UPDATE "DepartmentAssignment" SET "status" = 'REPORTED', "report" = ${report}, "reportedAt" = ${now}, "reportedBy" = ${principal.id}
+        WHERE "id" = ${id}::uuid AND "status" = 'OPEN'`;
+      if (claimed !== 1) throw new ConflictError("ASSIGNMENT_ALREADY_REPORTED");
       await tx.caseEvent.create({
         data: {
           caseId: assignment.caseId,

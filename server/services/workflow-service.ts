@@ -157,8 +157,9 @@ export class WorkflowService {
       const target = (here?.parentId ? tree.get(here.parentId) : undefined) ?? here;
       if (!target) continue;
       const done = await prisma.$transaction(async (tx) => {
-        const claimed = await tx.caseTask.updateMany({ where: { id: task.id, status: "OPEN", escalatedAt: null }, data: { escalatedAt: now, escalatedToPath: target.path } });
-        if (claimed.count !== 1) return false;
+        const claimed = await tx.$executeRaw`UPDATE "CaseTask" SET "escalatedAt" = ${now}, "escalatedToPath" = ${target.path}
+          WHERE "id" = ${task.id}::uuid AND "status" = 'OPEN' AND "escalatedAt" IS NULL`;
+        if (claimed !== 1) return false;
         await tx.caseEvent.create({
           data: {
             caseId: task.caseId,
@@ -183,8 +184,8 @@ export class WorkflowService {
     const lateCases = await prisma.case.findMany({ where: { status: "OPEN", caseDueAt: { lt: now }, caseOverdueAt: null }, take: 1000, select: { id: true, stage: true, caseDueAt: true } });
     for (const c of lateCases) {
       const done = await prisma.$transaction(async (tx) => {
-        const claimed = await tx.case.updateMany({ where: { id: c.id, caseOverdueAt: null }, data: { caseOverdueAt: now } });
-        if (claimed.count !== 1) return false;
+        const claimed = await tx.$executeRaw`UPDATE "Case" SET "caseOverdueAt" = ${now} WHERE "id" = ${c.id}::uuid AND "caseOverdueAt" IS NULL`;
+        if (claimed !== 1) return false;
         await tx.caseEvent.create({ data: { caseId: c.id, at: now, actorType: "SYSTEM", action: "CASE_LIMIT_EXCEEDED", fromStage: c.stage, toStage: c.stage, payload: { caseDueAt: c.caseDueAt?.toISOString() ?? null } } });
         return true;
       });
@@ -238,11 +239,10 @@ export class WorkflowService {
       const decision = decide(definition, await this.stateOf(tx, definition, c), { type: "REIDENTIFY", reason }, now);
       if (!decision.ok) throw new ConflictError(decision.code, decision.params);
       // Only one re-identification wins: the case must still be where this one found it.
-      const moved = await tx.case.updateMany({
-        where: { id: c.id, stage: c.stage, status: c.status },
-        data: { stage: decision.toStage, status: "OPEN", monitoredSince: null, publicityEndsAt: null, dataComparison: null, caseOverdueAt: null, caseDueAt: this.deadline(now, definition.caseLimit.workingDays) },
-      });
-      if (moved.count !== 1) throw new ConflictError("TASK_ALREADY_HANDLED");
+      const moved = await tx.$executeRaw`UPDATE "Case" SET "stage" = ${decision.toStage}, "status" = 'OPEN', "monitoredSince" = NULL, "publicityEndsAt" = NULL,
+        "dataComparison" = NULL, "caseOverdueAt" = NULL, "caseDueAt" = ${this.deadline(now, definition.caseLimit.workingDays)}, "updatedAt" = ${now}
+        WHERE "id" = ${c.id}::uuid AND "stage" = ${c.stage} AND "status" = ${c.status}::"CaseStatus"`;
+      if (moved !== 1) throw new ConflictError("TASK_ALREADY_HANDLED");
       const placement = this.place(definition, decision.toStage, tree.get(c.regionId)!, tree, now)!;
       const nextTask = await this.openTask(tx, c.id, placement, now);
       const updated = await tx.case.update({ where: { id: c.id }, data: { stageDueAt: placement.dueAt } });
@@ -336,9 +336,11 @@ export class WorkflowService {
         transition = { ...decision, placement, caseRegion };
       }
 
-      // Claiming the task is the race's finish line: a second action finds it no longer open.
-      const claimed = await tx.caseTask.updateMany({ where: { id: task.id, status: "OPEN" }, data: { status: "DONE", completedAt: now, completedBy: principal.id } });
-      if (claimed.count !== 1) throw new ConflictError("TASK_ALREADY_HANDLED");
+      // Claiming the task is the race's finish line: one statement that checks and sets, so a second
+      // action waiting on the row lock finds it no longer open.
+      const claimed = await tx.$executeRaw`UPDATE "CaseTask" SET "status" = 'DONE', "completedAt" = ${now}, "completedBy" = ${principal.id}
+        WHERE "id" = ${task.id}::uuid AND "status" = 'OPEN'`;
+      if (claimed !== 1) throw new ConflictError("TASK_ALREADY_HANDLED");
 
       if (action.type === "RECORD_HOME_VISIT" && action.photoIds.length > 0) {
         const linked = await tx.attachment.updateMany({ where: { id: { in: action.photoIds }, caseId: null, uploadedById: principal.id }, data: { caseId: c.id } });
