@@ -228,6 +228,7 @@ export const en: Messages = {
     REIDENTIFIED: "Checked again for monitoring",
   },
   bot: {
+    terminal: { bot: "Bot", you: "You" },
     menu: "Tell me your difficulty in your own words (e.g. \"a flood damaged our house\") and I will report it to your village; send \"status\" or a case number to check progress; \"cancel\" to drop what you are filling in; \"中文\" for Chinese.",
     greeting: "Hello! I am the hardship reporting assistant.",
     heardDifficulty: "Got it, I have noted your difficulty. A few quick questions.",

@@ -227,6 +227,7 @@ export const zhCN = {
     REIDENTIFIED: "重新纳入监测核实",
   },
   bot: {
+    terminal: { bot: "助手", you: "你" },
     menu: "您可以直接告诉我遇到的困难(比如“家里房子被洪水冲了”),我帮您报给村里;发“查进度”或案件编号查询办理进度;发“取消”放弃当前填写;发“English”切换英文。",
     greeting: "您好!我是防返贫监测申报助手。",
     heardDifficulty: "收到,您遇到的困难我记下了。再问您几个问题,很快就好。",
