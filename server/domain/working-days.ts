@@ -6,6 +6,7 @@
 // API's answers under TZ=UTC for every day of 2003–2027 (checked when written).
 import chineseDays from "chinese-days/dist/chinese-days.json" with { type: "json" };
 import { z } from "zod";
+import { chinaDay, endOfChinaDay, MS_PER_DAY } from "./china-time.ts";
 
 /**
  * Chinese statutory working-day calendar for deadlines such as "within 5
@@ -37,8 +38,6 @@ export interface YearCalendar {
   makeupWorkdays: string[];
 }
 
-const MS_PER_DAY = 86_400_000;
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Days since 1970-01-01 of an ISO date, or undefined if it is not a real calendar date. */
@@ -68,18 +67,6 @@ function dayYear(day: number): number {
 function isWeekend(day: number): boolean {
   const weekday = new Date(day * MS_PER_DAY).getUTCDay();
   return weekday === 0 || weekday === 6;
-}
-
-/** The Asia/Shanghai calendar day of an instant, as days since 1970-01-01. */
-function chinaDay(date: Date): number {
-  const ms = date.getTime();
-  if (Number.isNaN(ms)) throw new RangeError("Invalid Date");
-  return Math.floor((ms + CHINA_OFFSET_MS) / MS_PER_DAY);
-}
-
-/** 23:59:59.999 +08:00 of a China calendar day. */
-function endOfChinaDay(day: number): Date {
-  return new Date((day + 1) * MS_PER_DAY - CHINA_OFFSET_MS - 1);
 }
 
 const isoDateSchema = z

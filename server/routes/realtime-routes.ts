@@ -8,9 +8,9 @@ import type { TokenClaims } from "../services/auth-service.ts";
 import type { CaseNotice, CaseNotifier } from "../services/case-notifier.ts";
 import type { Principal } from "../services/principal.ts";
 import { stageLabel } from "../services/stage-view.ts";
+import { deskOfRole } from "../domain/workflow/definition.ts";
 
 const authTimeoutMs = 10_000;
-const deskOfRole: Record<string, string> = { VILLAGE: "VILLAGE", TOWNSHIP: "TOWNSHIP", COUNTY: "COUNTY" };
 
 /**
  * /ws pushes new and escalated tasks to staff in scope and status changes to
@@ -56,7 +56,7 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
       const forMe = (notice: CaseNotice): boolean => {
         if (principal.kind === "resident") return notice.kind === "case.updated" && (notice.reporterResidentId === principal.id || (!!householdId && notice.householdId === householdId));
         if (notice.kind === "case.updated") return false;
-        const desk = deskOfRole[principal.role];
+        const desk = deskOfRole(principal.role);
         if (notice.kind === "task.opened") return notice.desk === desk && notice.regionPath.startsWith(principal.regionPath);
         return !!notice.escalatedToPath && notice.escalatedToPath.startsWith(principal.regionPath) && notice.desk !== desk;
       };

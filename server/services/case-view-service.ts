@@ -19,10 +19,6 @@ export class CaseViewService {
     return { OR: [{ reporterResidentId: principal.id }, ...(householdId ? [{ householdId }] : [])] };
   }
 
-  private residentHousehold(principal: ResidentPrincipal): Promise<string | null> {
-    return this.householdOf(principal.id);
-  }
-
   /** The household a resident identity is linked to, if any. */
   async householdOf(residentId: string): Promise<string | null> {
     const me = await this.deps.prisma.residentIdentity.findUnique({ where: { id: residentId }, select: { householdId: true } });
@@ -30,7 +26,7 @@ export class CaseViewService {
   }
 
   async myCases(principal: ResidentPrincipal, locale: Locale) {
-    const householdId = await this.residentHousehold(principal);
+    const householdId = await this.householdOf(principal.id);
     const cases = await this.deps.prisma.case.findMany({
       where: this.residentScope(principal, householdId),
       orderBy: { createdAt: "desc" },
@@ -52,7 +48,7 @@ export class CaseViewService {
   }
 
   async myCaseStatus(principal: ResidentPrincipal, number: string, locale: Locale): Promise<CaseStatusView> {
-    const householdId = await this.residentHousehold(principal);
+    const householdId = await this.householdOf(principal.id);
     const found = await this.deps.prisma.case.findFirst({ where: { number, ...this.residentScope(principal, householdId) }, select: { id: true } });
     if (!found) throw new NotFoundError("CASE_NOT_FOUND");
     return this.statusView(found.id, locale);

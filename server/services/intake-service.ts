@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { Acknowledgement, SubmitCaseRequest } from "../api/case-schemas.ts";
 import type { Channel, Locale } from "../api/common-schemas.ts";
 import { Prisma } from "../db/generated/client.ts";
+import { chinaDate } from "../domain/china-time.ts";
 import { classifyRisks } from "../domain/risk-classifier.ts";
 import { routeCase } from "../domain/routing.ts";
 import { ConflictError, ForbiddenError, InvalidInputError } from "../lib/errors.ts";
@@ -59,7 +60,7 @@ export class IntakeService {
     try {
       const created = await prisma.$transaction(async (tx) => {
         const [{ n }] = await tx.$queryRaw<[{ n: bigint }]>`SELECT nextval('case_number_seq') AS n`;
-        const year = new Date(submittedAt.getTime() + 8 * 3600_000).getUTCFullYear();
+        const { year } = chinaDate(submittedAt);
         const record = await tx.case.create({
           data: {
             number: `${year}-${String(n).padStart(6, "0")}`,

@@ -2,7 +2,7 @@ import type { Locale } from "../api/common-schemas.ts";
 import type { TaskAction } from "../api/workflow-schemas.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import type { RegionNode, RegionTree, RoutingDecision } from "../domain/routing.ts";
-import { nextDayOfMonth, stageOf, type Desk, type WorkflowDefinition } from "../domain/workflow/definition.ts";
+import { deskOfRole, nextDayOfMonth, stageOf, type Desk, type WorkflowDefinition } from "../domain/workflow/definition.ts";
 import { availableActions, decide, isSampled } from "../domain/workflow/engine.ts";
 import { UncoveredYearError } from "../domain/working-days.ts";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
@@ -17,7 +17,6 @@ import type { WorkflowRegistry } from "./workflow-registry.ts";
 export const triageStages = { TOWNSHIP_TRIAGE: "TOWNSHIP", COUNTY_TRIAGE: "COUNTY" } as const;
 const triageWorkingDays = 2;
 const levelOfDesk = { VILLAGE: "VILLAGE", TOWNSHIP: "TOWNSHIP", COUNTY: "COUNTY" } as const;
-const deskOfRole: Partial<Record<StaffPrincipal["role"], Desk>> = { VILLAGE: "VILLAGE", TOWNSHIP: "TOWNSHIP", COUNTY: "COUNTY" };
 
 type Tx = Prisma.TransactionClient;
 
@@ -89,7 +88,7 @@ export class WorkflowService {
 
   /** The open (or done) tasks of the caller's desk in the caller's region. */
   async listTasks(principal: StaffPrincipal, query: { status: "OPEN" | "DONE" | "CANCELLED"; overdue?: boolean; view: "mine" | "escalated"; limit: number }, locale: Locale) {
-    const desk = deskOfRole[principal.role];
+    const desk = deskOfRole(principal.role);
     if (!desk) throw new ForbiddenError();
     const now = this.deps.now();
     const tasks = await this.deps.prisma.caseTask.findMany({
@@ -265,7 +264,6 @@ export class WorkflowService {
 
   /** What the workflow's rules need to know about a case beyond its stage. */
   private async stateOf(tx: Tx, definition: WorkflowDefinition, c: { id: string; stage: string; regionId: string; publicityEndsAt: Date | null; dataComparison: string | null; monitoredSince: Date | null; householdId: string | null }) {
-    const reportedMeasures = await tx.departmentAssignment.count({ where: { caseId: c.id, status: "REPORTED" } });
     const current = definition.stages.find((stage) => stage.key === c.stage);
     const sampled = current?.kind === "REVIEW" && !!current.sampling && isSampled(c.id, c.stage, current.sampling.percent);
     let sampleSurveyDone = false;
@@ -274,9 +272,13 @@ export class WorkflowService {
       const arrival = await tx.caseEvent.findFirst({ where: { caseId: c.id, toStage: c.stage, NOT: { fromStage: c.stage } }, orderBy: { id: "desc" }, select: { id: true } });
       sampleSurveyDone = (await tx.caseEvent.count({ where: { caseId: c.id, action: "SAMPLE_SURVEY_RECORDED", fromStage: c.stage, id: { gt: arrival?.id ?? 0n } } })) > 0;
     }
+    // Only the risk-elimination check (a HELP stage) needs the household's figures and the help given;
+    // task lists call this for every task, so nothing is read that the stage cannot use.
+    let reportedMeasures = 0;
     let hasWorkingAgeLabour: boolean | null = null;
     let belowLineAfterRigidExpenses: boolean | null = null;
-    if (c.householdId) {
+    if (current?.kind === "HELP") reportedMeasures = await tx.departmentAssignment.count({ where: { caseId: c.id, status: "REPORTED" } });
+    if (current?.kind === "HELP" && c.householdId) {
       hasWorkingAgeLabour = (await tx.householdMember.count({ where: { householdId: c.householdId, labourCapacity: { in: ["FULL", "PARTIAL"] } } })) > 0;
       const region = (await this.deps.regions.tree()).get(c.regionId);
       const assessment = region ? await this.deps.assessor.assess(tx, { householdId: c.householdId, regionCode: region.code, caseId: c.id }) : null;
@@ -304,7 +306,7 @@ export class WorkflowService {
       const task = await tx.caseTask.findUnique({ where: { id: taskId }, include: { case: true } });
       if (principal.kind === "staff") {
         if (!task || !task.regionPath.startsWith(principal.regionPath)) throw new NotFoundError("TASK_NOT_FOUND");
-        if (deskOfRole[principal.role] !== task.desk) throw new ForbiddenError("NOT_YOUR_DESK");
+        if (deskOfRole(principal.role) !== task.desk) throw new ForbiddenError("NOT_YOUR_DESK");
       } else if (!task || action.type !== "RECORD_OBJECTION") {
         // Residents take part in one way only: an objection to a published list.
         throw new NotFoundError("TASK_NOT_FOUND");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { caseKindSchema } from "../../api/common-schemas.ts";
+import { chinaDate, endOfChinaDay, MS_PER_DAY } from "../china-time.ts";
 
 /**
  * A review workflow as data. Counties differ in steps, deadlines and publicity
@@ -104,16 +105,19 @@ export function stageOf(definition: WorkflowDefinition, key: string): Stage {
 
 /** The end (China time) of the next `dayOfMonth` on or after `from`'s China date, clamped to short months. */
 export function nextDayOfMonth(from: Date, dayOfMonth: number): Date {
-  const china = new Date(from.getTime() + 8 * 3600_000);
-  let year = china.getUTCFullYear();
-  let month = china.getUTCMonth();
+  let { year, month, day } = chinaDate(from);
   const clamp = (y: number, m: number) => Math.min(dayOfMonth, new Date(Date.UTC(y, m + 1, 0)).getUTCDate());
-  if (china.getUTCDate() > clamp(year, month)) {
+  if (day > clamp(year, month)) {
     month += 1;
     if (month === 12) {
       month = 0;
       year += 1;
     }
   }
-  return new Date(Date.UTC(year, month, clamp(year, month) + 1) - 8 * 3600_000 - 1);
+  return endOfChinaDay(Date.UTC(year, month, clamp(year, month)) / MS_PER_DAY);
+}
+
+/** The desk a staff role works at; grid workers, departments and admins have none. */
+export function deskOfRole(role: string): Desk | undefined {
+  return role === "VILLAGE" || role === "TOWNSHIP" || role === "COUNTY" ? role : undefined;
 }

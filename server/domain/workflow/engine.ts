@@ -1,4 +1,5 @@
 import type { TaskAction } from "../../api/workflow-schemas.ts";
+import { chinaDay, endOfChinaDay } from "../china-time.ts";
 import { stageOf, type ActiveStage, type Stage, type WorkflowDefinition } from "./definition.ts";
 
 /**
@@ -237,8 +238,7 @@ function enterStage(definition: WorkflowDefinition, key: string, now: Date, base
 
 /** A list published today for N days comes down at the end of the N-th calendar day after today, China time. */
 export function publicityEnd(from: Date, days: number): Date {
-  const chinaDay = Math.floor((from.getTime() + 8 * 3600_000) / 86_400_000);
-  return new Date((chinaDay + days + 1) * 86_400_000 - 8 * 3600_000 - 1);
+  return endOfChinaDay(chinaDay(from) + days);
 }
 
 /** Whether a case falls in a review stage's survey sample: a stable draw from its id, so every instance agrees. */
