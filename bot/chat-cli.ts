@@ -1,26 +1,36 @@
-// npm run bot:chat: talk to the bot's conversation in a terminal, without WeChat. It runs the same
-// server-side conversation the WeChat bot relays to; with no DATABASE_URL it uses an in-memory demo county.
-import crypto from "node:crypto";
+// npm run bot:chat: talk to the WeChat bot in a terminal, without WeChat. The real bot runs on
+// Wechaty's mock puppet against the real server (in memory with the demo county unless DATABASE_URL
+// is set). "/photo <file>" sends a file; "/as grid" speaks as the demo grid worker, "/as me" as yourself.
+import fs from "node:fs";
+import path from "node:path";
 import readline from "node:readline";
-import { buildApp } from "../server/app.ts";
-import { loadConfig } from "../server/config.ts";
 import { translator } from "../server/i18n/i18n.ts";
+import { demoGridWorkerWechatId, startSimulation } from "./simulation.ts";
 
-const config = loadConfig(process.env, { logLevel: "silent", overdueScanSeconds: 0, ...(process.env.DATABASE_URL ? {} : { embeddedInMemory: true, seedDemo: "true" }) });
-const app = await buildApp(config);
-const sender = `terminal-${process.env.USER ?? "user"}`;
+const simulation = await startSimulation();
+const me = simulation.wechat.person(`terminal-${process.env.USER ?? "user"}`, "你");
+const gridWorker = simulation.wechat.person(demoGridWorkerWechatId, "网格员");
+let speaker = me;
 const interactive = process.stdin.isTTY;
 const t = translator("zh-CN");
-const say = (text: string) => process.stdout.write(`${t("bot.terminal.bot")}> ${text.replaceAll("\n", "\n       ")}\n`);
+const show = (text: string) => process.stdout.write(`${t("bot.terminal.bot")}> ${text.replaceAll("\n", "\n       ")}\n`);
 
-say(`${t("bot.greeting")}${t("bot.menu")}`);
+show(`${t("bot.greeting")}${t("bot.menu")}`);
 const lines = readline.createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, prompt: `${t("bot.terminal.you")}> `, terminal: interactive });
 if (interactive) lines.prompt();
 for await (const line of lines) {
-  if (!line.trim()) continue;
-  if (!interactive) process.stdout.write(`${t("bot.terminal.you")}> ${line}\n`);
-  const { replies } = await app.services.bot.handle({ messageId: crypto.randomUUID(), senderId: sender, text: line });
-  for (const reply of replies) say(reply);
+  const text = line.trim();
+  if (!text) continue;
+  if (!interactive) process.stdout.write(`${t("bot.terminal.you")}> ${text}\n`);
+  if (text === "/as grid" || text === "/as me") {
+    speaker = text === "/as grid" ? gridWorker : me;
+  } else if (text.startsWith("/photo ")) {
+    const file = path.resolve(text.slice("/photo ".length).trim());
+    if (fs.existsSync(file)) for (const reply of await speaker.send(fs.readFileSync(file), path.basename(file))) show(reply);
+    else show(t("errors.FILE_MISSING"));
+  } else {
+    for (const reply of await speaker.say(text)) show(reply);
+  }
   if (interactive) lines.prompt();
 }
-await app.close();
+await simulation.stop();

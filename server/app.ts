@@ -10,7 +10,7 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { AppInstance } from "./app-instance.ts";
-import type { AppConfig } from "./config.ts";
+import { simulatorEnabled, type AppConfig } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { WorkingDayCalendar, yearCalendarSchema } from "./domain/working-days.ts";
 import { AppError } from "./lib/errors.ts";
@@ -41,9 +41,15 @@ import { taskRoutes } from "./routes/task-routes.ts";
 import { departmentRoutes } from "./routes/department-routes.ts";
 import { publicityRoutes } from "./routes/publicity-routes.ts";
 import { botRoutes } from "./routes/bot-routes.ts";
+import { householdRoutes } from "./routes/household-routes.ts";
 import { BotService } from "./services/bot-service.ts";
+import { BotPushService } from "./services/bot-push-service.ts";
+import { HouseholdDirectory } from "./services/household-directory.ts";
+import { parseQuietHours } from "./domain/push-schedule.ts";
 import { DepartmentService } from "./services/department-service.ts";
 import { realtimeRoutes } from "./routes/realtime-routes.ts";
+import { simulatorRoutes } from "./routes/simulator-routes.ts";
+import { simulatorMaxFrameBytes } from "./api/simulator-schemas.ts";
 import type { ServiceDeps } from "./services/service-deps.ts";
 import { DevelopmentCodeExchange, WechatApiCodeExchange, type WechatCodeExchange } from "./services/wechat-code-exchange.ts";
 
@@ -76,6 +82,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   app.setSerializerCompiler(serializerCompiler);
   app.decorate("config", config);
 
+  // Decided before anything opens: SIMULATOR=true without BOT_KEY stops the start here.
+  const simulator = simulatorEnabled(config);
   const embedded = !config.databaseUrl;
   const persistent = !(embedded && config.embeddedInMemory);
   const db =
@@ -131,7 +139,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 16 * 1024 } });
+  // One limit for every socket: the simulator's file messages need more than /ws ever does.
+  await app.register(fastifyWebsocket, { options: { maxPayload: simulator ? simulatorMaxFrameBytes : 16 * 1024 } });
 
   const wechat =
     options.wechat ??
@@ -144,16 +153,29 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
       return { token, expiresAt: new Date(Date.now() + config.tokenTtlSeconds * 1000) };
     },
   };
+  const auth = new AuthService(deps, tokens, wechat);
+  const attachments = new AttachmentService(deps, path.join(config.dataDir, "attachments"));
+  const households = new HouseholdDirectory(deps);
+  const botPushes = new BotPushService(
+    deps,
+    { quietHours: parseQuietHours(config.botQuietHours), minIntervalMs: config.botPushIntervalSeconds * 1000, redeliverAfterMs: 120_000 },
+    (err) => app.log.error({ err }, "bot push failed"),
+  );
+  app.addHook("onClose", async () => botPushes.settled());
+  const stopListening = botPushes.listen(deps.notifier);
+  app.addHook("onClose", async () => stopListening());
   await app.register(servicesPlugin, {
     db,
     regions: deps.regions,
-    auth: new AuthService(deps, tokens, wechat),
+    auth,
     intake,
     workflow,
     departments: new DepartmentService(deps),
-    bot: new BotService(deps, intake, caseViews),
+    bot: new BotService(deps, { intake, caseViews, workflow, attachments, auth, households }),
+    botPushes,
+    households,
     caseViews,
-    attachments: new AttachmentService(deps, path.join(config.dataDir, "attachments")),
+    attachments,
   });
   await app.register(localePlugin);
   await app.register(errorHandlerPlugin);
@@ -167,6 +189,14 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     app.addHook("onClose", async () => clearInterval(timer));
   }
 
+  if (config.botPushScanSeconds > 0 && config.botKey) {
+    const timer = setInterval(() => {
+      botPushes.pump().catch((err: unknown) => app.log.error({ err }, "bot push scan failed"));
+    }, config.botPushScanSeconds * 1000);
+    timer.unref();
+    app.addHook("onClose", async () => clearInterval(timer));
+  }
+
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(regionRoutes);
@@ -175,8 +205,10 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(taskRoutes);
   await app.register(departmentRoutes);
   await app.register(publicityRoutes);
+  await app.register(householdRoutes);
   await app.register(botRoutes);
   await app.register(realtimeRoutes, { notifier: deps.notifier });
+  if (simulator) await app.register(simulatorRoutes);
   return app;
 }
 

@@ -41,6 +41,14 @@ export const configSchema = z.object({
   botKey: z.string().default(""),
   /** How often overdue tasks are escalated; 0 turns the scan off (tests run it by hand). */
   overdueScanSeconds: z.coerce.number().int().min(0).default(60),
+  /** China time during which the bot sends nobody anything on its own ("off" for none). */
+  botQuietHours: z.string().default("21:00-08:00"),
+  /** At most one bot push per person per this many seconds; later ones wait (and merge per case). */
+  botPushIntervalSeconds: z.coerce.number().int().min(0).default(600),
+  /** How often held pushes are looked at (quiet hours over, a bot reconnected); 0 turns the timer off. */
+  botPushScanSeconds: z.coerce.number().int().min(0).default(30),
+  /** The web chat simulator at /simulator (the real bot on a mock WeChat); "auto" serves it on the embedded database only, when BOT_KEY is set. */
+  simulator: z.enum(["auto", "true", "false"]).default("auto"),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -70,7 +78,25 @@ const envNames: Record<keyof AppConfig, string> = {
   overdueScanSeconds: "OVERDUE_SCAN_SECONDS",
   trustProxy: "TRUST_PROXY",
   botKey: "BOT_KEY",
+  botQuietHours: "BOT_QUIET_HOURS",
+  botPushIntervalSeconds: "BOT_PUSH_INTERVAL_SECONDS",
+  botPushScanSeconds: "BOT_PUSH_SCAN_SECONDS",
+  simulator: "SIMULATOR",
 };
+
+/**
+ * Whether /simulator is served. The simulator's bot authenticates with BOT_KEY, so "true" without a
+ * key is refused at start-up rather than serving a page that cannot answer; "auto" follows the demo
+ * (embedded database, like SEED_DEMO=auto) and stays off without a key instead of failing.
+ */
+export function simulatorEnabled(config: Pick<AppConfig, "simulator" | "databaseUrl" | "botKey">): boolean {
+  if (config.simulator === "false") return false;
+  if (config.simulator === "true") {
+    if (!config.botKey) throw new Error("SIMULATOR=true needs BOT_KEY: the simulator runs the WeChat bot, which authenticates to the server with that key");
+    return true;
+  }
+  return !config.databaseUrl && !!config.botKey;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
   const raw: Record<string, unknown> = {};

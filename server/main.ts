@@ -1,14 +1,22 @@
+import crypto from "node:crypto";
 import closeWithGrace from "close-with-grace";
+import { loadBotConfig } from "../bot/config.ts";
+import { buildWechaty, startBot, type RunningBot } from "../bot/wechaty-bot.ts";
 import { buildApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { demoPassword, demoStaff } from "./seed/demo-county.ts";
 
-const config = loadConfig();
+// With BOT_PUPPET set the WeChat bot runs in this process too. It (and the demo's chat simulator) needs a
+// service key: made up for this run when BOT_KEY is not given, so only this process knows it.
+const withBot = !!process.env.BOT_PUPPET;
+const config = loadConfig(process.env, process.env.BOT_KEY ? {} : { botKey: crypto.randomBytes(24).toString("base64url") });
 const app = await buildApp(config);
+let bot: RunningBot | null = null;
 
 // SIGTERM/SIGINT: stop taking requests, finish those in flight, close the database.
 closeWithGrace({ delay: 10_000 }, async ({ err }) => {
   if (err) app.log.error({ err }, "shutting down after an error");
+  await bot?.stop();
   await app.close();
 });
 
@@ -28,5 +36,16 @@ if (demo) {
   lines.push(`  Demo staff logins (password "${demoPassword}"): POST ${base}/api/auth/staff/login`);
   for (const s of demoStaff) lines.push(`    ${s.username.padEnd(18)} ${s.role.padEnd(12)} ${s.displayName}`);
   lines.push(`  Demo resident: POST ${base}/api/auth/wechat/login with {"code":"dev:demo"}`);
+}
+if (app.hasRoute({ method: "GET", url: "/simulator" })) lines.push(`  Chat simulator  ${base}/simulator   (the WeChat bot in a web page, no WeChat needed)`);
+if (withBot) {
+  const botConfig = loadBotConfig({ ...process.env, BOT_SERVER_URL: base, BOT_KEY: config.botKey });
+  bot = await startBot(buildWechaty(botConfig), botConfig, {
+    info: (message) => app.log.info(message),
+    error: (message, error) => app.log.error({ err: error }, message),
+  });
+  lines.push(`  WeChat bot      started with ${botConfig.puppet} (scan the QR code link in the log to log in)`);
+} else {
+  lines.push("  WeChat bot      not started (set BOT_PUPPET, e.g. wechaty-puppet-service with BOT_PUPPET_TOKEN; or run npm run bot:chat)");
 }
 console.log(lines.join("\n"));

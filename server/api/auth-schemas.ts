@@ -33,3 +33,6 @@ export const wechatLoginResponseSchema = z.object({
   expiresAt: z.iso.datetime({ offset: true }),
   resident: z.object({ id: z.uuid(), locale: localeSchema, phoneMasked: z.string().nullable() }),
 });
+
+/** A one-time code a staff member sends the WeChat bot ("绑定 123456") to bind their WeChat account. */
+export const wechatBindingCodeResponseSchema = z.object({ code: z.string().regex(/^\d{6}$/), expiresAt: z.iso.datetime({ offset: true }) });

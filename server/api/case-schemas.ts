@@ -37,6 +37,8 @@ export const submitCaseRequestSchema = z.strictObject({
     /** Authorisation to check the family's deposits, vehicles and housing. */
     familyEconomicCheck: z.boolean().default(false),
   }),
+  /** Staff filing for a known household in their region (found through the household search). */
+  householdId: z.uuid().optional(),
   /** Staff filing for a resident: how the resident confirmed the filing. */
   onBehalf: z
     .strictObject({

@@ -5,11 +5,16 @@ import { caseStatusSchema } from "./common-schemas.ts";
 export const realtimeClientMessageSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("auth"), token: z.string().min(1).max(4000) }),
   z.strictObject({ type: z.literal("ping") }),
+  /** The WeChat bot authenticates with its service key, then confirms each push it delivered. */
+  z.strictObject({ type: z.literal("auth.bot"), key: z.string().min(1).max(500) }),
+  z.strictObject({ type: z.literal("bot.delivered"), id: z.uuid() }),
 ]);
 
 /** Server → client pushes. */
 export const realtimeServerMessageSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("ready"), audience: z.enum(["staff", "resident"]) }),
+  z.object({ type: z.literal("ready"), audience: z.enum(["staff", "resident", "bot"]) }),
+  /** To the bot: write this to that WeChat contact, then answer bot.delivered. */
+  z.object({ type: z.literal("bot.push"), id: z.uuid(), to: z.string(), text: z.string() }),
   z.object({ type: z.literal("pong") }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
   /** To staff: a task opened at their desk, or a late task escalated to them. */

@@ -9,6 +9,8 @@ import type { RegionDirectory } from "../services/region-directory.ts";
 import type { WorkflowService } from "../services/workflow-service.ts";
 import type { DepartmentService } from "../services/department-service.ts";
 import type { BotService } from "../services/bot-service.ts";
+import type { BotPushService } from "../services/bot-push-service.ts";
+import type { HouseholdDirectory } from "../services/household-directory.ts";
 
 export interface Services {
   db: Database;
@@ -18,6 +20,8 @@ export interface Services {
   workflow: WorkflowService;
   departments: DepartmentService;
   bot: BotService;
+  botPushes: BotPushService;
+  households: HouseholdDirectory;
   caseViews: CaseViewService;
   attachments: AttachmentService;
 }

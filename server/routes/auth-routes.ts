@@ -1,7 +1,13 @@
 import type { AppInstance } from "../app-instance.ts";
-import { staffLoginRequestSchema, staffLoginResponseSchema, wechatLoginRequestSchema, wechatLoginResponseSchema } from "../api/auth-schemas.ts";
+import {
+  staffLoginRequestSchema,
+  staffLoginResponseSchema,
+  wechatBindingCodeResponseSchema,
+  wechatLoginRequestSchema,
+  wechatLoginResponseSchema,
+} from "../api/auth-schemas.ts";
 import { errorResponseSchema } from "../api/common-schemas.ts";
-import { publicAccess } from "../plugins/access.ts";
+import { publicAccess, requireStaff } from "../plugins/access.ts";
 
 export async function authRoutes(app: AppInstance) {
   app.post(
@@ -30,5 +36,18 @@ export async function authRoutes(app: AppInstance) {
       },
     },
     async (request) => app.services.auth.residentLogin(request.body.code, request.body.client, request.body.locale),
+  );
+
+  app.post(
+    "/api/auth/staff/wechat-binding",
+    {
+      config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"] } },
+      schema: {
+        tags: ["auth"],
+        summary: "A one-time code (10 minutes) to send the WeChat bot as \"绑定 <code>\": binds the sender's WeChat to this account for forwarding and task notices",
+        response: { 200: wechatBindingCodeResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema },
+      },
+    },
+    async (request) => app.services.auth.issueWechatBindingCode(requireStaff(request)),
   );
 }

@@ -4,6 +4,7 @@ import { realtimeClientMessageSchema, type RealtimeServerMessage } from "../api/
 import type { Locale } from "../api/common-schemas.ts";
 import { negotiateLocale, translator } from "../i18n/i18n.ts";
 import { publicAccess } from "../plugins/access.ts";
+import { timingSafeEqualText } from "../lib/personal-data.ts";
 import type { TokenClaims } from "../services/auth-service.ts";
 import type { CaseNotice, CaseNotifier } from "../services/case-notifier.ts";
 import type { Principal } from "../services/principal.ts";
@@ -21,6 +22,7 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
   app.get("/ws", { websocket: true, config: { access: publicAccess }, schema: { hide: true } }, (socket: WebSocket, request) => {
     let locale: Locale = negotiateLocale(request.headers["accept-language"]);
     let unsubscribe: (() => void) | null = null;
+    let audience: "staff" | "resident" | "bot" | null = null;
     const send = (message: RealtimeServerMessage) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(message));
     const refuse = (code: string, closeCode: number) => {
       send({ type: "error", code, message: translator(locale)(`errors.${code}`) });
@@ -42,7 +44,18 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
       if (!parsed?.success) return refuse("VALIDATION_FAILED", 4400);
       const message = parsed.data;
       if (message.type === "ping") return void send({ type: "pong" });
+      if (message.type === "bot.delivered") {
+        if (audience === "bot") await app.services.botPushes.delivered(message.id);
+        return;
+      }
       if (unsubscribe) return;
+      if (message.type === "auth.bot") {
+        if (!app.config.botKey || !timingSafeEqualText(message.key, app.config.botKey)) return refuse("UNAUTHORIZED", 4401);
+        clearTimeout(timer);
+        audience = "bot";
+        unsubscribe = app.services.botPushes.attach((push) => send({ type: "bot.push", ...push }));
+        return void send({ type: "ready", audience: "bot" });
+      }
       let principal: Principal | null = null;
       try {
         principal = await app.services.auth.principalFor(app.jwt.verify<TokenClaims>(message.token));
@@ -52,6 +65,7 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
       if (!principal) return refuse("TOKEN_INVALID", 4401);
       clearTimeout(timer);
       if (principal.kind === "resident") locale = principal.locale;
+      audience = principal.kind;
       const householdId = principal.kind === "resident" ? await app.services.caseViews.householdOf(principal.id) : null;
       const forMe = (notice: CaseNotice): boolean => {
         if (principal.kind === "resident") return notice.kind === "case.updated" && (notice.reporterResidentId === principal.id || (!!householdId && notice.householdId === householdId));

@@ -18,6 +18,8 @@ interface DemoRegion {
   code: string;
   name: string;
   aliases: string[];
+  /** The village committee's or township office's phone (made up: 0999 is no real area code). */
+  contactPhone?: string;
   children?: DemoRegion[];
 }
 
@@ -36,8 +38,8 @@ export const demoCounty: DemoRegion = {
       name: "柳溪镇",
       aliases: ["柳溪"],
       children: [
-        { code: "990101001001", name: "石门村", aliases: ["石门"], children: groups("990101001001") },
-        { code: "990101001002", name: "桃园村", aliases: ["桃园"], children: groups("990101001002") },
+        { code: "990101001001", name: "石门村", contactPhone: "0999-6601001", aliases: ["石门"], children: groups("990101001001") },
+        { code: "990101001002", name: "桃园村", contactPhone: "0999-6601002", aliases: ["桃园"], children: groups("990101001002") },
       ],
     },
     {
@@ -45,9 +47,9 @@ export const demoCounty: DemoRegion = {
       name: "云岭乡",
       aliases: ["云岭"],
       children: [
-        { code: "990101002001", name: "白沙村", aliases: ["白沙"], children: groups("990101002001") },
+        { code: "990101002001", name: "白沙村", contactPhone: "0999-6602001", aliases: ["白沙"], children: groups("990101002001") },
         // A second 桃园村 on purpose: an address naming only "桃园村" is ambiguous and goes to triage.
-        { code: "990101002002", name: "桃园村", aliases: ["桃园"], children: groups("990101002002") },
+        { code: "990101002002", name: "桃园村", contactPhone: "0999-6602002", aliases: ["桃园"], children: groups("990101002002") },
       ],
     },
     {
@@ -55,14 +57,17 @@ export const demoCounty: DemoRegion = {
       name: "河口镇",
       aliases: ["河口"],
       children: [
-        { code: "990101003001", name: "红旗村", aliases: ["红旗"], children: groups("990101003001") },
+        { code: "990101003001", name: "红旗村", contactPhone: "0999-6603001", aliases: ["红旗"], children: groups("990101003001") },
         { code: "990101003002", name: "河口社区", aliases: [], children: groups("990101003002") },
       ],
     },
   ],
 };
 
-export const demoStaff: { username: string; displayName: string; role: StaffRole; regionCode: string; department?: string }[] = [
+/** The demo grid worker's WeChat is bound already, so the simulators can forward cases as her. */
+export const demoGridWorkerWechatId = "demo-grid-shimen";
+
+export const demoStaff: { username: string; displayName: string; role: StaffRole; regionCode: string; department?: string; wechatId?: string }[] = [
   { username: "admin", displayName: "系统管理员", role: "ADMIN", regionCode: "990101" },
   { username: "county", displayName: "县防返贫办 李主任", role: "COUNTY", regionCode: "990101" },
   { username: "dept-health", displayName: "县医保局 王科长", role: "DEPARTMENT", regionCode: "990101", department: "HEALTH_INSURANCE" },
@@ -70,7 +75,7 @@ export const demoStaff: { username: string; displayName: string; role: StaffRole
   { username: "township-yunling", displayName: "云岭乡 周干事", role: "TOWNSHIP", regionCode: "990101002" },
   { username: "village-shimen", displayName: "石门村 村委 赵书记", role: "VILLAGE", regionCode: "990101001001" },
   { username: "village-baisha", displayName: "白沙村 村委 孙主任", role: "VILLAGE", regionCode: "990101002001" },
-  { username: "grid-shimen", displayName: "石门村一组 网格员 刘芳", role: "GRID_WORKER", regionCode: "990101001001001" },
+  { username: "grid-shimen", displayName: "石门村一组 网格员 刘芳", role: "GRID_WORKER", regionCode: "990101001001001", wechatId: demoGridWorkerWechatId },
 ];
 
 const levels = ["COUNTY", "TOWNSHIP", "VILLAGE", "GROUP"] as const;
@@ -93,7 +98,7 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
   const ids = new Map<string, { id: string; path: string }>();
   const insert = async (node: DemoRegion, depth: number, parent?: { id: string; path: string }) => {
     const path = `${parent?.path ?? ""}${node.code}/`;
-    const row = await prisma.region.create({ data: { code: node.code, name: node.name, aliases: node.aliases, level: levels[depth]!, parentId: parent?.id ?? null, path } });
+    const row = await prisma.region.create({ data: { code: node.code, name: node.name, aliases: node.aliases, contactPhone: node.contactPhone ?? null, level: levels[depth]!, parentId: parent?.id ?? null, path } });
     ids.set(node.code, { id: row.id, path });
     for (const child of node.children ?? []) await insert(child, depth + 1, { id: row.id, path });
   };
@@ -104,7 +109,7 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
   const staffIds = new Map<string, string>();
   for (const s of demoStaff) {
     const row = await prisma.staffAccount.create({
-      data: { username: s.username, displayName: s.displayName, role: s.role, regionId: ids.get(s.regionCode)!.id, department: s.department ?? null, passwordHash },
+      data: { username: s.username, displayName: s.displayName, role: s.role, regionId: ids.get(s.regionCode)!.id, department: s.department ?? null, wechatId: s.wechatId ?? null, passwordHash },
     });
     staffIds.set(s.username, row.id);
   }

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { fileTypeFromBuffer } from "file-type";
-import { AppError, InvalidInputError } from "../lib/errors.ts";
+import { AppError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
 import type { Principal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 
@@ -15,6 +15,7 @@ const accepted: Record<string, "PHOTO" | "VOICE" | "DOCUMENT"> = {
   "audio/mpeg": "VOICE",
   "audio/x-m4a": "VOICE",
   "audio/mp4": "VOICE",
+  "audio/silk": "VOICE",
   "application/pdf": "DOCUMENT",
 };
 
@@ -27,7 +28,7 @@ export class AttachmentService {
 
   async store(principal: Principal, bytes: Buffer) {
     if (bytes.length === 0) throw new InvalidInputError("FILE_MISSING", "file");
-    const type = await fileTypeFromBuffer(bytes);
+    const type = (await fileTypeFromBuffer(bytes)) ?? silkType(bytes);
     const kind = type ? accepted[type.mime] : undefined;
     if (!type || !kind) throw new AppError(415, "UNSUPPORTED_FILE_TYPE");
     const sha256 = crypto.createHash("sha256").update(bytes).digest("hex");
@@ -49,4 +50,39 @@ export class AttachmentService {
     });
     return { id: row.id, kind: row.kind, mimeType: row.mimeType, size: row.size };
   }
+
+  /** A file sent after the case was filed joins it, with a trace on the case. */
+  async addToCase(principal: Principal, attachmentId: string, caseNumber: string) {
+    const { prisma, now } = this.deps;
+    return prisma.$transaction(async (tx) => {
+      const c = await tx.case.findFirst({
+        where: { number: caseNumber, ...(principal.kind === "resident" ? { reporterResidentId: principal.id } : { regionPath: { startsWith: principal.regionPath } }) },
+      });
+      if (!c) throw new NotFoundError("CASE_NOT_FOUND");
+      const linked = await tx.attachment.updateMany({ where: { id: attachmentId, caseId: null, uploadedById: principal.id }, data: { caseId: c.id } });
+      if (linked.count !== 1) throw new InvalidInputError("ATTACHMENT_NOT_FOUND", "attachmentId");
+      const attachment = await tx.attachment.findUniqueOrThrow({ where: { id: attachmentId } });
+      await tx.caseEvent.create({
+        data: {
+          caseId: c.id,
+          at: now(),
+          actorType: principal.kind === "staff" ? "STAFF" : "RESIDENT",
+          actorId: principal.id,
+          actorRole: principal.kind === "staff" ? principal.role : "RESIDENT",
+          action: "ATTACHMENT_ADDED",
+          fromStage: c.stage,
+          toStage: c.stage,
+          payload: { attachmentId, kind: attachment.kind },
+        },
+      });
+      return { caseNumber: c.number, kind: attachment.kind };
+    });
+  }
+}
+
+/** WeChat voice notes are SILK v3 (file-type does not know it): "#!SILK_V3", sometimes after a 0x02 byte. */
+function silkType(bytes: Buffer): { mime: string } | undefined {
+  const magic = Buffer.from("#!SILK_V3");
+  const at = bytes[0] === 0x02 ? 1 : 0;
+  return bytes.subarray(at, at + magic.length).equals(magic) ? { mime: "audio/silk" } : undefined;
 }

@@ -1,9 +1,11 @@
+import crypto from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
+import { Prisma } from "../db/generated/client.ts";
 import type { Locale, StaffRole } from "../api/common-schemas.ts";
 import type { ResidentClient } from "../api/auth-schemas.ts";
 import { TooManyRequestsError, UnauthorizedError } from "../lib/errors.ts";
 import { maskPhone } from "../lib/personal-data.ts";
-import type { Principal } from "./principal.ts";
+import type { Principal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import type { WechatCodeExchange } from "./wechat-code-exchange.ts";
 
@@ -16,6 +18,7 @@ export interface TokenIssuer {
 
 const maxFailedLogins = 5;
 const lockMinutes = 15;
+const bindingCodeMinutes = 10;
 // Verifying against a real hash for unknown users keeps their answer as slow as a wrong password.
 const unknownUserHash = await hashPassword("unknown-user-placeholder");
 
@@ -80,6 +83,50 @@ export class AuthService {
         phoneMasked: resident.phoneEnc ? maskPhone(this.deps.cipher.decrypt(resident.phoneEnc)) : null,
       },
     };
+  }
+
+  /**
+   * A one-time code the staff member sends the bot ("绑定 123456") to bind their
+   * WeChat: WeChat identities are never trusted as staff without it.
+   */
+  async issueWechatBindingCode(principal: StaffPrincipal) {
+    const { prisma, now, cipher } = this.deps;
+    const expiresAt = new Date(now().getTime() + bindingCodeMinutes * 60_000);
+    for (;;) {
+      const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, "0");
+      try {
+        await prisma.staffAccount.update({ where: { id: principal.id }, data: { wechatBindCodeHash: cipher.lookupHash(`bind:${code}`), wechatBindCodeExpiresAt: expiresAt } });
+        return { code, expiresAt: expiresAt.toISOString() };
+      } catch (error) {
+        // Another account holds the same code right now: draw again.
+        if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+      }
+    }
+  }
+
+  /** Binds the WeChat contact that sent a valid code; the code works once. */
+  async bindWechat(wechatId: string, code: string): Promise<StaffPrincipal | null> {
+    const { prisma, now, cipher } = this.deps;
+    const staff = await prisma.staffAccount.findUnique({ where: { wechatBindCodeHash: cipher.lookupHash(`bind:${code}`) } });
+    if (!staff?.active || !staff.wechatBindCodeExpiresAt || staff.wechatBindCodeExpiresAt < now()) return null;
+    await prisma.$transaction([
+      // One WeChat identity speaks for one account.
+      prisma.staffAccount.updateMany({ where: { wechatId, id: { not: staff.id } }, data: { wechatId: null } }),
+      prisma.staffAccount.update({ where: { id: staff.id }, data: { wechatId, wechatBindCodeHash: null, wechatBindCodeExpiresAt: null } }),
+    ]);
+    return this.staffByWechat(wechatId);
+  }
+
+  async unbindWechat(wechatId: string): Promise<void> {
+    await this.deps.prisma.staffAccount.updateMany({ where: { wechatId }, data: { wechatId: null } });
+  }
+
+  /** The active staff account bound to a WeChat contact; anyone else is a resident. */
+  async staffByWechat(wechatId: string): Promise<StaffPrincipal | null> {
+    const staff = await this.deps.prisma.staffAccount.findUnique({ where: { wechatId }, select: { id: true } });
+    if (!staff) return null;
+    const principal = await this.principalFor({ sub: staff.id, typ: "staff" });
+    return principal?.kind === "staff" ? principal : null;
   }
 
   /** The caller behind a verified token, or null when the account is gone or disabled. */

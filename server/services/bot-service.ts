@@ -1,111 +1,277 @@
+import type { BotMessageRequest, BotMessageResponse } from "../api/bot-schemas.ts";
+import type { CaseStatusView } from "../api/case-schemas.ts";
 import type { Locale } from "../api/common-schemas.ts";
-import type { Prisma } from "../db/generated/client.ts";
-import { converse, type ConversationState, type Effect } from "../domain/conversation/engine.ts";
+import { Prisma } from "../db/generated/client.ts";
+import { converse, findPhone, type ApplicationState, type Context, type Conversation, type ConversationState, type Effect, type Input } from "../domain/conversation/engine.ts";
+import { classifyRisks } from "../domain/risk-classifier.ts";
 import { routeCase } from "../domain/routing.ts";
 import { understand } from "../domain/understanding/understand.ts";
 import { AppError } from "../lib/errors.ts";
-import { translator } from "../i18n/i18n.ts";
+import { formatDate, translator } from "../i18n/i18n.ts";
+import type { AttachmentService } from "./attachment-service.ts";
+import type { AuthService } from "./auth-service.ts";
 import type { CaseViewService } from "./case-view-service.ts";
+import type { HouseholdDirectory } from "./household-directory.ts";
 import type { IntakeService } from "./intake-service.ts";
-import type { ResidentPrincipal } from "./principal.ts";
+import type { ResidentPrincipal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
+import type { WorkflowService } from "./workflow-service.ts";
 
-/** A conversation left this long goes back to the start (its draft is dropped). */
+/** A report left this long is dropped; an application is put aside for "继续". */
 const conversationTimeoutMs = 30 * 60_000;
+/** How many timeline entries a status answer shows (the latest ones). */
+const timelineShown = 4;
 
-export interface IncomingMessage {
-  /** WeChat's id of the message: a redelivery carries the same id. */
-  messageId: string;
-  senderId: string;
-  text: string;
+export interface BotCollaborators {
+  intake: IntakeService;
+  caseViews: CaseViewService;
+  workflow: WorkflowService;
+  attachments: AttachmentService;
+  auth: AuthService;
+  households: HouseholdDirectory;
 }
 
+type Sender = { kind: "resident"; principal: ResidentPrincipal } | { kind: "staff"; principal: StaffPrincipal };
+
 /**
- * Runs the conversation for the WeChat bot and the simulator: the bot only
+ * Runs the conversation for the WeChat bot and the simulators: the bot only
  * relays messages; state, understanding and every rule stay on the server.
+ * Each WeChat message is handled once (a redelivery gets the same replies).
  */
 export class BotService {
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly intake: IntakeService,
-    private readonly caseViews: CaseViewService,
+    private readonly services: BotCollaborators,
   ) {}
 
-  async handle(message: IncomingMessage): Promise<{ replies: string[] }> {
-    const { prisma, now } = this.deps;
+  async handle(message: BotMessageRequest, file?: Buffer): Promise<BotMessageResponse> {
+    const { prisma } = this.deps;
     const seen = await prisma.botMessage.findUnique({ where: { messageId: message.messageId } });
     if (seen) return { replies: seen.replies as string[] };
+    const replies = message.room ? this.inGroup(message) : await this.inPrivate(message, file);
+    await prisma.botMessage.create({ data: { messageId: message.messageId, senderId: message.senderId, replies, createdAt: this.deps.now() } }).catch(async (error) => {
+      // The same message handled twice at once: the first one's answer stands.
+      const first = await prisma.botMessage.findUnique({ where: { messageId: message.messageId } });
+      if (!first) throw error;
+    });
+    return { replies };
+  }
 
-    const resident = await prisma.residentIdentity.upsert({ where: { openid: `wechat:${message.senderId}` }, create: { openid: `wechat:${message.senderId}` }, update: {} });
+  /**
+   * Group chats: silent unless mentioned, and then only general help. Nothing
+   * personal is ever said there, and no conversation runs there.
+   */
+  private inGroup(message: BotMessageRequest): string[] {
+    if (!message.room?.mentioned) return [];
+    const t = translator("zh-CN");
+    const personal = !!findPhone(message.text) || /\d{17}[\dXx]/.test(message.text);
+    return [t("bot.group.hello"), ...(personal ? [t("bot.group.noPersonalData")] : [])];
+  }
+
+  private async inPrivate(message: BotMessageRequest, file?: Buffer): Promise<string[]> {
+    const { prisma, now } = this.deps;
+    const sender = await this.sender(message.senderId);
     const stored = await prisma.botConversation.findUnique({ where: { senderId: message.senderId } });
     let locale: Locale = stored?.locale === "en" ? "en" : "zh-CN";
-    let state: ConversationState = (stored?.state as ConversationState | undefined) ?? { step: "idle" };
+    let conversation: Conversation = {
+      state: (stored?.state as ConversationState | undefined) ?? { step: "idle" },
+      saved: (stored?.savedApplication as ApplicationState | null | undefined) ?? null,
+    };
     const replies: string[] = [];
-    if (state.step !== "idle" && stored && now().getTime() - stored.updatedAt.getTime() > conversationTimeoutMs) {
-      state = { step: "idle" };
-      replies.push(translator(locale)("bot.timedOut"));
+    if (conversation.state.step !== "idle" && stored && now().getTime() - stored.updatedAt.getTime() > conversationTimeoutMs) {
+      const t = translator(locale);
+      if (conversation.state.step === "apply") {
+        conversation = { state: { step: "idle" }, saved: conversation.state };
+        replies.push(t("bot.apply.savedOnTimeout"));
+      } else {
+        conversation = { ...conversation, state: { step: "idle" } };
+        replies.push(t("bot.timedOut"));
+      }
     }
 
     const text = message.text.trim();
-    const language = text.toLowerCase() === "english" || text.toLowerCase() === "en" ? "en" : text === "中文" ? "zh-CN" : null;
+    const language = /^(english|en)$/i.test(text) ? "en" : text === "中文" ? "zh-CN" : null;
     if (language) {
       locale = language;
       replies.push(translator(locale)("bot.languageSet"));
     } else {
-      const understood = understand(text);
-      const tree = await this.deps.regions.tree();
-      const routed = understood.isHardship ? routeCase(tree, { address: text }) : null;
-      const turn = converse(state, text, understood, { placeFound: routed?.outcome === "VILLAGE" ? routed.region.name : null });
-      const principal: ResidentPrincipal = { kind: "resident", id: resident.id, client: "BOT", locale };
-      for (const effect of turn.effects) {
-        const outcome = await this.carryOut(effect, principal, message, locale);
-        replies.push(outcome.reply);
+      const input = await this.input(message, sender, file, locale);
+      if (typeof input === "string") {
+        replies.push(input);
+      } else {
+        const context = await this.context(sender, conversation.state, input);
+        const turn = converse(conversation, input, context);
+        let failed = false;
+        for (const effect of turn.effects) {
+          const outcome = await this.carryOut(effect, sender, message, locale);
+          replies.push(outcome.reply);
+          failed ||= !!outcome.failed;
+        }
         // A failed submission keeps the draft so "yes" can be sent again.
-        if (outcome.failed) turn.state = state;
+        if (!failed) conversation = turn.conversation;
       }
-      state = turn.state;
     }
 
-    await prisma.$transaction([
-      prisma.botConversation.upsert({
-        where: { senderId: message.senderId },
-        create: { senderId: message.senderId, state: state as Prisma.InputJsonValue, locale, updatedAt: now() },
-        update: { state: state as Prisma.InputJsonValue, locale, updatedAt: now() },
-      }),
-      prisma.botMessage.create({ data: { messageId: message.messageId, senderId: message.senderId, replies, createdAt: now() } }),
-    ]);
-    return { replies };
+    await prisma.botConversation.upsert({
+      where: { senderId: message.senderId },
+      create: { senderId: message.senderId, state: conversation.state as Prisma.InputJsonValue, savedApplication: this.json(conversation.saved), locale, updatedAt: now() },
+      update: { state: conversation.state as Prisma.InputJsonValue, savedApplication: this.json(conversation.saved), locale, updatedAt: now() },
+    });
+    return replies;
   }
 
-  private async carryOut(effect: Effect, principal: ResidentPrincipal, message: IncomingMessage, locale: Locale): Promise<{ reply: string; failed?: boolean }> {
-    const t = translator(locale);
-    if (effect.kind === "reply") return { reply: t(effect.key, effect.params) };
-    if (effect.kind === "submit") {
-      try {
-        const ack = await this.intake.submit({
-          principal,
-          // The confirming message's id: a redelivered "yes" finds the case it already made.
-          idempotencyKey: `bot-${message.messageId}`,
-          locale,
-          request: {
-            kind: "HARDSHIP_REPORT",
-            description: effect.draft.description,
-            applicantName: effect.draft.applicantName,
-            phone: effect.draft.phone,
-            address: effect.draft.address,
-            attachmentIds: [],
-            consent: { personalInformation: true, familyEconomicCheck: false },
-          },
-        });
-        return { reply: ack.message };
-      } catch (error) {
-        if (error instanceof AppError && error.statusCode < 500) return { reply: t(`errors.${error.code}`, error.params), failed: true };
-        throw error;
-      }
+  private json(value: ApplicationState | null): Prisma.InputJsonValue | typeof Prisma.DbNull {
+    return value ? (value as unknown as Prisma.InputJsonValue) : Prisma.DbNull;
+  }
+
+  /** Staff only when the contact was bound with a code; every other sender is a resident. */
+  private async sender(senderId: string): Promise<Sender> {
+    const staff = await this.services.auth.staffByWechat(senderId);
+    if (staff) return { kind: "staff", principal: staff };
+    const openid = `wechat:${senderId}`;
+    const resident = await this.deps.prisma.residentIdentity.upsert({ where: { openid }, create: { openid }, update: {} });
+    return { kind: "resident", principal: { kind: "resident", id: resident.id, client: "BOT", locale: "zh-CN" } };
+  }
+
+  /** The message as the conversation sees it; a string when it is answered right away (a file we cannot keep). */
+  private async input(message: BotMessageRequest, sender: Sender, file: Buffer | undefined, locale: Locale): Promise<Input | string> {
+    const text = message.text.trim();
+    // Videos, stickers, locations…: nothing the conversation can use.
+    if (!file && message.type === "other" && !text) return translator(locale)("bot.media.unsupported");
+    if (!file) return { text, understood: understand(text), type: message.type === "chat_history" ? "chat_history" : "text" };
+    try {
+      const stored = await this.services.attachments.store(sender.principal, file);
+      return { text: "", understood: understand(""), type: "media", media: { attachmentId: stored.id, kind: stored.kind } };
+    } catch (error) {
+      if (error instanceof AppError && error.statusCode < 500) return translator(locale)("bot.media.unsupported");
+      throw error;
     }
-    const mine = await this.caseViews.myCases(principal, locale);
-    const wanted = effect.caseNumber ? mine.items.find((c) => c.number === effect.caseNumber) : mine.items[0];
-    if (!wanted) return { reply: t("bot.noCases") };
-    return { reply: t("bot.statusLine", { number: wanted.number, kind: wanted.kindLabel, stage: wanted.stageLabel, next: wanted.nextStep?.text ?? "" }) };
+  }
+
+  private async context(sender: Sender, state: ConversationState, input: Input): Promise<Context> {
+    const tree = await this.deps.regions.tree();
+    const routed = input.text ? routeCase(tree, { address: input.text }) : null;
+    const placeFound = routed?.outcome === "VILLAGE" ? routed.region.name : null;
+    if (sender.kind === "staff") {
+      const searching = state.step === "forward" && (state.awaiting === "household" || state.awaiting === "pick") && input.text.length > 0;
+      const hits = searching ? await this.services.households.search(sender.principal, input.text) : [];
+      return {
+        sender: "grid",
+        placeFound,
+        households: hits.map((h) => ({ id: h.id, headName: h.headName, label: `${h.headNameMasked} · ${h.regionName} · ${h.number}` })),
+        openCaseNumber: null,
+      };
+    }
+    const latestOpen = input.media
+      ? await this.deps.prisma.case.findFirst({ where: { reporterResidentId: sender.principal.id, status: "OPEN" }, orderBy: { createdAt: "desc" }, select: { number: true } })
+      : null;
+    return { sender: "resident", placeFound, openCaseNumber: latestOpen?.number ?? null };
+  }
+
+  private async carryOut(effect: Effect, sender: Sender, message: BotMessageRequest, locale: Locale): Promise<{ reply: string; failed?: boolean }> {
+    const t = translator(locale);
+    try {
+      switch (effect.kind) {
+        case "reply":
+          return { reply: t(effect.key, this.worded(effect.params, locale)) };
+        case "submit": {
+          const s = effect.submission;
+          const principal = sender.kind === "staff" ? sender.principal : { ...sender.principal, locale };
+          const ack = await this.services.intake.submit({
+            principal,
+            // The confirming message's id: a redelivered "yes" finds the case it already made.
+            idempotencyKey: `bot-${message.messageId}`,
+            locale,
+            request: {
+              kind: s.kind,
+              description: s.householdSize ? t("bot.apply.description", { difficulty: s.description, size: s.householdSize }) : s.description,
+              applicantName: s.applicantName,
+              phone: s.phone,
+              address: s.address,
+              householdId: sender.kind === "staff" ? s.onBehalf?.householdId : undefined,
+              attachmentIds: s.attachmentIds,
+              consent: { personalInformation: true, familyEconomicCheck: s.familyEconomicCheck },
+              // The worker confirmed in the chat that the household agreed to the filing.
+              onBehalf: sender.kind === "staff" ? { confirmationMethod: "VERBAL_WITNESSED" } : undefined,
+            },
+          });
+          return { reply: ack.message };
+        }
+        case "status":
+          return { reply: await this.status(sender, effect.caseNumber, locale) };
+        case "object": {
+          if (sender.kind !== "resident") return { reply: t("bot.gridMenu") };
+          const done = await this.services.workflow.objectAsResident(sender.principal, effect.caseNumber, effect.reason, locale);
+          return { reply: t("bot.objection.received", { number: done.caseNumber }) };
+        }
+        case "attachToCase": {
+          const added = await this.services.attachments.addToCase(sender.principal, effect.attachmentId, effect.caseNumber);
+          return { reply: t(added.kind === "VOICE" ? "bot.media.voiceAddedToCase" : "bot.media.addedToCase", { number: added.caseNumber }) };
+        }
+        case "myForwarded": {
+          if (sender.kind !== "staff") return { reply: t("bot.menu") };
+          const { items } = await this.services.caseViews.forwardedBy(sender.principal, locale);
+          if (items.length === 0) return { reply: t("bot.forward.noneYet") };
+          const lines = items.slice(0, 10).map((c) => t("bot.forward.listLine", { number: c.number, stage: c.stageLabel, date: c.nextStep?.dueAt ? formatDate(new Date(c.nextStep.dueAt), locale) : "—" }));
+          return { reply: [t("bot.forward.listHeader", { count: items.length }), ...lines].join("\n") };
+        }
+        case "bind": {
+          const staff = await this.services.auth.bindWechat(message.senderId, effect.code);
+          return staff ? { reply: t("bot.binding.bound", { name: staff.displayName, role: t(`roles.${staff.role}`) }) } : { reply: t("bot.binding.invalid") };
+        }
+        case "unbind":
+          await this.services.auth.unbindWechat(message.senderId);
+          return { reply: t("bot.binding.unbound") };
+        case "pointToHuman":
+          return { reply: await this.pointToHuman(sender, locale) };
+      }
+    } catch (error) {
+      if (error instanceof AppError && error.statusCode < 500) return { reply: t(`errors.${error.code}`, error.params), failed: effect.kind === "submit" };
+      throw error;
+    }
+  }
+
+  /** Words the engine's raw values: a kind of case, and the kinds of difficulty a read-back description shows. */
+  private worded(params: Record<string, string | number> | undefined, locale: Locale): Record<string, string | number> | undefined {
+    if (!params) return params;
+    const t = translator(locale);
+    const worded = { ...params };
+    if (typeof params.kind === "string") worded.kind = t(`kinds.${params.kind}`);
+    // What the case will record, so the resident can see they were understood.
+    if (typeof params.description === "string") worded.risks = classifyRisks(params.description).map((risk) => t(`riskTypes.${risk}`)).join("、");
+    return worded;
+  }
+
+  private async status(sender: Sender, caseNumber: string | null, locale: Locale): Promise<string> {
+    const t = translator(locale);
+    let view: CaseStatusView;
+    if (sender.kind === "staff") {
+      if (!caseNumber) return t("bot.gridMenu");
+      view = await this.services.caseViews.staffCaseStatus(sender.principal, caseNumber, locale);
+    } else {
+      const number = caseNumber ?? (await this.services.caseViews.myCases(sender.principal, locale)).items[0]?.number;
+      if (!number) return t("bot.noCases");
+      view = await this.services.caseViews.myCaseStatus(sender.principal, number, locale);
+    }
+    const lines = [
+      t("bot.status.header", { number: view.number, kind: view.kindLabel, status: view.statusLabel, stage: view.stageLabel }),
+      ...view.timeline.slice(-timelineShown).map((e) => t("bot.status.entry", { date: formatDate(new Date(e.at), locale), title: e.title, detail: e.detail ? `(${e.detail})` : "" })),
+    ];
+    if (view.nextStep) lines.push(t("bot.status.next", { text: view.nextStep.text }));
+    return lines.join("\n");
+  }
+
+  /** Who to call: the village committee of the resident's latest case, when it has a phone on record. */
+  private async pointToHuman(sender: Sender, locale: Locale): Promise<string> {
+    const t = translator(locale);
+    if (sender.kind === "staff") return t("bot.gridMenu");
+    const latest = await this.deps.prisma.case.findFirst({ where: { reporterResidentId: sender.principal.id }, orderBy: { createdAt: "desc" }, select: { regionPath: true } });
+    if (latest) {
+      const codes = latest.regionPath.split("/").filter(Boolean);
+      const offices = await this.deps.prisma.region.findMany({ where: { code: { in: codes }, contactPhone: { not: null } }, orderBy: { code: "desc" }, take: 1 });
+      const office = offices[0];
+      if (office) return t("bot.notUnderstoodWithContact", { office: office.name, phone: office.contactPhone! });
+    }
+    return t("bot.notUnderstood");
   }
 }

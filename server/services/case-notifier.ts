@@ -8,7 +8,7 @@ import type { Desk } from "../domain/workflow/definition.ts";
  */
 export type CaseNotice =
   | { kind: "task.opened" | "task.escalated"; taskId: string; caseNumber: string; stage: string; desk: Desk; regionPath: string; escalatedToPath: string | null; dueAt: Date | null }
-  | { kind: "case.updated"; caseId: string; caseNumber: string; fromStage: string | null; stage: string; status: "OPEN" | "APPROVED" | "REJECTED" | "CLOSED" | "WITHDRAWN"; event: string; regionCode: string | null; reporterResidentId: string | null; householdId: string | null };
+  | { kind: "case.updated"; caseId: string; caseNumber: string; fromStage: string | null; stage: string; status: "OPEN" | "APPROVED" | "REJECTED" | "CLOSED" | "WITHDRAWN"; event: string; regionCode: string | null; reporterResidentId: string | null; reporterStaffId: string | null; householdId: string | null };
 
 export class CaseNotifier {
   private readonly emitter = new EventEmitter();
@@ -24,10 +24,18 @@ export class CaseNotifier {
 
   /** A case moved (or had something recorded): tells its applicant's open sockets. */
   caseMoved(
-    c: { id: string; number: string; stage: string; status: Extract<CaseNotice, { kind: "case.updated" }>["status"]; reporterResidentId: string | null; householdId: string | null },
+    c: {
+      id: string;
+      number: string;
+      stage: string;
+      status: Extract<CaseNotice, { kind: "case.updated" }>["status"];
+      reporterResidentId: string | null;
+      reporterStaffId: string | null;
+      householdId: string | null;
+    },
     change: { fromStage: string | null; event: string; regionCode: string | null },
   ): void {
-    this.publish({ kind: "case.updated", caseId: c.id, caseNumber: c.number, stage: c.stage, status: c.status, reporterResidentId: c.reporterResidentId, householdId: c.householdId, ...change });
+    this.publish({ kind: "case.updated", caseId: c.id, caseNumber: c.number, stage: c.stage, status: c.status, reporterResidentId: c.reporterResidentId, reporterStaffId: c.reporterStaffId, householdId: c.householdId, ...change });
   }
 
   subscribe(listener: (notice: CaseNotice) => void): () => void {

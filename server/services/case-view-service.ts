@@ -27,12 +27,23 @@ export class CaseViewService {
 
   async myCases(principal: ResidentPrincipal, locale: Locale) {
     const householdId = await this.householdOf(principal.id);
-    const cases = await this.deps.prisma.case.findMany({
-      where: this.residentScope(principal, householdId),
-      orderBy: { createdAt: "desc" },
-      take: 100,
-      include: { region: true },
-    });
+    return this.caseList(this.residentScope(principal, householdId), locale);
+  }
+
+  /** The cases a grid worker (or cadre) filed for residents. */
+  async forwardedBy(principal: StaffPrincipal, locale: Locale) {
+    return this.caseList({ reporterStaffId: principal.id }, locale);
+  }
+
+  /** A case's status as its applicant sees it, for staff: cases in their region or filed by them. */
+  async staffCaseStatus(principal: StaffPrincipal, number: string, locale: Locale): Promise<CaseStatusView> {
+    const found = await this.deps.prisma.case.findFirst({ where: { number, OR: [this.staffScope(principal), { reporterStaffId: principal.id }] }, select: { id: true } });
+    if (!found) throw new NotFoundError("CASE_NOT_FOUND");
+    return this.statusView(found.id, locale);
+  }
+
+  private async caseList(where: Prisma.CaseWhereInput, locale: Locale) {
+    const cases = await this.deps.prisma.case.findMany({ where, orderBy: { createdAt: "desc" }, take: 100, include: { region: true } });
     const t = translator(locale);
     return {
       items: cases.map((c) => ({

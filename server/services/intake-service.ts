@@ -5,7 +5,7 @@ import { Prisma } from "../db/generated/client.ts";
 import { chinaDate } from "../domain/china-time.ts";
 import { classifyRisks } from "../domain/risk-classifier.ts";
 import { routeCase } from "../domain/routing.ts";
-import { ConflictError, ForbiddenError, InvalidInputError } from "../lib/errors.ts";
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
 import { translator } from "../i18n/i18n.ts";
 import type { Principal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
@@ -45,8 +45,15 @@ export class IntakeService {
     const member = idNumberHash
       ? await prisma.householdMember.findUnique({ where: { idNumberHash }, select: { household: { select: { id: true, regionId: true } } } })
       : null;
+    if (request.householdId && principal.kind !== "staff") throw new ForbiddenError("HOUSEHOLD_ONLY_FOR_STAFF");
+    const picked =
+      request.householdId && principal.kind === "staff"
+        ? await prisma.household.findFirst({ where: { id: request.householdId, region: { path: { startsWith: principal.regionPath } } }, select: { id: true, regionId: true } })
+        : null;
+    if (request.householdId && !picked) throw new NotFoundError("HOUSEHOLD_NOT_FOUND");
+    const household = picked ?? member?.household ?? null;
     const decision = routeCase(tree, {
-      householdRegionId: member?.household.regionId,
+      householdRegionId: household?.regionId,
       regionCode: request.regionCode,
       address: request.address ?? request.description,
       reporterRegionId: principal.kind === "staff" ? principal.regionId : undefined,
@@ -74,7 +81,7 @@ export class IntakeService {
             contactPhoneHash: cipher.lookupHash(request.phone),
             applicantIdNumberEnc: request.idNumber ? cipher.encrypt(request.idNumber) : null,
             applicantIdNumberHash: idNumberHash,
-            householdId: member?.household.id ?? null,
+            householdId: household?.id ?? null,
             reporterResidentId: principal.kind === "resident" ? principal.id : null,
             reporterStaffId: principal.kind === "staff" ? principal.id : null,
             regionId: decision.region.id,
@@ -118,7 +125,7 @@ export class IntakeService {
           ],
         });
         const task = await this.workflow.openTask(tx, record.id, start.placement, submittedAt);
-        await tx.consent.createMany({ data: this.consents(record.id, member?.household.id ?? null, principal, request, submittedAt) });
+        await tx.consent.createMany({ data: this.consents(record.id, household?.id ?? null, principal, request, submittedAt) });
         if (request.attachmentIds.length > 0) {
           const linked = await tx.attachment.updateMany({
             where: { id: { in: request.attachmentIds }, caseId: null, uploadedById: principal.id },

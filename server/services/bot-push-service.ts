@@ -1,0 +1,167 @@
+import type { Locale } from "../api/common-schemas.ts";
+import { earliestPush, type QuietHours } from "../domain/push-schedule.ts";
+import { deskOfRole } from "../domain/workflow/definition.ts";
+import { formatDate, hasKey, translator } from "../i18n/i18n.ts";
+import type { CaseNotice, CaseNotifier } from "./case-notifier.ts";
+import type { ServiceDeps } from "./service-deps.ts";
+import { nextStep, stageLabel } from "./stage-view.ts";
+
+export interface BotPush {
+  id: string;
+  /** The WeChat contact to write to. */
+  to: string;
+  text: string;
+}
+
+export interface BotPushOptions {
+  quietHours: QuietHours | null;
+  minIntervalMs: number;
+  /** A push sent but not confirmed is sent again after this long (the bot was gone). */
+  redeliverAfterMs: number;
+}
+
+interface Recipient {
+  wechatId: string;
+  locale: Locale;
+  /** Residents are spaced by the interval; staff get their notices as they come (quiet hours still hold). */
+  staff: boolean;
+}
+
+/**
+ * What the bot tells people on its own: applicants hear when their case moves,
+ * bound staff hear of new and overdue tasks. Pushes are stored first (so none is
+ * lost while the bot is away), spaced per person, held through quiet hours,
+ * merged per topic, and sent to the connected bot until it confirms delivery.
+ */
+export class BotPushService {
+  private readonly sinks = new Set<(push: BotPush) => void>();
+  /** Enqueues run one after another, so two notices for one person are spaced correctly. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly options: BotPushOptions,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  listen(notifier: CaseNotifier): () => void {
+    return notifier.subscribe((notice) => {
+      this.queue = this.queue.then(() => this.onNotice(notice)).catch(this.onError);
+    });
+  }
+
+  /** Resolves when every notice heard so far has been stored and offered to the bot. */
+  async settled(): Promise<void> {
+    await this.queue;
+  }
+
+  /** A connected bot; it is offered every due push until one bot confirms it. */
+  attach(sink: (push: BotPush) => void): () => void {
+    this.sinks.add(sink);
+    void this.pump().catch(this.onError);
+    return () => this.sinks.delete(sink);
+  }
+
+  async delivered(id: string): Promise<void> {
+    await this.deps.prisma.botPush.updateMany({ where: { id, deliveredAt: null }, data: { deliveredAt: this.deps.now() } });
+  }
+
+  /** Offers due pushes to the bot; run after each enqueue and on a timer (quiet hours end, lost bots). */
+  async pump(): Promise<number> {
+    if (this.sinks.size === 0) return 0;
+    const { prisma, now } = this.deps;
+    const at = now();
+    const due = await prisma.botPush.findMany({
+      where: { deliveredAt: null, notBefore: { lte: at }, OR: [{ sentAt: null }, { sentAt: { lt: new Date(at.getTime() - this.options.redeliverAfterMs) } }] },
+      orderBy: { notBefore: "asc" },
+      take: 100,
+    });
+    for (const push of due) {
+      await prisma.botPush.update({ where: { id: push.id }, data: { sentAt: at } });
+      // Every connected bot is offered it (the real one, the demo's simulator): only one can reach the contact and confirm.
+      for (const sink of this.sinks) sink({ id: push.id, to: push.recipientId, text: push.text });
+    }
+    return due.length;
+  }
+
+  private async onNotice(notice: CaseNotice): Promise<void> {
+    const messages = notice.kind === "case.updated" ? await this.caseMessages(notice) : await this.taskMessages(notice);
+    for (const m of messages) await this.enqueue(m.recipient, m.topic, m.text);
+    if (messages.length > 0) await this.pump();
+  }
+
+  private async enqueue(recipient: Recipient, topic: string, text: string): Promise<void> {
+    const { prisma, now } = this.deps;
+    const recipientId = recipient.wechatId;
+    await prisma.$transaction(async (tx) => {
+      const waiting = await tx.botPush.findFirst({ where: { recipientId, topic, sentAt: null } });
+      if (waiting) {
+        await tx.botPush.update({ where: { id: waiting.id }, data: { text } });
+        return;
+      }
+      const last = await tx.botPush.findFirst({ where: { recipientId }, orderBy: { notBefore: "desc" }, select: { notBefore: true } });
+      const notBefore = earliestPush(now(), last?.notBefore ?? null, recipient.staff ? 0 : this.options.minIntervalMs, this.options.quietHours);
+      await tx.botPush.create({ data: { recipientId, topic, text, notBefore, createdAt: now() } });
+    });
+  }
+
+  private async caseMessages(notice: Extract<CaseNotice, { kind: "case.updated" }>) {
+    // Internal steps have no wording for applicants and are not pushed.
+    if (!hasKey(`timeline.${notice.event}`)) return [];
+    const { prisma } = this.deps;
+    const c = await prisma.case.findUnique({ where: { id: notice.caseId }, include: { region: { select: { name: true } } } });
+    if (!c) return [];
+    const recipients: Recipient[] = [];
+    const whose = [...(notice.reporterResidentId ? [{ id: notice.reporterResidentId }] : []), ...(notice.householdId ? [{ householdId: notice.householdId }] : [])];
+    const residents = whose.length > 0 ? await prisma.residentIdentity.findMany({ where: { openid: { startsWith: "wechat:" }, OR: whose }, select: { openid: true } }) : [];
+    for (const r of residents) {
+      const wechatId = r.openid.slice("wechat:".length);
+      recipients.push({ wechatId, locale: await this.localeOf(wechatId), staff: false });
+    }
+    // The worker who filed the case follows it too; lateness reaches them as an overdue reminder instead.
+    if (notice.reporterStaffId && notice.event !== "OVERDUE_ESCALATED") {
+      const staff = await prisma.staffAccount.findUnique({ where: { id: notice.reporterStaffId }, select: { wechatId: true, active: true } });
+      if (staff?.wechatId && staff.active) recipients.push({ wechatId: staff.wechatId, locale: "zh-CN", staff: true });
+    }
+    const region = notice.regionCode ? this.deps.regions.nameOf(notice.regionCode) : c.region.name;
+    return recipients.map((recipient) => {
+      const t = translator(recipient.locale);
+      const title = t(`timeline.${notice.event}`, { region, stage: notice.fromStage ? stageLabel(notice.fromStage, recipient.locale) : "" });
+      const next = c.status === "OPEN" ? nextStep(c.stage, c.region.name, c.stageDueAt, recipient.locale).text : t(`statuses.${c.status}`);
+      return { recipient, topic: `case:${c.id}`, text: t(recipient.staff ? "bot.push.forwardedCaseUpdated" : "bot.push.caseUpdated", { number: c.number, title, next }) };
+    });
+  }
+
+  private async taskMessages(notice: Exclude<CaseNotice, { kind: "case.updated" }>) {
+    const bound = await this.deps.prisma.staffAccount.findMany({
+      where: { wechatId: { not: null }, active: true, role: { in: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"] } },
+      select: { wechatId: true, role: true, region: { select: { path: true } } },
+    });
+    const t = translator("zh-CN");
+    const stage = stageLabel(notice.stage, "zh-CN");
+    const date = notice.dueAt ? formatDate(notice.dueAt, "zh-CN") : t("nextStepNoDate");
+    // Grid workers work the village desk's tasks in their own area (the home check is done with them).
+    const works = (s: (typeof bound)[number], desk: string, path: string) =>
+      (deskOfRole(s.role) ?? (s.role === "GRID_WORKER" ? "VILLAGE" : undefined)) === desk && (path.startsWith(s.region.path) || s.region.path.startsWith(path));
+    const messages: { recipient: Recipient; topic: string; text: string }[] = [];
+    for (const s of bound) {
+      const recipient = { wechatId: s.wechatId!, locale: "zh-CN" as const, staff: true };
+      if (notice.kind === "task.opened" && works(s, notice.desk, notice.regionPath)) {
+        messages.push({ recipient, topic: `task:${notice.taskId}`, text: t("bot.push.taskOpened", { number: notice.caseNumber, stage, date }) });
+      }
+      if (notice.kind === "task.escalated") {
+        if (works(s, notice.desk, notice.regionPath)) {
+          messages.push({ recipient, topic: `task:${notice.taskId}`, text: t("bot.push.taskOverdue", { number: notice.caseNumber, stage, date }) });
+        } else if (notice.escalatedToPath && notice.escalatedToPath.startsWith(s.region.path) && deskOfRole(s.role) && deskOfRole(s.role) !== notice.desk) {
+          messages.push({ recipient, topic: `task:${notice.taskId}`, text: t("bot.push.taskEscalated", { number: notice.caseNumber, stage, date }) });
+        }
+      }
+    }
+    return messages;
+  }
+
+  private async localeOf(wechatId: string): Promise<Locale> {
+    const conversation = await this.deps.prisma.botConversation.findUnique({ where: { senderId: wechatId }, select: { locale: true } });
+    return conversation?.locale === "en" ? "en" : "zh-CN";
+  }
+}
