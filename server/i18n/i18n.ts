@@ -7,7 +7,8 @@ export const defaultLocale: Locale = "zh-CN";
 export const supportedLocales: readonly Locale[] = ["zh-CN", "en"];
 
 const instance = i18next.createInstance();
-await instance.init({
+// Synchronous with initAsync false and bundled resources (no top-level await: the mini-program bundles this file).
+void instance.init({
   resources: { "zh-CN": { translation: zhCN }, en: { translation: en } },
   lng: defaultLocale,
   fallbackLng: defaultLocale,

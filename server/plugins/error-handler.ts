@@ -1,29 +1,12 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import { z } from "zod";
 import { isResponseSerializationError } from "fastify-type-provider-zod";
 import type { Locale } from "../api/common-schemas.ts";
 import { UncoveredYearError } from "../domain/working-days.ts";
-import { hasKey, translator } from "../i18n/i18n.ts";
+import { describeIssue } from "../i18n/describe-issue.ts";
+import { translator } from "../i18n/i18n.ts";
 import { AppError, InvalidInputError } from "../lib/errors.ts";
 import { RequestValidationError } from "../lib/request-validation.ts";
-
-const zodLocales = { "zh-CN": z.locales.zhCN(), en: z.locales.en() } as const;
-
-/** One field's problem in the applicant's language: "手机号:请填写正确的手机号…". */
-function describeIssue(issue: z.core.$ZodIssue, locale: Locale): { path: string; message: string } {
-  const t = translator(locale);
-  let message: string;
-  if (hasKey(issue.message) && issue.message.startsWith("validation.")) message = t(issue.message);
-  else if (issue.code === "unrecognized_keys") message = t("validation.unknownFields", { keys: issue.keys.join(", ") });
-  else {
-    const worded = zodLocales[locale].localeError(issue as never);
-    message = typeof worded === "string" ? worded : (worded?.message ?? issue.message);
-  }
-  const last = [...issue.path].reverse().find((p) => typeof p === "string") as string | undefined;
-  const field = t(`fields.${last ?? "body"}`, { defaultValue: last ?? t("fields.body") });
-  return { path: issue.path.join("."), message: t("validation.field", { field, message }) };
-}
 
 /** The one place where errors become HTTP answers; a 5xx never carries internals. */
 export const errorHandlerPlugin = fp(

@@ -1,14 +1,10 @@
 import { z } from "zod";
 import type { AppInstance } from "../app-instance.ts";
-import { caseNumberSchema, errorResponseSchema, regionCodeSchema } from "../api/common-schemas.ts";
+import { errorResponseSchema, regionCodeSchema } from "../api/common-schemas.ts";
+import { objectionRequestSchema, objectionResponseSchema, publicityListSchema } from "../api/publicity-schemas.ts";
 import { requirePrincipal, requireResident } from "../plugins/access.ts";
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
-
-export const publicityListSchema = z.object({
-  village: z.string(),
-  items: z.array(z.object({ caseNumber: z.string(), applicantName: z.string(), kindLabel: z.string(), stageLabel: z.string(), publicityEndsAt: z.iso.datetime({ offset: true }) })),
-});
 
 export async function publicityRoutes(app: AppInstance) {
   app.get(
@@ -32,8 +28,8 @@ export async function publicityRoutes(app: AppInstance) {
       schema: {
         tags: ["publicity"],
         summary: "Object to a case on a publicity list; the village surveys it again",
-        body: z.strictObject({ caseNumber: caseNumberSchema, objection: z.string().trim().min(4, { error: "validation.descriptionTooShort" }).max(1000) }),
-        response: { 200: z.object({ caseNumber: z.string(), received: z.literal(true) }), ...errors, 429: errorResponseSchema },
+        body: objectionRequestSchema,
+        response: { 200: objectionResponseSchema, ...errors, 429: errorResponseSchema },
       },
     },
     async (request) => app.services.workflow.objectAsResident(requireResident(request), request.body.caseNumber, request.body.objection, request.locale),

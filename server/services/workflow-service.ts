@@ -303,6 +303,9 @@ export class WorkflowService {
     const now = clock();
     const tree = await this.deps.regions.tree();
     const result = await prisma.$transaction(async (tx) => {
+      // Wait for a racing action on the same task to finish, so the task and its case are read as it left them
+      // (the loser then sees a handled task, not a half-moved case).
+      await tx.$queryRaw`SELECT 1 FROM "CaseTask" WHERE "id" = ${taskId}::uuid FOR UPDATE`;
       const task = await tx.caseTask.findUnique({ where: { id: taskId }, include: { case: true } });
       if (principal.kind === "staff") {
         if (!task || !task.regionPath.startsWith(principal.regionPath)) throw new NotFoundError("TASK_NOT_FOUND");

@@ -1,0 +1,2 @@
+// Types of vendor/shared.js, the bundle of ../shared/index.ts (npm run mp:vendor).
+export * from "../shared/index.ts";
