@@ -7,13 +7,15 @@ import { requireStaff } from "../plugins/access.ts";
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema };
 const desks = ["VILLAGE", "TOWNSHIP", "COUNTY"] as const;
+/** Grid workers take part in home visits only; the service narrows what they see and may do. */
+const withGridWorkers = ["GRID_WORKER", ...desks] as const;
 
 export async function taskRoutes(app: AppInstance) {
   app.get(
     "/api/staff/tasks",
     {
-      config: { access: { staff: desks } },
-      schema: { tags: ["workflow"], summary: "My desk's tasks in my region, soonest deadline first", querystring: taskListQuerySchema, response: { 200: taskListResponseSchema, ...errors } },
+      config: { access: { staff: withGridWorkers } },
+      schema: { tags: ["workflow"], summary: "My desk's tasks in my region, soonest deadline first (grid workers: the home visits in their area)", querystring: taskListQuerySchema, response: { 200: taskListResponseSchema, ...errors } },
     },
     async (request) => app.services.workflow.listTasks(requireStaff(request), request.query, request.locale),
   );
@@ -21,7 +23,7 @@ export async function taskRoutes(app: AppInstance) {
   app.post(
     "/api/staff/tasks/:id/actions",
     {
-      config: { access: { staff: desks } },
+      config: { access: { staff: withGridWorkers } },
       schema: {
         tags: ["workflow"],
         summary: "Act on a task: home visit, appraisal, publicity, data comparison, approve / return / reject, triage",

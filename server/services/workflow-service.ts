@@ -88,8 +88,9 @@ export class WorkflowService {
 
   /** The open (or done) tasks of the caller's desk in the caller's region. */
   async listTasks(principal: StaffPrincipal, query: { status: "OPEN" | "DONE" | "CANCELLED"; overdue?: boolean; view: "mine" | "escalated"; limit: number }, locale: Locale) {
-    const desk = deskOfRole(principal.role);
-    if (!desk) throw new ForbiddenError();
+    const gridWorker = principal.role === "GRID_WORKER";
+    const desk = gridWorker ? "VILLAGE" : deskOfRole(principal.role);
+    if (!desk || (gridWorker && query.view === "escalated")) throw new ForbiddenError();
     const now = this.deps.now();
     const tasks = await this.deps.prisma.caseTask.findMany({
       where: {
@@ -97,7 +98,9 @@ export class WorkflowService {
         // "escalated": overdue tasks of the desks below that were escalated to this one to chase up.
         ...(query.view === "escalated"
           ? { escalatedToPath: { startsWith: principal.regionPath }, NOT: { desk } }
-          : { desk, regionPath: { startsWith: principal.regionPath } }),
+          : gridWorker
+            ? { desk, regionPath: { in: enclosingPaths(principal.regionPath) } }
+            : { desk, regionPath: { startsWith: principal.regionPath } }),
         ...(query.overdue === true ? { dueAt: { lt: now } } : query.overdue === false ? { OR: [{ dueAt: null }, { dueAt: { gte: now } }] } : {}),
       },
       orderBy: [{ dueAt: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }],
@@ -105,7 +108,9 @@ export class WorkflowService {
       include: { case: { select: { number: true, workflowId: true, publicityEndsAt: true, dataComparison: true, stage: true, monitoredSince: true, householdId: true, regionId: true } } },
     });
     const tree = await this.deps.regions.tree();
-    return { items: await Promise.all(tasks.map((task) => this.view(task, tree, now, locale))) };
+    const items = await Promise.all(tasks.map((task) => this.view(task, tree, now, locale)));
+    // A grid worker sees the home visits in their area, and can do nothing else on them.
+    return { items: gridWorker ? items.filter((task) => task.status !== "OPEN" || task.actions.includes("RECORD_HOME_VISIT")).map((task) => ({ ...task, actions: task.actions.filter((a) => a === "RECORD_HOME_VISIT") })) : items };
   }
 
   private async view(
@@ -307,7 +312,11 @@ export class WorkflowService {
       // (the loser then sees a handled task, not a half-moved case).
       await tx.$queryRaw`SELECT 1 FROM "CaseTask" WHERE "id" = ${taskId}::uuid FOR UPDATE`;
       const task = await tx.caseTask.findUnique({ where: { id: taskId }, include: { case: true } });
-      if (principal.kind === "staff") {
+      if (principal.kind === "staff" && principal.role === "GRID_WORKER") {
+        // Grid workers do the home visit with the village (issue #5): that one action, in their own area.
+        if (!task || !enclosingPaths(principal.regionPath).includes(task.regionPath)) throw new NotFoundError("TASK_NOT_FOUND");
+        if (task.desk !== "VILLAGE" || action.type !== "RECORD_HOME_VISIT") throw new ForbiddenError("NOT_YOUR_DESK");
+      } else if (principal.kind === "staff") {
         if (!task || !task.regionPath.startsWith(principal.regionPath)) throw new NotFoundError("TASK_NOT_FOUND");
         if (deskOfRole(principal.role) !== task.desk) throw new ForbiddenError("NOT_YOUR_DESK");
       } else if (!task || action.type !== "RECORD_OBJECTION") {
@@ -410,4 +419,10 @@ export class WorkflowService {
       : null;
     return { caseId: result.updated.id, caseNumber: result.updated.number, fromStage: result.fromStage, toStage: result.updated.stage, status: result.updated.status, nextTask: next };
   }
+}
+
+/** A region's path and those of the regions above it ("a/b/c/" → "a/", "a/b/", "a/b/c/"). */
+function enclosingPaths(path: string): string[] {
+  const codes = path.split("/").filter(Boolean);
+  return codes.map((_, i) => `${codes.slice(0, i + 1).join("/")}/`);
 }

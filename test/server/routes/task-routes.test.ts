@@ -275,6 +275,20 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     expect(await t.database.db.prisma.caseTask.count({ where: { case: { number: ack.number }, status: "OPEN" } })).toBe(1);
   });
 
+  it("lets a grid worker record the home visit of a case in their area, and nothing else", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const grid = await t.staffToken("grid-shimen");
+    const mine = await submit({});
+    const elsewhere = await submit({ regionCode: "990101002001" });
+    const listed = await openTask(grid, mine.number);
+    expect(listed).toMatchObject({ stage: "VILLAGE_VERIFICATION", actions: ["RECORD_HOME_VISIT"] });
+    expect(await openTask(grid, elsewhere.number)).toBeUndefined();
+    expect((await act(grid, mine.number, visit(["刘芳", "赵书记"]))).json()).toMatchObject({ toStage: "VILLAGE_APPRAISAL" });
+    // The appraisal is the village's: the grid worker no longer sees the case's task.
+    expect(await openTask(grid, mine.number)).toBeUndefined();
+    expect((await t.app.inject({ method: "GET", url: "/api/staff/tasks?view=escalated", headers: auth(grid) })).statusCode).toBe(403);
+  });
+
   it("refuses actions by the wrong role or from the wrong region", async () => {
     t.clock.now = new Date(defaultTestTime);
     const ack = await submit({});
@@ -285,7 +299,9 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     expect((await post(await t.staffToken("village-baisha"))).json().code).toBe("TASK_NOT_FOUND");
     expect((await post(await t.staffToken("township-yunling"))).statusCode).toBe(404);
     expect((await post(await t.staffToken("dept-health"))).statusCode).toBe(403);
-    expect((await post(await t.staffToken("grid-shimen"))).statusCode).toBe(403);
+    const grid = await t.staffToken("grid-shimen");
+    const gridReturn = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: auth(grid), payload: { type: "RETURN", reason: "材料不全" } });
+    expect(gridReturn.json().code).toBe("NOT_YOUR_DESK");
     expect((await post(resident)).statusCode).toBe(403);
     // Higher desks: only the township of the case's own township, only the county.
     await act(village, ack.number, visit());
