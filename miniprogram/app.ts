@@ -1,13 +1,18 @@
 import { outbox } from "./lib/outbox";
+import { visitOutbox } from "./lib/visit-outbox";
 
-// Reports made without a network wait in the outbox; they go as soon as the phone is back online.
+// Reports and home visits made without a network wait in their outboxes; they go as soon as the phone is back online.
 App({
   onLaunch() {
     wx.onNetworkStatusChange((res) => {
-      if (res.isConnected) void outbox.flush();
+      if (res.isConnected) {
+        void outbox.flush();
+        void visitOutbox.flush();
+      }
     });
   },
   onShow() {
     void outbox.flush();
+    void visitOutbox.flush();
   },
 });

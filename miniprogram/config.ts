@@ -5,3 +5,12 @@
  * can override it at run time in the settings page.
  */
 export const defaultServerUrl = "http://127.0.0.1:3000";
+
+/**
+ * WeChat subscription-message templates for "tell me when my case moves".
+ * Each county's mini-program has its own template ids: the county picks the
+ * templates in the WeChat admin console (mp.weixin.qq.com → 订阅消息) and fills
+ * their ids in here. While this is empty the case page hides its subscribe
+ * button, since WeChat refuses a request without templates.
+ */
+export const subscribeTemplateIds: string[] = [];

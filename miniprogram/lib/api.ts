@@ -25,12 +25,33 @@ export interface Endpoints {
   "GET /api/me/cases/:number": { params: { number: string }; response: Out<typeof caseStatusViewSchema> };
   "POST /api/publicity/objections": { body: In<typeof objectionRequestSchema>; response: Out<typeof objectionResponseSchema> };
   "GET /api/households": { query: { q: string }; response: Out<typeof householdSearchResponseSchema> };
-  "GET /api/staff/tasks": { query?: { limit?: number }; response: Out<typeof taskListResponseSchema> };
+  "GET /api/staff/tasks": { query?: { limit?: number; view?: "mine" | "escalated" }; response: Out<typeof taskListResponseSchema> };
   "GET /api/staff/cases/:id": { params: { id: string }; response: Out<typeof caseDetailSchema> };
+  "GET /api/staff/cases/forwarded": { response: Out<typeof myCasesResponseSchema> };
   "POST /api/staff/tasks/:id/actions": { params: { id: string }; body: In<typeof taskActionSchema>; response: Out<typeof actionResultSchema> };
+  "GET /api/department/assignments": { query?: { status?: "OPEN" | "REPORTED" }; response: { items: DepartmentAssignment[] } };
+  "POST /api/department/assignments/:id/report": { params: { id: string }; body: { report: string }; response: { id: string; status: "REPORTED" } };
 }
 export type Endpoint = keyof Endpoints;
 export type ApiErrorBody = Out<typeof errorResponseSchema>;
+
+/**
+ * A need dispatched to a department. server/routes/department-routes.ts declares
+ * its schemas inline rather than in server/api, so this mirrors it by hand.
+ */
+export interface DepartmentAssignment {
+  id: string;
+  caseNumber: string;
+  applicantName: string;
+  regionName: string;
+  riskType: string;
+  riskTypeLabel: string;
+  measure: string;
+  status: "OPEN" | "REPORTED";
+  dueAt: string | null;
+  overdue: boolean;
+  report: string | null;
+}
 
 type Options<E extends Endpoint> = Omit<Endpoints[E], "response">;
 
@@ -81,7 +102,13 @@ export function call<E extends Endpoint>(endpoint: E, ...[options]: {} extends O
       header,
       timeout: 15_000,
       success: (res) => {
-        const body = (typeof res.data === "string" && res.data ? JSON.parse(res.data) : res.data) as unknown;
+        let body: unknown = res.data;
+        try {
+          if (typeof body === "string" && body) body = JSON.parse(body);
+        } catch {
+          // Not the server's JSON (a proxy's error page, a captive portal): as good as no answer; try again later.
+          return reject(new NetworkError(`unreadable answer (${res.statusCode})`));
+        }
         if (res.statusCode >= 200 && res.statusCode < 300) resolve(body as Endpoints[E]["response"]);
         else reject(new ApiError(res.statusCode, body as ApiErrorBody));
       },
@@ -99,7 +126,12 @@ export function upload(filePath: string): Promise<string> {
       name: "file",
       header: { authorization: `Bearer ${session.token()}`, "accept-language": settings.locale() },
       success: (res) => {
-        const body = JSON.parse(res.data) as { id: string } & ApiErrorBody;
+        let body: { id: string } & ApiErrorBody;
+        try {
+          body = JSON.parse(res.data) as { id: string } & ApiErrorBody;
+        } catch {
+          return reject(new NetworkError(`unreadable answer (${res.statusCode})`));
+        }
         if (res.statusCode === 201) resolve(body.id);
         else reject(new ApiError(res.statusCode, body));
       },

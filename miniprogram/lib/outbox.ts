@@ -1,5 +1,5 @@
 import type { Endpoints } from "./api";
-import { ApiError, call, upload } from "./api";
+import { ApiError, call, session, upload } from "./api";
 import { ensureResident } from "./auth";
 
 type Submission = Endpoints["POST /api/cases"]["body"];
@@ -74,6 +74,12 @@ async function send(): Promise<FlushResult> {
       save(load().filter((r) => r.key !== report.key));
       result.sent.push({ key: report.key, ack });
     } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        // An expired login is no reason to drop a report: a resident is logged in again on the next try; a staff
+        // filing waits for the staff member to log in again (it must never go out under a resident's login).
+        if (!report.body.onBehalf) session.clear();
+        break;
+      }
       if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429) {
         save(load().filter((r) => r.key !== report.key));
         wx.setStorageSync(refusedKey, [...((wx.getStorageSync(refusedKey) as QueuedReport[] | "") || []), report]);

@@ -10,6 +10,7 @@ import { describeIssue } from "../../server/i18n/describe-issue.ts";
 
 export { submitCaseRequestSchema } from "../../server/api/case-schemas.ts";
 export { taskActionSchema } from "../../server/api/workflow-schemas.ts";
+export { objectionRequestSchema } from "../../server/api/publicity-schemas.ts";
 export { riskTypes } from "../../server/api/common-schemas.ts";
 export { formatDate, translator } from "../../server/i18n/i18n.ts";
 

@@ -18,6 +18,32 @@ export const idempotencyHeadersSchema = z.object({
   "idempotency-key": z.string().trim().min(8, { error: "validation.idempotencyKey" }).max(100, { error: "validation.idempotencyKey" }),
 });
 
+/**
+ * The household as an application declares it: who lives in it, what it earned
+ * and what it had to pay in the last twelve months (yuan). The village checks
+ * it on the home visit; reviewers see it next to the standard.
+ */
+export const declaredHouseholdSchema = z
+  .strictObject({
+    members: z
+      .array(
+        z.strictObject({
+          name: z.string().trim().min(1).max(50),
+          relation: z.enum(["HEAD", "SPOUSE", "CHILD", "PARENT", "GRANDCHILD", "GRANDPARENT", "SIBLING", "OTHER"]),
+          idNumber: idNumberSchema.optional(),
+          birthYear: z.number().int().min(1900).max(2100),
+          labourCapacity: z.enum(["FULL", "PARTIAL", "NONE", "NOT_WORKING_AGE"]),
+          health: z.enum(["HEALTHY", "CHRONIC_ILLNESS", "SERIOUS_ILLNESS", "DISABLED"]),
+        }),
+      )
+      .min(1, { error: "validation.householdMembers" })
+      .max(20),
+    incomes: z.array(z.strictObject({ source: z.enum(["WAGE", "BUSINESS", "PROPERTY", "TRANSFER"]), amount: z.number().int().min(0).max(10_000_000), productionCost: z.number().int().min(0).max(10_000_000).default(0) })).max(20).default([]),
+    expenses: z.array(z.strictObject({ kind: z.enum(["MEDICAL", "EDUCATION", "OTHER"]), amount: z.number().int().min(0).max(10_000_000) })).max(20).default([]),
+  })
+  .refine((h) => h.members.filter((m) => m.relation === "HEAD").length === 1, { error: "validation.oneHouseholdHead", path: ["members"] });
+export type DeclaredHousehold = z.infer<typeof declaredHouseholdSchema>;
+
 export const submitCaseRequestSchema = z.strictObject({
   kind: caseKindSchema.exclude(["DEPARTMENT_LEAD"]).default("HARDSHIP_REPORT"),
   /** When omitted the server classifies the description. */
@@ -36,7 +62,11 @@ export const submitCaseRequestSchema = z.strictObject({
     personalInformation: z.literal(true, { error: "validation.consentRequired" }),
     /** Authorisation to check the family's deposits, vehicles and housing. */
     familyEconomicCheck: z.boolean().default(false),
+    /** Other adult members who each agreed on the applicant's phone (their names); each gets the same consents recorded. */
+    alsoAgreed: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
   }),
+  /** Applications: the household as declared (members, incomes, expenses). */
+  household: declaredHouseholdSchema.optional(),
   /** Staff filing for a known household in their region (found through the household search). */
   householdId: z.uuid().optional(),
   /** Staff filing for a resident: how the resident confirmed the filing. */
@@ -185,6 +215,17 @@ export const caseDetailSchema = z.object({
           schooling: z.string(),
         }),
       ),
+    })
+    .nullable(),
+  /** What the application declared (ID numbers masked), and those figures against the standard of the year it was filed. */
+  declaredHousehold: z
+    .object({
+      members: z.array(z.object({ name: z.string(), relation: z.string(), birthYear: z.number().int(), idNumberMasked: z.string().nullable(), labourCapacity: z.string(), health: z.string().nullable() })),
+      incomes: z.array(z.object({ source: z.string(), amount: z.number(), productionCost: z.number() })),
+      expenses: z.array(z.object({ kind: z.string(), amount: z.number() })),
+      perCapitaNetIncome: z.number().nullable(),
+      incomeLine: z.number().nullable(),
+      belowLine: z.boolean().nullable(),
     })
     .nullable(),
   /** The household's figures against the year's monitoring income standard (null when no household or figures are on record). */

@@ -8,6 +8,6 @@ export const publicityListSchema = z.object({
 
 export const objectionRequestSchema = z.strictObject({
   caseNumber: caseNumberSchema,
-  objection: z.string().trim().min(4, { error: "validation.descriptionTooShort" }).max(1000),
+  objection: z.string().trim().min(4, { error: "validation.objectionTooShort" }).max(1000),
 });
 export const objectionResponseSchema = z.object({ caseNumber: z.string(), received: z.literal(true) });

@@ -36,6 +36,21 @@ export const taskActionSchema = z.discriminatedUnion("type", [
       notes: z.string().trim().max(2000).default(""),
     }),
     photoIds: z.array(z.uuid()).max(20).default([]),
+    /**
+     * Photos with time and place (taken on the phone at the house): each names one of photoIds.
+     * Optional rather than defaulted, so actions built in code before it existed still type-check.
+     */
+    photoPlaces: z
+      .array(
+        z.strictObject({
+          photoId: z.uuid(),
+          takenAt: z.iso.datetime({ offset: true }),
+          latitude: z.number().min(-90).max(90),
+          longitude: z.number().min(-180).max(180),
+        }),
+      )
+      .max(20)
+      .optional(),
   }),
   z.strictObject({
     type: z.literal("RECORD_APPRAISAL"),

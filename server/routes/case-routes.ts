@@ -81,6 +81,15 @@ export async function caseRoutes(app: AppInstance) {
   );
 
   app.get(
+    "/api/staff/cases/forwarded",
+    {
+      config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"] } },
+      schema: { tags: ["staff"], summary: "Cases I filed for residents, newest first, with where each stands", response: { 200: myCasesResponseSchema, ...errors } },
+    },
+    async (request) => app.services.caseViews.forwardedBy(requireStaff(request), request.locale),
+  );
+
+  app.get(
     "/api/staff/cases/:id",
     {
       config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN"] } },

@@ -1,4 +1,5 @@
-import type { CaseDetail, CaseStatusView, QueueQuery, QueueResponse } from "../api/case-schemas.ts";
+import type { CaseDetail, CaseStatusView, DeclaredHousehold, QueueQuery, QueueResponse } from "../api/case-schemas.ts";
+import { chinaDate } from "../domain/china-time.ts";
 import type { Locale } from "../api/common-schemas.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
@@ -159,6 +160,26 @@ export class CaseViewService {
     };
   }
 
+  private declared(encrypted: string, filedAt: Date, regionCode: string, seesHealth: boolean): CaseDetail["declaredHousehold"] {
+    const household = JSON.parse(this.deps.cipher.decrypt(encrypted)) as DeclaredHousehold;
+    const assessment = this.deps.assessor.assessDeclared({ members: household.members.length, incomes: household.incomes, expenses: household.expenses }, chinaDate(filedAt).year, regionCode);
+    return {
+      members: household.members.map((m) => ({
+        name: m.name,
+        relation: m.relation,
+        birthYear: m.birthYear,
+        idNumberMasked: m.idNumber ? maskIdNumber(m.idNumber) : null,
+        labourCapacity: m.labourCapacity,
+        health: seesHealth ? m.health : null,
+      })),
+      incomes: household.incomes,
+      expenses: household.expenses,
+      perCapitaNetIncome: assessment?.perCapitaNetIncome ?? null,
+      incomeLine: assessment?.incomeLine ?? null,
+      belowLine: assessment?.belowLine ?? null,
+    };
+  }
+
   async detail(principal: StaffPrincipal, id: string, locale: Locale): Promise<CaseDetail> {
     const { prisma, cipher } = this.deps;
     const c = await prisma.case.findFirst({
@@ -212,6 +233,7 @@ export class CaseViewService {
             })),
           }
         : null,
+      declaredHousehold: c.declaredHouseholdEnc ? this.declared(c.declaredHouseholdEnc, c.createdAt, c.region.code, seesHealth) : null,
       assessment: c.householdId ? await this.deps.assessor.assess(prisma, { householdId: c.householdId, regionCode: c.region.code, caseId: c.id }) : null,
       consents: c.consents.map((x) => ({ scope: x.scope, method: x.method, grantorName: x.grantorName, grantedAt: x.grantedAt.toISOString() })),
       attachments: c.attachments.map((a) => ({ id: a.id, kind: a.kind, mimeType: a.mimeType, size: a.size })),

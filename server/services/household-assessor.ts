@@ -1,5 +1,5 @@
 import type { Prisma } from "../db/generated/client.ts";
-import { assessHousehold, standardFor, type Assessment, type Guarantee, type MonitoringStandard } from "../domain/household-assessment.ts";
+import { assessHousehold, standardFor, type Assessment, type Guarantee, type HouseholdFigures, type MonitoringStandard } from "../domain/household-assessment.ts";
 
 type Db = Prisma.TransactionClient;
 
@@ -18,6 +18,13 @@ const findingToGuarantee: Record<string, Guarantee> = {
  */
 export class HouseholdAssessor {
   constructor(private readonly standards: MonitoringStandard[]) {}
+
+  /** Figures as an application declared them, against the standard of the given year and region; null when none applies. */
+  assessDeclared(figures: Omit<HouseholdFigures, "guaranteesAtRisk">, year: number, regionCode: string): (Assessment & { year: number }) | null {
+    const standard = standardFor(this.standards, year, regionCode);
+    if (!standard || figures.members === 0) return null;
+    return { ...assessHousehold({ ...figures, guaranteesAtRisk: [] }, standard), year };
+  }
 
   async assess(db: Db, input: { householdId: string; regionCode: string; caseId?: string }): Promise<(Assessment & { year: number }) | null> {
     const latest = await db.income.findFirst({ where: { householdId: input.householdId }, orderBy: { year: "desc" }, select: { year: true } });

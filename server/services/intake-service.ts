@@ -81,6 +81,7 @@ export class IntakeService {
             contactPhoneHash: cipher.lookupHash(request.phone),
             applicantIdNumberEnc: request.idNumber ? cipher.encrypt(request.idNumber) : null,
             applicantIdNumberHash: idNumberHash,
+            declaredHouseholdEnc: request.household ? cipher.encrypt(JSON.stringify(request.household)) : null,
             householdId: household?.id ?? null,
             reporterResidentId: principal.kind === "resident" ? principal.id : null,
             reporterStaffId: principal.kind === "staff" ? principal.id : null,
@@ -161,7 +162,9 @@ export class IntakeService {
     const scopes: ("PERSONAL_INFORMATION" | "FAMILY_ECONOMIC_CHECK" | "PROXY_FILING")[] = ["PERSONAL_INFORMATION"];
     if (request.consent.familyEconomicCheck) scopes.push("FAMILY_ECONOMIC_CHECK");
     if (principal.kind === "staff") scopes.push("PROXY_FILING");
-    return scopes.map((scope) => ({ ...base, scope }));
+    const grantors = [{ grantorName: request.applicantName, grantorResidentId: base.grantorResidentId }, ...(request.consent.alsoAgreed ?? []).map((name) => ({ grantorName: name, grantorResidentId: null }))];
+    // Proxy filing is the applicant's consent to the staff member, not the other members'.
+    return grantors.flatMap((grantor, i) => scopes.filter((scope) => i === 0 || scope !== "PROXY_FILING").map((scope) => ({ ...base, ...grantor, scope })));
   }
 
   private async answerRetry(key: string, requestHash: string, locale: Locale): Promise<Acknowledgement | null> {

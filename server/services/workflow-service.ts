@@ -224,7 +224,7 @@ export class WorkflowService {
   /** A resident's objection to a case on a publicity list: the case goes back for another survey. */
   async objectAsResident(principal: ResidentPrincipal, caseNumber: string, objection: string, locale: Locale) {
     const task = await this.deps.prisma.caseTask.findFirst({ where: { case: { number: caseNumber, publicityEndsAt: { not: null } }, status: "OPEN" } });
-    if (!task) throw new NotFoundError("CASE_NOT_FOUND");
+    if (!task) throw new NotFoundError("NOT_IN_PUBLICITY");
     const result = await this.act(principal, task.id, { type: "RECORD_OBJECTION", objection }, locale);
     return { caseNumber: result.caseNumber, received: true as const };
   }
@@ -304,6 +304,10 @@ export class WorkflowService {
 
   /** One desk action on one task: all of it in one transaction, and only one of two racing actions wins. */
   async act(principal: StaffPrincipal | ResidentPrincipal, taskId: string, action: TaskAction, locale: Locale) {
+    // A photo's time and place is evidence about that photo: it must be one the visit actually attaches.
+    if (action.type === "RECORD_HOME_VISIT" && (action.photoPlaces ?? []).some((place) => !action.photoIds.includes(place.photoId))) {
+      throw new InvalidInputError("PHOTO_PLACE_WITHOUT_PHOTO", "photoPlaces");
+    }
     const { prisma, now: clock } = this.deps;
     const now = clock();
     const tree = await this.deps.regions.tree();

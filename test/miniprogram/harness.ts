@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import { JSDOM } from "jsdom";
 import ts from "typescript";
@@ -85,6 +86,8 @@ export interface FakeWx {
   nextMedia: string[];
   /** The code wx.login answers with ("dev:<name>" for the development provider). */
   loginCode: string;
+  /** Where wx.getLocation says the phone is; null: location refused or no fix. */
+  location: { latitude: number; longitude: number } | null;
   /** Requests in flight; await settled() before asserting. */
   settled(): Promise<void>;
   setOnline(online: boolean): void;
@@ -104,6 +107,7 @@ export function installMiniprogram(t: TestApp, serverUrl: string, user = "mp-use
     calls: [],
     nextMedia: [],
     loginCode: `dev:${user}`,
+    location: { latitude: 27.83612, longitude: 113.15077 },
     async settled() {
       // A page often chains calls (log in, upload, submit): quiet means no request for a few turns in a row.
       for (let quiet = 0; quiet < 3; ) {
@@ -181,6 +185,25 @@ export function installMiniprogram(t: TestApp, serverUrl: string, user = "mp-use
       const files = fake.nextMedia.splice(0).map((tempFilePath) => ({ tempFilePath, size: fs.statSync(tempFilePath).size, fileType: "image" }));
       options.success?.({ tempFiles: files, type: "image", errMsg: "chooseMedia:ok" });
     },
+    getLocation(options: { success?: (res: unknown) => void; fail?: (err: { errMsg: string }) => void }) {
+      fake.calls.push({ api: "getLocation", options });
+      // Satellites need no network: the location comes offline too.
+      if (fake.location) options.success?.({ ...fake.location, accuracy: 10, errMsg: "getLocation:ok" });
+      else options.fail?.({ errMsg: "getLocation:fail auth deny" });
+    },
+    /** Saved files live in a folder of their own, as a phone's user data does, so removing one never touches a fixture. */
+    getFileSystemManager: () => ({
+      saveFile(options: { tempFilePath: string; success?: (res: { savedFilePath: string; errMsg: string }) => void }) {
+        const savedFilePath = path.join(savedFiles(), `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}${path.extname(options.tempFilePath)}`);
+        fs.copyFileSync(options.tempFilePath, savedFilePath);
+        options.success?.({ savedFilePath, errMsg: "saveFile:ok" });
+      },
+      removeSavedFile(options: { filePath: string; success?: (res: { errMsg: string }) => void; fail?: (err: { errMsg: string }) => void }) {
+        if (!options.filePath.startsWith(savedFiles())) return options.fail?.({ errMsg: "removeSavedFile:fail not a saved file" });
+        fs.rmSync(options.filePath, { force: true });
+        options.success?.({ errMsg: "removeSavedFile:ok" });
+      },
+    }),
     onNetworkStatusChange: (listener: (res: { isConnected: boolean; networkType: string }) => void) => void networkListeners.push(listener),
     getNetworkType: (options: { success?: (res: unknown) => void }) => options.success?.({ networkType: fake.online ? "4g" : "none" }),
     showToast: record("showToast"),
@@ -191,6 +214,7 @@ export function installMiniprogram(t: TestApp, serverUrl: string, user = "mp-use
     redirectTo: record("redirectTo"),
     navigateBack: record("navigateBack"),
     setNavigationBarTitle: record("setNavigationBarTitle"),
+    stopPullDownRefresh: record("stopPullDownRefresh"),
     chooseLocation: record("chooseLocation"),
     requestSubscribeMessage: record("requestSubscribeMessage"),
   };
@@ -222,6 +246,23 @@ export function installMiniprogram(t: TestApp, serverUrl: string, user = "mp-use
 }
 
 let pageQuery: Record<string, string> = {};
+let savedDir: string | undefined;
+function savedFiles(): string {
+  if (!savedDir) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wx-saved-"));
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    savedDir = dir;
+  }
+  return savedDir;
+}
+
+/** A test app (the demo county, in memory) listening on a free port, and the mini-program's `wx` pointed at it. */
+export async function startMiniprogram(user?: string): Promise<{ t: TestApp; wx: FakeWx }> {
+  const { createTestApp } = await import("../helpers/test-app.ts");
+  const t = await createTestApp({ logLevel: "error" });
+  await t.app.listen({ host: "127.0.0.1", port: 0 });
+  return { t, wx: installMiniprogram(t, `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`, user) };
+}
 
 export interface RenderedPage {
   /** The component instance: its data, and its methods (the page's handlers). */

@@ -1,8 +1,9 @@
 import { riskTypes, submitCaseRequestSchema, check } from "../../vendor/shared";
-import { ApiError, call } from "../../lib/api";
+import { ApiError } from "../../lib/api";
 import { strings, t } from "../../lib/i18n";
 import { newIdempotencyKey, outbox } from "../../lib/outbox";
 import { settings } from "../../lib/settings";
+import { villageChoices } from "../../lib/regions";
 
 interface Form {
   applicantName: string;
@@ -55,14 +56,8 @@ Page({
   },
 
   async loadVillages() {
-    try {
-      const { items } = await call("GET /api/regions");
-      const names = new Map(items.map((r) => [r.code, r.name]));
-      const villages = items.filter((r) => r.level === "VILLAGE").map((r) => ({ code: r.code, label: `${names.get(r.parentCode ?? "") ?? ""} ${r.name}`.trim() }));
-      this.setData({ villages, villageIndex: villages.findIndex((v) => v.code === this.data.form.regionCode) });
-    } catch {
-      // Offline: the village can be typed in the address instead; the picker fills when the page is opened online.
-    }
+    const villages = await villageChoices();
+    this.setData({ villages, villageIndex: villages.findIndex((v) => v.code === this.data.form.regionCode) });
   },
 
   showRisks(selected: string[]) {

@@ -103,7 +103,9 @@ export function decide(definition: WorkflowDefinition, state: CaseState, action:
       const investigators = distinctNames(action.investigators);
       if (investigators.length < stage.minInvestigators) return { ok: false, code: "TOO_FEW_INVESTIGATORS", params: { min: stage.minInvestigators } };
       if (new Date(action.visitedAt) > now) return { ok: false, code: "DATE_IN_FUTURE" };
-      return enter("HOME_VISIT_RECORDED", stage.next, { payload: { visitedAt: action.visitedAt, investigators: [...investigators], findings: action.findings, photoIds: action.photoIds } });
+      // Photo places only when sent: events recorded before they existed lack them anyway, so readers take absence as none.
+      const places = action.photoPlaces?.length ? { photoPlaces: action.photoPlaces } : {};
+      return enter("HOME_VISIT_RECORDED", stage.next, { payload: { visitedAt: action.visitedAt, investigators: [...investigators], findings: action.findings, photoIds: action.photoIds, ...places } });
     }
     case "RECORD_APPRAISAL": {
       if (stage.kind !== "APPRAISAL") break;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../helpers/test-app.ts";
+import type { DeclaredHousehold } from "../../../server/api/case-schemas.ts";
 import { demoIdNumber } from "../../../server/seed/demo-county.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
 
@@ -33,6 +34,41 @@ describe(`intake and status API (${testDatabaseKind})`, () => {
     expect(ack.nextStep.dueAt).toBe("2026-12-02T15:59:59.999Z");
     expect(ack.nextStep.text).toContain("石门村");
     expect(ack.message).toContain(ack.number);
+  });
+
+  it("keeps an application's declared household, encrypted, and shows it to reviewers masked and against the standard", async () => {
+    const head = demoIdNumber("1960-05-05", 71);
+    const household: DeclaredHousehold = {
+      members: [
+        { name: "周大山", relation: "HEAD", idNumber: head, birthYear: 1960, labourCapacity: "PARTIAL", health: "CHRONIC_ILLNESS" },
+        { name: "周小花", relation: "GRANDCHILD", birthYear: 2012, labourCapacity: "NOT_WORKING_AGE", health: "HEALTHY" },
+      ],
+      incomes: [{ source: "WAGE", amount: 12000, productionCost: 0 }],
+      expenses: [{ kind: "MEDICAL", amount: 6000 }],
+    };
+    const twoHeads = await t.submit(resident, { kind: "ASSISTANCE_APPLICATION", description: "老伴走了,我身体不好,孙女上学", regionCode: "990101001001", household: { ...household, members: household.members.map((m) => ({ ...m, relation: "HEAD" as const })) } });
+    expect(twoHeads.statusCode).toBe(400);
+    expect(twoHeads.json().fields).toEqual([{ path: "household.members", message: expect.stringContaining("有且只有一位户主") }]);
+
+    const response = await t.submit(resident, {
+      kind: "ASSISTANCE_APPLICATION",
+      description: "老伴走了,我身体不好,孙女上学",
+      regionCode: "990101001001",
+      household,
+      consent: { personalInformation: true, familyEconomicCheck: true, alsoAgreed: ["周小花"] },
+    });
+    expect(response.statusCode).toBe(201);
+    const stored = await t.database.db.prisma.case.findUniqueOrThrow({ where: { number: response.json().number }, include: { consents: true } });
+    expect(stored.declaredHouseholdEnc).not.toContain(head);
+    expect(stored.declaredHouseholdEnc).not.toContain("周大山");
+    expect(stored.consents.filter((c) => c.grantorName === "周小花").map((c) => c.scope).sort()).toEqual(["FAMILY_ECONOMIC_CHECK", "PERSONAL_INFORMATION"]);
+
+    const village = await t.staffToken("village-shimen");
+    const detail = (await t.app.inject({ method: "GET", url: `/api/staff/cases/${stored.id}`, headers: auth(village) })).json();
+    expect(detail.declaredHousehold.members[0]).toMatchObject({ name: "周大山", idNumberMasked: expect.stringContaining("*") });
+    expect(detail.declaredHousehold.members[0].idNumberMasked).not.toContain(head.slice(6, 14));
+    // (12000 − 6000 medical) / 2 = 3000 a head after rigid expenses; the net income a head is 6000, below the 8500 line.
+    expect(detail.declaredHousehold).toMatchObject({ perCapitaNetIncome: 6000, incomeLine: 8500, belowLine: true });
   });
 
   it("shows the applicant their case as a plain-language timeline, in their language", async () => {

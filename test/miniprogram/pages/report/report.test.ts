@@ -1,8 +1,8 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestApp, defaultTestTime, type TestApp } from "../../../helpers/test-app.ts";
-import { installMiniprogram, renderPage, tick, type FakeWx, type RenderedPage } from "../../harness.ts";
+import { defaultTestTime, type TestApp } from "../../../helpers/test-app.ts";
+import { startMiniprogram, renderPage, tick, type FakeWx, type RenderedPage } from "../../harness.ts";
 
 const photo = path.resolve(import.meta.dirname, "../../../fixtures/media/house.png");
 
@@ -11,9 +11,7 @@ describe("一键申报: the report page against the running server", () => {
   let wx: FakeWx;
 
   beforeAll(async () => {
-    t = await createTestApp({ logLevel: "error" });
-    await t.app.listen({ host: "127.0.0.1", port: 0 });
-    wx = installMiniprogram(t, `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`, "mp-reporter");
+    ({ t, wx } = await startMiniprogram("mp-reporter"));
   });
   afterAll(() => t.close());
   beforeEach(() => {
