@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { staffLoginRequestSchema, staffLoginResponseSchema, wechatLoginRequestSchema, wechatLoginResponseSchema } from "../../server/api/auth-schemas.ts";
+import type { staffLoginRequestSchema, staffLoginResponseSchema, staffWechatLoginRequestSchema, wechatLoginRequestSchema, wechatLoginResponseSchema } from "../../server/api/auth-schemas.ts";
 import type { acknowledgementSchema, caseDetailSchema, caseStatusViewSchema, myCasesResponseSchema, submitCaseRequestSchema } from "../../server/api/case-schemas.ts";
 import type { errorResponseSchema } from "../../server/api/common-schemas.ts";
 import type { householdSearchResponseSchema } from "../../server/api/household-schemas.ts";
@@ -19,6 +19,8 @@ type Out<S extends z.ZodType> = z.output<S>;
 export interface Endpoints {
   "POST /api/auth/wechat/login": { body: In<typeof wechatLoginRequestSchema>; response: Out<typeof wechatLoginResponseSchema> };
   "POST /api/auth/staff/login": { body: In<typeof staffLoginRequestSchema>; response: Out<typeof staffLoginResponseSchema> };
+  "POST /api/auth/staff/wechat-login": { body: In<typeof staffWechatLoginRequestSchema>; response: Out<typeof staffLoginResponseSchema> };
+  "POST /api/auth/staff/wechat-logout": { response: { released: true } };
   "GET /api/regions": { query?: { parentCode?: string }; response: Out<typeof regionListResponseSchema> };
   "POST /api/cases": { body: In<typeof submitCaseRequestSchema>; idempotencyKey: string; response: Out<typeof acknowledgementSchema> };
   "GET /api/me/cases": { response: Out<typeof myCasesResponseSchema> };

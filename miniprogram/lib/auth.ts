@@ -10,9 +10,14 @@ import { settings } from "./settings";
  */
 export async function ensureResident(): Promise<void> {
   if (session.token()) return;
-  const code = developmentCode() ?? (await new Promise<string>((resolve, reject) => wx.login({ success: (res) => resolve(res.code), fail: (err) => reject(new Error(err.errMsg)) })));
+  const code = await loginCode();
   const login = await call("POST /api/auth/wechat/login", { body: { code, client: "MINI_PROGRAM", locale: settings.locale() } });
   session.set(login.token);
+}
+
+/** wx.login's code for the server's exchange (residents' log-in, and binding a staff member's WeChat). */
+export async function loginCode(): Promise<string> {
+  return developmentCode() ?? new Promise<string>((resolve, reject) => wx.login({ success: (res) => resolve(res.code), fail: (err) => reject(new Error(err.errMsg)) }));
 }
 
 function developmentCode(): string | null {

@@ -4,7 +4,12 @@ import { localeSchema, regionLevelSchema, staffRoleSchema } from "./common-schem
 export const staffLoginRequestSchema = z.strictObject({
   username: z.string().trim().min(1).max(64),
   password: z.string().min(1).max(200),
+  /** From the mini-program: wx.login's code, to bind this WeChat to the account (the next log-in there needs no password). */
+  wechatCode: z.string().trim().min(1).max(200).optional(),
 });
+
+/** A staff member's log-in from the mini-program by the WeChat bound at an earlier password log-in. */
+export const staffWechatLoginRequestSchema = z.strictObject({ code: z.string().trim().min(1).max(200) });
 
 export const staffLoginResponseSchema = z.object({
   token: z.string(),

@@ -1,7 +1,9 @@
+import { z } from "zod";
 import type { AppInstance } from "../app-instance.ts";
 import {
   staffLoginRequestSchema,
   staffLoginResponseSchema,
+  staffWechatLoginRequestSchema,
   wechatBindingCodeResponseSchema,
   wechatLoginRequestSchema,
   wechatLoginResponseSchema,
@@ -21,7 +23,7 @@ export async function authRoutes(app: AppInstance) {
         response: { 200: staffLoginResponseSchema, 400: errorResponseSchema, 401: errorResponseSchema, 429: errorResponseSchema },
       },
     },
-    async (request) => app.services.auth.staffLogin(request.body.username, request.body.password),
+    async (request) => app.services.auth.staffLogin(request.body.username, request.body.password, request.body.wechatCode),
   );
 
   app.post(
@@ -49,5 +51,32 @@ export async function authRoutes(app: AppInstance) {
       },
     },
     async (request) => app.services.auth.issueWechatBindingCode(requireStaff(request)),
+  );
+
+  app.post(
+    "/api/auth/staff/wechat-login",
+    {
+      config: { access: publicAccess, rateLimit: { max: 30, timeWindow: "1 minute" } },
+      schema: {
+        tags: ["auth"],
+        summary: "Staff log in from the mini-program with wx.login's code, once their WeChat was bound at a password log-in there",
+        body: staffWechatLoginRequestSchema,
+        response: { 200: staffLoginResponseSchema, 400: errorResponseSchema, 401: errorResponseSchema, 429: errorResponseSchema },
+      },
+    },
+    async (request) => app.services.auth.staffWechatLogin(request.body.code),
+  );
+
+  app.post(
+    "/api/auth/staff/wechat-logout",
+    {
+      config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY", "DEPARTMENT", "ADMIN"] } },
+      schema: {
+        tags: ["auth"],
+        summary: "Log out of the mini-program: its WeChat no longer opens this account without the password",
+        response: { 200: z.object({ released: z.literal(true) }), 401: errorResponseSchema },
+      },
+    },
+    async (request) => app.services.auth.releaseMiniProgramBinding(requireStaff(request)),
   );
 }

@@ -34,7 +34,7 @@ export class AuthService {
     private readonly wechat: WechatCodeExchange,
   ) {}
 
-  async staffLogin(username: string, password: string) {
+  async staffLogin(username: string, password: string, wechatCode?: string) {
     const { prisma, now } = this.deps;
     const staff = await prisma.staffAccount.findUnique({ where: { username }, include: { region: true } });
     if (staff?.lockedUntil && staff.lockedUntil > now()) {
@@ -52,6 +52,32 @@ export class AuthService {
       throw new UnauthorizedError("INVALID_CREDENTIALS");
     }
     if (staff.failedLogins > 0 || staff.lockedUntil) await prisma.staffAccount.update({ where: { id: staff.id }, data: { failedLogins: 0, lockedUntil: null } });
+    if (wechatCode) {
+      const { openid } = await this.wechat.exchange(wechatCode);
+      await prisma.$transaction([
+        // One WeChat opens one account.
+        prisma.staffAccount.updateMany({ where: { miniProgramOpenid: openid, id: { not: staff.id } }, data: { miniProgramOpenid: null } }),
+        prisma.staffAccount.update({ where: { id: staff.id }, data: { miniProgramOpenid: openid } }),
+      ]);
+    }
+    return this.staffSession(staff);
+  }
+
+  /** The mini-program's log-in for staff whose WeChat was bound at a password log-in there. */
+  async staffWechatLogin(code: string) {
+    const { openid } = await this.wechat.exchange(code);
+    const staff = await this.deps.prisma.staffAccount.findUnique({ where: { miniProgramOpenid: openid }, include: { region: true } });
+    if (!staff?.active) throw new UnauthorizedError("WECHAT_NOT_BOUND");
+    return this.staffSession(staff);
+  }
+
+  /** Logging out on the phone also unbinds it, so whoever uses the phone next needs the password. */
+  async releaseMiniProgramBinding(principal: StaffPrincipal) {
+    await this.deps.prisma.staffAccount.update({ where: { id: principal.id }, data: { miniProgramOpenid: null } });
+    return { released: true as const };
+  }
+
+  private staffSession(staff: Prisma.StaffAccountGetPayload<{ include: { region: true } }>) {
     const { token, expiresAt } = this.tokens.sign({ sub: staff.id, typ: "staff" });
     return {
       token,

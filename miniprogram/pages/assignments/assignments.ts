@@ -3,7 +3,7 @@ import type { DepartmentAssignment } from "../../lib/api";
 import { ApiError, call } from "../../lib/api";
 import { strings, t } from "../../lib/i18n";
 import { settings } from "../../lib/settings";
-import { toStaffLogin } from "../../lib/staff";
+import { logOutStaff, toStaffLogin } from "../../lib/staff";
 
 type Status = DepartmentAssignment["status"];
 
@@ -120,8 +120,9 @@ Page({
     }
   },
 
-  onLogout() {
-    toStaffLogin(true);
+  async onLogout() {
+    await logOutStaff();
+    toStaffLogin();
   },
 
   onToggleElderly() {

@@ -2,7 +2,8 @@ import type { Endpoints } from "../../lib/api";
 import { ApiError, call, session } from "../../lib/api";
 import { strings, t } from "../../lib/i18n";
 import { settings } from "../../lib/settings";
-import { staffProfileKey } from "../../lib/staff";
+import { logOutStaff, staffProfileKey } from "../../lib/staff";
+import { loginCode } from "../../lib/auth";
 
 type Staff = Endpoints["POST /api/auth/staff/login"]["response"]["staff"];
 
@@ -42,6 +43,24 @@ Page({
     const profile = storedProfile();
     this.setData({ s: strings("mp.login"), elderly: settings.elderly(), loggedIn: profile ? whoIs(profile) : "" });
     wx.setNavigationBarTitle({ title: t("mp.login.title") });
+    if (!profile) void this.tryWechat();
+  },
+
+  /** A WeChat bound at an earlier password log-in opens the account directly; otherwise the form stays. */
+  async tryWechat() {
+    try {
+      const login = await call("POST /api/auth/staff/wechat-login", { body: { code: await loginCode() } });
+      this.signedIn(login);
+    } catch {
+      // Not bound (or offline): the user name and password form is the way in.
+    }
+  },
+
+  signedIn(login: Endpoints["POST /api/auth/staff/login"]["response"]) {
+    session.set(login.token);
+    wx.setStorageSync(staffProfileKey, login.staff);
+    this.setData({ sending: false, notice: "", password: "", loggedIn: whoIs(login.staff) });
+    this.enter(login.staff);
   },
 
   onInput(e: WechatMiniprogram.Input) {
@@ -55,11 +74,9 @@ Page({
     if (this.data.sending) return;
     this.setData({ sending: true, notice: t("mp.login.signingIn"), errors: {} });
     try {
-      const login = await call("POST /api/auth/staff/login", { body: { username: this.data.username.trim(), password: this.data.password } });
-      session.set(login.token);
-      wx.setStorageSync(staffProfileKey, login.staff);
-      this.setData({ sending: false, notice: "", password: "", loggedIn: whoIs(login.staff) });
-      this.enter(login.staff);
+      // Binds this WeChat, so the next log-in here needs no password (logging out unbinds it).
+      const wechatCode = await loginCode().catch(() => undefined);
+      this.signedIn(await call("POST /api/auth/staff/login", { body: { username: this.data.username.trim(), password: this.data.password, wechatCode } }));
     } catch (error) {
       // The server words every refusal (wrong password, locked account, empty field) in the user's language.
       this.setData({
@@ -86,9 +103,8 @@ Page({
     if (profile) this.enter(profile);
   },
 
-  onLogout() {
-    session.clear();
-    wx.removeStorageSync(staffProfileKey);
+  async onLogout() {
+    await logOutStaff();
     this.setData({ loggedIn: "", notice: t("mp.login.loggedOut") });
   },
 

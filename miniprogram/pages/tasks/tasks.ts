@@ -3,7 +3,7 @@ import type { Endpoints } from "../../lib/api";
 import { ApiError, call } from "../../lib/api";
 import { strings, t } from "../../lib/i18n";
 import { settings } from "../../lib/settings";
-import { staffProfileKey, toStaffLogin } from "../../lib/staff";
+import { logOutStaff, staffProfileKey, toStaffLogin } from "../../lib/staff";
 
 type Task = Endpoints["GET /api/staff/tasks"]["response"]["items"][number];
 type View = "mine" | "escalated";
@@ -97,8 +97,9 @@ Page({
     void this.load();
   },
 
-  onLogout() {
-    toStaffLogin(true);
+  async onLogout() {
+    await logOutStaff();
+    toStaffLogin();
   },
 
   onToggleElderly() {

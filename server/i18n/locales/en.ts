@@ -2,6 +2,7 @@ import type { Messages } from "./zh-CN.ts";
 
 export const en: Messages = {
   errors: {
+    WECHAT_NOT_BOUND: "This WeChat is not bound to a staff account yet; log in once with your user name and password.",
     NOT_IN_PUBLICITY: "This case is not on a publicity list right now, so it cannot be objected to. Please check the number on the list.",
     HOUSEHOLD_ONLY_FOR_STAFF: "Only staff may file for a given household.",
     HOUSEHOLD_NOT_FOUND: "No such household, or it is outside your area.",

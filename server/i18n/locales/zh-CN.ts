@@ -1,6 +1,7 @@
 /** Simplified Chinese, the default language. en.ts must carry every key (checked by the type of `Messages`). */
 export const zhCN = {
   errors: {
+    WECHAT_NOT_BOUND: "这个微信还没有绑定工作人员账号,请用账号和密码登录一次。",
     NOT_IN_PUBLICITY: "这个案件现在没有在公示,不能提出异议。请核对公示上的案件编号。",
     HOUSEHOLD_ONLY_FOR_STAFF: "只有工作人员可以为指定的户申报。",
     HOUSEHOLD_NOT_FOUND: "没有找到这一户,或不在您负责的范围内。",

@@ -1,5 +1,6 @@
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoPassword } from "../../../server/seed/demo-county.ts";
 import { WechatApiCodeExchange } from "../../../server/services/wechat-code-exchange.ts";
 import { createTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
@@ -48,6 +49,20 @@ describe(`login (${testDatabaseKind})`, () => {
     const refused = await t.app.inject({ method: "POST", url: "/api/auth/wechat/login", payload: { code: "real-looking-code" } });
     expect(refused.statusCode).toBe(401);
     expect(refused.json().code).toBe("WECHAT_LOGIN_FAILED");
+  });
+
+  it("lets staff bind the mini-program's WeChat at a password log-in, log in with it later, and unbind it by logging out", async () => {
+    const wechatLogin = (code: string) => t.app.inject({ method: "POST", url: "/api/auth/staff/wechat-login", payload: { code } });
+    expect((await wechatLogin("dev:zhao-phone")).json()).toMatchObject({ code: "WECHAT_NOT_BOUND", message: expect.stringContaining("绑定") });
+    const first = await t.app.inject({ method: "POST", url: "/api/auth/staff/login", payload: { username: "village-shimen", password: demoPassword, wechatCode: "dev:zhao-phone" } });
+    expect(first.statusCode).toBe(200);
+    const again = await wechatLogin("dev:zhao-phone");
+    expect(again.json()).toMatchObject({ staff: { username: "village-shimen", role: "VILLAGE" }, token: expect.any(String) });
+    // A resident logging in with the same WeChat stays a resident: the binding opens the staff log-in only.
+    expect((await t.app.inject({ method: "POST", url: "/api/auth/wechat/login", payload: { code: "dev:zhao-phone" } })).json().resident).toBeDefined();
+    const out = await t.app.inject({ method: "POST", url: "/api/auth/staff/wechat-logout", headers: { authorization: `Bearer ${again.json().token}` } });
+    expect(out.json()).toEqual({ released: true });
+    expect((await wechatLogin("dev:zhao-phone")).statusCode).toBe(401);
   });
 
   it("rate-limits anonymous case look-ups per client", async () => {

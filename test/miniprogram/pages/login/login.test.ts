@@ -10,8 +10,10 @@ describe("工作人员登录: the staff login page against the running server", 
     ({ t, wx } = await startMiniprogram());
   });
   afterAll(() => t.close());
-  beforeEach(() => {
+  beforeEach(async () => {
     t.clock.now = new Date(defaultTestTime);
+    // Every test's phone is the same WeChat: start each with no staff account bound to it.
+    await t.database.db.prisma.staffAccount.updateMany({ data: { miniProgramOpenid: null } });
     wx.storage.delete("auth-token");
     wx.storage.delete("staff-profile");
     wx.storage.delete("locale");
@@ -93,10 +95,34 @@ describe("工作人员登录: the staff login page against the running server", 
     expect(navigations()).toEqual(["/pages/tasks/tasks"]);
 
     page.query(".logout")!.dispatchEvent("tap");
+    await wx.settled();
     await tick();
     expect(wx.storage.has("auth-token")).toBe(false);
     expect(wx.storage.has("staff-profile")).toBe(false);
     expect(page.text()).toContain("已退出登录。");
     expect(page.query(".field-username")).toBeDefined();
+  });
+
+  it("opens the account by WeChat after one password log-in on this phone, until logging out", async () => {
+    await logIn("township-liuxi", "demo1234");
+    expect(navigations()).toEqual(["/pages/tasks/tasks"]);
+    // The token expires or the app's storage is cleared: the bound WeChat logs in again without a password.
+    wx.storage.delete("auth-token");
+    wx.storage.delete("staff-profile");
+    wx.calls.length = 0;
+    const again = renderPage("pages/login/login");
+    await wx.settled();
+    await tick();
+    expect(navigations()).toEqual(["/pages/tasks/tasks"]);
+    expect(wx.storage.get("staff-profile")).toMatchObject({ username: "township-liuxi" });
+
+    again.query(".logout")!.dispatchEvent("tap");
+    await wx.settled();
+    wx.calls.length = 0;
+    renderPage("pages/login/login");
+    await wx.settled();
+    await tick();
+    expect(navigations()).toEqual([]);
+    expect(wx.storage.has("auth-token")).toBe(false);
   });
 });
