@@ -42,6 +42,8 @@ import { departmentRoutes } from "./routes/department-routes.ts";
 import { publicityRoutes } from "./routes/publicity-routes.ts";
 import { botRoutes } from "./routes/bot-routes.ts";
 import { householdRoutes } from "./routes/household-routes.ts";
+import { ledgerRoutes } from "./routes/ledger-routes.ts";
+import { LedgerService } from "./services/ledger-service.ts";
 import { BotService } from "./services/bot-service.ts";
 import { BotPushService } from "./services/bot-push-service.ts";
 import { HouseholdDirectory } from "./services/household-directory.ts";
@@ -174,6 +176,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     bot: new BotService(deps, { intake, caseViews, workflow, attachments, auth, households }),
     botPushes,
     households,
+    ledgers: new LedgerService(deps),
     caseViews,
     attachments,
   });
@@ -206,6 +209,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(departmentRoutes);
   await app.register(publicityRoutes);
   await app.register(householdRoutes);
+  await app.register(ledgerRoutes);
   await app.register(botRoutes);
   await app.register(realtimeRoutes, { notifier: deps.notifier });
   if (simulator) await app.register(simulatorRoutes);

@@ -1,6 +1,7 @@
 import type { Endpoints } from "./api";
 import { ApiError, call, session, upload } from "./api";
 import { ensureResident } from "./auth";
+import { forgetFiles } from "./kept-files";
 
 type Submission = Endpoints["POST /api/cases"]["body"];
 type Acknowledgement = Endpoints["POST /api/cases"]["response"];
@@ -65,6 +66,7 @@ async function send(): Promise<FlushResult> {
       const attachmentIds = [...report.body.attachmentIds ?? []];
       for (const photo of [...report.photos]) {
         attachmentIds.push(await upload(photo));
+        forgetFiles([photo]);
         // Kept after each photo, so a retry does not upload it again.
         report.photos = report.photos.filter((p) => p !== photo);
         report.body = { ...report.body, attachmentIds };

@@ -1,5 +1,6 @@
 import type { Endpoints } from "./api";
 import { ApiError, call, upload } from "./api";
+import { forgetFiles } from "./kept-files";
 
 type Action = Endpoints["POST /api/staff/tasks/:id/actions"]["body"];
 export type HomeVisit = Extract<Action, { type: "RECORD_HOME_VISIT" }>;
@@ -84,7 +85,7 @@ export const visitOutbox = {
 
   /** The worker has seen a refusal: it goes, and so do its photos kept on the phone. */
   dismiss(taskId: string): void {
-    for (const r of loadRefused()) if (r.visit.taskId === taskId) forget(r.visit.photos);
+    for (const r of loadRefused()) if (r.visit.taskId === taskId) forgetFiles(r.visit.photos.map((photo) => photo.path));
     wx.setStorageSync(refusedKey, loadRefused().filter((r) => r.visit.taskId !== taskId));
   },
 
@@ -114,7 +115,7 @@ async function send(): Promise<VisitFlushResult> {
       }
       const answer = await call("POST /api/staff/tasks/:id/actions", { params: { id: queued.taskId }, body: actionOf(queued.visit, queued.photos) });
       save(load().filter((v) => v.taskId !== queued.taskId));
-      forget(queued.photos);
+      forgetFiles(queued.photos.map((photo) => photo.path));
       result.sent.push({ taskId: queued.taskId, result: answer });
     } catch (error) {
       // 401: the login ran out while the visit waited; it stays until the worker logs in again.
@@ -137,10 +138,4 @@ async function send(): Promise<VisitFlushResult> {
   }
   result.waiting = load().length;
   return result;
-}
-
-/** Photos kept on the phone for a visit are removed once the server has them: the phone's space for kept files is small. */
-function forget(photos: VisitPhoto[]): void {
-  const files = wx.getFileSystemManager();
-  for (const photo of photos) files.removeSavedFile({ filePath: photo.path, fail: () => undefined });
 }

@@ -11,6 +11,7 @@ import type { DepartmentService } from "../services/department-service.ts";
 import type { BotService } from "../services/bot-service.ts";
 import type { BotPushService } from "../services/bot-push-service.ts";
 import type { HouseholdDirectory } from "../services/household-directory.ts";
+import type { LedgerService } from "../services/ledger-service.ts";
 
 export interface Services {
   db: Database;
@@ -22,6 +23,7 @@ export interface Services {
   bot: BotService;
   botPushes: BotPushService;
   households: HouseholdDirectory;
+  ledgers: LedgerService;
   caseViews: CaseViewService;
   attachments: AttachmentService;
 }

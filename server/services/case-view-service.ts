@@ -8,6 +8,7 @@ import { translator } from "../i18n/i18n.ts";
 import type { ResidentPrincipal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { nextStep, stageLabel } from "./stage-view.ts";
+import { caseFilterWhere } from "./case-filters.ts";
 
 const openStatuses = new Set(["OPEN"]);
 
@@ -110,21 +111,8 @@ export class CaseViewService {
   }
 
   async queue(principal: StaffPrincipal, query: QueueQuery, locale: Locale): Promise<QueueResponse> {
-    const { prisma, regions, cipher, now } = this.deps;
-    const where: Prisma.CaseWhereInput[] = [this.staffScope(principal)];
-    if (query.regionCode) {
-      const region = (await regions.tree()).getByCode(query.regionCode);
-      if (!region) throw new NotFoundError("UNKNOWN_REGION");
-      if (!region.path.startsWith(principal.regionPath)) throw new ForbiddenError("REGION_OUT_OF_SCOPE");
-      where.push({ regionPath: { startsWith: region.path } });
-    }
-    if (query.status) where.push({ status: query.status });
-    if (query.stage) where.push({ stage: query.stage });
-    if (query.riskType) where.push({ riskTypes: { has: query.riskType } });
-    if (query.channel) where.push({ channel: query.channel });
-    if (query.overdue !== undefined) {
-      where.push(query.overdue ? { status: "OPEN", stageDueAt: { lt: now() } } : { OR: [{ stageDueAt: null }, { stageDueAt: { gte: now() } }, { status: { not: "OPEN" } }] });
-    }
+    const { prisma, cipher, now } = this.deps;
+    const where = await caseFilterWhere(this.deps, principal, query);
     if (query.q) where.push({ OR: [{ number: { startsWith: query.q } }, { applicantName: { contains: query.q } }] });
     const cursor = decodeCursor(query.cursor);
     if (cursor) where.push({ OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] });

@@ -4,6 +4,7 @@ import { strings, t } from "../../lib/i18n";
 import { newIdempotencyKey, outbox } from "../../lib/outbox";
 import { settings } from "../../lib/settings";
 import { villageChoices } from "../../lib/regions";
+import { keepFile } from "../../lib/kept-files";
 
 interface Form {
   applicantName: string;
@@ -98,7 +99,10 @@ Page({
       count: 9 - this.data.form.photos.length,
       mediaType: ["image"],
       sizeType: ["compressed"],
-      success: (res) => this.update({ photos: [...this.data.form.photos, ...res.tempFiles.map((f) => f.tempFilePath)].slice(0, 9) }),
+      success: async (res) => {
+        const kept = await Promise.all(res.tempFiles.map((f) => keepFile(f.tempFilePath)));
+        this.update({ photos: [...this.data.form.photos, ...kept].slice(0, 9) });
+      },
     });
   },
 

@@ -2,6 +2,7 @@ import { check, formatDate, taskActionSchema } from "../../vendor/shared";
 import { strings, t } from "../../lib/i18n";
 import { settings } from "../../lib/settings";
 import { visitOutbox, type QueuedVisit, type VisitPhoto } from "../../lib/visit-outbox";
+import { keepFile } from "../../lib/kept-files";
 
 const guarantees = ["foodAndClothing", "education", "medical", "housing", "drinkingWater"] as const;
 type Guarantee = (typeof guarantees)[number];
@@ -159,7 +160,7 @@ Page({
       success: async (res) => {
         const takenAt = new Date().toISOString();
         const place = await locate();
-        const saved = await Promise.all(res.tempFiles.map((f) => keep(f.tempFilePath)));
+        const saved = await Promise.all(res.tempFiles.map((f) => keepFile(f.tempFilePath)));
         const photos = [...this.data.form.photos, ...saved.map((path) => ({ path, takenAt, latitude: place?.latitude ?? null, longitude: place?.longitude ?? null }))].slice(0, maxPhotos);
         this.update({ photos }, ["photoIds", "photoPlaces"]);
         this.show(this.data.form);
@@ -255,17 +256,6 @@ function locate(): Promise<{ latitude: number; longitude: number } | null> {
       type: "wgs84",
       success: (res) => resolve({ latitude: res.latitude, longitude: res.longitude }),
       fail: () => resolve(null),
-    });
-  });
-}
-
-/** A camera photo is a temporary file WeChat may delete once the app closes; a visit waiting for the network needs it kept. */
-function keep(tempFilePath: string): Promise<string> {
-  return new Promise((resolve) => {
-    wx.getFileSystemManager().saveFile({
-      tempFilePath,
-      success: (res) => resolve(res.savedFilePath),
-      fail: () => resolve(tempFilePath),
     });
   });
 }

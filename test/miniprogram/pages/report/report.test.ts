@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -102,6 +103,10 @@ describe("一键申报: the report page against the running server", () => {
     expect(page.text()).toContain("联网后会自动提交");
     expect(await casesOf("钱离线")).toHaveLength(0);
     expect(wx.storage.get("outbox")).toHaveLength(1);
+    // The photo waits as a kept copy (WeChat may delete the temporary one when the app closes).
+    const kept = (wx.storage.get("outbox") as { photos: string[] }[])[0]!.photos[0]!;
+    expect(kept).not.toBe(photo);
+    expect(fs.existsSync(kept)).toBe(true);
 
     // Back online: the app's network listener sends it; a second try (app shown again) finds nothing left.
     wx.setOnline(true);
@@ -114,5 +119,6 @@ describe("一键申报: the report page against the running server", () => {
     expect(filed).toHaveLength(1);
     expect(filed[0]!.attachments).toHaveLength(1);
     expect(wx.storage.get("outbox")).toEqual([]);
+    expect(fs.existsSync(kept)).toBe(false);
   });
 });

@@ -1,0 +1,34 @@
+import type { Channel, RiskType } from "../api/common-schemas.ts";
+import type { Prisma } from "../db/generated/client.ts";
+import { ForbiddenError, NotFoundError } from "../lib/errors.ts";
+import type { StaffPrincipal } from "./principal.ts";
+import type { ServiceDeps } from "./service-deps.ts";
+
+export interface CaseFilters {
+  regionCode?: string;
+  status?: "OPEN" | "APPROVED" | "REJECTED" | "CLOSED" | "WITHDRAWN";
+  stage?: string;
+  riskType?: RiskType;
+  channel?: Channel;
+  overdue?: boolean;
+}
+
+/** The staff queue's filters, always inside the caller's region; the queue and the ledgers share them. */
+export async function caseFilterWhere(deps: Pick<ServiceDeps, "regions" | "now">, principal: StaffPrincipal, query: CaseFilters): Promise<Prisma.CaseWhereInput[]> {
+  const where: Prisma.CaseWhereInput[] = [{ regionPath: { startsWith: principal.regionPath } }];
+  if (query.regionCode) {
+    const region = (await deps.regions.tree()).getByCode(query.regionCode);
+    if (!region) throw new NotFoundError("UNKNOWN_REGION");
+    if (!region.path.startsWith(principal.regionPath)) throw new ForbiddenError("REGION_OUT_OF_SCOPE");
+    where.push({ regionPath: { startsWith: region.path } });
+  }
+  if (query.status) where.push({ status: query.status });
+  if (query.stage) where.push({ stage: query.stage });
+  if (query.riskType) where.push({ riskTypes: { has: query.riskType } });
+  if (query.channel) where.push({ channel: query.channel });
+  if (query.overdue !== undefined) {
+    const now = deps.now();
+    where.push(query.overdue ? { status: "OPEN", stageDueAt: { lt: now } } : { OR: [{ stageDueAt: null }, { stageDueAt: { gte: now } }, { status: { not: "OPEN" } }] });
+  }
+  return where;
+}
