@@ -26,6 +26,12 @@ export interface DatabaseOptions {
   url: string;
   /** Directory of the embedded database; undefined keeps it in memory. */
   embeddedDir?: string;
+  /**
+   * An in-memory embedded database can start from a dump of an empty cluster
+   * (PGlite's dumpDataDir) instead of running initdb, which takes seconds:
+   * the test suite starts dozens of them.
+   */
+  embeddedSnapshot?: Blob;
   migrationsDir?: string;
 }
 
@@ -33,12 +39,12 @@ export const defaultMigrationsDir = path.resolve(import.meta.dirname, "../../pri
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir;
-  return options.url ? openPostgres(options.url, migrationsDir) : openEmbedded(options.embeddedDir, migrationsDir);
+  return options.url ? openPostgres(options.url, migrationsDir) : openEmbedded(options.embeddedDir, migrationsDir, options.embeddedSnapshot);
 }
 
-async function openEmbedded(dir: string | undefined, migrationsDir: string): Promise<Database> {
+async function openEmbedded(dir: string | undefined, migrationsDir: string, snapshot: Blob | undefined): Promise<Database> {
   if (dir) fs.mkdirSync(dir, { recursive: true });
-  const pglite = new PGlite(dir);
+  const pglite = dir || !snapshot ? new PGlite(dir) : new PGlite({ loadDataDir: snapshot });
   await pglite.waitReady;
   const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
   const session: SqlSession = {

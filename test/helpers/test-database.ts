@@ -1,4 +1,8 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { openDatabase, type Database } from "../../server/db/database.ts";
 
@@ -18,7 +22,7 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const db = await openDatabase({ url: "" });
+    const db = await openDatabase({ url: "", embeddedSnapshot: await emptyClusterSnapshot() });
     return { db, url: "", drop: () => db.close() };
   }
   const name = `test_${crypto.randomBytes(6).toString("hex")}`;
@@ -40,4 +44,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await cleanup.end();
     },
   };
+}
+
+/**
+ * A dump of an empty embedded cluster, made once per PGlite version and kept in
+ * the temp directory, so each test file's database starts in about a second
+ * instead of running initdb. Written aside and renamed: test workers race for it.
+ */
+async function emptyClusterSnapshot(): Promise<Blob> {
+  const version = (JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../../node_modules/@electric-sql/pglite/package.json"), "utf8")) as { version: string }).version;
+  const file = path.join(os.tmpdir(), `fanpin-pglite-empty-${version}.tar`);
+  if (!fs.existsSync(file)) {
+    const pglite = new PGlite();
+    await pglite.waitReady;
+    const dump = await pglite.dumpDataDir("none");
+    await pglite.close();
+    const temporary = `${file}.${process.pid}.${crypto.randomUUID()}`;
+    fs.writeFileSync(temporary, Buffer.from(await dump.arrayBuffer()));
+    fs.renameSync(temporary, file);
+  }
+  return new Blob([fs.readFileSync(file)]);
 }
