@@ -33,7 +33,7 @@ function save(queue: QueuedReport[]): void {
   wx.setStorageSync(queueKey, queue);
 }
 
-export function newIdempotencyKey(): string {
+function newIdempotencyKey(): string {
   return `mp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
@@ -47,6 +47,17 @@ export const outbox = {
 
   add(report: Omit<QueuedReport, "queuedAt">): void {
     save([...load().filter((r) => r.key !== report.key), { ...report, queuedAt: new Date().toISOString() }]);
+  },
+
+  /** Stores a submission under a new idempotency key and tries to send it now. */
+  async submit(body: Submission, photos: string[]): Promise<{ outcome: "sent"; ack: Acknowledgement } | { outcome: "refused"; error: ApiError } | { outcome: "queued" }> {
+    const key = newIdempotencyKey();
+    outbox.add({ key, body, photos });
+    const result = await outbox.flush();
+    const sent = result.sent.find((s) => s.key === key);
+    if (sent) return { outcome: "sent", ack: sent.ack };
+    const refused = result.refused.find((r) => r.report.key === key);
+    return refused ? { outcome: "refused", error: refused.error } : { outcome: "queued" };
   },
 
   /** One flush at a time; a second caller shares the running one. */

@@ -8,7 +8,7 @@ import { timingSafeEqualText } from "../lib/personal-data.ts";
 import type { TokenClaims } from "../services/auth-service.ts";
 import type { CaseNotice, CaseNotifier } from "../services/case-notifier.ts";
 import type { Principal } from "../services/principal.ts";
-import { stageLabel } from "../services/stage-view.ts";
+import { stageLabel, timelineTitle } from "../services/stage-view.ts";
 import { deskOfRole } from "../domain/workflow/definition.ts";
 
 const authTimeoutMs = 10_000;
@@ -76,7 +76,6 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
       };
       unsubscribe = options.notifier.subscribe((notice) => {
         if (!forMe(notice)) return;
-        const t = translator(locale);
         if (notice.kind === "case.updated") {
           const region = notice.regionCode ? app.services.regions.nameOf(notice.regionCode) : "";
           send({
@@ -86,7 +85,7 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
             stageLabel: stageLabel(notice.stage, locale),
             status: notice.status,
             event: notice.event,
-            title: t(`timeline.${notice.event}`, { region, stage: notice.fromStage ? stageLabel(notice.fromStage, locale) : "", defaultValue: stageLabel(notice.stage, locale) }),
+            title: timelineTitle(notice.event, region, notice.fromStage, notice.stage, locale),
           });
         } else {
           send({ type: notice.kind, taskId: notice.taskId, caseNumber: notice.caseNumber, stage: notice.stage, stageLabel: stageLabel(notice.stage, locale), dueAt: notice.dueAt?.toISOString() ?? null });

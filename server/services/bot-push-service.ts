@@ -4,7 +4,7 @@ import { deskOfRole } from "../domain/workflow/definition.ts";
 import { formatDate, hasKey, translator } from "../i18n/i18n.ts";
 import type { CaseNotice, CaseNotifier } from "./case-notifier.ts";
 import type { ServiceDeps } from "./service-deps.ts";
-import { nextStep, stageLabel } from "./stage-view.ts";
+import { nextStep, stageLabel, timelineTitle } from "./stage-view.ts";
 
 export interface BotPush {
   id: string;
@@ -126,7 +126,7 @@ export class BotPushService {
     const region = notice.regionCode ? this.deps.regions.nameOf(notice.regionCode) : c.region.name;
     return recipients.map((recipient) => {
       const t = translator(recipient.locale);
-      const title = t(`timeline.${notice.event}`, { region, stage: notice.fromStage ? stageLabel(notice.fromStage, recipient.locale) : "" });
+      const title = timelineTitle(notice.event, region, notice.fromStage, notice.stage, recipient.locale);
       const next = c.status === "OPEN" ? nextStep(c.stage, c.region.name, c.stageDueAt, recipient.locale).text : t(`statuses.${c.status}`);
       return { recipient, topic: `case:${c.id}`, text: t(recipient.staff ? "bot.push.forwardedCaseUpdated" : "bot.push.caseUpdated", { number: c.number, title, next }) };
     });

@@ -7,7 +7,7 @@ import { maskIdNumber, maskName, maskPhone, timingSafeEqualText } from "../lib/p
 import { translator } from "../i18n/i18n.ts";
 import type { ResidentPrincipal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
-import { nextStep, stageLabel } from "./stage-view.ts";
+import { nextStep, stageLabel, timelineTitle } from "./stage-view.ts";
 import { caseFilterWhere } from "./case-filters.ts";
 
 const openStatuses = new Set(["OPEN"]);
@@ -100,8 +100,7 @@ export class CaseViewService {
         .map((e) => {
           const payload = (e.payload ?? {}) as Record<string, unknown>;
           const region = typeof payload.regionCode === "string" ? tree.getByCode(payload.regionCode)?.name : undefined;
-          const stage = e.fromStage ? stageLabel(e.fromStage, locale) : "";
-          return { at: e.at.toISOString(), action: e.action, title: t(`timeline.${e.action}`, { region: region ?? c.region.name, stage }), detail: e.reason };
+          return { at: e.at.toISOString(), action: e.action, title: timelineTitle(e.action, region ?? c.region.name, e.fromStage, c.stage, locale), detail: e.reason };
         }),
     };
   }

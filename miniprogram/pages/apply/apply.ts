@@ -1,7 +1,6 @@
 import { check, submitCaseRequestSchema } from "../../vendor/shared";
-import { ApiError } from "../../lib/api";
 import { strings, t } from "../../lib/i18n";
-import { newIdempotencyKey, outbox } from "../../lib/outbox";
+import { outbox } from "../../lib/outbox";
 import { settings } from "../../lib/settings";
 import { villageChoices } from "../../lib/regions";
 
@@ -181,29 +180,25 @@ Page({
   async onSubmit() {
     const body = this.body();
     const checked = check(submitCaseRequestSchema, body, settings.locale());
-    const errors = checked.ok ? {} : errorsByField(checked.errors);
+    const errors = checked.ok ? {} : errorsByFormPath(checked.errors);
     // The server accepts a report without it; an application cannot go on without the authorisation.
     if (!body.consent.familyEconomicCheck) errors.familyEconomicCheck = t("mp.apply.economicRequired");
     if (!checked.ok || Object.keys(errors).length > 0) {
       this.setData({ errors, notice: t("mp.report.fixErrors") });
       return;
     }
-    const key = newIdempotencyKey();
-    outbox.add({ key, body: checked.value as never, photos: [] });
     wx.removeStorageSync(draftKey);
     this.setData({ state: "sending", notice: t("mp.report.sending") });
-    const result = await outbox.flush();
-    const sent = result.sent.find((s) => s.key === key);
-    const refused = result.refused.find((r) => r.report.key === key);
-    if (sent) this.setData({ state: "sent", notice: "", ack: { number: sent.ack.number, nextStep: sent.ack.nextStep.text } });
-    else if (refused) {
+    const sent = await outbox.submit(checked.value as never, []);
+    if (sent.outcome === "sent") this.setData({ state: "sent", notice: "", ack: { number: sent.ack.number, nextStep: sent.ack.nextStep.text } });
+    else if (sent.outcome === "refused") {
       wx.setStorageSync(draftKey, this.data.form);
-      this.setData({ state: "editing", errors: errorsByField(refused.error instanceof ApiError ? refused.error.fieldErrors : {}), notice: refused.error.message });
+      this.setData({ state: "editing", errors: errorsByFormPath(sent.error.fieldErrors), notice: sent.error.message });
     } else this.setData({ state: "queued", notice: t("mp.report.queued") });
   },
 });
 
 /** "household.members.1.birthYear" → "members.1.birthYear", "consent.personalInformation" → "personalInformation": keys the template shows errors under. */
-function errorsByField(errors: Record<string, string>): Record<string, string> {
+function errorsByFormPath(errors: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(errors).map(([path, message]) => [path.replace(/^household\./, "").replace(/^consent\./, ""), message]));
 }

@@ -2,9 +2,10 @@ import { check, formatDate, submitCaseRequestSchema } from "../../vendor/shared"
 import type { Endpoints } from "../../lib/api";
 import { ApiError, NetworkError, call } from "../../lib/api";
 import { strings, t } from "../../lib/i18n";
-import { newIdempotencyKey, outbox } from "../../lib/outbox";
+import { outbox } from "../../lib/outbox";
 import { settings } from "../../lib/settings";
 import { visitOutbox } from "../../lib/visit-outbox";
+import { errorsByField } from "../../lib/form-errors";
 
 type Household = Endpoints["GET /api/households"]["response"]["items"][number];
 type Task = Endpoints["GET /api/staff/tasks"]["response"]["items"][number];
@@ -183,25 +184,21 @@ Page({
       locale: settings.locale(),
     };
     const checked = check(submitCaseRequestSchema, body, settings.locale());
-    const errors = checked.ok ? {} : flatten(checked.errors);
+    const errors = checked.ok ? {} : errorsByField(checked.errors);
     // The schema lets a resident leave it out; for a filing on someone's behalf the server requires it.
     if (!f.confirmationMethod) errors.confirmationMethod = t("errors.PROXY_NOT_CONFIRMED");
     if (Object.keys(errors).length > 0) {
       this.setData({ errors, notice: t("mp.grid.fixErrors") });
       return;
     }
-    const key = newIdempotencyKey();
-    outbox.add({ key, body, photos: [] });
     this.setData({ state: "sending", notice: t("mp.grid.sending") });
-    const result = await outbox.flush();
-    const sent = result.sent.find((s) => s.key === key);
-    const refused = result.refused.find((r) => r.report.key === key);
-    if (sent) {
+    const sent = await outbox.submit(body, []);
+    if (sent.outcome === "sent") {
       this.setData({ state: "sent", notice: "", ack: { number: sent.ack.number, nextStep: sent.ack.nextStep.text }, filing: emptyFiling(), household: null, households: [], query: "", searched: false });
       this.showMethods("");
       void this.loadForwarded();
-    } else if (refused) {
-      this.setData({ state: "editing", errors: flatten(refused.error instanceof ApiError ? refused.error.fieldErrors : {}), notice: refused.error.message });
+    } else if (sent.outcome === "refused") {
+      this.setData({ state: "editing", errors: errorsByField(sent.error.fieldErrors), notice: sent.error.message });
     } else {
       this.setData({ state: "queued", notice: t("mp.grid.filingQueued"), filing: emptyFiling(), household: null });
       this.showMethods("");
@@ -227,7 +224,3 @@ Page({
   },
 });
 
-/** "onBehalf.confirmationMethod" → "confirmationMethod": errors shown by the form's own field names. */
-function flatten(errors: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([path, message]) => [path.split(".").pop() ?? path, message]));
-}

@@ -1,10 +1,10 @@
 import { riskTypes, submitCaseRequestSchema, check } from "../../vendor/shared";
-import { ApiError } from "../../lib/api";
 import { strings, t } from "../../lib/i18n";
-import { newIdempotencyKey, outbox } from "../../lib/outbox";
+import { outbox } from "../../lib/outbox";
 import { settings } from "../../lib/settings";
 import { villageChoices } from "../../lib/regions";
 import { keepFile } from "../../lib/kept-files";
+import { errorsByField } from "../../lib/form-errors";
 
 interface Form {
   applicantName: string;
@@ -137,22 +137,18 @@ Page({
     };
     const checked = check(submitCaseRequestSchema, body, settings.locale());
     if (!checked.ok) {
-      this.setData({ errors: flatten(checked.errors), notice: t("mp.report.fixErrors") });
+      this.setData({ errors: errorsByField(checked.errors), notice: t("mp.report.fixErrors") });
       return;
     }
-    const key = newIdempotencyKey();
-    outbox.add({ key, body, photos: f.photos });
     wx.removeStorageSync(draftKey);
     this.setData({ state: "sending", notice: t("mp.report.sending") });
-    const result = await outbox.flush();
-    const sent = result.sent.find((s) => s.key === key);
-    const refused = result.refused.find((r) => r.report.key === key);
-    if (sent) {
+    const sent = await outbox.submit(body, f.photos);
+    if (sent.outcome === "sent") {
       this.setData({ state: "sent", notice: "", ack: { number: sent.ack.number, nextStep: sent.ack.nextStep.text, message: sent.ack.message }, form: emptyForm() });
-    } else if (refused) {
+    } else if (sent.outcome === "refused") {
       // The server saw something the phone could not (an unknown region, a changed rule): back to the form.
       wx.setStorageSync(draftKey, f);
-      this.setData({ state: "editing", errors: flatten(refused.error instanceof ApiError ? refused.error.fieldErrors : {}), notice: refused.error.message });
+      this.setData({ state: "editing", errors: errorsByField(sent.error.fieldErrors), notice: sent.error.message });
     } else {
       this.setData({ state: "queued", notice: t("mp.report.queued"), form: emptyForm() });
     }
@@ -164,7 +160,3 @@ Page({
   },
 });
 
-/** "consent.personalInformation" → "personalInformation": the template shows errors by the form's own field names. */
-function flatten(errors: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([path, message]) => [path.split(".").pop() ?? path, message]));
-}

@@ -3,6 +3,7 @@ import { strings, t } from "../../lib/i18n";
 import { settings } from "../../lib/settings";
 import { visitOutbox, type QueuedVisit, type VisitPhoto } from "../../lib/visit-outbox";
 import { keepFile } from "../../lib/kept-files";
+import { errorsByField } from "../../lib/form-errors";
 
 const guarantees = ["foodAndClothing", "education", "medical", "housing", "drinkingWater"] as const;
 type Guarantee = (typeof guarantees)[number];
@@ -72,7 +73,7 @@ Page({
       title: caseNumber ? t("mp.grid.visit.caseNumber", { number: caseNumber }) : "",
       today: fresh.date,
       form,
-      errors: refused?.fields ? flatten(refused.fields) : {},
+      errors: refused?.fields ? errorsByField(refused.fields) : {},
       state: refused?.handledElsewhere ? "elsewhere" : queued ? "queued" : "editing",
       notice: !taskId
         ? t("mp.grid.visit.noTask")
@@ -184,7 +185,7 @@ Page({
       photoIds: [],
     };
     const checked = check(taskActionSchema, input, settings.locale());
-    const errors: Record<string, string> = checked.ok ? {} : flatten(checked.errors);
+    const errors: Record<string, string> = checked.ok ? {} : errorsByField(checked.errors);
     // The schema takes one name; the home visit needs two different people, as the server will insist.
     if (new Set(input.investigators.map((name) => name.replace(/\s+/g, ""))).size < minInvestigators) {
       errors.investigators = t("errors.TOO_FEW_INVESTIGATORS", { min: minInvestigators });
@@ -215,7 +216,7 @@ Page({
       const form = { ...f, photos: refused.visit.photos };
       // The refusal stays listed on the workbench until the corrected visit is sent.
       wx.setStorageSync(draftKey(taskId), form);
-      this.setData({ state: "editing", form, errors: flatten(refused.fields), notice: t("mp.grid.visit.refused", { message: refused.message }) });
+      this.setData({ state: "editing", form, errors: errorsByField(refused.fields), notice: t("mp.grid.visit.refused", { message: refused.message }) });
     } else {
       this.setData({ state: "queued", notice: t("mp.grid.visit.queued") });
     }
@@ -260,12 +261,3 @@ function locate(): Promise<{ latitude: number; longitude: number } | null> {
   });
 }
 
-/** "findings.annualIncome" → "annualIncome", "investigators.1" → "investigators": errors shown by the form's own fields. */
-function flatten(errors: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [path, message] of Object.entries(errors)) {
-    const field = path.split(".").filter((part) => !/^\d+$/.test(part)).pop() ?? path;
-    out[field] ??= message;
-  }
-  return out;
-}
