@@ -12,7 +12,7 @@ if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 fi
 
-# The database suite includes the simulator's browser test.
+# The database suite includes the simulator's and the console's browser tests.
 bash "$(dirname "$0")/ensure-browser.sh"
 
 port=${TEST_PG_PORT:-55432}

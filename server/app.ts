@@ -44,6 +44,14 @@ import { botRoutes } from "./routes/bot-routes.ts";
 import { householdRoutes } from "./routes/household-routes.ts";
 import { ledgerRoutes } from "./routes/ledger-routes.ts";
 import { LedgerService } from "./services/ledger-service.ts";
+import { dashboardRoutes } from "./routes/dashboard-routes.ts";
+import { DashboardService } from "./services/dashboard-service.ts";
+import { LeadService } from "./services/lead-service.ts";
+import { ScreeningService } from "./services/screening-service.ts";
+import { RiskEventService } from "./services/risk-event-service.ts";
+import { screeningRulesFileSchema, shippedScreeningRules } from "./domain/screening.ts";
+import { screeningRoutes } from "./routes/screening-routes.ts";
+import { riskEventRoutes } from "./routes/risk-event-routes.ts";
 import { BotService } from "./services/bot-service.ts";
 import { BotPushService } from "./services/bot-push-service.ts";
 import { HouseholdDirectory } from "./services/household-directory.ts";
@@ -51,6 +59,7 @@ import { parseQuietHours } from "./domain/push-schedule.ts";
 import { DepartmentService } from "./services/department-service.ts";
 import { realtimeRoutes } from "./routes/realtime-routes.ts";
 import { simulatorRoutes } from "./routes/simulator-routes.ts";
+import { consoleRoutes } from "./routes/console-routes.ts";
 import { simulatorMaxFrameBytes } from "./api/simulator-schemas.ts";
 import type { ServiceDeps } from "./services/service-deps.ts";
 import { DevelopmentCodeExchange, WechatApiCodeExchange, type WechatCodeExchange } from "./services/wechat-code-exchange.ts";
@@ -112,6 +121,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   const workflow = new WorkflowService(deps, registry);
   const intake = new IntakeService(deps, workflow);
   const caseViews = new CaseViewService(deps);
+  // Validated at start-up: a broken rules file stops the start, not the first import.
+  const screeningRules = config.screeningRulesFile ? screeningRulesFileSchema.parse(JSON.parse(fs.readFileSync(config.screeningRulesFile, "utf8"))) : shippedScreeningRules;
+  const leads = new LeadService(deps, workflow);
 
   if (config.seedDemo === "true" || (config.seedDemo === "auto" && embedded)) {
     // The demo's history is replayed through the real services on a clock set back to when it happened.
@@ -177,8 +189,11 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     botPushes,
     households,
     ledgers: new LedgerService(deps),
+    dashboard: new DashboardService(deps),
     caseViews,
     attachments,
+    screening: new ScreeningService(deps, leads, screeningRules, path.join(config.dataDir, "screening")),
+    riskEvents: new RiskEventService(deps, leads),
   });
   await app.register(localePlugin);
   await app.register(errorHandlerPlugin);
@@ -210,9 +225,13 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(publicityRoutes);
   await app.register(householdRoutes);
   await app.register(ledgerRoutes);
+  await app.register(dashboardRoutes);
+  await app.register(screeningRoutes);
+  await app.register(riskEventRoutes);
   await app.register(botRoutes);
   await app.register(realtimeRoutes, { notifier: deps.notifier });
   if (simulator) await app.register(simulatorRoutes);
+  await app.register(consoleRoutes, { simulator });
   return app;
 }
 

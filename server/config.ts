@@ -31,6 +31,8 @@ export const configSchema = z.object({
   calendarFiles: z.string().default(""),
   /** Monitoring income standards by year and region (JSON list); empty: the shipped demo figures. */
   monitoringStandardsFile: z.string().default(""),
+  /** Department screening rules (JSON, the shape of server/screening/screening-rules.json); empty: the shipped file. */
+  screeningRulesFile: z.string().default(""),
   /** A county's own workflow definitions (JSON, the shape of server/workflows/*.json, with "regionCode"). */
   workflowFiles: z.string().default(""),
   /** Anonymous case look-ups (number + phone digits) allowed per client per minute. */
@@ -74,6 +76,7 @@ const envNames: Record<keyof AppConfig, string> = {
   calendarFiles: "CALENDAR_FILES",
   workflowFiles: "WORKFLOW_FILES",
   monitoringStandardsFile: "MONITORING_STANDARDS_FILE",
+  screeningRulesFile: "SCREENING_RULES_FILE",
   lookupRateLimitPerMinute: "LOOKUP_RATE_LIMIT_PER_MINUTE",
   overdueScanSeconds: "OVERDUE_SCAN_SECONDS",
   trustProxy: "TRUST_PROXY",

@@ -26,6 +26,8 @@ const demo = (await app.services.db.prisma.staffAccount.count({ where: { usernam
 const lines = [
   "",
   "防返贫监测与社会救助申报 — server is up",
+  `  Staff console   ${base}/console/`,
+  `  Case status     ${base}/status   (residents follow their cases in a browser)`,
   `  API             ${base}/api`,
   `  API docs        ${base}/docs`,
   `  OpenAPI (JSON)  ${base}/docs/json`,

@@ -150,7 +150,7 @@ export const queueQuerySchema = z.strictObject({
   /** Narrow to a region inside the caller's own. */
   regionCode: regionCodeSchema.optional(),
   overdue: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
-  /** Case number or applicant name. */
+  /** Case number, applicant name, or a full ID number (matched by its lookup hash). */
   q: z.string().trim().min(1).max(50).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   /** Opaque cursor from the previous page. */
@@ -249,6 +249,8 @@ export const caseDetailSchema = z.object({
   events: z.array(
     z.object({
       at: z.iso.datetime({ offset: true }),
+      /** The event in plain words, as the applicant's timeline puts it. */
+      title: z.string(),
       actorType: z.string(),
       actorRole: z.string().nullable(),
       action: z.string(),

@@ -24,7 +24,7 @@ export type RiskType = z.infer<typeof riskTypeSchema>;
 
 export const caseKindSchema = z.enum(["HARDSHIP_REPORT", "MONITORING_APPLICATION", "ASSISTANCE_APPLICATION", "EMERGENCY_AID", "DEPARTMENT_LEAD"]);
 export type CaseKind = z.infer<typeof caseKindSchema>;
-export const channelSchema = z.enum(["BOT", "MINI_PROGRAM", "GRID_WORKER", "DEPARTMENT_SCREENING", "CADRE_VISIT", "WEB"]);
+export const channelSchema = z.enum(["BOT", "MINI_PROGRAM", "GRID_WORKER", "DEPARTMENT_SCREENING", "CADRE_VISIT", "WEB", "RISK_EVENT"]);
 export type Channel = z.infer<typeof channelSchema>;
 export const caseStatusSchema = z.enum(["OPEN", "APPROVED", "REJECTED", "CLOSED", "WITHDRAWN"]);
 export const staffRoleSchema = z.enum(["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY", "DEPARTMENT", "ADMIN"]);

@@ -85,6 +85,23 @@ export const taskActionSchema = z.discriminatedUnion("type", [
 export type TaskAction = z.infer<typeof taskActionSchema>;
 z.globalRegistry.add(taskActionSchema, { id: "TaskAction" });
 
+/** Decisions a desk may take on a batch of tasks at once; everything that records findings is one case at a time. */
+export const bulkActionTypes = ["APPROVE", "RETURN", "REJECT", "CLOSE_PUBLICITY", "RECORD_DATA_COMPARISON"] as const;
+export const bulkTaskActionSchema = z.strictObject({
+  taskIds: z.array(z.uuid()).min(1).max(100),
+  action: taskActionSchema.refine((action) => (bulkActionTypes as readonly string[]).includes(action.type), { error: "validation.notBulkAction" }),
+});
+export const bulkActionResultSchema = z.object({
+  done: z.number().int(),
+  failed: z.number().int(),
+  results: z.array(
+    z.union([
+      z.object({ taskId: z.uuid(), ok: z.literal(true), caseNumber: z.string(), toStage: z.string(), toStageLabel: z.string() }),
+      z.object({ taskId: z.uuid(), ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+    ]),
+  ),
+});
+
 export const taskIdParamsSchema = z.strictObject({ id: z.uuid() });
 
 export const taskSchema = z.object({

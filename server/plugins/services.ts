@@ -12,6 +12,9 @@ import type { BotService } from "../services/bot-service.ts";
 import type { BotPushService } from "../services/bot-push-service.ts";
 import type { HouseholdDirectory } from "../services/household-directory.ts";
 import type { LedgerService } from "../services/ledger-service.ts";
+import type { DashboardService } from "../services/dashboard-service.ts";
+import type { ScreeningService } from "../services/screening-service.ts";
+import type { RiskEventService } from "../services/risk-event-service.ts";
 
 export interface Services {
   db: Database;
@@ -24,8 +27,11 @@ export interface Services {
   botPushes: BotPushService;
   households: HouseholdDirectory;
   ledgers: LedgerService;
+  dashboard: DashboardService;
   caseViews: CaseViewService;
   attachments: AttachmentService;
+  screening: ScreeningService;
+  riskEvents: RiskEventService;
 }
 
 declare module "fastify" {

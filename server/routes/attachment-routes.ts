@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AppInstance } from "../app-instance.ts";
 import { errorResponseSchema } from "../api/common-schemas.ts";
 import { InvalidInputError } from "../lib/errors.ts";
-import { requirePrincipal } from "../plugins/access.ts";
+import { requirePrincipal, requireStaff } from "../plugins/access.ts";
 
 const attachmentSchema = z.object({ id: z.uuid(), kind: z.enum(["PHOTO", "VOICE", "DOCUMENT"]), mimeType: z.string(), size: z.number().int() });
 
@@ -23,6 +23,24 @@ export async function attachmentRoutes(app: AppInstance) {
       if (!file) throw new InvalidInputError("FILE_MISSING", "file");
       const stored = await app.services.attachments.store(requirePrincipal(request), await file.toBuffer());
       return reply.status(201).send(stored);
+    },
+  );
+
+  app.get(
+    "/api/staff/attachments/:id",
+    {
+      config: { access: { staff: ["VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN"] } },
+      schema: {
+        tags: ["attachments"],
+        summary: "A case's photo, voice note or PDF, for staff whose region holds the case",
+        params: z.strictObject({ id: z.uuid() }),
+        response: { 200: z.any().describe("The file"), 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema },
+      },
+    },
+    async (request, reply) => {
+      const file = await app.services.attachments.readForStaff(requireStaff(request), request.params.id);
+      // Personal evidence: the browser may show it but must not keep it in shared caches.
+      return reply.header("content-type", file.mimeType).header("cache-control", "private, no-store").header("x-content-type-options", "nosniff").send(file.bytes);
     },
   );
 }

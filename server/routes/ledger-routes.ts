@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AppInstance } from "../app-instance.ts";
 import { queueQuerySchema } from "../api/case-schemas.ts";
 import { errorResponseSchema } from "../api/common-schemas.ts";
-import { ledgerFormats, ledgerIds } from "../domain/ledgers.ts";
+import { ledgerFormats, ledgerIds, ledgerSubjects } from "../domain/ledgers.ts";
 import { requireStaff } from "../plugins/access.ts";
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema };
@@ -16,7 +16,15 @@ const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorR
 const ledgerAccess = { staff: ["VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN"] } as const;
 
 export const ledgerListSchema = z.object({
-  items: z.array(z.object({ id: z.enum(ledgerIds), title: z.string(), formats: z.array(z.enum(ledgerFormats)) })),
+  items: z.array(
+    z.object({
+      id: z.enum(ledgerIds),
+      title: z.string(),
+      /** What it lists: cases (the queue's filters and a period apply) or households (the region only). */
+      subject: z.enum(ledgerSubjects),
+      formats: z.array(z.enum(ledgerFormats)),
+    }),
+  ),
 });
 
 export const ledgerParamsSchema = z.strictObject({ id: z.string().min(1).max(40) });
@@ -49,7 +57,8 @@ export async function ledgerRoutes(app: AppInstance) {
       config: { access: ledgerAccess },
       schema: {
         tags: ["staff"],
-        summary: "Download a ledger of the cases in my region as XLSX or CSV (streamed; names, phones and ID numbers masked)",
+        summary: "Download a ledger of the cases or households in my region as XLSX or CSV (streamed; names, phones and ID numbers masked)",
+        description: "Household ledgers (subject households) take regionCode only; a case filter or period is refused with LEDGER_FILTER_NOT_APPLICABLE.",
         params: ledgerParamsSchema,
         querystring: ledgerQuerySchema,
         response: { 200: z.any().describe("The spreadsheet file"), ...errors },

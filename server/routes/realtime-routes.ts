@@ -14,8 +14,8 @@ import { deskOfRole } from "../domain/workflow/definition.ts";
 const authTimeoutMs = 10_000;
 
 /**
- * /ws pushes new and escalated tasks to staff in scope and status changes to
- * applicants. The route is open, but a socket hears nothing until its first
+ * /ws pushes new and escalated tasks to staff in scope, status changes to
+ * applicants and to the consoles of the region. The route is open, but a socket hears nothing until its first
  * message authenticates with a login token; scope is checked per notice.
  */
 export async function realtimeRoutes(app: AppInstance, options: { notifier: CaseNotifier }) {
@@ -69,7 +69,11 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
       const householdId = principal.kind === "resident" ? await app.services.caseViews.householdOf(principal.id) : null;
       const forMe = (notice: CaseNotice): boolean => {
         if (principal.kind === "resident") return notice.kind === "case.updated" && (notice.reporterResidentId === principal.id || (!!householdId && notice.householdId === householdId));
-        if (notice.kind === "case.updated") return false;
+        // Consoles refresh their queues when a case in their region moves; grid workers and departments work from their own lists.
+        if (notice.kind === "case.updated") {
+          const path = notice.regionCode ? app.services.regions.pathOf(notice.regionCode) : "";
+          return ["VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN"].includes(principal.role) && !!path && path.startsWith(principal.regionPath);
+        }
         const desk = deskOfRole(principal.role);
         if (notice.kind === "task.opened") return notice.desk === desk && notice.regionPath.startsWith(principal.regionPath);
         return !!notice.escalatedToPath && notice.escalatedToPath.startsWith(principal.regionPath) && notice.desk !== desk;

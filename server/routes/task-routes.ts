@@ -1,6 +1,6 @@
 import type { AppInstance } from "../app-instance.ts";
 import { errorResponseSchema } from "../api/common-schemas.ts";
-import { actionResultSchema, taskActionSchema, taskIdParamsSchema, taskListQuerySchema, taskListResponseSchema } from "../api/workflow-schemas.ts";
+import { actionResultSchema, bulkActionResultSchema, bulkTaskActionSchema, taskActionSchema, taskIdParamsSchema, taskListQuerySchema, taskListResponseSchema } from "../api/workflow-schemas.ts";
 import { caseIdParamsSchema } from "../api/case-schemas.ts";
 import { z } from "zod";
 import { requireStaff } from "../plugins/access.ts";
@@ -33,6 +33,29 @@ export async function taskRoutes(app: AppInstance) {
       },
     },
     async (request) => app.services.workflow.act(requireStaff(request), request.params.id, request.body, request.locale),
+  );
+
+  app.post(
+    "/api/staff/tasks/bulk-actions",
+    {
+      config: { access: { staff: desks } },
+      schema: {
+        tags: ["workflow"],
+        summary: "One decision (approve, return, reject, close publicity, data comparison) on several tasks; each succeeds or fails on its own",
+        body: bulkTaskActionSchema,
+        response: { 200: bulkActionResultSchema, ...errors },
+      },
+    },
+    async (request) => app.services.workflow.actMany(requireStaff(request), request.body.taskIds, request.body.action, request.locale),
+  );
+
+  app.get(
+    "/api/staff/cases/:id/tasks",
+    {
+      config: { access: { staff: [...desks, "ADMIN"] } },
+      schema: { tags: ["workflow"], summary: "The open tasks on one case; actions listed on those of my desk", params: caseIdParamsSchema, response: { 200: taskListResponseSchema, ...errors } },
+    },
+    async (request) => app.services.workflow.caseTasks(requireStaff(request), request.params.id, request.locale),
   );
 
   app.post(

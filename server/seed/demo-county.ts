@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import type { SubmitCaseRequest } from "../api/case-schemas.ts";
 import type { StaffRole } from "../api/common-schemas.ts";
 import { hashPassword } from "../services/auth-service.ts";
@@ -6,6 +7,7 @@ import type { IntakeService } from "../services/intake-service.ts";
 import type { Principal, StaffPrincipal } from "../services/principal.ts";
 import type { WorkflowService } from "../services/workflow-service.ts";
 import type { ServiceDeps } from "../services/service-deps.ts";
+import { seedDemoHouseholds } from "./demo-households.ts";
 
 /**
  * 青山县 (Qingshan County), a made-up county for demos and manual testing. Codes
@@ -147,14 +149,23 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
     },
   });
 
+  // Forty more households, in bulk: the ledgers' and the dashboard's material (demo-households.ts).
+  const heads = await seedDemoHouseholds(deps, ids, demoIdNumber);
+  const headId = (householdNumber: string) => heads.get(householdNumber)!;
+
   const resident = await prisma.residentIdentity.create({
     data: { openid: "dev-demo", displayName: "张德福", phoneEnc: cipher.encrypt("13800001234"), phoneHash: cipher.lookupHash("13800001234"), householdId: household.id },
   });
 
   // Cases go through the real intake and workflow so they carry the same events, routing and deadlines as live ones.
+  const staffPrincipals = new Map<string, StaffPrincipal>();
   const staff = async (username: string): Promise<StaffPrincipal> => {
+    const known = staffPrincipals.get(username);
+    if (known) return known;
     const row = await prisma.staffAccount.findUniqueOrThrow({ where: { username }, include: { region: true } });
-    return { kind: "staff", id: row.id, role: row.role, regionId: row.regionId, regionPath: row.region.path, displayName: row.displayName, department: row.department };
+    const principal: StaffPrincipal = { kind: "staff", id: row.id, role: row.role, regionId: row.regionId, regionPath: row.region.path, displayName: row.displayName, department: row.department };
+    staffPrincipals.set(username, principal);
+    return principal;
   };
   const daysAgo = (days: number) => new Date(deps.now().getTime() - days * 86_400_000);
   const residentPrincipal: Principal = { kind: "resident", id: resident.id, client: "MINI_PROGRAM", locale: "zh-CN" };
@@ -162,9 +173,13 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
   const submit = async (days: number, principal: Principal, key: string, request: SubmitCaseRequest) =>
     servicesAt(daysAgo(days)).intake.submit({ principal, request, idempotencyKey: key, locale: "zh-CN" });
   // The history follows the shipped workflow; under a county's own rules it stops where they differ.
+  // Each action answers the case's next task, so only a case's first action looks its task up.
+  const openTasks = new Map<string, { id: string; stage: string } | null>();
   const act = async (days: number, username: string, caseId: string, stage: string, action: TaskAction) => {
-    const task = await prisma.caseTask.findFirst({ where: { caseId, status: "OPEN", stage } });
-    if (task) await servicesAt(daysAgo(days)).workflow.act(await staff(username), task.id, action, "zh-CN");
+    const task = openTasks.has(caseId) ? openTasks.get(caseId) : await prisma.caseTask.findFirst({ where: { caseId, status: "OPEN" }, select: { id: true, stage: true } });
+    if (!task || task.stage !== stage) return;
+    const result = await servicesAt(daysAgo(days)).workflow.act(await staff(username), task.id, action, "zh-CN");
+    openTasks.set(caseId, result.nextTask ? { id: result.nextTask.id, stage: result.nextTask.stage } : null);
   };
   const findings = { annualIncome: 13200, rigidExpenses: 35000, foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE", notes: "" } as const;
 
@@ -211,7 +226,181 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
   await act(18, "village-baisha", fifth.caseId, "VILLAGE_APPRAISAL", { type: "RECORD_APPRAISAL", meetingAt: daysAgo(18).toISOString(), proposal: "PROPOSE", reason: "损失较大,报乡镇审核" });
   await act(12, "village-baisha", fifth.caseId, "VILLAGE_PUBLICITY", { type: "CLOSE_PUBLICITY" });
   await act(11, "township-yunling", fifth.caseId, "TOWNSHIP_REVIEW", { type: "REJECT", reason: "家庭人均纯收入高于监测标准,养殖损失已获保险理赔" });
+
+  await seedMoreCases({ prisma, submit, act, staff, daysAgo, base, findings, headId });
   return true;
+}
+
+/**
+ * A dozen more cases about the demo households, at the first steps of the
+ * review, many late, from every channel, so the queue, the ledgers and the
+ * dashboard have something to show. Each is filed by a resident of its own
+ * (or by staff on the household's behalf) through the real intake and
+ * workflow. Kept to a few actions: every test app loads the demo, and each
+ * workflow action costs some 15–20 ms of embedded-database time.
+ */
+async function seedMoreCases(ctx: {
+  prisma: ServiceDeps["prisma"];
+  submit: (days: number, principal: Principal, key: string, request: SubmitCaseRequest) => Promise<{ caseId: string }>;
+  act: (days: number, username: string, caseId: string, stage: string, action: TaskAction) => Promise<void>;
+  staff: (username: string) => Promise<StaffPrincipal>;
+  daysAgo: (days: number) => Date;
+  base: { attachmentIds: string[]; consent: { personalInformation: true; familyEconomicCheck: boolean } };
+  findings: Extract<TaskAction, { type: "RECORD_HOME_VISIT" }>["findings"];
+  headId: (householdNumber: string) => string;
+}) {
+  const { prisma, submit, act, staff, daysAgo, base, findings, headId } = ctx;
+  const people = [
+    ["chen", "陈玉兰", "MINI_PROGRAM"],
+    ["ma", "马永福", "BOT"],
+    ["luo", "罗建军", "MINI_PROGRAM"],
+    ["han", "韩小平", "WEB"],
+    ["wu", "吴强", "BOT"],
+    ["gao", "高福田", "MINI_PROGRAM"],
+    ["lin", "林小红", "BOT"],
+    ["hekou", "河口镇居民", "WEB"],
+    ["zheng", "郑秀梅", "MINI_PROGRAM"],
+    ["sun", "孙大勇", "BOT"],
+  ] as const;
+  const residentIds = new Map(people.map(([key]) => [key, crypto.randomUUID()]));
+  // One statement, like the households (demo-households.ts).
+  const identities = people.map(([key, displayName]) => ({ id: residentIds.get(key)!, openid: `demo-resident-${key}`, displayName }));
+  await prisma.$executeRaw`INSERT INTO "ResidentIdentity" ("id", "openid", "displayName")
+    SELECT x."id", x."openid", x."displayName" FROM json_to_recordset(${JSON.stringify(identities)}::json) AS x("id" uuid, "openid" text, "displayName" text)`;
+  const resident = (key: (typeof people)[number][0]): Principal => ({ kind: "resident", id: residentIds.get(key)!, client: people.find(([k]) => k === key)![2], locale: "zh-CN" });
+  const secure = { ...findings, medical: "SECURE" as const };
+  const visit = (days: number, investigators: string[], over: Partial<typeof findings> = {}): TaskAction => ({
+    type: "RECORD_HOME_VISIT",
+    visitedAt: daysAgo(days).toISOString(),
+    investigators,
+    findings: { ...secure, ...over },
+    photoIds: [],
+  });
+  const appraisal = (days: number, proposal: "PROPOSE" | "DECLINE", reason: string): TaskAction => ({ type: "RECORD_APPRAISAL", meetingAt: daysAgo(days).toISOString(), proposal, reason });
+  const shimen = ["赵书记", "刘芳"];
+  const baisha = ["孙主任", "李会计"];
+
+  // 6. 陈玉兰: an application waiting, very late, for the village's home visit.
+  await submit(18, resident("chen"), "demo-case-6", {
+    ...base,
+    kind: "MONITORING_APPLICATION",
+    description: "我有大病要长期吃药,孙子在上高中,家里只有低保和养老金,实在不够用",
+    applicantName: "陈玉兰",
+    phone: "13700001006",
+    idNumber: headId("990101001001-0021"),
+    riskTypes: ["ILLNESS", "SCHOOLING"],
+  });
+
+  // 7. 马永福: the home visit found the house unsafe; the village has not met to appraise it, and is late.
+  const ma = await submit(12, resident("ma"), "demo-case-7", {
+    ...base,
+    kind: "HARDSHIP_REPORT",
+    description: "家里的老房子墙裂了,下雨漏水,住着不安全",
+    applicantName: "马永福",
+    phone: "13700001007",
+    idNumber: headId("990101002001-0023"),
+    riskTypes: ["HOUSING"],
+  });
+  await act(11, "village-baisha", ma.caseId, "VILLAGE_VERIFICATION", visit(11, baisha, { annualIncome: 17200, rigidExpenses: 2000, housing: "AT_RISK" }));
+
+  // 8.–11. Waiting for the village's home visit: two of them late.
+  await submit(9, resident("luo"), "demo-case-8", {
+    ...base,
+    kind: "HARDSHIP_REPORT",
+    description: "在外地打工的厂子活少了,这几个月时有时无,收入不稳定",
+    applicantName: "罗建军",
+    phone: "13700001008",
+    idNumber: headId("990101003001-0021"),
+    riskTypes: ["UNSTABLE_WORK"],
+  });
+  await submit(3, resident("han"), "demo-case-9", {
+    ...base,
+    kind: "HARDSHIP_REPORT",
+    description: "打工的工厂倒闭了,今年一直没找到活,家里没有收入",
+    applicantName: "韩小平",
+    phone: "13700001009",
+    idNumber: headId("990101003002-0021"),
+    riskTypes: ["UNSTABLE_WORK", "INCOME_DROP"],
+  });
+  await submit(2, resident("wu"), "demo-case-10", {
+    ...base,
+    kind: "HARDSHIP_REPORT",
+    description: "工地停工了,我和爱人都没活干,孩子还要交高中的学费",
+    applicantName: "吴强",
+    phone: "13700001010",
+    idNumber: headId("990101001002-0022"),
+    riskTypes: ["UNSTABLE_WORK"],
+  });
+  await submit(15, resident("gao"), "demo-case-11", {
+    ...base,
+    kind: "MONITORING_APPLICATION",
+    description: "老伴得了重病住院,我们两个老人没有收入,看病钱自己付了一万多",
+    applicantName: "高福田",
+    phone: "13700001011",
+    idNumber: headId("990101002002-0021"),
+    riskTypes: ["ILLNESS"],
+  });
+
+  // 12. 赵志刚, filed by the grid worker: visited and appraised, now published in the village.
+  const zhao = await submit(8, await staff("grid-shimen"), "demo-case-12", {
+    ...base,
+    kind: "MONITORING_APPLICATION",
+    description: "三个孩子上大学、职校和高中,他在外打工的收入今年少了一大半",
+    applicantName: "赵志刚",
+    phone: "13700001012",
+    idNumber: headId("990101001001-0022"),
+    riskTypes: ["SCHOOLING", "UNSTABLE_WORK"],
+    onBehalf: { confirmationMethod: "SIGNED_PAPER" },
+  });
+  await act(6, "village-shimen", zhao.caseId, "VILLAGE_VERIFICATION", visit(6, shimen, { annualIncome: 36000, rigidExpenses: 16000 }));
+  await act(2, "village-shimen", zhao.caseId, "VILLAGE_APPRAISAL", appraisal(2, "PROPOSE", "子女就学负担重,务工收入锐减,同意纳入"));
+
+  // 13. 周建华, reported by the village cadres on a visit: the home visit is late.
+  await submit(10, await staff("village-shimen"), "demo-case-13", {
+    ...base,
+    kind: "HARDSHIP_REPORT",
+    description: "走访时反映今年生意不好做,想申请帮扶",
+    applicantName: "周建华",
+    phone: "13700001013",
+    idNumber: headId("990101001001-0024"),
+    riskTypes: ["BUSINESS_FAILURE"],
+    onBehalf: { confirmationMethod: "VERBAL_WITNESSED" },
+  });
+
+  // 14. Emergency aid in 白沙村: the township has not decided on relief in its two working days.
+  await submit(6, resident("lin"), "demo-case-14", {
+    ...base,
+    kind: "EMERGENCY_AID",
+    description: "婆婆摔断了腿住院,急需用钱",
+    applicantName: "林小红",
+    phone: "13700001014",
+    regionCode: "990101002001",
+    riskTypes: ["ACCIDENT"],
+  });
+
+  // 15. Only a township named: 河口镇 must say which village, and is late.
+  await submit(8, resident("hekou"), "demo-case-15", { ...base,
+    kind: "HARDSHIP_REPORT", description: "河口镇这边好几户的庄稼被冰雹打了,颗粒无收", applicantName: "河口镇居民", phone: "13700001015", address: "河口镇", riskTypes: ["DISASTER"] });
+
+  // 16.–17. Fresh reports.
+  await submit(1, resident("zheng"), "demo-case-16", {
+    ...base,
+    kind: "HARDSHIP_REPORT",
+    description: "三个孩子上职校、高中和幼儿园,学费生活费压力很大",
+    applicantName: "郑秀梅",
+    phone: "13700001016",
+    idNumber: headId("990101002001-0021"),
+    riskTypes: ["SCHOOLING"],
+  });
+  await submit(5, resident("sun"), "demo-case-17", {
+    ...base,
+    kind: "HARDSHIP_REPORT",
+    description: "今年种的辣椒价格跌得厉害,亏了本,两口子也没找到打工的活",
+    applicantName: "孙大勇",
+    phone: "13700001017",
+    idNumber: headId("990101001001-0023"),
+    riskTypes: ["BUSINESS_FAILURE"],
+  });
 }
 
 function idFields(cipher: ServiceDeps["cipher"], idNumber: string) {

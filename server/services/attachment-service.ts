@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { fileTypeFromBuffer } from "file-type";
 import { AppError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
-import type { Principal } from "./principal.ts";
+import type { Principal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 
 /** Accepted by content (magic bytes), never by the name or type the client claims. */
@@ -49,6 +49,14 @@ export class AttachmentService {
       },
     });
     return { id: row.id, kind: row.kind, mimeType: row.mimeType, size: row.size };
+  }
+
+  /** A case's file for staff whose region holds the case (the console shows photos); others get a 404, as if it did not exist. */
+  async readForStaff(principal: StaffPrincipal, attachmentId: string) {
+    const row = await this.deps.prisma.attachment.findFirst({ where: { id: attachmentId, case: { regionPath: { startsWith: principal.regionPath } } } });
+    if (!row) throw new NotFoundError("ATTACHMENT_NOT_FOUND");
+    const bytes = await fs.readFile(path.join(this.dir, row.sha256.slice(0, 2), row.sha256));
+    return { mimeType: row.mimeType, bytes };
   }
 
   /** A file sent after the case was filed joins it, with a trace on the case. */

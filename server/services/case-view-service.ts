@@ -2,6 +2,7 @@ import type { CaseDetail, CaseStatusView, DeclaredHousehold, QueueQuery, QueueRe
 import { chinaDate } from "../domain/china-time.ts";
 import type { Locale } from "../api/common-schemas.ts";
 import type { Prisma } from "../db/generated/client.ts";
+import type { RegionTree } from "../domain/routing.ts";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
 import { maskIdNumber, maskName, maskPhone, timingSafeEqualText } from "../lib/personal-data.ts";
 import { translator } from "../i18n/i18n.ts";
@@ -98,9 +99,7 @@ export class CaseViewService {
       timeline: c.events
         .filter((e) => t(`timeline.${e.action}`, { defaultValue: "" }) !== "")
         .map((e) => {
-          const payload = (e.payload ?? {}) as Record<string, unknown>;
-          const region = typeof payload.regionCode === "string" ? tree.getByCode(payload.regionCode)?.name : undefined;
-          return { at: e.at.toISOString(), action: e.action, title: timelineTitle(e.action, region ?? c.region.name, e.fromStage, c.stage, locale), detail: e.reason };
+          return { at: e.at.toISOString(), action: e.action, title: eventTitle(e, tree, c.region.name, c.stage, locale), detail: e.reason };
         }),
     };
   }
@@ -112,7 +111,11 @@ export class CaseViewService {
   async queue(principal: StaffPrincipal, query: QueueQuery, locale: Locale): Promise<QueueResponse> {
     const { prisma, cipher, now } = this.deps;
     const where = await caseFilterWhere(this.deps, principal, query);
-    if (query.q) where.push({ OR: [{ number: { startsWith: query.q } }, { applicantName: { contains: query.q } }] });
+    if (query.q && idNumberPattern.test(query.q)) {
+      // ID numbers are stored only encrypted: a full number is found by its lookup hash, on the applicant or any household member.
+      const hash = cipher.lookupHash(query.q.toUpperCase());
+      where.push({ OR: [{ applicantIdNumberHash: hash }, { household: { members: { some: { idNumberHash: hash } } } }] });
+    } else if (query.q) where.push({ OR: [{ number: { startsWith: query.q } }, { applicantName: { contains: query.q } }] });
     const cursor = decodeCursor(query.cursor);
     if (cursor) where.push({ OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] });
 
@@ -181,6 +184,7 @@ export class CaseViewService {
       },
     });
     if (!c) throw new NotFoundError("CASE_NOT_FOUND");
+    const tree = await this.deps.regions.tree();
     const reporterStaff = c.reporterStaffId ? await prisma.staffAccount.findUnique({ where: { id: c.reporterStaffId }, select: { displayName: true } }) : null;
     // Health details are for the desks that assess need, not for department handlers.
     const seesHealth = principal.role !== "DEPARTMENT";
@@ -226,6 +230,7 @@ export class CaseViewService {
       attachments: c.attachments.map((a) => ({ id: a.id, kind: a.kind, mimeType: a.mimeType, size: a.size })),
       events: c.events.map((e) => ({
         at: e.at.toISOString(),
+        title: eventTitle(e, tree, c.region.name, c.stage, locale),
         actorType: e.actorType,
         actorRole: e.actorRole,
         action: e.action,
@@ -236,6 +241,15 @@ export class CaseViewService {
     };
   }
 }
+
+/** An event worded as on the applicant's timeline, naming the region it moved the case to when it did. */
+function eventTitle(e: { action: string; fromStage: string | null; payload: unknown }, tree: RegionTree, caseRegion: string, stage: string, locale: Locale): string {
+  const payload = (e.payload ?? {}) as Record<string, unknown>;
+  const region = typeof payload.regionCode === "string" ? tree.getByCode(payload.regionCode)?.name : undefined;
+  return timelineTitle(e.action, region ?? caseRegion, e.fromStage, stage, locale);
+}
+
+const idNumberPattern = /^\d{17}[\dXx]$/;
 
 function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${id}`).toString("base64url");

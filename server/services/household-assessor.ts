@@ -11,6 +11,14 @@ const findingToGuarantee: Record<string, Guarantee> = {
   drinkingWater: "DRINKING_WATER",
 };
 
+/** The guarantees a home visit's findings (a HOME_VISIT_RECORDED event's payload) mark AT_RISK. */
+export function guaranteesAtRiskIn(payload: unknown): Guarantee[] {
+  const findings = ((payload as { findings?: Record<string, unknown> } | null)?.findings ?? {}) as Record<string, unknown>;
+  return Object.entries(findingToGuarantee)
+    .filter(([field]) => findings[field] === "AT_RISK")
+    .map(([, guarantee]) => guarantee);
+}
+
 /**
  * A household's figures against its region's monitoring standard: incomes and
  * rigid expenses of the latest year on record, and the guarantees the latest
@@ -18,6 +26,11 @@ const findingToGuarantee: Record<string, Guarantee> = {
  */
 export class HouseholdAssessor {
   constructor(private readonly standards: MonitoringStandard[]) {}
+
+  /** The monitoring standard of a year for a region; null when none is configured. */
+  standardFor(year: number, regionCode: string): MonitoringStandard | null {
+    return standardFor(this.standards, year, regionCode);
+  }
 
   /** Figures as an application declared them, against the standard of the given year and region; null when none applies. */
   assessDeclared(figures: Omit<HouseholdFigures, "guaranteesAtRisk">, year: number, regionCode: string): (Assessment & { year: number }) | null {
@@ -38,10 +51,7 @@ export class HouseholdAssessor {
       input.caseId ? db.caseEvent.findFirst({ where: { caseId: input.caseId, action: "HOME_VISIT_RECORDED" }, orderBy: { id: "desc" } }) : null,
     ]);
     if (members === 0) return null;
-    const findings = ((visit?.payload as { findings?: Record<string, unknown> } | null)?.findings ?? {}) as Record<string, unknown>;
-    const guaranteesAtRisk = Object.entries(findingToGuarantee)
-      .filter(([field]) => findings[field] === "AT_RISK")
-      .map(([, guarantee]) => guarantee);
+    const guaranteesAtRisk = guaranteesAtRiskIn(visit?.payload ?? null);
     const assessment = assessHousehold(
       { members, incomes: incomes.map((i) => ({ source: i.source, amount: i.amount, productionCost: i.productionCost })), expenses: expenses.map((e) => ({ kind: e.kind, amount: e.amount })), guaranteesAtRisk },
       standard,

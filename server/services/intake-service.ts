@@ -2,11 +2,11 @@ import crypto from "node:crypto";
 import type { Acknowledgement, SubmitCaseRequest } from "../api/case-schemas.ts";
 import type { Channel, Locale } from "../api/common-schemas.ts";
 import { Prisma } from "../db/generated/client.ts";
-import { chinaDate } from "../domain/china-time.ts";
 import { classifyRisks } from "../domain/risk-classifier.ts";
 import { routeCase } from "../domain/routing.ts";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
 import { translator } from "../i18n/i18n.ts";
+import { openCase } from "./case-opening.ts";
 import type { Principal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { nextStep, stageLabel } from "./stage-view.ts";
@@ -60,17 +60,16 @@ export class IntakeService {
     });
     const submittedAt = at ?? now();
     const start = await this.workflow.planStart(request.kind, decision, submittedAt);
-    const { stage, dueAt } = start.placement;
     const riskTypes = request.riskTypes ?? classifyRisks(request.description);
     const channel = channelOf(principal);
 
     try {
       const created = await prisma.$transaction(async (tx) => {
-        const [{ n }] = await tx.$queryRaw<[{ n: bigint }]>`SELECT nextval('case_number_seq') AS n`;
-        const { year } = chinaDate(submittedAt);
-        const record = await tx.case.create({
-          data: {
-            number: `${year}-${String(n).padStart(6, "0")}`,
+        const { record, task } = await openCase(tx, this.workflow, {
+          at: submittedAt,
+          decision,
+          start,
+          fields: {
             kind: request.kind,
             channel,
             riskTypes,
@@ -85,47 +84,16 @@ export class IntakeService {
             householdId: household?.id ?? null,
             reporterResidentId: principal.kind === "resident" ? principal.id : null,
             reporterStaffId: principal.kind === "staff" ? principal.id : null,
-            regionId: decision.region.id,
-            regionPath: decision.region.path,
-            routing: decision.outcome,
-            stage,
-            stageDueAt: dueAt,
-            workflowId: start.workflowId,
-            caseDueAt: start.caseDueAt,
             locale: request.locale ?? locale,
             idempotencyKey: key,
             requestHash,
-            createdAt: submittedAt,
+          },
+          filed: {
+            ...(principal.kind === "staff" ? { actorType: "STAFF" as const, actorId: principal.id, actorRole: principal.role } : { actorType: "RESIDENT" as const, actorId: principal.id, actorRole: "RESIDENT" }),
+            action: principal.kind === "staff" ? "SUBMITTED_BY_STAFF" : "SUBMITTED",
+            payload: { kind: request.kind, channel, riskTypes, classified: !request.riskTypes, attachments: request.attachmentIds.length },
           },
         });
-        const actor = principal.kind === "staff" ? { actorType: "STAFF" as const, actorId: principal.id, actorRole: principal.role } : { actorType: "RESIDENT" as const, actorId: principal.id, actorRole: "RESIDENT" };
-        await tx.caseEvent.createMany({
-          data: [
-            {
-              caseId: record.id,
-              at: submittedAt,
-              ...actor,
-              action: principal.kind === "staff" ? "SUBMITTED_BY_STAFF" : "SUBMITTED",
-              toStage: "SUBMITTED",
-              payload: { kind: request.kind, channel, riskTypes, classified: !request.riskTypes, attachments: request.attachmentIds.length },
-            },
-            {
-              caseId: record.id,
-              at: submittedAt,
-              actorType: "SYSTEM",
-              action: `ROUTED_${decision.outcome}`,
-              fromStage: "SUBMITTED",
-              toStage: stage,
-              payload: {
-                regionCode: decision.region.code,
-                basis: decision.basis,
-                candidates: decision.candidates.map((c) => c.code),
-                dueAt: dueAt?.toISOString() ?? null,
-              },
-            },
-          ],
-        });
-        const task = await this.workflow.openTask(tx, record.id, start.placement, submittedAt);
         await tx.consent.createMany({ data: this.consents(record.id, household?.id ?? null, principal, request, submittedAt) });
         if (request.attachmentIds.length > 0) {
           const linked = await tx.attachment.updateMany({
@@ -204,7 +172,7 @@ function channelOf(principal: Principal): Channel {
 }
 
 /** Canonical JSON (sorted keys) so the same submission hashes the same however it was serialised. */
-function hashRequest(value: unknown): string {
+export function hashRequest(value: unknown): string {
   const canonical = (v: unknown): unknown =>
     Array.isArray(v) ? v.map(canonical) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, canonical(x)])) : v;
   return crypto.createHash("sha256").update(JSON.stringify(canonical(value))).digest("hex");

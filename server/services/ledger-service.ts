@@ -1,37 +1,40 @@
-import { PassThrough, type Writable } from "node:stream";
-import ExcelJS from "exceljs";
-import type { Locale, RiskType } from "../api/common-schemas.ts";
+import type { PassThrough } from "node:stream";
+import type { Channel, Locale, RiskType } from "../api/common-schemas.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import {
   cellsOf,
   chinaDateText,
   columnsFor,
   contentDisposition,
-  csvLine,
   isLedgerId,
   ledgerContentTypes,
   ledgerIds,
   ledgers,
   periodBounds,
-  utf8Bom,
+  type CaseLedgerDefinition,
   type CellContext,
+  type HouseholdLedgerRow,
+  type HouseholdLedgerSelection,
   type LedgerColumn,
-  type LedgerDefinition,
   type LedgerFormat,
   type LedgerRow,
 } from "../domain/ledgers.ts";
+import { hardshipOrder, householdRules, profileOf, rankWithin, type HouseholdProfile, type HouseholdRecord, type QualifyingFact } from "../domain/household-selections.ts";
+import type { RegionTree } from "../domain/routing.ts";
 import { translator } from "../i18n/i18n.ts";
-import { NotFoundError } from "../lib/errors.ts";
+import { ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
 import type { StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { caseFilterWhere } from "./case-filters.ts";
+import { streamSpreadsheet } from "./spreadsheet-stream.ts";
+import { guaranteesAtRiskIn } from "./household-assessor.ts";
 
 /** The queue's filters (GET /api/staff/cases) plus a period, all optional. */
 export interface LedgerQuery {
   status?: "OPEN" | "APPROVED" | "REJECTED" | "CLOSED" | "WITHDRAWN";
   stage?: string;
   riskType?: RiskType;
-  channel?: "BOT" | "MINI_PROGRAM" | "GRID_WORKER" | "DEPARTMENT_SCREENING" | "CADRE_VISIT" | "WEB";
+  channel?: Channel;
   regionCode?: string;
   overdue?: boolean;
   /** China calendar dates, inclusive. */
@@ -65,10 +68,39 @@ const rowSelect = {
   events: { where: { toStage: eliminatedStage }, orderBy: [{ at: "desc" }, { id: "desc" }], take: 1, select: { at: true } },
 } satisfies Prisma.CaseSelect;
 
+const householdSelect = {
+  number: true,
+  category: true,
+  region: { select: { id: true, code: true, path: true } },
+  members: {
+    select: { name: true, relation: true, birthDate: true, labourCapacity: true, health: true, schooling: true, idNumberEnc: true },
+    orderBy: [{ birthDate: "asc" }, { id: "asc" }],
+  },
+  incomes: { select: { year: true, source: true, amount: true, productionCost: true } },
+  expenses: { select: { year: true, kind: true, amount: true } },
+  cases: {
+    select: {
+      status: true,
+      riskTypes: true,
+      events: { where: { action: "HOME_VISIT_RECORDED" }, orderBy: [{ at: "desc" }, { id: "desc" }], take: 1, select: { at: true, payload: true } },
+    },
+  },
+} satisfies Prisma.HouseholdSelect;
+
+/** The queue's filters that say something about cases: a household ledger takes none of them. */
+const caseOnlyFilters = ["status", "stage", "riskType", "channel", "overdue", "from", "to"] as const;
+
+/** What a download is made of: the columns the viewer may see, and the rows page by page. */
+interface LedgerSource<Row> {
+  columns: LedgerColumn<Row>[];
+  pages: AsyncIterable<Row[]>;
+}
+
 /**
- * Streams ledgers (台账) of the cases in a staff member's region as XLSX or
- * CSV: read page by page in (createdAt, id) order and written as each page
- * arrives, so a county-wide export never sits in memory whole.
+ * Streams ledgers (台账) of a staff member's region as XLSX or CSV: cases read
+ * page by page in (createdAt, id) order, households in (region path, number)
+ * order, each page written as it arrives, so a county-wide export never sits
+ * in memory whole.
  */
 export class LedgerService {
   constructor(
@@ -78,7 +110,7 @@ export class LedgerService {
 
   list(locale: Locale) {
     const t = translator(locale);
-    return { items: ledgerIds.map((id) => ({ id, title: t(ledgers[id].title), formats: ["xlsx", "csv"] as LedgerFormat[] })) };
+    return { items: ledgerIds.map((id) => ({ id, title: t(ledgers[id].title), subject: ledgers[id].subject, formats: ["xlsx", "csv"] as LedgerFormat[] })) };
   }
 
   /**
@@ -88,16 +120,18 @@ export class LedgerService {
   async export(principal: StaffPrincipal, id: string, format: LedgerFormat, query: LedgerQuery, locale: Locale): Promise<LedgerDownload> {
     if (!isLedgerId(id)) throw new NotFoundError("LEDGER_NOT_FOUND");
     const ledger = ledgers[id];
-    const where = await this.whereFor(principal, ledger, query);
     const t = translator(locale);
     const ctx: CellContext = { t, now: this.deps.now() };
-    const columns = columnsFor(ledger, principal.role);
     const title = t(ledger.title);
     const stamp = chinaDateText(ctx.now)!;
-    const stream = new PassThrough();
-    const write = format === "csv" ? this.writeCsv(stream, where, columns, ctx) : this.writeXlsx(stream, title, where, columns, ctx);
-    // The response has started by the time a read fails: all that is left is to cut the download short.
-    write.catch((err: unknown) => stream.destroy(err instanceof Error ? err : new Error(String(err))));
+    let stream: PassThrough;
+    if (ledger.subject === "cases") {
+      const where = await this.whereFor(principal, ledger, query);
+      stream = this.stream(format, title, { columns: columnsFor(ledger, principal.role), pages: this.rows(where) }, ctx);
+    } else {
+      const scope = await this.householdScope(principal, query);
+      stream = this.stream(format, title, { columns: columnsFor(ledger, principal.role), pages: this.householdRows(scope, ledger.selection, ctx.now) }, ctx);
+    }
     return {
       stream,
       contentType: ledgerContentTypes[format],
@@ -105,7 +139,14 @@ export class LedgerService {
     };
   }
 
-  private async whereFor(principal: StaffPrincipal, ledger: LedgerDefinition, query: LedgerQuery): Promise<Prisma.CaseWhereInput[]> {
+  private stream<Row>(format: LedgerFormat, title: string, { columns, pages }: LedgerSource<Row>, ctx: CellContext): PassThrough {
+    const cells = async function* () {
+      for await (const page of pages) yield page.map((row) => cellsOf(columns, row, ctx));
+    };
+    return streamSpreadsheet(format, title, columns.map((c) => ({ header: ctx.t(c.header), width: c.width })), cells());
+  }
+
+  private async whereFor(principal: StaffPrincipal, ledger: CaseLedgerDefinition, query: LedgerQuery): Promise<Prisma.CaseWhereInput[]> {
     const where = await caseFilterWhere(this.deps, principal, query);
 
     const { selection } = ledger;
@@ -156,46 +197,78 @@ export class LedgerService {
     }
   }
 
-  private async writeCsv(out: PassThrough, where: Prisma.CaseWhereInput[], columns: LedgerColumn[], ctx: CellContext) {
-    out.write(utf8Bom + csvLine(columns.map((c) => ctx.t(c.header))));
-    for await (const page of this.rows(where)) {
-      if (out.destroyed) return;
-      out.write(page.map((row) => csvLine(cellsOf(columns, row, ctx))).join(""));
-      if (!(await drained(out))) return;
-    }
-    out.end();
+  /**
+   * A household ledger lists households, not cases: only the region narrows
+   * it, and a case filter is refused rather than silently ignored.
+   */
+  private async householdScope(principal: StaffPrincipal, query: LedgerQuery): Promise<{ path: string; tree: RegionTree }> {
+    for (const field of caseOnlyFilters) if (query[field] !== undefined) throw new InvalidInputError("LEDGER_FILTER_NOT_APPLICABLE", field);
+    const tree = await this.deps.regions.tree();
+    if (!query.regionCode) return { path: principal.regionPath, tree };
+    const region = tree.getByCode(query.regionCode);
+    if (!region) throw new NotFoundError("UNKNOWN_REGION");
+    if (!region.path.startsWith(principal.regionPath)) throw new ForbiddenError("REGION_OUT_OF_SCOPE");
+    return { path: region.path, tree };
   }
 
-  private async writeXlsx(out: PassThrough, title: string, where: Prisma.CaseWhereInput[], columns: LedgerColumn[], ctx: CellContext) {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-    // Sheet names: at most 31 characters, none of []:*?/\.
-    const sheet = workbook.addWorksheet(title.replace(/[[\]:*?/\\]/g, " ").slice(0, 31));
-    sheet.columns = columns.map((c) => ({ key: c.key, width: c.width }));
-    sheet.addRow(columns.map((c) => ctx.t(c.header))).commit();
-    for await (const page of this.rows(where)) {
-      if (out.destroyed) return;
-      for (const row of page) sheet.addRow(cellsOf(columns, row, ctx)).commit();
-      if (!(await drained(out))) return;
+  /**
+   * The households of the scope that meet the ledger's rule, page by page in
+   * (region path, number) order, so each village's households come together.
+   * A ranked ledger holds back one village's qualifying households until the
+   * next village starts, then writes its first N hardest first.
+   */
+  private async *householdRows(scope: { path: string; tree: RegionTree }, selection: HouseholdLedgerSelection, asOf: Date): AsyncGenerator<HouseholdLedgerRow[]> {
+    const { prisma, cipher, assessor } = this.deps;
+    const rule = householdRules[selection.rule];
+    let after: { path: string; number: string } | null = null;
+    let village: { key: string; rows: { profile: HouseholdProfile; facts: QualifyingFact[] }[] } | null = null;
+    for (;;) {
+      const cursor: Prisma.HouseholdWhereInput[] = after ? [{ OR: [{ region: { path: { gt: after.path } } }, { region: { path: after.path }, number: { gt: after.number } }] }] : [];
+      const page = await prisma.household.findMany({
+        where: { AND: [{ region: { path: { startsWith: scope.path } } }, ...cursor] },
+        orderBy: [{ region: { path: "asc" } }, { number: "asc" }],
+        take: this.pageSize,
+        select: householdSelect,
+      });
+      const out: HouseholdLedgerRow[] = [];
+      for (const h of page) {
+        const node = scope.tree.get(h.region.id);
+        const villageNode = node ? (scope.tree.ancestorAt(node, "VILLAGE") ?? node) : undefined;
+        const head = h.members.find((m) => m.relation === "HEAD");
+        const latestVisit = h.cases
+          .flatMap((c) => c.events)
+          .sort((a, b) => b.at.getTime() - a.at.getTime())[0];
+        const record: HouseholdRecord = {
+          number: h.number,
+          villageName: villageNode?.name ?? "",
+          category: h.category,
+          headIdNumber: head ? cipher.decrypt(head.idNumberEnc) : null,
+          members: h.members,
+          incomes: h.incomes,
+          expenses: h.expenses,
+          activeCaseRiskTypes: h.cases.filter((c) => c.status === "OPEN" || c.status === "APPROVED").flatMap((c) => c.riskTypes),
+          guaranteesAtRisk: latestVisit ? guaranteesAtRiskIn(latestVisit.payload) : [],
+        };
+        const profile = profileOf(record, (year) => assessor.standardFor(year, h.region.code), asOf);
+        const facts = rule(profile);
+        if (!facts) continue;
+        if (!selection.perVillage) {
+          out.push({ profile, facts, rank: null });
+          continue;
+        }
+        const key = villageNode?.id ?? h.region.id;
+        if (village && village.key !== key) {
+          out.push(...rankWithin(village.rows, selection.perVillage, hardshipOrder));
+          village = null;
+        }
+        (village ??= { key, rows: [] }).rows.push({ profile, facts });
+      }
+      const done = page.length < this.pageSize;
+      if (done && village && selection.perVillage) out.push(...rankWithin(village.rows, selection.perVillage, hardshipOrder));
+      if (out.length > 0) yield out;
+      if (done) return;
+      const last = page.at(-1)!;
+      after = { path: last.region.path, number: last.number };
     }
-    sheet.commit();
-    // Ends `out` once the zip is complete.
-    await workbook.commit();
   }
-}
-
-/** Waits while the reader is behind; false once the download was abandoned. */
-function drained(out: Writable): Promise<boolean> {
-  if (out.destroyed) return Promise.resolve(false);
-  if (!out.writableNeedDrain) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (ok: boolean) => () => {
-      out.off("drain", onDrain);
-      out.off("close", onClose);
-      resolve(ok);
-    };
-    const onDrain = done(true);
-    const onClose = done(false);
-    out.once("drain", onDrain);
-    out.once("close", onClose);
-  });
 }

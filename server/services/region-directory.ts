@@ -37,6 +37,11 @@ export class RegionDirectory {
     return this.cached?.tree.getByCode(code)?.name ?? "";
   }
 
+  /** A region's path from the last loaded tree ("" when unknown), for the same reason. */
+  pathOf(code: string): string {
+    return this.cached?.tree.getByCode(code)?.path ?? "";
+  }
+
   invalidate(): void {
     this.cached = undefined;
   }

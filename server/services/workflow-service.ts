@@ -5,7 +5,7 @@ import type { RegionNode, RegionTree, RoutingDecision } from "../domain/routing.
 import { deskOfRole, nextDayOfMonth, stageOf, type Desk, type WorkflowDefinition } from "../domain/workflow/definition.ts";
 import { availableActions, decide, isSampled } from "../domain/workflow/engine.ts";
 import { UncoveredYearError } from "../domain/working-days.ts";
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
+import { AppError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
 import { maskName } from "../lib/personal-data.ts";
 import { translator } from "../i18n/i18n.ts";
 import type { ResidentPrincipal, StaffPrincipal } from "./principal.ts";
@@ -111,6 +111,38 @@ export class WorkflowService {
     const items = await Promise.all(tasks.map((task) => this.view(task, tree, now, locale)));
     // A grid worker sees the home visits in their area, and can do nothing else on them.
     return { items: gridWorker ? items.filter((task) => task.status !== "OPEN" || task.actions.includes("RECORD_HOME_VISIT")).map((task) => ({ ...task, actions: task.actions.filter((a) => a === "RECORD_HOME_VISIT") })) : items };
+  }
+
+  /** The open tasks on one case in the caller's region; actions only on those of the caller's own desk. */
+  async caseTasks(principal: StaffPrincipal, caseId: string, locale: Locale) {
+    const desk = deskOfRole(principal.role);
+    const now = this.deps.now();
+    const tasks = await this.deps.prisma.caseTask.findMany({
+      where: { caseId, status: "OPEN", case: { regionPath: { startsWith: principal.regionPath } } },
+      orderBy: { createdAt: "asc" },
+      include: { case: { select: { number: true, workflowId: true, publicityEndsAt: true, dataComparison: true, stage: true, monitoredSince: true, householdId: true, regionId: true } } },
+    });
+    const tree = await this.deps.regions.tree();
+    const items = await Promise.all(tasks.map((task) => this.view(task, tree, now, locale)));
+    return { items: items.map((task) => (task.desk === desk ? task : { ...task, actions: [] })) };
+  }
+
+  /**
+   * One action on many tasks (a township approving a batch): each task in its own
+   * transaction, as if acted on one by one, so one refusal leaves the others done.
+   */
+  async actMany(principal: StaffPrincipal, taskIds: readonly string[], action: TaskAction, locale: Locale) {
+    const results = [];
+    for (const taskId of new Set(taskIds)) {
+      try {
+        const done = await this.act(principal, taskId, action, locale);
+        results.push({ taskId, ok: true as const, caseNumber: done.caseNumber, toStage: done.toStage, toStageLabel: stageLabel(done.toStage, locale) });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        results.push({ taskId, ok: false as const, error: { code: error.code, message: translator(locale)(`errors.${error.code}`, error.params) } });
+      }
+    }
+    return { done: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results };
   }
 
   private async view(

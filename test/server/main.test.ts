@@ -37,7 +37,16 @@ describe("the run command (npm start's entry point)", () => {
     const countyLogin = await (await fetch(`${base}/api/auth/staff/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "county", password: "demo1234" }) })).json();
     const queue = await (await fetch(`${base}/api/staff/cases?limit=100`, { headers: { authorization: `Bearer ${countyLogin.token}` } })).json();
     const stages = new Set(queue.items.map((c: { stage: string }) => c.stage));
-    expect([...stages].sort()).toEqual(["COUNTY_TRIAGE", "NOT_IDENTIFIED", "TOWNSHIP_EMERGENCY_RELIEF", "TOWNSHIP_REVIEW", "VILLAGE_VERIFICATION"]);
+    expect([...stages].sort()).toEqual([
+      "COUNTY_TRIAGE",
+      "NOT_IDENTIFIED",
+      "TOWNSHIP_EMERGENCY_RELIEF",
+      "TOWNSHIP_REVIEW",
+      "TOWNSHIP_TRIAGE",
+      "VILLAGE_APPRAISAL",
+      "VILLAGE_PUBLICITY",
+      "VILLAGE_VERIFICATION",
+    ]);
     expect(queue.items.some((c: { overdue: boolean }) => c.overdue)).toBe(true);
     const submitted = await fetch(`${base}/api/cases`, {
       method: "POST",

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+  caseLedgerIds,
   cellsOf,
+  describeFact,
+  householdLedgerIds,
   chinaDateText,
   columnsFor,
   contentDisposition,
@@ -9,8 +12,10 @@ import {
   ledgerIds,
   ledgers,
   periodBounds,
+  type HouseholdLedgerRow,
   type LedgerRow,
 } from "../../../server/domain/ledgers.ts";
+import { hardestHousehold, profileOf, type HouseholdRecord } from "../../../server/domain/household-selections.ts";
 import { hasKey, translator } from "../../../server/i18n/i18n.ts";
 
 const row: LedgerRow = {
@@ -43,13 +48,19 @@ describe("ledger definitions", () => {
       expect(new Set(ledger.columns.map((c) => c.key)).size).toBe(ledger.columns.length);
     }
     expect(isLedgerId("queue")).toBe(true);
-    expect(isLedgerId("below-income-line")).toBe(false);
+    expect(isLedgerId("below-income-line")).toBe(true);
+    expect(isLedgerId("no-such-ledger")).toBe(false);
   });
 
   it("select what each ledger is about", () => {
     expect(ledgers.queue.selection).toEqual({ period: { on: "submittedAt" } });
     expect(ledgers["newly-identified"].selection).toEqual({ monitoredOnly: true, period: { on: "monitoredSince" } });
     expect(ledgers["risk-eliminated"].selection).toEqual({ stages: ["RISK_ELIMINATED"], period: { on: "enteredStage", stage: "RISK_ELIMINATED" } });
+    for (const id of caseLedgerIds) expect(ledgers[id].subject).toBe("cases");
+    // Each household ledger is one rule of server/domain/household-selections.ts; the hardest keeps ten a village.
+    for (const id of householdLedgerIds) expect(ledgers[id]).toMatchObject({ subject: "households", selection: { rule: id } });
+    expect(ledgers["hardest-households"].selection.perVillage).toBe(10);
+    expect(ledgerIds).toEqual([...caseLedgerIds, ...householdLedgerIds]);
   });
 
   it("mask names, phones and ID numbers and localize labels", () => {
@@ -83,6 +94,68 @@ describe("ledger definitions", () => {
     expect(columnsFor(ledgers.queue, "DEPARTMENT").map((c) => c.key)).not.toContain("riskTypes");
     expect(columnsFor(ledgers.queue, "COUNTY").map((c) => c.key)).toContain("riskTypes");
     for (const id of ledgerIds) expect(columnsFor(ledgers[id], "DEPARTMENT").some((c) => c.healthRelated)).toBe(false);
+  });
+});
+
+describe("household ledgers", () => {
+  const record: HouseholdRecord = {
+    number: "990101001001-0011",
+    villageName: "石门村",
+    category: "FORMERLY_POOR",
+    headIdNumber: "990101194803120018",
+    members: [
+      { name: "陈玉兰", relation: "HEAD", birthDate: new Date("1948-03-12T00:00:00Z"), labourCapacity: "NONE", health: "SERIOUS_ILLNESS", schooling: "NOT_IN_SCHOOL" },
+      { name: "陈浩", relation: "GRANDCHILD", birthDate: new Date("2010-09-01T00:00:00Z"), labourCapacity: "NOT_WORKING_AGE", health: "HEALTHY", schooling: "SENIOR_SECONDARY" },
+    ],
+    incomes: [{ year: 2026, source: "TRANSFER", amount: 7000, productionCost: 0 }],
+    expenses: [{ year: 2026, kind: "MEDICAL", amount: 5000 }],
+    activeCaseRiskTypes: [],
+    guaranteesAtRisk: ["HOUSING"],
+  };
+  const profile = profileOf(record, () => ({ year: 2026, regionCode: "99", incomeLine: 8500 }), ctx.now);
+  const hardest: HouseholdLedgerRow = { profile, facts: hardestHousehold(profile)!, rank: 1 };
+
+  it("show who, where and the year's figures, masked, with the qualifying facts in words", () => {
+    const columns = columnsFor(ledgers["hardest-households"], "COUNTY");
+    const cells = Object.fromEntries(columns.map((c, i) => [c.key, cellsOf(columns, hardest, ctx)[i]]));
+    expect(cells).toEqual({
+      rank: 1,
+      village: "石门村",
+      householdNumber: "990101001001-0011",
+      headName: "陈**",
+      members: 2,
+      headIdNumber: "9901**********0018",
+      category: "脱贫户",
+      year: 2026,
+      perCapitaNetIncome: 3500,
+      incomeLine: 8500,
+      perCapitaAfterRigidExpenses: 1000,
+      facts: "人均纯收入 3500 元,低于标准 8500 元;扣除刚性支出后人均 1000 元,低于标准 8500 元;家中无劳动力;住房安全有风险(最近一次入户核实)",
+      healthFacts: "陈**:大病",
+    });
+    // Department handlers never see the illness.
+    expect(columnsFor(ledgers["hardest-households"], "DEPARTMENT").map((c) => c.key)).not.toContain("healthFacts");
+  });
+
+  it("describe every kind of fact in both languages, names masked", () => {
+    const en = translator("en");
+    expect(describeFact({ kind: "IN_NON_COMPULSORY_SCHOOL", name: "陈浩", age: 16, schooling: "SENIOR_SECONDARY" }, ctx.t)).toBe("陈*,16 岁,高中");
+    expect(describeFact({ kind: "IDLE_LABOURER", name: "孙大勇", age: 41, labourCapacity: "FULL" }, en)).toBe("孙**, 41, able to work, no wage work");
+    expect(describeFact({ kind: "WAGE_DROP", year: 2026, wage: 30000, previousYear: 2025, previousWage: 52000, dropPercent: 42 }, ctx.t)).toBe("务工收入 2025 年 52000 元,2026 年 30000 元,下降 42%");
+    expect(describeFact({ kind: "NO_WAGE_INCOME", year: 2026 }, en)).toBe("no wage income in the household in 2026");
+    expect(describeFact({ kind: "UNSTABLE_WORK_CASE" }, ctx.t)).toBe("有在办或已认定的务工就业不稳案件");
+    // Every fact's wording exists in both languages.
+    for (const kind of ["BELOW_LINE", "BELOW_LINE_AFTER_RIGID_EXPENSES", "NO_LABOUR", "GUARANTEE_AT_RISK", "ILL_OR_DISABLED", "IN_NON_COMPULSORY_SCHOOL", "IDLE_LABOURER", "NO_WAGE_INCOME", "WAGE_DROP", "UNSTABLE_WORK_CASE"]) {
+      expect(hasKey(`ledgers.facts.${kind}`), kind).toBe(true);
+    }
+  });
+
+  it("leave figures empty for a household without income on record", () => {
+    const bare = profileOf({ ...record, incomes: [], expenses: [] }, () => null, ctx.now);
+    const columns = columnsFor(ledgers["multi-child-schooling"], "VILLAGE");
+    const cells = cellsOf(columns, { profile: bare, facts: [], rank: null }, ctx);
+    expect(cells.slice(6, 10)).toEqual([null, null, null, null]);
+    expect(cells.at(-1)).toBeNull();
   });
 });
 

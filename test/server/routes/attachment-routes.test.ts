@@ -64,6 +64,28 @@ describe(`attachments (${testDatabaseKind})`, () => {
     expect(detail.attachments.map((a: { id: string }) => a.id)).toEqual([photo.id]);
   });
 
+  it("shows a case's photo to staff whose region holds the case, and to nobody else", async () => {
+    const uploaded = (await upload(resident, multipart("wall.png", png, "image/png"))).json();
+    const ack = (await t.submit(resident, { description: "房子墙裂了很危险", regionCode: "990101001001", attachmentIds: [uploaded.id] })).json();
+    const get = async (token: string | null) =>
+      t.app.inject({ method: "GET", url: `/api/staff/attachments/${uploaded.id}`, headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+    const seen = await get(await t.staffToken("township-liuxi"));
+    expect(seen.statusCode).toBe(200);
+    expect(seen.headers["content-type"]).toBe("image/png");
+    expect(seen.headers["cache-control"]).toBe("private, no-store");
+    expect(seen.rawPayload).toEqual(png);
+    expect(ack.routedTo.regionCode).toBe("990101001001");
+
+    expect((await get(await t.staffToken("township-yunling"))).statusCode).toBe(404);
+    expect((await get(await t.staffToken("grid-shimen"))).statusCode).toBe(403);
+    expect((await get(resident)).statusCode).toBe(403);
+    expect((await get(null)).statusCode).toBe(401);
+    // An upload not (yet) on any case is nobody's to view.
+    const loose = (await upload(resident, multipart("loose.png", png, "image/png"))).json();
+    expect((await t.app.inject({ method: "GET", url: `/api/staff/attachments/${loose.id}`, headers: { authorization: `Bearer ${await t.staffToken("county")}` } })).statusCode).toBe(404);
+  });
+
   it("judges a file by its bytes, not its name or claimed type", async () => {
     const disguised = await upload(resident, multipart("photo.jpg", Buffer.from("#!/bin/sh\nrm -rf /\n"), "image/jpeg"));
     expect(disguised.statusCode).toBe(415);

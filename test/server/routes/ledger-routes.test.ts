@@ -74,12 +74,18 @@ describe(`ledger exports (${testDatabaseKind})`, () => {
     const zh = await get("/api/staff/ledgers", township);
     expect(zh.statusCode).toBe(200);
     expect(zh.json().items).toEqual([
-      { id: "queue", title: "案件台账", formats: ["xlsx", "csv"] },
-      { id: "newly-identified", title: "新识别监测对象台账", formats: ["xlsx", "csv"] },
-      { id: "risk-eliminated", title: "风险消除台账", formats: ["xlsx", "csv"] },
+      { id: "queue", title: "案件台账", subject: "cases", formats: ["xlsx", "csv"] },
+      { id: "newly-identified", title: "新识别监测对象台账", subject: "cases", formats: ["xlsx", "csv"] },
+      { id: "risk-eliminated", title: "风险消除台账", subject: "cases", formats: ["xlsx", "csv"] },
+      // The household ledgers (test/server/routes/household-ledgers.test.ts).
+      { id: "below-income-line", title: "家庭人均纯收入低于监测标准农户台账", subject: "households", formats: ["xlsx", "csv"] },
+      { id: "hardest-households", title: "最困难10户农户台账", subject: "households", formats: ["xlsx", "csv"] },
+      { id: "multi-child-schooling", title: "非义务教育阶段多子女农户台账", subject: "households", formats: ["xlsx", "csv"] },
+      { id: "zero-employment", title: "有劳动力零就业家庭台账", subject: "households", formats: ["xlsx", "csv"] },
+      { id: "unstable-work", title: "务工收入占比高且务工不稳定农户台账", subject: "households", formats: ["xlsx", "csv"] },
     ]);
     const en = await get("/api/staff/ledgers", township, { "accept-language": "en" });
-    expect(en.json().items.map((i: { title: string }) => i.title)).toEqual(["Case ledger", "Newly identified monitoring objects", "Risk eliminated"]);
+    expect(en.json().items.map((i: { title: string }) => i.title).slice(0, 3)).toEqual(["Case ledger", "Newly identified monitoring objects", "Risk eliminated"]);
   });
 
   it("exports the township's queue as XLSX: localized headers, only its own cases, masked", async () => {
@@ -149,7 +155,7 @@ describe(`ledger exports (${testDatabaseKind})`, () => {
     expect((await get("/api/staff/ledgers/queue", await t.staffToken("grid-shimen"))).statusCode).toBe(403);
     expect((await get("/api/staff/ledgers/queue", await t.staffToken("dept-health"))).statusCode).toBe(403);
     expect((await t.app.inject({ method: "GET", url: "/api/staff/ledgers/queue" })).statusCode).toBe(401);
-    const unknown = await get("/api/staff/ledgers/below-income-line", township);
+    const unknown = await get("/api/staff/ledgers/no-such-ledger", township);
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe("LEDGER_NOT_FOUND");
     expect((await get("/api/staff/ledgers/queue?regionCode=990101002001", township)).statusCode).toBe(403);

@@ -32,6 +32,12 @@ describe(`OpenAPI document and health (${testDatabaseKind})`, () => {
       ["/api/publicity/{villageCode}", "get"],
       ["/api/publicity/objections", "post"],
       ["/api/bot/messages", "post"],
+      ["/api/staff/ledgers/{id}", "get"],
+      ["/api/staff/dashboard", "get"],
+      ["/api/staff/screening/imports", "post"],
+      ["/api/staff/screening/imports/{id}/run", "post"],
+      ["/api/staff/risk-events", "post"],
+      ["/api/staff/risk-events/{id}", "get"],
       ["/health/live", "get"],
       ["/health/ready", "get"],
     ] as const) {
@@ -44,7 +50,7 @@ describe(`OpenAPI document and health (${testDatabaseKind})`, () => {
     expect(submit.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/SubmitCaseRequestInput");
     expect(submit.parameters.map((p: { name: string }) => p.name)).toContain("idempotency-key");
     expect(doc.components.schemas.SubmitCaseRequestInput.additionalProperties).toBe(false);
-    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api") || p.startsWith("/health")).length).toBe(28);
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api") || p.startsWith("/health")).length).toBe(39);
   });
 
   it("serves interactive docs", async () => {

@@ -65,6 +65,8 @@ describe(`real-time pushes (${testDatabaseKind})`, () => {
     });
     const moved = await applicant.inbox.next((m) => m.type === "case.updated" && m.caseNumber === ack.number);
     expect(moved).toMatchObject({ stage: "VILLAGE_APPRAISAL", stageLabel: "村级评议", event: "HOME_VISIT_RECORDED", title: "已完成入户核实", status: "OPEN" });
+    // The village's console hears the move too, to refresh its queue; the other village's does not.
+    expect(await shimen.inbox.next((m) => m.type === "case.updated" && m.caseNumber === ack.number)).toMatchObject({ stage: "VILLAGE_APPRAISAL" });
 
     await new Promise((r) => setTimeout(r, 100));
     expect(baisha.inbox.messages.filter((m) => m.caseNumber === ack.number)).toEqual([]);

@@ -289,6 +289,55 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     expect((await t.app.inject({ method: "GET", url: "/api/staff/tasks?view=escalated", headers: auth(grid) })).statusCode).toBe(403);
   });
 
+  it("takes one decision on a batch of tasks, each on its own, and reports those it could not take", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const atTownship = async () => {
+      const ack = await submit({});
+      await act(village, ack.number, visit());
+      await act(village, ack.number, appraisal("PROPOSE"));
+      t.clock.now = new Date(defaultTestTime.getTime() + 8 * 86_400_000);
+      await act(village, ack.number, { type: "CLOSE_PUBLICITY" });
+      t.clock.now = new Date(defaultTestTime);
+      return ack.number as string;
+    };
+    const first = await atTownship();
+    const second = await atTownship();
+    const elsewhere = await submit({ regionCode: "990101001002" });
+    const ids = [(await openTask(township, first))!.id, (await openTask(township, second))!.id];
+    const notReady = (await openTask(await t.staffToken("township-liuxi"), elsewhere.number)) ?? null;
+    expect(notReady).toBeNull();
+    const villageTask = (await openTask(village, (await submit({})).number))!.id;
+
+    const bulk = await t.app.inject({ method: "POST", url: "/api/staff/tasks/bulk-actions", headers: auth(township), payload: { taskIds: [...ids, villageTask], action: { type: "APPROVE" } } });
+    expect(bulk.statusCode).toBe(200);
+    expect(bulk.json()).toMatchObject({ done: 2, failed: 1 });
+    expect(bulk.json().results).toEqual([
+      { taskId: ids[0], ok: true, caseNumber: first, toStage: "COUNTY_APPROVAL", toStageLabel: "县级审定" },
+      { taskId: ids[1], ok: true, caseNumber: second, toStage: "COUNTY_APPROVAL", toStageLabel: "县级审定" },
+      { taskId: villageTask, ok: false, error: { code: "NOT_YOUR_DESK", message: expect.any(String) } },
+    ]);
+    expect((await status(first)).stage).toBe("COUNTY_APPROVAL");
+    // Each task leaves its own trace, as if approved one by one.
+    const events = await t.database.db.prisma.caseEvent.findMany({ where: { case: { number: { in: [first, second] } }, action: "APPROVED" } });
+    expect(events).toHaveLength(2);
+
+    // Findings are recorded one case at a time; a batch only takes decisions.
+    const visitBatch = await t.app.inject({ method: "POST", url: "/api/staff/tasks/bulk-actions", headers: { ...auth(village), "accept-language": "en" }, payload: { taskIds: [villageTask], action: visit() } });
+    expect(visitBatch.statusCode).toBe(400);
+    expect(visitBatch.json().fields).toEqual([{ path: "action", message: "Action: This action is taken one case at a time, not in bulk" }]);
+    const grid = await t.staffToken("grid-shimen");
+    expect((await t.app.inject({ method: "POST", url: "/api/staff/tasks/bulk-actions", headers: auth(grid), payload: { taskIds: [villageTask], action: { type: "APPROVE" } } })).statusCode).toBe(403);
+  });
+
+  it("lists a case's open tasks, with actions only on the caller's desk", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const ack = await submit({});
+    const caseTasks = async (token: string) => t.app.inject({ method: "GET", url: `/api/staff/cases/${ack.caseId}/tasks`, headers: auth(token) });
+    expect((await caseTasks(village)).json().items).toEqual([expect.objectContaining({ stage: "VILLAGE_VERIFICATION", desk: "VILLAGE", actions: ["RECORD_HOME_VISIT"] })]);
+    expect((await caseTasks(township)).json().items).toEqual([expect.objectContaining({ stage: "VILLAGE_VERIFICATION", actions: [] })]);
+    expect((await caseTasks(await t.staffToken("village-baisha"))).json().items).toEqual([]);
+  });
+
   it("refuses actions by the wrong role or from the wrong region", async () => {
     t.clock.now = new Date(defaultTestTime);
     const ack = await submit({});

@@ -1,0 +1,164 @@
+import { App as AntApp, Badge, Button, ConfigProvider, Layout, Menu, Result, Segmented, Space, Spin, Typography } from "antd";
+import enUS from "antd/locale/en_US";
+import zhCN from "antd/locale/zh_CN";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, whenUnauthorized } from "./api.ts";
+import { ConsoleContext, useRegionsLoader, type ConsoleContextValue } from "./console-context.tsx";
+import { go, useHashRoute } from "./hash-route.ts";
+import { switchLocale } from "./i18n.ts";
+import { LoginPage } from "./pages/login-page.tsx";
+import { DashboardPage } from "./pages/dashboard-page.tsx";
+import { QueuePage } from "./pages/queue-page.tsx";
+import { TasksPage } from "./pages/tasks-page.tsx";
+import { CasePage } from "./pages/case-page.tsx";
+import { LedgersPage } from "./pages/ledgers-page.tsx";
+import { ScreeningPage } from "./pages/screening-page.tsx";
+import { RiskEventsPage } from "./pages/risk-events-page.tsx";
+import { connectRealtime, type RealtimeMessage, type RealtimeState } from "./realtime.ts";
+import { session as storedSession, type StaffSession } from "./session.ts";
+
+export function ConsoleApp() {
+  const { i18n } = useTranslation();
+  const [session, setSession] = useState<StaffSession | null>(() => storedSession.get());
+  const logout = useCallback(() => {
+    storedSession.clear();
+    setSession(null);
+  }, []);
+  useEffect(() => whenUnauthorized(logout), [logout]);
+  return (
+    <ConfigProvider locale={i18n.language === "en" ? enUS : zhCN} theme={{ token: { colorPrimary: "#c0392b", borderRadius: 4 } }}>
+      <AntApp>
+        {session ? (
+          <Shell session={session} logout={logout} />
+        ) : (
+          <LoginPage
+            onLogin={(s) => {
+              storedSession.set(s);
+              setSession(s);
+            }}
+          />
+        )}
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function LanguageSwitch() {
+  const { i18n } = useTranslation();
+  return (
+    <Segmented
+      size="small"
+      value={i18n.language === "en" ? "en" : "zh-CN"}
+      options={[
+        { label: "中文", value: "zh-CN" },
+        { label: "English", value: "en" },
+      ]}
+      onChange={(value) => void switchLocale(value as "zh-CN" | "en")}
+    />
+  );
+}
+
+const deskRoles = ["VILLAGE", "TOWNSHIP", "COUNTY"];
+
+function Shell({ session, logout }: { session: StaffSession; logout: () => void }) {
+  const { t } = useTranslation();
+  const route = useHashRoute();
+  const regions = useRegionsLoader();
+  const [realtime, setRealtime] = useState<RealtimeState>("connecting");
+  const [features, setFeatures] = useState({ simulator: false });
+  const [unseen, setUnseen] = useState(0);
+  const listeners = useRef(new Set<(message: RealtimeMessage) => void>());
+  const role = session.staff.role;
+
+  useEffect(() => {
+    api<{ simulator: boolean }>("GET", "/console/features").then(setFeatures, () => undefined);
+    return connectRealtime(session.token, {
+      state: setRealtime,
+      message: (message) => {
+        if (message.type === "task.opened" || message.type === "task.escalated") setUnseen((n) => n + 1);
+        for (const listener of listeners.current) listener(message);
+      },
+    });
+  }, [session.token]);
+
+  const value = useMemo<ConsoleContextValue>(
+    () => ({
+      session,
+      call: (method, url, options) => api(method, url, { ...options, token: session.token }),
+      regions,
+      realtime,
+      subscribe: (listener) => {
+        listeners.current.add(listener);
+        return () => listeners.current.delete(listener);
+      },
+      features,
+      logout,
+    }),
+    [session, regions, realtime, features, logout],
+  );
+
+  const page = route[0] ?? "dashboard";
+  const county = role === "COUNTY" || role === "ADMIN";
+  const items = [
+    { key: "dashboard", label: t("console.nav.dashboard") },
+    { key: "queue", label: t("console.nav.queue") },
+    ...(deskRoles.includes(role) ? [{ key: "tasks", label: <Badge count={unseen} size="small" offset={[10, 0]} style={{ boxShadow: "none" }} className="menu-badge">{t("console.nav.tasks")}</Badge> }] : []),
+    { key: "ledgers", label: t("console.nav.ledgers") },
+    ...(county ? [{ key: "screening", label: t("console.nav.screening") }] : []),
+    { key: "events", label: t("console.nav.events") },
+    ...(features.simulator ? [{ key: "simulator", label: t("console.nav.simulator") }] : []),
+  ];
+
+  let content;
+  if (page === "dashboard") content = <DashboardPage />;
+  else if (page === "queue") content = <QueuePage />;
+  else if (page === "tasks") content = <TasksPage />;
+  else if (page === "cases" && route[1]) content = <CasePage id={route[1]} />;
+  else if (page === "ledgers") content = <LedgersPage />;
+  else if (page === "screening" && county) content = <ScreeningPage importId={route[1]} />;
+  else if (page === "events") content = <RiskEventsPage eventId={route[1]} />;
+  else content = <Result status="404" title={t("console.notFound")} extra={<Button onClick={() => go("dashboard")}>{t("console.nav.dashboard")}</Button>} />;
+
+  return (
+    <ConsoleContext.Provider value={value}>
+      <Layout style={{ minHeight: "100vh" }}>
+        <Layout.Sider width={188} breakpoint="lg" collapsedWidth={0}>
+          <div className="console-brand">{t("console.brand")}</div>
+          <Menu
+            theme="dark"
+            mode="inline"
+            selectedKeys={[page === "cases" ? "queue" : page]}
+            items={items}
+            onClick={({ key }) => {
+              if (key === "simulator") window.open("/simulator", "_blank", "noopener");
+              else {
+                if (key === "tasks") setUnseen(0);
+                go(key);
+              }
+            }}
+          />
+        </Layout.Sider>
+        <Layout>
+          <Layout.Header className="console-header">
+            <Typography.Text strong>{session.staff.region.name}</Typography.Text>
+            <Space size="middle">
+              <span data-testid="live-state" data-state={realtime}>
+                <span className={`live-dot ${realtime}`} />
+                {t(`console.live.${realtime}`)}
+              </span>
+              <LanguageSwitch />
+              <Typography.Text>
+                {session.staff.displayName} · {t(`roles.${role}`)}
+              </Typography.Text>
+              <Button size="small" onClick={logout}>
+                {t("console.logout")}
+              </Button>
+            </Space>
+          </Layout.Header>
+          <Layout.Content className="console-content">{regions.length === 0 ? <Spin /> : content}</Layout.Content>
+        </Layout>
+      </Layout>
+    </ConsoleContext.Provider>
+  );
+}

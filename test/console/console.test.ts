@@ -1,0 +1,215 @@
+import fs from "node:fs";
+import type { AddressInfo } from "node:net";
+import ExcelJS from "exceljs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveSecrets } from "../../server/lib/secrets.ts";
+import { PersonalDataCipher } from "../../server/lib/personal-data.ts";
+import { demoIdNumber, demoPassword } from "../../server/seed/demo-county.ts";
+import { ensureConsoleBuilt, launchChromium } from "../helpers/browser.ts";
+import { createTestApp, type TestApp } from "../helpers/test-app.ts";
+
+/**
+ * The staff console and the residents' status page in a real browser against
+ * the real server: a township reviewer filters the queue and approves a case,
+ * and the applicant's page, open in another browser context, moves by itself.
+ */
+describe("web console (browser)", () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    await ensureConsoleBuilt();
+    t = await createTestApp();
+    await t.app.listen({ host: "127.0.0.1", port: 0 });
+    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function consoleAs(username: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`${base}/console/`);
+    await page.getByLabel("用户名").fill(username);
+    await page.getByLabel("密码").fill(demoPassword);
+    await page.getByRole("button", { name: "登 录" }).or(page.getByRole("button", { name: "登录" })).click();
+    await page.getByTestId("live-state").and(page.locator("[data-state=live]")).waitFor();
+    return page;
+  }
+
+  async function pick(page: Page, testId: string, option: string) {
+    await page.getByTestId(testId).click();
+    await page.locator(".ant-select-item-option:visible", { hasText: option }).first().click();
+  }
+
+  const queueNumbers = (page: Page) => page.getByTestId("queue-table").locator("tbody tr.ant-table-row td:first-child").allInnerTexts();
+
+  it("refuses a wrong password with the server's own message", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}/console/`);
+    await page.getByLabel("用户名").fill("township-liuxi");
+    await page.getByLabel("密码").fill("wrong-password");
+    await page.getByRole("button", { name: /登\s?录/ }).click();
+    await expect.poll(() => page.getByTestId("login-error").innerText()).toContain("用户名或密码");
+    await page.context().close();
+  });
+
+  it("a township reviewer filters the queue and approves a case; the applicant sees it move live", async () => {
+    const staffToken = await t.staffToken("township-liuxi");
+    const waiting = await t.app.inject({ method: "GET", url: "/api/staff/cases?stage=TOWNSHIP_REVIEW", headers: { authorization: `Bearer ${staffToken}` } });
+    const target = waiting.json().items[0] as { id: string; number: string };
+    expect(target).toBeDefined();
+
+    // The applicant (the demo resident) follows the case from WeChat's browser.
+    const applicant = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await applicant.goto(`${base}/status?code=dev:demo&case=${target.number}`);
+    await expect.poll(() => applicant.getByTestId("status-stage").innerText()).toBe("乡镇审核");
+    await applicant.locator("[data-testid=status-live][data-live=true]").waitFor();
+    expect(applicant.url()).not.toContain("code=");
+
+    const page = await consoleAs("township-liuxi");
+    await page.getByRole("menuitem", { name: "案件队列" }).click();
+    await page.getByTestId("queue-table").locator("tbody tr.ant-table-row").first().waitFor();
+    const before = await queueNumbers(page);
+    await pick(page, "filter-stage", "乡镇审核");
+    await expect.poll(async () => (await queueNumbers(page)).sort()).toEqual(waiting.json().items.map((c: { number: string }) => c.number).sort());
+    expect(before.length).toBeGreaterThan((await queueNumbers(page)).length);
+
+    await page.getByRole("link", { name: target.number }).click();
+    await page.getByTestId("action-APPROVE").click();
+    await page.getByTestId("action-submit").click();
+    await expect.poll(() => page.getByTestId("case-stage").innerText()).toContain("县级审定");
+    await expect.poll(() => page.getByTestId("case-timeline").innerText()).toContain("乡镇审核:通过");
+
+    // No reload on the applicant's side: the WebSocket brought it.
+    await expect.poll(() => applicant.getByTestId("status-stage").innerText()).toBe("县级审定");
+    expect(await applicant.getByTestId("status-notice").innerText()).toContain(target.number);
+    const events = await t.database.db.prisma.caseEvent.findMany({ where: { caseId: target.id, action: "APPROVED" } });
+    expect(events).toHaveLength(1);
+    await applicant.context().close();
+    await page.context().close();
+  });
+
+  it("exports the queue ledger as a file whose rows are the region's cases, masked", async () => {
+    const page = await consoleAs("township-liuxi");
+    await page.getByRole("menuitem", { name: "台账导出" }).click();
+    const downloading = page.waitForEvent("download");
+    await page.getByTestId("ledger-queue-xlsx").click();
+    const file = await (await downloading).path();
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.read(fs.createReadStream(file));
+    const sheet = workbook.worksheets[0]!;
+    const numbers: string[] = [];
+    sheet.eachRow((row) => {
+      const first = String(row.getCell(1).value ?? "");
+      if (/^\d{4}-\d{6}$/.test(first)) numbers.push(first);
+    });
+    const token = await t.staffToken("township-liuxi");
+    const queue = await t.app.inject({ method: "GET", url: "/api/staff/cases?limit=100", headers: { authorization: `Bearer ${token}` } });
+    expect(numbers.sort()).toEqual(queue.json().items.map((c: { number: string }) => c.number).sort());
+    const text = JSON.stringify(sheet.getSheetValues());
+    expect(text).not.toMatch(/1[3-9]\d{9}/);
+    await page.context().close();
+  });
+
+  it("imports a department's file with bad rows: every row accounted for, the bad ones listed by row and column", async () => {
+    // A household made up here (serial 77): nothing open, so a hit becomes a lead.
+    const idNumber = demoIdNumber("1969-04-04", 77);
+    const cipher = new PersonalDataCipher(resolveSecrets(t.config, false));
+    const prisma = t.database.db.prisma;
+    const group = await prisma.region.findUniqueOrThrow({ where: { code: "990101001001002" } });
+    await prisma.household.create({
+      data: {
+        number: "990101001001-7701",
+        regionId: group.id,
+        address: "石门村二组 77 号",
+        category: "MARGINAL",
+        members: { create: [{ name: "孙有田", relation: "HEAD", birthDate: new Date("1969-04-04"), labourCapacity: "FULL", idNumberEnc: cipher.encrypt(idNumber), idNumberHash: cipher.lookupHash(idNumber) }] },
+      },
+    });
+    const csv = [
+      "姓名,身份证号,个人自付金额,医疗总费用",
+      `孙有田,${idNumber},26000,41000`, // row 2: trips the out-of-pocket rule → lead
+      "李某,110101199003070000,5000,8000", // row 3: bad check digit
+      `周某,${demoIdNumber("1972-02-02", 88)},不详,300`, // row 4: amount is not a number
+      `吴某,${demoIdNumber("1981-01-01", 95)},20000,30000`, // row 5: on no household
+    ].join("\r\n");
+
+    const page = await consoleAs("county");
+    await page.getByRole("menuitem", { name: "部门筛查预警" }).click();
+    await pick(page, "screening-department", "医保局");
+    await page.locator("input[type=file]").setInputFiles({ name: "医保局2026Q4.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
+    // The columns were recognised by their names; the user only confirms.
+    await expect.poll(() => page.getByTestId("map-idNumber").innerText()).toContain("身份证号");
+    await page.getByTestId("screening-run").click();
+
+    const errors = page.getByTestId("screening-errors").locator("tbody tr.ant-table-row");
+    await expect.poll(() => errors.count()).toBe(2);
+    const [third, fourth] = await errors.allInnerTexts();
+    expect(third).toMatch(/^3\s+身份证号\s+.*身份证号不正确/);
+    expect(fourth).toMatch(/^4\s+个人自付金额\s+.*应填数字/);
+    const rows = await page.getByTestId("screening-rows").locator("tbody tr.ant-table-row").allInnerTexts();
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toContain("已推送核实");
+    expect(rows[3]).toContain("未匹配到农户");
+    // ID numbers are masked on screen.
+    expect(rows.join("\n")).not.toContain(idNumber);
+
+    const lead = await prisma.case.findFirstOrThrow({ where: { household: { number: "990101001001-7701" } }, include: { region: true, tasks: true } });
+    expect(lead).toMatchObject({ kind: "DEPARTMENT_LEAD", channel: "DEPARTMENT_SCREENING", stage: "VILLAGE_VERIFICATION", region: { code: "990101001001" } });
+    expect(lead.tasks).toHaveLength(1);
+
+    // Running the same file again raises nothing twice.
+    await page.getByTestId("screening-run").click();
+    await expect.poll(() => page.getByTestId("screening-counts").innerText()).toMatch(/此前已推送\s+1/);
+    expect(await prisma.case.count({ where: { household: { number: "990101001001-7701" } } })).toBe(1);
+    await page.context().close();
+  });
+
+  it("declares a large-scale risk event: every household of the villages gets a lead, and the event tracks them", async () => {
+    const prisma = t.database.db.prisma;
+    const page = await consoleAs("county");
+    await page.getByRole("menuitem", { name: "规模性风险" }).click();
+    await page.getByTestId("declare-event").click();
+    await page.getByTestId("event-title").fill("白沙河洪水");
+    await page.getByTestId("event-villages").click();
+    await page.locator(".ant-select-tree-treenode", { hasText: "白沙村" }).locator(".ant-select-tree-checkbox").click();
+    await page.keyboard.press("Escape");
+    await page.getByLabel("全部农户").check();
+    await page.getByTestId("event-submit").click();
+
+    const progress = page.getByTestId("event-progress");
+    await progress.waitFor();
+    const households = await prisma.household.count({ where: { region: { path: { startsWith: (await prisma.region.findUniqueOrThrow({ where: { code: "990101002001" } })).path } } } });
+    expect(households).toBeGreaterThan(0);
+    expect(Number(await progress.getAttribute("data-total"))).toBe(households);
+    expect(await page.getByTestId("event-households").locator("tbody tr.ant-table-row").count()).toBe(Math.min(households, 20));
+    const event = await prisma.riskEvent.findFirstOrThrow({ where: { title: "白沙河洪水" } });
+    const leads = await prisma.case.findMany({ where: { riskEventId: event.id } });
+    expect(leads.length).toBeGreaterThan(0);
+    expect(leads.every((c) => c.channel === "RISK_EVENT" && c.regionPath.includes("990101002001"))).toBe(true);
+
+    // The village sees the checks in its own console queue.
+    const village = await consoleAs("village-baisha");
+    await village.getByRole("menuitem", { name: "案件队列" }).click();
+    await pick(village, "filter-channel", "规模性风险");
+    await expect.poll(async () => (await queueNumbers(village)).sort()).toEqual(leads.map((c) => c.number).sort());
+    await village.context().close();
+    await page.context().close();
+  });
+
+  it("switches to English and keeps it", async () => {
+    const page = await consoleAs("township-liuxi");
+    await page.getByText("English", { exact: true }).click();
+    await expect.poll(() => page.getByRole("menuitem", { name: "Case queue" }).count()).toBe(1);
+    await page.reload();
+    await expect.poll(() => page.getByRole("menuitem", { name: "Case queue" }).count()).toBe(1);
+    await page.context().close();
+  });
+});
