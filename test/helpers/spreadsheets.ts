@@ -1,3 +1,4 @@
+import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 
 /** The first sheet of an XLSX file as text cells, every row as wide as the header (empty cells are not stored). */
@@ -11,23 +12,7 @@ export async function readXlsx(body: Buffer): Promise<string[][]> {
   return rows;
 }
 
-/** Enough of RFC 4180 for the ledgers: quoted fields may hold commas, quotes and newlines; CRLF ends a row. */
+/** A CSV export's rows (RFC 4180: quoted fields may hold commas, quotes and newlines), read by the same parser the imports use. */
 export function readCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let field = "";
-  let row: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(field), (field = "");
-    else if (ch === "\r" && text[i + 1] === "\n") {
-      row.push(field), rows.push(row), (row = []), (field = ""), i++;
-    } else field += ch;
-  }
-  return rows;
+  return parse(text, { relax_column_count: true }) as string[][];
 }

@@ -1,43 +1,11 @@
-import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { zhCN } from "../../../server/i18n/locales/zh-CN.ts";
 import { createTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
+import { readCsv, readXlsx } from "../../helpers/spreadsheets.ts";
 
 const queueHeaders = ["案件编号", "所在地区", "申请人", "联系电话", "身份证号", "类别", "来源渠道", "风险类型", "当前环节", "状态", "受理日期", "本环节期限", "是否超期"];
 const bom = Buffer.from([0xef, 0xbb, 0xbf]);
-
-async function readXlsx(body: Buffer): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(body as unknown as ExcelJS.Buffer);
-  const rows: string[][] = [];
-  const sheet = workbook.worksheets[0]!;
-  const width = sheet.getRow(1).cellCount;
-  // Empty cells are not stored: read every column up to the header's width.
-  sheet.eachRow((row) => rows.push(Array.from({ length: width }, (_, i) => String(row.getCell(i + 1).value ?? ""))));
-  return rows;
-}
-
-/** Enough of RFC 4180 for these files: quoted fields may hold commas, quotes and newlines. */
-function readCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let field = "";
-  let row: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(field), (field = "");
-    else if (ch === "\r" && text[i + 1] === "\n") {
-      row.push(field), rows.push(row), (row = []), (field = ""), i++;
-    } else field += ch;
-  }
-  return rows;
-}
 
 describe(`ledger exports (${testDatabaseKind})`, () => {
   let t: TestApp;
