@@ -39,7 +39,6 @@ export function useLoader<T>(load: () => Promise<T>, deps: unknown[]): { data: T
       (data) => run === current.current && setState({ data, error: null, loading: false }),
       (error: Error) => run === current.current && setState((s) => ({ data: s.data, error, loading: false })),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { ...state, reload };

@@ -3,13 +3,13 @@ import dayjs from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { z } from "zod";
-import { riskTypeSchema } from "../../../server/api/common-schemas.ts";
-import { departmentSchema, type TaskAction, type taskListResponseSchema } from "../../../server/api/workflow-schemas.ts";
+import { riskTypeSchema, type RiskType } from "../../../server/api/common-schemas.ts";
+import { departmentSchema, type Department, type TaskAction, type taskListResponseSchema } from "../../../server/api/workflow-schemas.ts";
 import { ApiError, fieldErrors } from "../api.ts";
 import { regionTree, useConsole } from "../console-context.tsx";
 
 type Task = z.output<typeof taskListResponseSchema>["items"][number];
-type Values = Record<string, unknown> & { needs?: { riskType: string; department: string; measure: string }[] };
+type Values = Record<string, unknown> & { needs?: { riskType: RiskType; department: Department; measure: string }[] };
 
 const guarantees = ["foodAndClothing", "education", "medical", "housing", "drinkingWater"] as const;
 const reasonActions = new Set(["RETURN", "REJECT", "PROPOSE_ELIMINATION", "REIDENTIFY"]);
@@ -48,7 +48,7 @@ function toAction(action: string, v: Values): TaskAction {
     case "ASSIGN_REGION":
       return { type: action, regionCode: v.regionCode as string, ...(v.note ? { note: v.note as string } : {}) };
     case "DISPATCH":
-      return { type: action, needs: (v.needs ?? []) as never };
+      return { type: action, needs: v.needs ?? [] };
     case "ASSIGN_HELPER":
       return { type: action, helperName: v.helperName as string, ...(v.helperPhone ? { helperPhone: v.helperPhone as string } : {}) };
     case "RECORD_FOLLOW_UP":

@@ -127,7 +127,7 @@ export function TasksPage() {
         title={bulk ? t("console.tasks.confirmTitle", { action: t(`mp.review.actions.${bulk}`), count: selected.length }) : ""}
         okText={t("console.tasks.confirm")}
         cancelText={t("console.cancel")}
-        okButtonProps={{ loading: busy, "data-testid": "bulk-confirm" } as never}
+        okButtonProps={{ loading: busy }}
         onOk={run}
         onCancel={() => setBulk(null)}
       >
