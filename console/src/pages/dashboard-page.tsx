@@ -1,4 +1,4 @@
-import { Alert, Card, Col, Empty, Progress, Row, Space, Statistic, Table, TreeSelect, Typography } from "antd";
+import { Alert, Card, Col, Empty, Row, Space, Statistic, Table, TreeSelect, Typography } from "antd";
 import { useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { z } from "zod";
@@ -8,6 +8,7 @@ import { Chart, type ChartOption } from "../components/chart.tsx";
 import { regionTree, useConsole, useLiveReload, useLoader } from "../console-context.tsx";
 import { href } from "../hash-route.ts";
 import { formatDate } from "../i18n.ts";
+import { EventProgress } from "./risk-events-page.tsx";
 
 type Dashboard = z.output<typeof dashboardSchema>;
 type RiskEvents = z.output<typeof riskEventListSchema>;
@@ -114,15 +115,12 @@ export function DashboardPage() {
             {data.events.items.length === 0 ? (
               <Empty description={t("console.events.none")} />
             ) : (
-              data.events.items.map((e) => {
-                const total = e.progress.leadsCreated + e.progress.alreadyOpen;
-                return (
-                  <div key={e.id} style={{ marginBottom: 8 }}>
-                    <a href={href("events", e.id)}>{e.title}</a> <Typography.Text type="secondary">{t("console.events.openOf", { open: e.progress.open, total })}</Typography.Text>
-                    <Progress percent={total ? Math.round((100 * (total - e.progress.open)) / total) : 100} size="small" status={e.progress.open === 0 ? "success" : "active"} />
-                  </div>
-                );
-              })
+              data.events.items.map((e) => (
+                <div key={e.id} style={{ marginBottom: 8 }}>
+                  <a href={href("events", e.id)}>{e.title}</a>
+                  <EventProgress event={e} />
+                </div>
+              ))
             )}
           </Card>
         </Col>

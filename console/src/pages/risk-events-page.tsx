@@ -17,9 +17,18 @@ export function RiskEventsPage({ eventId }: { eventId?: string }) {
   return eventId ? <EventPage id={eventId} /> : <EventsPage />;
 }
 
-function progressOf(e: RiskEvent) {
-  const total = e.progress.leadsCreated + e.progress.alreadyOpen;
-  return { total, percent: total ? Math.round((100 * (total - e.progress.open)) / total) : 100 };
+/** How far an event's checks have got: the households still open out of all it tracks (the list, the event page, the dashboard). */
+export function EventProgress({ event }: { event: RiskEvent }) {
+  const { t } = useTranslation();
+  const { open, overdue, leadsCreated, alreadyOpen } = event.progress;
+  const total = leadsCreated + alreadyOpen;
+  return (
+    <div data-testid="event-progress" data-open={open} data-total={total}>
+      <Progress percent={total ? Math.round((100 * (total - open)) / total) : 100} size="small" status={open === 0 ? "success" : "active"} />
+      <Typography.Text type="secondary">{t("console.events.openOf", { open, total })}</Typography.Text>
+      {overdue > 0 && <span className="overdue"> · {t("console.events.overdue", { count: overdue })}</span>}
+    </div>
+  );
 }
 
 function EventsPage() {
@@ -59,15 +68,7 @@ function EventsPage() {
           {
             title: t("console.events.progress"),
             width: 240,
-            render: (_, e) => {
-              const p = progressOf(e);
-              return (
-                <>
-                  <Progress percent={p.percent} size="small" status={e.progress.open === 0 ? "success" : "active"} />
-                  <Typography.Text type="secondary">{t("console.events.openOf", { open: e.progress.open, total: p.total })}</Typography.Text>
-                </>
-              );
-            },
+            render: (_, e) => <EventProgress event={e} />,
           },
         ]}
       />
@@ -159,7 +160,6 @@ function EventPage({ id }: { id: string }) {
   if (error && !data) return <Alert type="error" showIcon message={error.message} />;
   if (!data) return null;
   const e = data.event;
-  const p = progressOf(e);
   return (
     <Space direction="vertical" size="middle" style={{ width: "100%" }}>
       <a href={href("events")}>‹ {t("console.events.title")}</a>
@@ -172,11 +172,7 @@ function EventPage({ id }: { id: string }) {
         <Descriptions.Item label={t("console.events.riskTypes")}>{e.riskTypes.map((r) => <Tag key={r}>{t(`riskTypes.${r}`)}</Tag>)}</Descriptions.Item>
         <Descriptions.Item label={t("console.events.declaredBy")}>{e.declaredBy}</Descriptions.Item>
         <Descriptions.Item label={t("console.events.progress")}>
-          <div data-testid="event-progress" data-open={e.progress.open} data-total={p.total}>
-            <Progress percent={p.percent} size="small" status={e.progress.open === 0 ? "success" : "active"} />
-            {t("console.events.openOf", { open: e.progress.open, total: p.total })}
-            {e.progress.overdue > 0 && <span className="overdue"> · {t("console.events.overdue", { count: e.progress.overdue })}</span>}
-          </div>
+          <EventProgress event={e} />
         </Descriptions.Item>
       </Descriptions>
       <Card size="small" title={t("console.events.byVillage")}>
