@@ -8,15 +8,13 @@
  *
  * Chromium needs CJK fonts for readable pictures (Debian: fonts-wqy-microhei).
  */
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { demoIdNumber, demoPassword } from "../server/seed/demo-county.ts";
+import { launchChromium } from "../test/helpers/browser.ts";
 
 const base = process.env.BASE_URL ?? "http://127.0.0.1:3000";
 const out = new URL("../docs/screenshots/", import.meta.url).pathname;
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 
 async function consoleAs(username: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });

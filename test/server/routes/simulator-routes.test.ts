@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
+import { chromiumOptions } from "../../helpers/browser.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { buildApp } from "../../../server/app.ts";
@@ -9,6 +10,7 @@ import { loadConfig, simulatorEnabled } from "../../../server/config.ts";
 import { testBotKey } from "../../helpers/mock-wechat-harness.ts";
 import { createTestApp, defaultTestTime, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
+import { homeVisit } from "../../helpers/actions.ts";
 
 const caseNumberPattern = /\d{4}-\d{6}/;
 
@@ -102,11 +104,7 @@ describe(`the web chat simulator (${testDatabaseKind})`, () => {
 
   it("lets someone without WeChat report a hardship from the page, and continue the same conversation after a reload", async () => {
     t.clock.now = new Date(defaultTestTime);
-    browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await chromium.launchPersistentContext(profileDir, chromiumOptions);
     const page = browser.pages()[0] ?? (await browser.newPage());
     const botMessages = page.locator(".message.bot:visible");
     const say = async (text: string) => {
@@ -152,12 +150,7 @@ describe(`the web chat simulator (${testDatabaseKind})`, () => {
       method: "POST",
       url: `/api/staff/tasks/${task.id}/actions`,
       headers: { authorization: `Bearer ${village}` },
-      payload: {
-        type: "RECORD_HOME_VISIT",
-        visitedAt: "2026-11-25T01:00:00Z",
-        investigators: ["赵书记", "刘芳"],
-        findings: { annualIncome: 6000, rigidExpenses: 30000, foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE" },
-      },
+      payload: homeVisit(),
     });
     expect(visit.statusCode, visit.body).toBe(200);
     await t.app.services.botPushes.settled();
