@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Dashboard } from "../../../server/api/dashboard-schemas.ts";
 import { createTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
+import { homeVisit } from "../../helpers/actions.ts";
 
 const SM = "990101001001"; // 石门村, whose village committee has a demo account
 const TY2 = "990101002002"; // 云岭乡桃园村: one demo case, late
@@ -147,12 +148,7 @@ describe(`staff dashboard (${testDatabaseKind})`, () => {
       method: "POST",
       url: `/api/staff/tasks/${task.id}/actions`,
       headers: { authorization: `Bearer ${village}` },
-      payload: {
-        type: "RECORD_HOME_VISIT",
-        visitedAt: "2026-11-26T02:00:00Z",
-        investigators: ["赵书记", "刘芳"],
-        findings: { annualIncome: 20000, rigidExpenses: 0, foodAndClothing: "SECURE", education: "SECURE", medical: "SECURE", housing: "SECURE", drinkingWater: "SECURE" },
-      },
+      payload: homeVisit({ visitedAt: "2026-11-26T02:00:00Z", findings: { annualIncome: 20000, rigidExpenses: 0, medical: "SECURE" } }),
     });
     expect(acted.statusCode, acted.body).toBe(200);
     const moved = await dashboard(village);

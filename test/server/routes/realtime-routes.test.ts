@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WebSocket } from "ws";
 import { createTestApp, defaultTestTime, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
+import { homeVisit } from "../../helpers/actions.ts";
 
 /** Collects a socket's messages so a test can wait for the one it expects. */
 function listen(socket: WebSocket) {
@@ -56,12 +57,7 @@ describe(`real-time pushes (${testDatabaseKind})`, () => {
       method: "POST",
       url: `/api/staff/tasks/${opened.taskId}/actions`,
       headers: { authorization: `Bearer ${village}` },
-      payload: {
-        type: "RECORD_HOME_VISIT",
-        visitedAt: "2026-11-25T01:00:00Z",
-        investigators: ["赵书记", "刘芳"],
-        findings: { annualIncome: 6000, rigidExpenses: 30000, foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE" },
-      },
+      payload: homeVisit(),
     });
     const moved = await applicant.inbox.next((m) => m.type === "case.updated" && m.caseNumber === ack.number);
     expect(moved).toMatchObject({ stage: "VILLAGE_APPRAISAL", stageLabel: "村级评议", event: "HOME_VISIT_RECORDED", title: "已完成入户核实", status: "OPEN" });

@@ -4,6 +4,7 @@ import { resolveSecrets } from "../../../server/lib/secrets.ts";
 import { demoIdNumber } from "../../../server/seed/demo-county.ts";
 import { createTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
+import { homeVisit } from "../../helpers/actions.ts";
 
 const flood = {
   type: "FLOOD",
@@ -172,12 +173,7 @@ describe(`large-scale risk events (${testDatabaseKind})`, () => {
       method: "POST",
       url: `/api/staff/tasks/${task.id}/actions`,
       headers: { authorization: `Bearer ${village}` },
-      payload: {
-        type: "RECORD_HOME_VISIT",
-        visitedAt: "2026-11-25T01:00:00Z",
-        investigators: ["赵书记", "刘芳"],
-        findings: { annualIncome: 26000, rigidExpenses: 0, foodAndClothing: "SECURE", education: "SECURE", medical: "SECURE", housing: "SECURE", drinkingWater: "SECURE" },
-      },
+      payload: homeVisit({ findings: { annualIncome: 26000, rigidExpenses: 0, medical: "SECURE" } }),
     });
     expect(visit.statusCode).toBe(200);
     const stageCount = (progress: { byStage: { stage: string; count: number }[] }, stage: string) => progress.byStage.find((s) => s.stage === stage)?.count ?? 0;

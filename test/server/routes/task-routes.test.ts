@@ -6,13 +6,9 @@ import { createTestApp, defaultTestTime, type TestApp } from "../../helpers/test
 import { testDatabaseKind } from "../../helpers/test-database.ts";
 import { demoIdNumber } from "../../../server/seed/demo-county.ts";
 import { isSampled } from "../../../server/domain/workflow/engine.ts";
+import { homeVisit } from "../../helpers/actions.ts";
 
-const visit = (investigators = ["赵书记", "刘芳"]) => ({
-  type: "RECORD_HOME_VISIT",
-  visitedAt: "2026-11-25T01:00:00Z",
-  investigators,
-  findings: { annualIncome: 6000, rigidExpenses: 30000, foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE" },
-});
+const visit = (investigators?: string[]) => homeVisit({ investigators });
 const appraisal = (proposal: "PROPOSE" | "DECLINE", votes: Record<string, number> = {}) => ({ type: "RECORD_APPRAISAL", meetingAt: "2026-11-25T01:30:00Z", proposal, reason: "村两委会议讨论", ...votes });
 
 describe(`review workflow through the API (${testDatabaseKind})`, () => {
