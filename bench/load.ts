@@ -5,19 +5,21 @@
  * histogram reports p97.5, not p95) and answers with the figures.
  */
 import autocannon, { type RequestSpec } from "autocannon";
+import { intakeBody, summarise } from "./load-shared.ts";
 
 export interface LoadSpec {
   url: string;
   connections: number;
   duration: number;
-  /** For intake: a fixed number of requests instead of a duration, so every request is answered before the count. */
+  /** For intake and races: a fixed number of requests instead of a duration, so every request is answered before the count. */
   amount?: number;
   /** Each request: a fixed one, or a cycle through a list, or unique intake keys. */
-  mode: { kind: "get"; path: string; headers?: Record<string, string> } | { kind: "status"; lookups: { number: string; phoneLast4: string }[] } | {
-    kind: "intake";
-    token: string;
-    keyPrefix: string;
-  };
+  mode:
+    | { kind: "get"; path: string; headers?: Record<string, string> }
+    | { kind: "status"; lookups: { number: string; phoneLast4: string }[] }
+    | { kind: "intake"; token: string; keyPrefix: string }
+    /** Two reviewers race on each task: request 2k approves task k, request 2k+1 returns it; exactly one of each pair may win. */
+    | { kind: "race"; token: string; taskIds: string[] };
 }
 
 export interface LoadResult {
@@ -33,11 +35,6 @@ export interface LoadResult {
   acknowledgedNumbers?: string[];
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 async function run(spec: LoadSpec): Promise<LoadResult> {
   const mode = spec.mode;
   let counter = 0;
@@ -45,6 +42,23 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const acknowledged: string[] = [];
   let requests: RequestSpec[];
   if (mode.kind === "get") requests = [{ method: "GET", path: mode.path, headers: mode.headers }];
+  else if (mode.kind === "race") {
+    requests = [
+      {
+        method: "POST",
+        setupRequest: (req) => {
+          const n = counter++;
+          const action = n % 2 === 0 ? { type: "APPROVE", note: "压测：核实无误" } : { type: "RETURN", reason: "压测：材料不全，请补充" };
+          return {
+            ...req,
+            path: `/api/staff/tasks/${mode.taskIds[Math.floor(n / 2) % mode.taskIds.length]}/actions`,
+            headers: { "content-type": "application/json", authorization: `Bearer ${mode.token}` },
+            body: JSON.stringify(action),
+          };
+        },
+      },
+    ];
+  }
   else if (mode.kind === "status") {
     requests = [
       {
@@ -58,7 +72,6 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       },
     ];
   } else {
-    const districts = ["石门村一组", "桃园村", "白沙村", "红旗村", "合成3村", "不知道哪里"];
     requests = [
       {
         method: "POST",
@@ -71,13 +84,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
           return {
             ...req,
             headers: { "content-type": "application/json", authorization: `Bearer ${mode.token}`, "idempotency-key": `${mode.keyPrefix}-${n}` },
-            body: JSON.stringify({
-              description: n % 2 ? "家里房子被洪水冲了，庄稼也没了" : "老人住院花了三万多，家里没钱了",
-              applicantName: "压测人",
-              phone: `1350000${String(n % 10000).padStart(4, "0")}`,
-              address: districts[n % districts.length],
-              consent: { personalInformation: true },
-            }),
+            body: JSON.stringify(intakeBody(n)),
           };
         },
       },
@@ -94,14 +101,8 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   });
   const result = await instance;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const sorted = Float64Array.from(latencies).sort();
   return {
-    requests: latencies.length,
-    seconds,
-    rps: latencies.length / seconds,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
+    ...summarise(latencies, seconds),
     statuses,
     errors: result.errors,
     timeouts: result.timeouts,

@@ -12,10 +12,16 @@
  *  - case phones: a pool of PHONE_POOL phones, with their real ciphertext and
  *    real lookup hash (phone look-ups by hash work; phoneLast4 of case g is that
  *    of phone g % PHONE_POOL);
- *  - member ID numbers: a pool of ID_POOL ciphertexts; the lookup hash must be
- *    unique (a UNIQUE index), so it is "synthetic-" + md5(g, k) — synthetic
- *    members therefore cannot be found by ID number, which the scenarios here
- *    do not need.
+ *  - member ID numbers: a pool of ID_POOL ciphertexts. The head of household g
+ *    (k = 0) has a real lookup hash, of headIdNumber(g) (valid, unique), so a
+ *    department file can match households by ID number (the screening
+ *    scenario); HMACs are computed in Node per batch and passed as one array
+ *    parameter. The other members' hashes, which must be unique too, are
+ *    "synthetic-" + md5(g, k): they match nothing. A head's ciphertext is from
+ *    the pool, so it does not decrypt to the number its hash stands for.
+ *
+ * Incomes put about 6 % of households below the 2025 monitoring line (8,300
+ * yuan a head), so screening hits a realistic share, not half the county.
  */
 import type { Database } from "../server/db/database.ts";
 import type { PersonalDataCipher } from "../server/lib/personal-data.ts";
@@ -51,11 +57,34 @@ export function phoneOf(i: number): string {
   return `139${String(10_000_000 + ((i * 7_919_113) % 89_999_999)).padStart(8, "0")}`;
 }
 
+/** Head ID numbers stay unique while their 3-digit serial lasts: under 10 million households. */
+export const maxHouseholds = 9_999_999;
+
+/** An 18-character ID number with its GB 11643 check character. */
+export function withCheckChar(body17: string): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = weights.reduce((acc, w, i) => acc + w * Number(body17[i]), 0);
+  return body17 + "10X98765432"[sum % 11];
+}
+
+/**
+ * The ID number of household g's head, consistent with the head's birth date
+ * and gender as loaded below: area 990150 (not the demo's 990101, so no demo
+ * number repeats), birth date 1950-01-01 + (37 g mod 20000) days, and a serial
+ * that tells apart the households sharing that birth date (odd for men).
+ */
+export function headIdNumber(g: number, area = "990150"): string {
+  const birth = new Date(Date.UTC(1950, 0, 1) + ((g * 37) % 20_000) * 86_400_000).toISOString().slice(0, 10).replaceAll("-", "");
+  const serial = Math.floor(g / 20_000) * 2 + (g % 2 === 0 ? 1 : 0);
+  return withCheckChar(`${area}${birth}${String(serial).padStart(3, "0")}`);
+}
+
 export function caseNumber(n: number): string {
   return `2026-${n < 1_000_000 ? String(n).padStart(6, "0") : String(n)}`;
 }
 
 export async function loadSyntheticCounty(db: Database, cipher: PersonalDataCipher, households: number, log: (line: string) => void): Promise<SyntheticCounty> {
+  if (households > maxHouseholds) throw new Error(`at most ${maxHouseholds} synthetic households (head ID numbers would repeat)`);
   const phones = Array.from({ length: PHONE_POOL }, (_, i) => phoneOf(i));
   const phoneEnc = phones.map((p) => cipher.encrypt(p));
   const phoneHash = phones.map((p) => cipher.lookupHash(p));
@@ -102,21 +131,23 @@ export async function loadSyntheticCounty(db: Database, cipher: PersonalDataCiph
        FROM ${range} JOIN bench_village v ON v.i = ${village}`,
       [0],
     );
+    const headHashes = Array.from({ length: hi - lo + 1 }, (_, i) => cipher.lookupHash(headIdNumber(lo + i)));
     await db.query(
       `INSERT INTO "HouseholdMember" (id, "householdId", name, relation, gender, "birthDate", "idNumberEnc", "idNumberHash", "labourCapacity", health, schooling)
        SELECT overlay(overlay(md5('bench-m-' || g || '-' || k) placing '4' from 13) placing '8' from 17)::uuid, overlay(overlay(md5('bench-h-' || g) placing '4' from 13) placing '8' from 17)::uuid, ($1::text[])[1 + (g * 3 + k) % ${names.length}],
               (ARRAY['HEAD','SPOUSE','CHILD'])[k + 1]::"Relation", CASE WHEN (g + k) % 2 = 0 THEN '男' ELSE '女' END,
-              date '1950-01-01' + ((g * 37 + k * 9000) % 20000)::int, ($2::text[])[1 + (g * 3 + k) % ${ID_POOL}], 'synthetic-' || md5('bench-m-' || g || '-' || k),
+              date '1950-01-01' + ((g * 37 + k * 9000) % 20000)::int, ($2::text[])[1 + (g * 3 + k) % ${ID_POOL}],
+              CASE WHEN k = 0 THEN ($3::text[])[g - ${lo} + 1] ELSE 'synthetic-' || md5('bench-m-' || g || '-' || k) END,
               CASE WHEN k = 2 THEN 'NOT_WORKING_AGE' ELSE 'FULL' END::"LabourCapacity",
               (ARRAY['HEALTHY','HEALTHY','HEALTHY','CHRONIC_ILLNESS','SERIOUS_ILLNESS','DISABLED'])[1 + (g + k) % 6]::"HealthStatus",
               CASE WHEN k = 2 THEN 'PRIMARY' ELSE 'NONE' END::"Schooling"
        FROM ${range} CROSS JOIN generate_series(0, 2) k`,
-      [names, idEnc],
+      [names, idEnc, headHashes],
     );
     await db.query(
       `INSERT INTO "Income" (id, "householdId", year, source, amount, "productionCost")
        SELECT overlay(overlay(md5('bench-i-' || g || '-' || k) placing '4' from 13) placing '8' from 17)::uuid, overlay(overlay(md5('bench-h-' || g) placing '4' from 13) placing '8' from 17)::uuid, 2025, (ARRAY['WAGE','TRANSFER'])[k + 1]::"IncomeSource",
-              CASE WHEN k = 0 THEN 3000 + (g::bigint * 7919) % 40000 ELSE 1000 + g % 3000 END, CASE WHEN k = 0 THEN (g * 13) % 2000 ELSE 0 END
+              CASE WHEN k = 0 THEN 21000 + (g::bigint * 7919) % 40000 ELSE 1000 + g % 3000 END, CASE WHEN k = 0 THEN (g * 13) % 2000 ELSE 0 END
        FROM ${range} CROSS JOIN generate_series(0, 1) k`,
     );
     await db.query(

@@ -58,7 +58,6 @@ import { HouseholdDirectory } from "./services/household-directory.ts";
 import { parseQuietHours } from "./domain/push-schedule.ts";
 import { DepartmentService } from "./services/department-service.ts";
 import { realtimeRoutes } from "./routes/realtime-routes.ts";
-import { simulatorRoutes } from "./routes/simulator-routes.ts";
 import { consoleRoutes } from "./routes/console-routes.ts";
 import { simulatorMaxFrameBytes } from "./api/simulator-schemas.ts";
 import type { ServiceDeps } from "./services/service-deps.ts";
@@ -192,7 +191,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     dashboard: new DashboardService(deps),
     caseViews,
     attachments,
-    screening: new ScreeningService(deps, leads, screeningRules, path.join(config.dataDir, "screening")),
+    screening: new ScreeningService(deps, leads, screeningRules, path.join(config.dataDir, "screening"), config.screeningMaxRows),
     riskEvents: new RiskEventService(deps, leads),
   });
   await app.register(localePlugin);
@@ -230,7 +229,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(riskEventRoutes);
   await app.register(botRoutes);
   await app.register(realtimeRoutes, { notifier: deps.notifier });
-  if (simulator) await app.register(simulatorRoutes);
+  // Imported only when on: it brings Wechaty and its mock puppet (~50 MB), which a production server does not need.
+  if (simulator) await app.register((await import("./routes/simulator-routes.ts")).simulatorRoutes);
   await app.register(consoleRoutes, { simulator });
   return app;
 }

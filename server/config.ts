@@ -33,6 +33,10 @@ export const configSchema = z.object({
   monitoringStandardsFile: z.string().default(""),
   /** Department screening rules (JSON, the shape of server/screening/screening-rules.json); empty: the shipped file. */
   screeningRulesFile: z.string().default(""),
+  /** Data rows a department's screening file may hold (one Excel sheet's worth by default); files are streamed, so this bounds run time, not memory. */
+  screeningMaxRows: z.coerce.number().int().positive().default(1_048_576),
+  /** Largest department screening file (a million-row CSV is about 60 MB); it is streamed to disk, not held in memory. */
+  screeningMaxUploadBytes: z.coerce.number().int().positive().default(256 * 1024 * 1024),
   /** A county's own workflow definitions (JSON, the shape of server/workflows/*.json, with "regionCode"). */
   workflowFiles: z.string().default(""),
   /** Anonymous case look-ups (number + phone digits) allowed per client per minute. */
@@ -77,6 +81,8 @@ const envNames: Record<keyof AppConfig, string> = {
   workflowFiles: "WORKFLOW_FILES",
   monitoringStandardsFile: "MONITORING_STANDARDS_FILE",
   screeningRulesFile: "SCREENING_RULES_FILE",
+  screeningMaxRows: "SCREENING_MAX_ROWS",
+  screeningMaxUploadBytes: "SCREENING_MAX_UPLOAD_BYTES",
   lookupRateLimitPerMinute: "LOOKUP_RATE_LIMIT_PER_MINUTE",
   overdueScanSeconds: "OVERDUE_SCAN_SECONDS",
   trustProxy: "TRUST_PROXY",

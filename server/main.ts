@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import closeWithGrace from "close-with-grace";
 import { loadBotConfig } from "../bot/config.ts";
-import { buildWechaty, startBot, type RunningBot } from "../bot/wechaty-bot.ts";
+import type { RunningBot } from "../bot/wechaty-bot.ts";
 import { buildApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { demoPassword, demoStaff } from "./seed/demo-county.ts";
@@ -42,6 +42,8 @@ if (demo) {
 if (app.hasRoute({ method: "GET", url: "/simulator" })) lines.push(`  Chat simulator  ${base}/simulator   (the WeChat bot in a web page, no WeChat needed)`);
 if (withBot) {
   const botConfig = loadBotConfig({ ...process.env, BOT_SERVER_URL: base, BOT_KEY: config.botKey });
+  // Loaded only here: Wechaty costs ~50 MB of memory a server without the bot should not carry.
+  const { buildWechaty, startBot } = await import("../bot/wechaty-bot.ts");
   bot = await startBot(buildWechaty(botConfig), botConfig, {
     info: (message) => app.log.info(message),
     error: (message, error) => app.log.error({ err: error }, message),

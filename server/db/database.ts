@@ -37,6 +37,12 @@ export interface DatabaseOptions {
 
 export const defaultMigrationsDir = path.resolve(import.meta.dirname, "../../prisma/migrations");
 
+/**
+ * A transaction may wait up to 10 s for a connection (Prisma's default is 2 s): in a burst of reports, waiting
+ * in line beats an error. Past that the answer is 503 SERVICE_BUSY (error-handler.ts) and the client retries.
+ */
+const transactionOptions = { maxWait: 10_000 };
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir;
   return options.url ? openPostgres(options.url, migrationsDir) : openEmbedded(options.embeddedDir, migrationsDir, options.embeddedSnapshot);
@@ -46,7 +52,7 @@ async function openEmbedded(dir: string | undefined, migrationsDir: string, snap
   if (dir) fs.mkdirSync(dir, { recursive: true });
   const pglite = dir || !snapshot ? new PGlite(dir) : new PGlite({ loadDataDir: snapshot });
   await pglite.waitReady;
-  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite) });
+  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite), transactionOptions });
   const session: SqlSession = {
     exec: async (sql) => void (await pglite.exec(sql)),
     query: async (sql, params) => (await pglite.query(sql, params)).rows as never[],
@@ -86,7 +92,7 @@ export function pgliteAdapter(pglite: PGlite): SqlDriverAdapterFactory {
 
 async function openPostgres(url: string, migrationsDir: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions });
   const clientSession = (client: pg.PoolClient): SqlSession => ({
     exec: async (sql) => void (await client.query(sql)),
     query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,

@@ -67,6 +67,11 @@ export class RegionTree {
     return node.path.startsWith(ancestor.path);
   }
 
+  /** Ids of the region at `path` and every region below it: a scope the database can match with an index on region id. */
+  idsUnder(path: string): string[] {
+    return this.nodes.filter((n) => n.path.startsWith(path)).map((n) => n.id);
+  }
+
   counties(): RegionNode[] {
     return this.nodes.filter((n) => n.level === "COUNTY").sort((a, b) => a.code.localeCompare(b.code));
   }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idNumberSchema, riskTypeSchema, type RiskType } from "../api/common-schemas.ts";
+import { isValidIdNumber, riskTypeSchema, type RiskType } from "../api/common-schemas.ts";
 import { departmentSchema, type Department } from "../api/workflow-schemas.ts";
 import shippedRulesJson from "../screening/screening-rules.json" with { type: "json" };
 
@@ -210,8 +210,8 @@ export function parseCell(field: FieldDefinition, raw: string): Parsed {
       const compact = text.replace(/\s/g, "");
       // Excel shows an 18-digit number as 9.90101E+17 and keeps only 15 digits of it.
       if (/^\d(\.\d+)?e\+?\d+$/i.test(compact)) return fail("ID_AS_NUMBER");
-      const parsed = idNumberSchema.safeParse(compact);
-      return parsed.success ? { ok: true, value: parsed.data } : fail("ID_INVALID");
+      const upper = compact.toUpperCase();
+      return isValidIdNumber(upper) ? { ok: true, value: upper } : fail("ID_INVALID");
     }
     case "text":
       return text.length > 200 ? fail("TOO_LONG", { max: 200 }) : { ok: true, value: text };
@@ -244,28 +244,51 @@ export interface ValidatedRow {
   issues: RowIssue[];
 }
 
+interface MappedField {
+  field: string;
+  header: string;
+  definition: FieldDefinition;
+  required: boolean;
+}
+
+function mappedFields(rules: ScreeningRules, department: Department, mapping: Record<string, string>): MappedField[] {
+  const required = new Set(requiredFieldsOf(rules, department));
+  return Object.entries(mapping).flatMap(([field, header]) => {
+    const definition = rules.fields[field];
+    return definition ? [{ field, header, definition, required: required.has(field) }] : [];
+  });
+}
+
+function checkFields<F extends MappedField>(fields: readonly F[], cellOf: (field: F) => string): ValidatedRow {
+  const values: Record<string, CellValue> = {};
+  const issues: RowIssue[] = [];
+  const missing: RowIssueCode = "REQUIRED";
+  for (const mapped of fields) {
+    const { field, header } = mapped;
+    const raw = cellOf(mapped);
+    if (raw.trim() === "") {
+      if (mapped.required) issues.push({ column: header, field, code: missing });
+      continue;
+    }
+    const parsed = parseCell(mapped.definition, raw);
+    if (parsed.ok) values[field] = parsed.value;
+    else issues.push({ column: header, field, code: parsed.code, ...(parsed.params ? { params: parsed.params } : {}) });
+  }
+  return { values, issues };
+}
+
 /**
  * Every mapped cell of one row read and checked; all problems are reported,
  * not only the first. `cellOf` gives a header's cell text ("" when empty).
  */
 export function validateRow(rules: ScreeningRules, department: Department, mapping: Record<string, string>, cellOf: (header: string) => string): ValidatedRow {
-  const values: Record<string, CellValue> = {};
-  const issues: RowIssue[] = [];
-  const required = new Set(requiredFieldsOf(rules, department));
-  const missing: RowIssueCode = "REQUIRED";
-  for (const [field, header] of Object.entries(mapping)) {
-    const definition = rules.fields[field];
-    if (!definition) continue;
-    const raw = cellOf(header);
-    if (raw.trim() === "") {
-      if (required.has(field)) issues.push({ column: header, field, code: missing });
-      continue;
-    }
-    const parsed = parseCell(definition, raw);
-    if (parsed.ok) values[field] = parsed.value;
-    else issues.push({ column: header, field, code: parsed.code, ...(parsed.params ? { params: parsed.params } : {}) });
-  }
-  return { values, issues };
+  return checkFields(mappedFields(rules, department, mapping), (mapped) => cellOf(mapped.header));
+}
+
+/** validateRow for the rows of one file, given as cells in the order of its headers: the mapping is resolved once, not per row. */
+export function rowValidator(rules: ScreeningRules, department: Department, mapping: Record<string, string>, headers: readonly string[]): (cells: readonly string[]) => ValidatedRow {
+  const fields = mappedFields(rules, department, mapping).map((mapped) => ({ ...mapped, column: headers.indexOf(mapped.header) }));
+  return (cells) => checkFields(fields, (mapped) => cells[mapped.column] ?? "");
 }
 
 // ---------- rules ----------

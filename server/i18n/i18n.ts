@@ -20,8 +20,14 @@ void instance.init({
 
 export type Translate = TFunction;
 
+// One fixed-locale translator and one date format per locale: building either costs more than the lookups they serve.
+const translators = new Map<Locale, Translate>();
+const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
+
 export function translator(locale: Locale): Translate {
-  return instance.getFixedT(locale);
+  let t = translators.get(locale);
+  if (!t) translators.set(locale, (t = instance.getFixedT(locale)));
+  return t;
 }
 
 export function hasKey(key: string): boolean {
@@ -48,5 +54,7 @@ export function negotiateLocale(acceptLanguage: string | undefined): Locale {
 
 /** A calendar date as the applicant reads it, always in China time. */
 export function formatDate(date: Date, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: "Asia/Shanghai", year: "numeric", month: "long", day: "numeric", weekday: "short" }).format(date);
+  let format = dateFormats.get(locale);
+  if (!format) dateFormats.set(locale, (format = new Intl.DateTimeFormat(locale, { timeZone: "Asia/Shanghai", year: "numeric", month: "long", day: "numeric", weekday: "short" })));
+  return format.format(date);
 }

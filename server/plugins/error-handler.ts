@@ -29,6 +29,11 @@ export const errorHandlerPlugin = fp(
 
       const status = (error as FastifyError).statusCode;
       const code = (error as FastifyError).code;
+      // Prisma's P2028: no database connection came free in time (a burst). Nothing was written; the same request can come again.
+      if (code === "P2028") {
+        reply.header("retry-after", "5");
+        return send(503, "SERVICE_BUSY");
+      }
       if (code === "FST_ERR_CTP_BODY_TOO_LARGE" || code === "FST_REQ_FILE_TOO_LARGE") return send(413, "PAYLOAD_TOO_LARGE");
       if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || code === "FST_INVALID_MULTIPART_CONTENT_TYPE") return send(415, "UNSUPPORTED_FILE_TYPE");
       if (status === 429) return send(429, "RATE_LIMITED");

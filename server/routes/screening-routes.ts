@@ -47,9 +47,10 @@ export async function screeningRoutes(app: AppInstance) {
       },
     },
     async (request, reply) => {
-      const file = await request.file();
+      // Department files run to millions of rows: a limit of their own, and the file streamed to disk by the service.
+      const file = await request.file({ limits: { fileSize: app.config.screeningMaxUploadBytes, files: 1, fields: 0, parts: 1 } });
       if (!file) throw new InvalidInputError("FILE_MISSING", "file");
-      const result = await service.upload(requireStaff(request), { ...request.query, fileName: file.filename, bytes: await file.toBuffer() }, request.locale);
+      const result = await service.upload(requireStaff(request), { ...request.query, fileName: file.filename, file: file.file }, request.locale);
       return reply.status(result.duplicate ? 200 : 201).send(result);
     },
   );

@@ -159,14 +159,16 @@ export class AuthService {
   async principalFor(claims: TokenClaims): Promise<Principal | null> {
     const { prisma } = this.deps;
     if (claims.typ === "staff") {
-      const staff = await prisma.staffAccount.findUnique({ where: { id: claims.sub }, include: { region: { select: { path: true } } } });
-      if (!staff?.active) return null;
+      // Read on every request, so that a deactivated account stops at once; the region's path comes from the cached tree.
+      const staff = await prisma.staffAccount.findUnique({ where: { id: claims.sub }, select: { id: true, active: true, role: true, regionId: true, displayName: true, department: true } });
+      const region = staff && ((await this.deps.regions.tree()).get(staff.regionId) ?? (await prisma.region.findUnique({ where: { id: staff.regionId }, select: { path: true } })));
+      if (!staff?.active || !region) return null;
       return {
         kind: "staff",
         id: staff.id,
         role: staff.role as StaffRole,
         regionId: staff.regionId,
-        regionPath: staff.region.path,
+        regionPath: region.path,
         displayName: staff.displayName,
         department: staff.department,
       };

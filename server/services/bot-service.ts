@@ -129,7 +129,10 @@ export class BotService {
     const staff = await this.services.auth.staffByWechat(senderId);
     if (staff) return { kind: "staff", principal: staff };
     const openid = `wechat:${senderId}`;
-    const resident = await this.deps.prisma.residentIdentity.upsert({ where: { openid }, create: { openid }, update: {} });
+    // Read first: an upsert is a transaction on every message, and the identity exists after a sender's first one.
+    const resident =
+      (await this.deps.prisma.residentIdentity.findUnique({ where: { openid }, select: { id: true } })) ??
+      (await this.deps.prisma.residentIdentity.upsert({ where: { openid }, create: { openid }, update: {}, select: { id: true } }));
     return { kind: "resident", principal: { kind: "resident", id: resident.id, client: "BOT", locale: "zh-CN" } };
   }
 

@@ -16,6 +16,8 @@ export interface CaseOpening {
   decision: RoutingDecision;
   start: CaseStart;
   fields: CaseFields;
+  /** Consents given with the report, stored with the case. */
+  consents?: Prisma.ConsentCreateManyCaseInput[];
   /** The first event: who filed it (or raised it) and how. */
   filed: {
     actorType: "RESIDENT" | "STAFF" | "SYSTEM";
@@ -30,14 +32,15 @@ export interface CaseOpening {
 /**
  * Opens a case inside the caller's transaction, the one way every case starts
  * (a report, an application, a department lead, a risk-event lead): a number
- * from the sequence, the row, its first two events (filed, routed) and the
- * first desk's task. The caller announces the task after its commit.
+ * from the sequence, the row, its first two events (filed, routed), its
+ * consents and the first desk's task. The caller announces the task after its commit.
  */
-export async function openCase(tx: Tx, workflow: WorkflowService, { at, decision, start, fields, filed }: CaseOpening) {
+export async function openCase(tx: Tx, workflow: WorkflowService, { at, decision, start, fields, filed, consents = [] }: CaseOpening) {
   const { stage, dueAt } = start.placement;
   const [{ n }] = await tx.$queryRaw<[{ n: bigint }]>`SELECT nextval('case_number_seq') AS n`;
   const { year } = chinaDate(at);
-  const record = await tx.case.create({
+  // One nested create: Prisma plans it once (planning, not SQL, is most of a statement's cost here; BENCHMARKS.md).
+  const { tasks, ...record } = await tx.case.create({
     data: {
       ...fields,
       number: `${year}-${String(n).padStart(6, "0")}`,
@@ -49,27 +52,30 @@ export async function openCase(tx: Tx, workflow: WorkflowService, { at, decision
       workflowId: start.workflowId,
       caseDueAt: start.caseDueAt,
       createdAt: at,
-    },
-  });
-  await tx.caseEvent.createMany({
-    data: [
-      { caseId: record.id, at, actorType: filed.actorType, actorId: filed.actorId ?? null, actorRole: filed.actorRole ?? null, action: filed.action, toStage: "SUBMITTED", reason: filed.reason ?? null, payload: filed.payload },
-      {
-        caseId: record.id,
-        at,
-        actorType: "SYSTEM",
-        action: `ROUTED_${decision.outcome}`,
-        fromStage: "SUBMITTED",
-        toStage: stage,
-        payload: {
-          regionCode: decision.region.code,
-          basis: decision.basis,
-          candidates: decision.candidates.map((c) => c.code),
-          dueAt: dueAt?.toISOString() ?? null,
+      events: {
+        createMany: {
+          data: [
+            { at, actorType: filed.actorType, actorId: filed.actorId ?? null, actorRole: filed.actorRole ?? null, action: filed.action, toStage: "SUBMITTED", reason: filed.reason ?? null, payload: filed.payload },
+            {
+              at,
+              actorType: "SYSTEM",
+              action: `ROUTED_${decision.outcome}`,
+              fromStage: "SUBMITTED",
+              toStage: stage,
+              payload: {
+                regionCode: decision.region.code,
+                basis: decision.basis,
+                candidates: decision.candidates.map((c) => c.code),
+                dueAt: dueAt?.toISOString() ?? null,
+              },
+            },
+          ],
         },
       },
-    ],
+      tasks: { create: workflow.taskData(start.placement, at) },
+      ...(consents.length > 0 ? { consents: { createMany: { data: consents } } } : {}),
+    },
+    include: { tasks: true },
   });
-  const task = await workflow.openTask(tx, record.id, start.placement, at);
-  return { record, task };
+  return { record, task: tasks[0]! };
 }

@@ -13,6 +13,19 @@ import { caseFilterWhere } from "./case-filters.ts";
 
 const openStatuses = new Set(["OPEN"]);
 
+/** What the applicant-facing status view reads: the case and its events in one query (the region's name comes from the cached tree). */
+const statusSelect = {
+  number: true,
+  kind: true,
+  status: true,
+  stage: true,
+  riskTypes: true,
+  regionId: true,
+  stageDueAt: true,
+  createdAt: true,
+  events: { select: { at: true, action: true, fromStage: true, payload: true, reason: true }, orderBy: [{ at: "asc" }, { id: "asc" }] },
+} satisfies Prisma.CaseSelect;
+
 /** What applicants and staff may read about cases; every read is scoped to the caller. */
 export class CaseViewService {
   constructor(private readonly deps: ServiceDeps) {}
@@ -40,9 +53,9 @@ export class CaseViewService {
 
   /** A case's status as its applicant sees it, for staff: cases in their region or filed by them. */
   async staffCaseStatus(principal: StaffPrincipal, number: string, locale: Locale): Promise<CaseStatusView> {
-    const found = await this.deps.prisma.case.findFirst({ where: { number, OR: [this.staffScope(principal), { reporterStaffId: principal.id }] }, select: { id: true } });
+    const found = await this.deps.prisma.case.findFirst({ where: { number, OR: [this.staffScope(principal), { reporterStaffId: principal.id }] }, select: statusSelect });
     if (!found) throw new NotFoundError("CASE_NOT_FOUND");
-    return this.statusView(found.id, locale);
+    return this.statusView(found, locale);
   }
 
   private async caseList(where: Prisma.CaseWhereInput, locale: Locale) {
@@ -63,26 +76,23 @@ export class CaseViewService {
 
   async myCaseStatus(principal: ResidentPrincipal, number: string, locale: Locale): Promise<CaseStatusView> {
     const householdId = await this.householdOf(principal.id);
-    const found = await this.deps.prisma.case.findFirst({ where: { number, ...this.residentScope(principal, householdId) }, select: { id: true } });
+    const found = await this.deps.prisma.case.findFirst({ where: { number, ...this.residentScope(principal, householdId) }, select: statusSelect });
     if (!found) throw new NotFoundError("CASE_NOT_FOUND");
-    return this.statusView(found.id, locale);
+    return this.statusView(found, locale);
   }
 
   /** Without logging in: the case number plus the last four digits of the contact phone. */
   async publicLookup(number: string, phoneLast4: string, locale: Locale): Promise<CaseStatusView> {
-    const found = await this.deps.prisma.case.findUnique({ where: { number }, select: { id: true, contactPhoneEnc: true } });
+    const found = await this.deps.prisma.case.findUnique({ where: { number }, select: { ...statusSelect, contactPhoneEnc: true } });
     const phone = found ? this.deps.cipher.decrypt(found.contactPhoneEnc) : "0000";
     if (!found || !timingSafeEqualText(phone.slice(-4), phoneLast4)) throw new NotFoundError("CASE_NOT_FOUND");
-    return this.statusView(found.id, locale);
+    return this.statusView(found, locale);
   }
 
-  private async statusView(caseId: string, locale: Locale): Promise<CaseStatusView> {
+  private async statusView(c: Prisma.CaseGetPayload<{ select: typeof statusSelect }>, locale: Locale): Promise<CaseStatusView> {
     const t = translator(locale);
-    const c = await this.deps.prisma.case.findUniqueOrThrow({
-      where: { id: caseId },
-      include: { region: true, events: { orderBy: [{ at: "asc" }, { id: "asc" }] } },
-    });
     const tree = await this.deps.regions.tree();
+    const regionName = tree.get(c.regionId)?.name ?? "";
     return {
       number: c.number,
       kind: c.kind,
@@ -92,14 +102,14 @@ export class CaseViewService {
       stage: c.stage,
       stageLabel: stageLabel(c.stage, locale),
       riskTypes: c.riskTypes,
-      regionName: c.region.name,
+      regionName,
       submittedAt: c.createdAt.toISOString(),
-      nextStep: openStatuses.has(c.status) ? nextStep(c.stage, c.region.name, c.stageDueAt, locale) : null,
+      nextStep: openStatuses.has(c.status) ? nextStep(c.stage, regionName, c.stageDueAt, locale) : null,
       // Only events with an applicant-facing wording are shown; internal ones stay on the staff side.
       timeline: c.events
         .filter((e) => t(`timeline.${e.action}`, { defaultValue: "" }) !== "")
         .map((e) => {
-          return { at: e.at.toISOString(), action: e.action, title: eventTitle(e, tree, c.region.name, c.stage, locale), detail: e.reason };
+          return { at: e.at.toISOString(), action: e.action, title: eventTitle(e, tree, regionName, c.stage, locale), detail: e.reason };
         }),
     };
   }
@@ -117,14 +127,15 @@ export class CaseViewService {
       where.push({ OR: [{ applicantIdNumberHash: hash }, { household: { members: { some: { idNumberHash: hash } } } }] });
     } else if (query.q) where.push({ OR: [{ number: { startsWith: query.q } }, { applicantName: { contains: query.q } }] });
     const cursor = decodeCursor(query.cursor);
-    if (cursor) where.push({ OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] });
+    // The redundant `lte` lets the database start its walk at the cursor instead of filtering every newer row.
+    if (cursor) where.push({ createdAt: { lte: cursor.createdAt } }, { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] });
 
     const rows = await prisma.case.findMany({
       where: { AND: where },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: query.limit + 1,
-      include: { region: { select: { name: true } } },
     });
+    const tree = await this.deps.regions.tree();
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     const at = now();
@@ -137,7 +148,7 @@ export class CaseViewService {
         riskTypes: c.riskTypes,
         applicantName: c.applicantName,
         phoneMasked: maskPhone(cipher.decrypt(c.contactPhoneEnc)),
-        regionName: c.region.name,
+        regionName: tree.get(c.regionId)?.name ?? "",
         routing: c.routing,
         stage: c.stage,
         stageLabel: stageLabel(c.stage, locale),

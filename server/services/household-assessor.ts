@@ -58,4 +58,49 @@ export class HouseholdAssessor {
     );
     return { ...assessment, year: latest.year };
   }
+
+  /**
+   * assess() (without a case) for a great many households at once, those
+   * the query `households` names (columns id, region_code): a screening run
+   * matches up to a million. Only households that may be below a monitoring
+   * line are assessed and answered. They are found set-based, a few scans
+   * for all of them instead of a few look-ups each: net income of the latest
+   * year less all of that year's expenses (the rigid ones among them), below
+   * the highest line configured times the members. That lets through every
+   * household below its own line before or after rigid expenses (and some
+   * more, which assessHousehold then clears); the others have belowLine and
+   * belowLineAfterRigidExpenses false. Pages of assessments read through a
+   * cursor: call inside a transaction.
+   */
+  async *assessPoorer(db: Db, households: Prisma.Sql): AsyncGenerator<Map<string, Assessment & { year: number }>> {
+    if (this.standards.length === 0) return;
+    const highestLine = Math.max(...this.standards.map((s) => s.incomeLine));
+    await db.$executeRaw`
+      DECLARE household_poorer NO SCROLL CURSOR FOR
+      WITH h AS (${households}),
+      years AS (SELECT i."householdId" AS id, i.year, sum(i.amount - i."productionCost") AS net FROM "Income" i JOIN h ON h.id = i."householdId" GROUP BY 1, 2),
+      latest AS (SELECT DISTINCT ON (id) id, year, net FROM years ORDER BY id, year DESC),
+      members AS (SELECT m."householdId" AS id, count(*) AS members FROM "HouseholdMember" m JOIN h ON h.id = m."householdId" GROUP BY 1),
+      spent AS (SELECT e."householdId" AS id, e.year, sum(e.amount) AS spent FROM "Expense" e JOIN h ON h.id = e."householdId" GROUP BY 1, 2),
+      poorer AS (
+        SELECT h.id, h.region_code, l.year, m.members FROM h JOIN latest l USING (id) JOIN members m USING (id) LEFT JOIN spent s ON s.id = l.id AND s.year = l.year
+        WHERE l.net - coalesce(s.spent, 0) < ${highestLine}::bigint * m.members)
+      SELECT p.id, p.region_code AS "regionCode", p.year, p.members::int,
+             (SELECT json_agg(json_build_object('source', i.source, 'amount', i.amount, 'productionCost', i."productionCost")) FROM "Income" i WHERE i."householdId" = p.id AND i.year = p.year) AS incomes,
+             (SELECT coalesce(json_agg(json_build_object('kind', e.kind, 'amount', e.amount)), '[]') FROM "Expense" e WHERE e."householdId" = p.id AND e.year = p.year) AS expenses
+      FROM poorer p`;
+    for (;;) {
+      const rows = await db.$queryRawUnsafe<{ id: string; regionCode: string; year: number; members: number; incomes: HouseholdFigures["incomes"]; expenses: HouseholdFigures["expenses"] }[]>(
+        "FETCH 5000 FROM household_poorer",
+      );
+      if (rows.length === 0) break;
+      const page = new Map<string, Assessment & { year: number }>();
+      for (const row of rows) {
+        const standard = standardFor(this.standards, row.year, row.regionCode);
+        if (standard) page.set(row.id, { ...assessHousehold({ members: row.members, incomes: row.incomes, expenses: row.expenses, guaranteesAtRisk: [] }, standard), year: row.year });
+      }
+      yield page;
+    }
+    await db.$executeRaw`CLOSE household_poorer`;
+  }
 }

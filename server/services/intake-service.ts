@@ -93,8 +93,8 @@ export class IntakeService {
             action: principal.kind === "staff" ? "SUBMITTED_BY_STAFF" : "SUBMITTED",
             payload: { kind: request.kind, channel, riskTypes, classified: !request.riskTypes, attachments: request.attachmentIds.length },
           },
+          consents: this.consents(household?.id ?? null, principal, request, submittedAt),
         });
-        await tx.consent.createMany({ data: this.consents(record.id, household?.id ?? null, principal, request, submittedAt) });
         if (request.attachmentIds.length > 0) {
           const linked = await tx.attachment.updateMany({
             where: { id: { in: request.attachmentIds }, caseId: null, uploadedById: principal.id },
@@ -116,10 +116,9 @@ export class IntakeService {
     }
   }
 
-  private consents(caseId: string, householdId: string | null, principal: Principal, request: SubmitCaseRequest, at: Date) {
+  private consents(householdId: string | null, principal: Principal, request: SubmitCaseRequest, at: Date) {
     const method = request.onBehalf?.confirmationMethod ?? "WECHAT_CONFIRMATION";
     const base = {
-      caseId,
       householdId,
       grantorName: request.applicantName,
       grantorResidentId: principal.kind === "resident" ? principal.id : null,

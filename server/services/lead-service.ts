@@ -1,7 +1,8 @@
 import type { Locale, RiskType } from "../api/common-schemas.ts";
 import { Prisma } from "../db/generated/client.ts";
-import { routeCase } from "../domain/routing.ts";
-import { openCase, type CaseStart } from "./case-opening.ts";
+import { routeCase, type RoutingDecision } from "../domain/routing.ts";
+import { openCases } from "./case-opening-batch.ts";
+import type { CaseOpening, CaseStart } from "./case-opening.ts";
 import { hashRequest } from "./intake-service.ts";
 import type { StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
@@ -32,13 +33,17 @@ export interface LeadDraft {
   riskEventId?: string;
 }
 
-export interface PlannedLead {
+/** Where a lead for a household of some region goes and starts. */
+export interface LeadStart {
+  decision: RoutingDecision;
+  start: CaseStart;
+}
+
+export interface PlannedLead extends LeadStart {
   draft: LeadDraft;
   household: { id: string; number: string; address: string };
   head: { name: string; idNumberEnc: string | null; idNumberHash: string | null };
   phone: { enc: string; hash: string };
-  decision: ReturnType<typeof routeCase>;
-  start: CaseStart;
 }
 
 export type LeadOutcome = "LEAD_CREATED" | "ALREADY_OPEN" | "ALREADY_RAISED";
@@ -49,7 +54,7 @@ export interface LeadResult {
   caseId: string;
   caseNumber: string;
   /** Set for LEAD_CREATED: announce it once the transaction committed. */
-  task?: Awaited<ReturnType<typeof openCase>>["task"];
+  task?: Awaited<ReturnType<typeof openCases>>[number]["task"];
 }
 
 /** A household "already has a case": one under review (OPEN), or a monitoring object being helped (APPROVED). */
@@ -64,18 +69,37 @@ export class LeadService {
   ) {}
 
   /**
-   * Everything a lead needs that is read outside the transaction: the
-   * household's head, a phone, its village and the workflow's start (planStart
-   * reads the region tree and the calendar, which must not wait on the
-   * transaction's connection).
+   * Where a lead starts for a household of every region at or below
+   * `regionPath`, read now: plan() inside a transaction takes these instead of
+   * reading the region tree and the calendar (planStart), which must not wait
+   * on the transaction's connection (the embedded database has only one).
    */
-  async plan(drafts: readonly LeadDraft[], at: Date): Promise<PlannedLead[]> {
-    if (drafts.length === 0) return [];
-    const { prisma, cipher } = this.deps;
+  async startsWithin(regionPath: string, at: Date): Promise<Map<string, LeadStart>> {
     const tree = await this.deps.regions.tree();
+    const starts = new Map<string, LeadStart>();
+    for (const node of tree.nodes) if (node.path.startsWith(regionPath)) starts.set(node.id, await this.startOf(node.id, at));
+    return starts;
+  }
+
+  private async startOf(householdRegionId: string, at: Date): Promise<LeadStart> {
+    const decision = routeCase(await this.deps.regions.tree(), { householdRegionId });
+    return { decision, start: await this.workflow.planStart("DEPARTMENT_LEAD", decision, at) };
+  }
+
+  /**
+   * Everything a lead needs besides what raise() decides: the household's
+   * head, a phone, its village and the workflow's start. Called outside the
+   * transaction, or inside it with `db` (the transaction) and `starts` (from
+   * startsWithin, before it).
+   */
+  async plan(drafts: readonly LeadDraft[], at: Date, options: { db?: Tx; starts?: Map<string, LeadStart> } = {}): Promise<PlannedLead[]> {
+    if (drafts.length === 0) return [];
+    const { cipher } = this.deps;
+    const db = options.db ?? this.deps.prisma;
+    const starts = options.starts ?? new Map<string, LeadStart>();
     const households = new Map<string, Prisma.HouseholdGetPayload<{ include: { members: true; residents: true } }>>();
     for (const ids of chunk([...new Set(drafts.map((d) => d.householdId))])) {
-      const rows = await prisma.household.findMany({
+      const rows = await db.household.findMany({
         where: { id: { in: ids } },
         include: { members: { orderBy: { birthDate: "asc" } }, residents: { where: { phoneEnc: { not: null } }, orderBy: { createdAt: "asc" } } },
       });
@@ -89,14 +113,17 @@ export class LeadService {
       if (!household) throw new Error(`household ${draft.householdId} vanished while raising leads`);
       const head = household.members.find((m) => m.relation === "HEAD") ?? household.members[0];
       const resident = household.residents.find((r) => head && r.displayName === head.name) ?? household.residents[0];
-      const decision = routeCase(tree, { householdRegionId: household.regionId });
+      let start = starts.get(household.regionId);
+      if (!start) {
+        start = await this.startOf(household.regionId, at);
+        starts.set(household.regionId, start);
+      }
       planned.push({
         draft,
         household: { id: household.id, number: household.number, address: household.address },
         head: { name: head?.name ?? household.number, idNumberEnc: head?.idNumberEnc ?? null, idNumberHash: head?.idNumberHash ?? null },
         phone: resident?.phoneEnc && resident.phoneHash ? { enc: resident.phoneEnc, hash: resident.phoneHash } : noPhone,
-        decision,
-        start: await this.workflow.planStart("DEPARTMENT_LEAD", decision, at),
+        ...start,
       });
     }
     return planned;
@@ -105,88 +132,135 @@ export class LeadService {
   /**
    * Raises the planned leads inside the caller's transaction. A household
    * whose lead was raised before gets ALREADY_RAISED, one with a case under
-   * way ALREADY_OPEN (that case's number); only the others get a new case.
-   * The households are locked first, so two runs cannot both open one.
+   * way ALREADY_OPEN (that case's number); only the others get a new case
+   * (one per household, however many of its drafts are planned). Households
+   * that may get one are locked, so two runs cannot both open one.
    */
-  async raise(tx: Tx, principal: StaffPrincipal, planned: readonly PlannedLead[], at: Date, locale: Locale): Promise<LeadResult[]> {
-    if (planned.length === 0) return [];
-    const householdIds = [...new Set(planned.map((p) => p.household.id))].sort();
-    for (const ids of chunk(householdIds)) {
-      await tx.$queryRaw`SELECT "id" FROM "Household" WHERE "id" IN (${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))}) ORDER BY "id" FOR UPDATE`;
-    }
+  raise(tx: Tx, principal: StaffPrincipal, planned: readonly PlannedLead[], at: Date, locale: Locale): Promise<LeadResult[]> {
+    const byDraft = new Map(planned.map((p) => [p.draft, p]));
+    return this.raiseWith(tx, principal, [...byDraft.keys()], at, locale, async (drafts) => drafts.map((d) => byDraft.get(d)!));
+  }
 
-    const raisedBefore = new Map<string, { id: string; number: string }>();
-    const keyOf = (p: PlannedLead) => p.draft.raisedBeforePrefix ?? p.draft.idempotencyKey;
-    for (const group of chunk(planned)) {
-      const found = await tx.case.findMany({
-        where: { OR: group.map((p) => (p.draft.raisedBeforePrefix ? { idempotencyKey: { startsWith: p.draft.raisedBeforePrefix } } : { idempotencyKey: p.draft.idempotencyKey })) },
-        orderBy: { createdAt: "asc" },
-        select: { id: true, number: true, idempotencyKey: true },
-      });
-      for (const p of group) {
-        const match = found.find((c) => (p.draft.raisedBeforePrefix ? c.idempotencyKey.startsWith(p.draft.raisedBeforePrefix) : c.idempotencyKey === p.draft.idempotencyKey));
-        if (match) raisedBefore.set(keyOf(p), match);
+  /**
+   * plan() and raise() in one, inside the caller's transaction, planning only
+   * the leads it opens: most households that trip a screening rule already
+   * have a case under way. `starts`: from startsWithin, before the transaction.
+   */
+  raiseDrafts(tx: Tx, principal: StaffPrincipal, drafts: readonly LeadDraft[], at: Date, locale: Locale, starts: Map<string, LeadStart>): Promise<LeadResult[]> {
+    return this.raiseWith(tx, principal, drafts, at, locale, (toOpen) => this.plan(toOpen, at, { db: tx, starts }));
+  }
+
+  private async raiseWith(tx: Tx, principal: StaffPrincipal, drafts: readonly LeadDraft[], at: Date, locale: Locale, plan: (toOpen: LeadDraft[]) => Promise<PlannedLead[]>): Promise<LeadResult[]> {
+    if (drafts.length === 0) return [];
+    const { before, active } = await this.existing(tx, drafts);
+    const candidates = new Set(drafts.filter((d) => !before.has(d) && !active.has(d.householdId)).map((d) => d.householdId));
+    if (candidates.size > 0) {
+      for (const ids of chunk([...candidates].sort())) {
+        await tx.$queryRaw`SELECT "id" FROM "Household" WHERE "id" IN (${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))}) ORDER BY "id" FOR UPDATE`;
       }
+      // Looked at again now that they are locked: a run that opened a case for one of them since has committed it.
+      const again = await this.existing(
+        tx,
+        drafts.filter((d) => candidates.has(d.householdId)),
+      );
+      for (const [draft, earlier] of again.before) before.set(draft, earlier);
+      for (const [householdId, open] of again.active) active.set(householdId, open);
     }
 
+    const toOpen = new Map<string, LeadDraft>();
+    for (const d of drafts) if (!before.has(d) && !active.has(d.householdId) && !toOpen.has(d.householdId)) toOpen.set(d.householdId, d);
+    const planned = await plan([...toOpen.values()]);
+    const opened = await openCases(
+      tx,
+      this.workflow,
+      planned.map((p) => this.opening(p, principal, at, locale)),
+    );
+    const created = new Map(planned.map((p, i) => [p.household.id, opened[i]!]));
+
+    return drafts.map((d): LeadResult => {
+      const { householdId } = d;
+      const earlier = before.get(d);
+      if (earlier) return { householdId, outcome: "ALREADY_RAISED", caseId: earlier.id, caseNumber: earlier.number };
+      const fresh = created.get(householdId);
+      if (fresh && toOpen.get(householdId) === d) return { householdId, outcome: "LEAD_CREATED", caseId: fresh.record.id, caseNumber: fresh.record.number, task: fresh.task };
+      const open = active.get(householdId) ?? fresh!.record;
+      return { householdId, outcome: "ALREADY_OPEN", caseId: open.id, caseNumber: open.number };
+    });
+  }
+
+  /**
+   * The lead each draft was raised as before (its key, or the earliest case
+   * whose key starts with its prefix) and each household's earliest case
+   * under way.
+   */
+  private async existing(tx: Tx, drafts: readonly LeadDraft[]) {
+    const select = { id: true, number: true, idempotencyKey: true, householdId: true, status: true } as const;
+    const before = new Map<LeadDraft, { id: string; number: string }>();
     const active = new Map<string, { id: string; number: string }>();
-    for (const ids of chunk(householdIds)) {
+    const byKey = new Map<string, { id: string; number: string }>();
+    for (const keys of chunk(drafts.filter((d) => !d.raisedBeforePrefix).map((d) => d.idempotencyKey))) {
+      for (const c of await tx.case.findMany({ where: { idempotencyKey: { in: keys } }, select })) byKey.set(c.idempotencyKey, c);
+    }
+    // A lead's key names its household, so prefixes are looked for among the households' own cases (by index), with their common start.
+    const prefixes = drafts.flatMap((d) => (d.raisedBeforePrefix ? [d.raisedBeforePrefix] : []));
+    let common = prefixes[0];
+    for (const prefix of prefixes) while (common && !prefix.startsWith(common)) common = common.slice(0, -1);
+    const byHousehold = new Map<string, { id: string; number: string; idempotencyKey: string }[]>();
+    for (const ids of chunk([...new Set(drafts.map((d) => d.householdId))])) {
       const cases = await tx.case.findMany({
-        where: { householdId: { in: ids }, status: { in: [...activeCaseStatuses] } },
+        where: { householdId: { in: ids }, OR: [{ status: { in: [...activeCaseStatuses] } }, ...(common === undefined ? [] : [{ idempotencyKey: { startsWith: common } }])] },
         orderBy: { createdAt: "asc" },
-        select: { id: true, number: true, householdId: true },
+        select,
       });
-      for (const c of cases) if (c.householdId && !active.has(c.householdId)) active.set(c.householdId, c);
+      for (const c of cases) {
+        const householdId = c.householdId!;
+        if ((activeCaseStatuses as readonly string[]).includes(c.status) && !active.has(householdId)) active.set(householdId, c);
+        const own = byHousehold.get(householdId) ?? [];
+        own.push(c);
+        byHousehold.set(householdId, own);
+      }
     }
+    for (const d of drafts) {
+      const prefix = d.raisedBeforePrefix;
+      const match = prefix ? byHousehold.get(d.householdId)?.find((c) => c.idempotencyKey.startsWith(prefix)) : byKey.get(d.idempotencyKey);
+      if (match) before.set(d, match);
+    }
+    return { before, active };
+  }
 
-    const results: LeadResult[] = [];
-    for (const p of planned) {
-      const before = raisedBefore.get(keyOf(p));
-      if (before) {
-        results.push({ householdId: p.household.id, outcome: "ALREADY_RAISED", caseId: before.id, caseNumber: before.number });
-        continue;
-      }
-      const open = active.get(p.household.id);
-      if (open) {
-        results.push({ householdId: p.household.id, outcome: "ALREADY_OPEN", caseId: open.id, caseNumber: open.number });
-        continue;
-      }
-      const { draft } = p;
-      const { record, task } = await openCase(tx, this.workflow, {
-        at,
-        decision: p.decision,
-        start: p.start,
-        fields: {
-          kind: "DEPARTMENT_LEAD",
-          channel: draft.channel,
-          riskTypes: draft.riskTypes,
-          description: draft.description,
-          addressText: p.household.address,
-          applicantName: p.head.name,
-          contactPhoneEnc: p.phone.enc,
-          contactPhoneHash: p.phone.hash,
-          applicantIdNumberEnc: p.head.idNumberEnc,
-          applicantIdNumberHash: p.head.idNumberHash,
-          householdId: p.household.id,
-          reporterStaffId: principal.id,
-          riskEventId: draft.riskEventId ?? null,
-          locale,
-          idempotencyKey: draft.idempotencyKey,
-          requestHash: hashRequest({ riskTypes: draft.riskTypes, payload: draft.payload }),
-        },
-        filed: {
-          actorType: "STAFF",
-          actorId: principal.id,
-          actorRole: principal.role,
-          action: draft.action,
-          reason: draft.reason,
-          payload: { kind: "DEPARTMENT_LEAD", channel: draft.channel, riskTypes: draft.riskTypes, householdNumber: p.household.number, ...draft.payload } as Prisma.InputJsonValue,
-        },
-      });
-      active.set(p.household.id, record);
-      results.push({ householdId: p.household.id, outcome: "LEAD_CREATED", caseId: record.id, caseNumber: record.number, task });
-    }
-    return results;
+  private opening(p: PlannedLead, principal: StaffPrincipal, at: Date, locale: Locale): CaseOpening {
+    const { draft } = p;
+    return {
+      at,
+      decision: p.decision,
+      start: p.start,
+      fields: {
+        kind: "DEPARTMENT_LEAD",
+        channel: draft.channel,
+        riskTypes: draft.riskTypes,
+        description: draft.description,
+        addressText: p.household.address,
+        applicantName: p.head.name,
+        contactPhoneEnc: p.phone.enc,
+        contactPhoneHash: p.phone.hash,
+        applicantIdNumberEnc: p.head.idNumberEnc,
+        applicantIdNumberHash: p.head.idNumberHash,
+        householdId: p.household.id,
+        reporterStaffId: principal.id,
+        riskEventId: draft.riskEventId ?? null,
+        locale,
+        idempotencyKey: draft.idempotencyKey,
+        requestHash: hashRequest({ riskTypes: draft.riskTypes, payload: draft.payload }),
+      },
+      filed: {
+        actorType: "STAFF",
+        actorId: principal.id,
+        actorRole: principal.role,
+        action: draft.action,
+        reason: draft.reason,
+        payload: { kind: "DEPARTMENT_LEAD", channel: draft.channel, riskTypes: draft.riskTypes, householdNumber: p.household.number, ...draft.payload } as Prisma.InputJsonValue,
+      },
+    };
   }
 
   /** Tells the villages' open sockets about the new tasks; call after the transaction committed. */

@@ -9,6 +9,8 @@ import { NotFoundError } from "../lib/errors.ts";
  */
 export class RegionDirectory {
   private cached?: { tree: RegionTree; loadedAt: number };
+  /** One reload at a time: when the cache expires under load, concurrent requests share the same query. */
+  private loading?: Promise<RegionTree>;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -16,11 +18,19 @@ export class RegionDirectory {
   ) {}
 
   async tree(): Promise<RegionTree> {
-    if (!this.cached || Date.now() - this.cached.loadedAt > this.ttlMs) {
-      const nodes = await this.prisma.region.findMany({ orderBy: { code: "asc" } });
-      this.cached = { tree: new RegionTree(nodes), loadedAt: Date.now() };
-    }
-    return this.cached.tree;
+    if (this.cached && Date.now() - this.cached.loadedAt <= this.ttlMs) return this.cached.tree;
+    if (this.loading) return this.loading;
+    const loading = this.prisma.region.findMany({ orderBy: { code: "asc" } }).then((nodes) => {
+      const tree = new RegionTree(nodes);
+      // An invalidate() during the load means the rows may predate a change: answer, but do not cache them.
+      if (this.loading === loading) this.cached = { tree, loadedAt: Date.now() };
+      return tree;
+    });
+    this.loading = loading;
+    loading.finally(() => {
+      if (this.loading === loading) this.loading = undefined;
+    }).catch(() => undefined);
+    return loading;
   }
 
   /** The picker's view: children of one node, or the whole tree. */
@@ -44,5 +54,6 @@ export class RegionDirectory {
 
   invalidate(): void {
     this.cached = undefined;
+    this.loading = undefined;
   }
 }

@@ -1,10 +1,13 @@
 import crypto from "node:crypto";
+import { createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Locale } from "../api/common-schemas.ts";
 import { screeningOutcomes, type ScreeningOutcome } from "../api/screening-schemas.ts";
 import type { Department } from "../api/workflow-schemas.ts";
-import type { Prisma } from "../db/generated/client.ts";
+import { Prisma } from "../db/generated/client.ts";
 import { chinaDateText, contentDisposition, ledgerContentTypes, type CellValue as LedgerCell } from "../domain/ledgers.ts";
 import {
   checkMapping,
@@ -14,11 +17,11 @@ import {
   looksLikeIdNumber,
   needsStanding,
   requiredFieldsOf,
+  rowValidator,
   rulesOf,
   screeningLeadKey,
   screeningLeadKeyPrefix,
   suggestMapping,
-  validateRow,
   type CellValue,
   type HouseholdStanding,
   type RowIssue,
@@ -29,20 +32,21 @@ import {
 import { translator, type Translate } from "../i18n/i18n.ts";
 import { AppError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
 import { maskIdNumber, maskName } from "../lib/personal-data.ts";
-import { readSpreadsheet, SpreadsheetError, type Sheet } from "../lib/spreadsheet-reader.ts";
-import { LeadService, type LeadDraft } from "./lead-service.ts";
+import { dataRows, fileSource, readHead, SpreadsheetError, type ByteSource, type SheetRow } from "../lib/spreadsheet-reader.ts";
+import type { LeadDraft, LeadResult, LeadService, LeadStart } from "./lead-service.ts";
 import type { StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { streamSpreadsheet } from "./spreadsheet-stream.ts";
 
 type ImportRow = Prisma.ScreeningImportGetPayload<object>;
+type Tx = Prisma.TransactionClient;
 /** As kept in ScreeningRow.errors: codes and params, localized when read. */
 type StoredIssue = RowIssue;
 
-/** A data file may have at most this many rows; larger files are split by the department. */
-export const maxScreeningRows = 50_000;
 const sampleSize = 5;
 const maxListedErrors = 1000;
+/** Households whose leads are raised per step. */
+const leadBatch = 1000;
 
 const countColumn = {
   ERROR: "errorRows",
@@ -55,6 +59,7 @@ const countColumn = {
   DUPLICATE_ROW: "duplicateRows",
 } as const satisfies Record<ScreeningOutcome, keyof ImportRow>;
 
+/** One row's line of the report, as stored in ScreeningRow. */
 interface RowResult {
   rowNumber: number;
   outcome: ScreeningOutcome;
@@ -67,11 +72,52 @@ interface RowResult {
   duplicateOf: number | null;
 }
 
+/** A valid row, not a repeat, waiting in the run's temporary table for its household. */
+interface RowToMatch {
+  rowNumber: number;
+  hash: string;
+  idNumberMasked: string;
+  nameMasked: string | null;
+  /** The rules it trips on its own values. */
+  fieldHits: RuleHit[];
+}
+
+/** The rows of one household that tripped a rule, in file order, as the run's temporary tables give them back. */
+interface HitGroup {
+  householdId: string;
+  rows: number[];
+  idNumberMasked: (string | null)[];
+  nameMasked: (string | null)[];
+  /** Per row: the rules it tripped on its own values. */
+  fieldHits: RuleHit[][];
+  /** The rules the household's figures trip, for all its rows. */
+  householdHits: RuleHit[];
+}
+
 export interface ScreeningUpload {
   department: Department;
   period: string;
   fileName: string;
-  bytes: Buffer;
+  file: Readable;
+}
+
+/**
+ * A report line's id: its import's id with the row number in the last 12
+ * hex digits. Rows of one import thus sit side by side in the primary key:
+ * a million inserts fill pages in turn instead of each touching a random one
+ * (a random read each, once the index outgrows the database's cache).
+ */
+function rowId(importId: string, rowNumber: Prisma.Sql) {
+  return Prisma.sql`(left(${importId}, 24) || lpad(to_hex(${rowNumber}), 12, '0'))::uuid`;
+}
+
+function nameMaskOf(values: Record<string, CellValue>) {
+  return typeof values.name === "string" && values.name ? maskName(values.name) : null;
+}
+
+/** What the rules need of an assessment (a hit carries it into the lead's description). */
+function standingOf(a: HouseholdStanding): HouseholdStanding {
+  return { belowLine: a.belowLine, belowLineAfterRigidExpenses: a.belowLineAfterRigidExpenses, perCapitaNetIncome: a.perCapitaNetIncome, perCapitaAfterRigidExpenses: a.perCapitaAfterRigidExpenses, incomeLine: a.incomeLine };
 }
 
 /**
@@ -87,7 +133,8 @@ export class ScreeningService {
     private readonly leads: LeadService,
     private readonly rules: ScreeningRules,
     private readonly dir: string,
-    private readonly maxRows = maxScreeningRows,
+    /** A data file may have at most this many rows (SCREENING_MAX_ROWS); larger files are split by the department. */
+    private readonly maxRows: number,
   ) {}
 
   // ---------- labels ----------
@@ -160,79 +207,109 @@ export class ScreeningService {
     return path.join(this.dir, sha256.slice(0, 2), sha256);
   }
 
-  private async readSheet(bytes: Buffer): Promise<Sheet> {
+  private spreadsheetProblem(error: SpreadsheetError) {
+    if (error.code === "SPREADSHEET_UNSUPPORTED") return new AppError(415, error.code, error.params);
+    return new InvalidInputError(error.code, "file", error.params);
+  }
+
+  private async head(source: ByteSource) {
     try {
-      return await readSpreadsheet(bytes, this.maxRows);
+      return await readHead(source, sampleSize);
     } catch (error) {
-      if (error instanceof SpreadsheetError) {
-        if (error.code === "SPREADSHEET_UNSUPPORTED") throw new AppError(415, error.code, error.params);
-        throw new InvalidInputError(error.code, "file", error.params);
-      }
-      throw error;
+      throw error instanceof SpreadsheetError ? this.spreadsheetProblem(error) : error;
     }
   }
 
   /**
-   * Stores the file and reads its headers. The same bytes uploaded again for
-   * the same department and period answer with the import they made before.
+   * Stores the file and reads its headers and first rows; the rest is read
+   * when the import runs (a file with too many rows, or that cannot be read
+   * further down, is refused then). The same bytes uploaded again for the
+   * same department and period answer with the import they made before.
    */
   async upload(principal: StaffPrincipal, upload: ScreeningUpload, locale: Locale) {
     const { prisma } = this.deps;
-    if (upload.bytes.length === 0) throw new InvalidInputError("FILE_MISSING", "file");
-    if (!this.rules.departments[upload.department]) throw new InvalidInputError("SCREENING_DEPARTMENT_NOT_CONFIGURED", "department", { department: this.departmentLabel(translator(locale), upload.department) });
-    const sha256 = crypto.createHash("sha256").update(upload.bytes).digest("hex");
-    const sheet = await this.readSheet(upload.bytes);
-    const identity = { regionPath: principal.regionPath, department: upload.department, period: upload.period, fileSha256: sha256 };
-    let row = await prisma.screeningImport.findUnique({ where: { regionPath_department_period_fileSha256: identity } });
-    const duplicate = !!row;
-    if (!row) {
-      await this.keep(sha256, upload.bytes);
-      try {
-        row = await prisma.screeningImport.create({
-          data: {
-            ...identity,
-            fileName: upload.fileName.slice(0, 200) || `${upload.department}-${upload.period}.${sheet.format}`,
-            fileSize: upload.bytes.length,
-            format: sheet.format,
-            headers: sheet.headers,
-            headerRow: sheet.headerRow,
-            uploadedById: principal.id,
-            createdAt: this.deps.now(),
-          },
-        });
-      } catch (error) {
-        // Two uploads of the same file raced: the loser answers with the winner's import.
-        row = await prisma.screeningImport.findUnique({ where: { regionPath_department_period_fileSha256: identity } });
-        if (!row) throw error;
+    const received = await this.receive(upload.file);
+    try {
+      if (received.size === 0) throw new InvalidInputError("FILE_MISSING", "file");
+      if (!this.rules.departments[upload.department]) throw new InvalidInputError("SCREENING_DEPARTMENT_NOT_CONFIGURED", "department", { department: this.departmentLabel(translator(locale), upload.department) });
+      const sheet = await this.head(fileSource(received.file));
+      const identity = { regionPath: principal.regionPath, department: upload.department, period: upload.period, fileSha256: received.sha256 };
+      let row = await prisma.screeningImport.findUnique({ where: { regionPath_department_period_fileSha256: identity } });
+      const duplicate = !!row;
+      if (!row) {
+        await this.keep(received.file, received.sha256);
+        try {
+          row = await prisma.screeningImport.create({
+            data: {
+              ...identity,
+              fileName: upload.fileName.slice(0, 200) || `${upload.department}-${upload.period}.${sheet.format}`,
+              fileSize: received.size,
+              format: sheet.format,
+              headers: sheet.headers,
+              headerRow: sheet.headerRow,
+              uploadedById: principal.id,
+              createdAt: this.deps.now(),
+            },
+          });
+        } catch (error) {
+          // Two uploads of the same file raced: the loser answers with the winner's import.
+          row = await prisma.screeningImport.findUnique({ where: { regionPath_department_period_fileSha256: identity } });
+          if (!row) throw error;
+        }
       }
+      const headers = row.headers as string[];
+      const idColumns = new Set(Object.entries(suggestMapping(this.rules, upload.department, headers)).filter(([field]) => this.rules.fields[field]?.type === "idNumber").map(([, header]) => headers.indexOf(header)));
+      return {
+        importId: row.id,
+        duplicate,
+        encoding: sheet.encoding,
+        headerRow: row.headerRow,
+        headers,
+        sampleRows: sheet.rows.map((r) => ({
+          row: r.rowNumber,
+          cells: headers.map((_, i) => {
+            const cell = r.cells[i] ?? "";
+            return cell && (idColumns.has(i) || looksLikeIdNumber(cell)) ? maskIdNumber(cell) : cell;
+          }),
+        })),
+        suggestedMapping: (row.mapping as Record<string, string> | null) ?? suggestMapping(this.rules, upload.department, headers),
+        import: await this.view(row, locale),
+      };
+    } finally {
+      await fs.rm(received.file, { force: true });
     }
-    const headers = row.headers as string[];
-    const idColumns = new Set(Object.entries(suggestMapping(this.rules, upload.department, headers)).filter(([field]) => this.rules.fields[field]?.type === "idNumber").map(([, header]) => headers.indexOf(header)));
-    return {
-      importId: row.id,
-      duplicate,
-      encoding: sheet.encoding,
-      headerRow: row.headerRow,
-      headers,
-      sampleRows: sheet.rows.slice(0, sampleSize).map((r) => ({
-        row: r.rowNumber,
-        cells: headers.map((_, i) => {
-          const cell = r.cells[i] ?? "";
-          return cell && (idColumns.has(i) || looksLikeIdNumber(cell)) ? maskIdNumber(cell) : cell;
-        }),
-      })),
-      suggestedMapping: (row.mapping as Record<string, string> | null) ?? suggestMapping(this.rules, upload.department, headers),
-      import: await this.view(row, locale),
-    };
   }
 
-  private async keep(sha256: string, bytes: Buffer) {
+  /** The uploaded bytes, streamed to a file aside (never whole in memory) and hashed on the way. */
+  private async receive(stream: Readable) {
+    await fs.mkdir(this.dir, { recursive: true });
+    const file = path.join(this.dir, `upload.${process.pid}.${crypto.randomUUID()}.part`);
+    const hash = crypto.createHash("sha256");
+    let size = 0;
+    try {
+      await pipeline(
+        stream,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            hash.update(chunk);
+            size += chunk.length;
+            yield chunk;
+          }
+        },
+        createWriteStream(file, { flags: "wx" }),
+      );
+    } catch (error) {
+      await fs.rm(file, { force: true });
+      throw error;
+    }
+    return { file, sha256: hash.digest("hex"), size };
+  }
+
+  /** Written aside and renamed, so a crash never leaves a half file under the final name. */
+  private async keep(received: string, sha256: string) {
     const target = this.fileOf(sha256);
     await fs.mkdir(path.dirname(target), { recursive: true });
-    // Written aside and renamed, so a crash never leaves a half file under the final name.
-    const temporary = `${target}.${process.pid}.${crypto.randomUUID()}.part`;
-    await fs.writeFile(temporary, bytes, { flag: "wx" });
-    await fs.rename(temporary, target);
+    await fs.rename(received, target);
   }
 
   private async find(principal: StaffPrincipal, importId: string): Promise<ImportRow> {
@@ -249,140 +326,273 @@ export class ScreeningService {
    * household that tripped any, all leads and the row report in one
    * transaction. Running again (a corrected mapping) replaces the row report
    * and raises nothing twice.
+   *
+   * Built for files of a million rows against a million households:
+   *  1. the file is streamed; each chunk of rows is checked in Node (cells,
+   *     exact repeats, ID hashes, the rules on the row's own values) and
+   *     written with one statement, the rows to match into a temporary table;
+   *  2. all rows are matched to households at once, and the households'
+   *     figures read at once, for the rules that need their standing: a few
+   *     scans and hash joins, where a look-up per row (or per chunk) costs a
+   *     random read per row once the tables outgrow the database's cache;
+   *  3. rows with an outcome of their own (no match, out of scope, no rule
+   *     tripped) are written in one statement; rows that tripped a rule are
+   *     read back a household at a time (a household's rows may be far apart
+   *     and make one lead) and leads raised a thousand households at a time.
+   * Node holds a chunk of rows, one digest per distinct row (for repeats) and
+   * the leads to announce, never the file.
    */
   async run(principal: StaffPrincipal, importId: string, mapping: Record<string, string>, locale: Locale) {
-    const { prisma, cipher } = this.deps;
+    const { prisma } = this.deps;
     const t = translator(locale);
     const imported = await this.find(principal, importId);
     const department = imported.department as Department;
-    const headers = imported.headers as string[];
-    const [problem] = checkMapping(this.rules, department, headers, mapping);
+    const [problem] = checkMapping(this.rules, department, imported.headers as string[], mapping);
     if (problem) {
       throw new InvalidInputError(problem.code, "mapping", { field: this.fieldLabel(t, locale, problem.field), header: problem.header ?? "", department: this.departmentLabel(t, department) });
     }
-
-    let bytes: Buffer;
+    const file = this.fileOf(imported.fileSha256);
     try {
-      bytes = await fs.readFile(this.fileOf(imported.fileSha256));
+      await fs.access(file);
     } catch {
       throw new AppError(409, "SCREENING_FILE_MISSING");
     }
-    const sheet = await this.readSheet(bytes);
-    const column = new Map(sheet.headers.map((header, i) => [header, i]));
 
-    // 1. Every row read and checked; exact repeats of an earlier row set aside.
-    const results: RowResult[] = [];
-    const pending: { result: RowResult; values: Record<string, CellValue>; hash: string }[] = [];
-    const seen = new Map<string, number>();
-    for (const row of sheet.rows) {
-      const cellOf = (header: string) => row.cells[column.get(header) ?? -1] ?? "";
-      const { values, issues } = validateRow(this.rules, department, mapping, cellOf);
-      const idText = mapping.idNumber ? cellOf(mapping.idNumber) : "";
-      const result: RowResult = {
-        rowNumber: row.rowNumber,
-        outcome: "ERROR",
-        errors: issues,
-        idNumberMasked: typeof values.idNumber === "string" ? maskIdNumber(values.idNumber) : idText ? maskIdNumber(idText) : null,
-        nameMasked: typeof values.name === "string" && values.name ? maskName(values.name) : null,
-        householdId: null,
-        caseId: null,
-        ruleIds: [],
-        duplicateOf: null,
-      };
-      results.push(result);
-      if (issues.length > 0) continue;
-      const signature = JSON.stringify(Object.entries(values).sort(([a], [b]) => a.localeCompare(b)));
-      const first = seen.get(signature);
-      if (first !== undefined) {
-        Object.assign(result, { outcome: "DUPLICATE_ROW", duplicateOf: first });
-        continue;
-      }
-      seen.set(signature, row.rowNumber);
-      pending.push({ result, values, hash: cipher.lookupHash(values.idNumber as string) });
-    }
-
-    // 2. ID numbers to households (by their lookup hash), only inside the caller's region.
-    const members = new Map<string, { id: string; number: string; regionPath: string; regionCode: string }>();
-    const hashes = [...new Set(pending.map((p) => p.hash))];
-    for (let i = 0; i < hashes.length; i += 1000) {
-      const found = await prisma.householdMember.findMany({
-        where: { idNumberHash: { in: hashes.slice(i, i + 1000) } },
-        select: { idNumberHash: true, household: { select: { id: true, number: true, region: { select: { path: true, code: true } } } } },
-      });
-      for (const m of found) members.set(m.idNumberHash, { id: m.household.id, number: m.household.number, regionPath: m.household.region.path, regionCode: m.household.region.code });
-    }
-
-    // 3. The rules, with the household's standing against the monitoring standard where a rule needs it.
-    const standings = new Map<string, HouseholdStanding | null>();
-    const hitsByHousehold = new Map<string, { results: RowResult[]; hits: RuleHit[] }>();
-    for (const p of pending) {
-      const household = members.get(p.hash);
-      if (!household) {
-        p.result.outcome = "NO_MATCH";
-        continue;
-      }
-      p.result.householdId = household.id;
-      if (!household.regionPath.startsWith(principal.regionPath)) {
-        p.result.outcome = "OUT_OF_SCOPE";
-        continue;
-      }
-      if (needsStanding(this.rules, department) && !standings.has(household.id)) {
-        const assessed = await this.deps.assessor.assess(prisma, { householdId: household.id, regionCode: household.regionCode });
-        standings.set(household.id, assessed);
-      }
-      const hits = evaluateRules(this.rules, department, p.values, standings.get(household.id) ?? null);
-      if (hits.length === 0) {
-        p.result.outcome = "NO_HIT";
-        continue;
-      }
-      p.result.ruleIds = hits.map((h) => h.ruleId);
-      const group = hitsByHousehold.get(household.id) ?? { results: [], hits: [] };
-      group.results.push(p.result);
-      for (const hit of hits) if (!group.hits.some((h) => h.ruleId === hit.ruleId)) group.hits.push(hit);
-      hitsByHousehold.set(household.id, group);
-    }
-
-    // 4. One lead per household, naming every rule its rows tripped.
-    const order = new Map(this.rules.rules.map((r, i) => [r.id, i]));
-    const departmentLabel = this.departmentLabel(t, department);
-    const drafts: LeadDraft[] = [...hitsByHousehold].map(([householdId, group]) => {
-      const hits = [...group.hits].sort((a, b) => order.get(a.ruleId)! - order.get(b.ruleId)!);
-      const riskTypes = [...new Set(hits.flatMap((h) => h.riskTypes))];
-      const ruleLabels = hits.map((h) => this.ruleLabel(t, locale, h.ruleId));
-      return {
-        householdId,
-        channel: "DEPARTMENT_SCREENING",
-        riskTypes,
-        description: t("screening.leadDescription", { department: departmentLabel, period: imported.period, hits: hits.map((h) => this.hitText(t, locale, h)).join(t("screening.hitSeparator")) }),
-        action: "LEAD_FROM_SCREENING",
-        reason: t("screening.leadReason", { department: departmentLabel, period: imported.period, rules: ruleLabels.join(t("screening.listSeparator")) }),
-        payload: { source: "SCREENING", importId: imported.id, department, period: imported.period, ruleIds: hits.map((h) => h.ruleId), rows: group.results.map((r) => r.rowNumber) },
-        idempotencyKey: screeningLeadKey(department, imported.period, householdId, hits[0]!.ruleId),
-        raisedBeforePrefix: screeningLeadKeyPrefix(department, imported.period, householdId),
-      };
-    });
     const now = this.deps.now();
-    const planned = await this.leads.plan(drafts, now);
+    // Read before the transaction: on the embedded database it holds the only connection.
+    const starts = await this.leads.startsWithin(principal.regionPath, now);
+    const counts = Object.fromEntries(screeningOutcomes.map((o) => [o, 0])) as Record<ScreeningOutcome, number>;
+    const created: LeadResult[] = [];
+    try {
+      await prisma.$transaction(
+        async (tx) => {
+          // One run of an import at a time: a second waits and then finds the first one's leads.
+          await tx.$queryRaw`SELECT 1 FROM "ScreeningImport" WHERE "id" = ${imported.id}::uuid FOR UPDATE`;
+          // Hash joins and aggregates over a million rows, in memory rather than in batches on disk; the cursors below are read to the end,
+          // so planned for all their rows, not for the first few.
+          await tx.$executeRaw`SET LOCAL work_mem = '64MB'`;
+          await tx.$executeRaw`SET LOCAL cursor_tuple_fraction = 1`;
+          await tx.screeningRow.deleteMany({ where: { importId: imported.id } });
+          await tx.$executeRaw`CREATE TEMPORARY TABLE screening_row (row_number int NOT NULL, hash text NOT NULL, id_masked text, name_masked text, field_hits jsonb) ON COMMIT DROP`;
+          const store = (rows: RowResult[]) => {
+            for (const r of rows) counts[r.outcome]++;
+            return this.storeRows(tx, imported.id, rows);
+          };
+          await this.checkRows(tx, imported, mapping, fileSource(file), store);
+          await this.matchRows(tx, principal, imported, counts);
+          created.push(...(await this.raiseLeads(tx, principal, imported, starts, now, locale, store)));
+          const columns = Object.fromEntries(screeningOutcomes.map((o) => [countColumn[o], counts[o]]));
+          const rowsTotal = screeningOutcomes.reduce((sum, o) => sum + counts[o], 0);
+          await tx.screeningImport.update({ where: { id: imported.id }, data: { status: "COMPLETED", mapping, rowsTotal, ...columns, ranById: principal.id, ranAt: now } });
+        },
+        // A guard against a stuck run, not a budget: a minute, plus 10 ms per kB of file (a 50 MB million-row file: 9 minutes).
+        { maxWait: 10_000, timeout: 60_000 + Math.ceil(imported.fileSize / 100) },
+      );
+    } catch (error) {
+      throw error instanceof SpreadsheetError ? this.spreadsheetProblem(error) : error;
+    }
+    this.leads.announce(created);
+    return this.detail(principal, imported.id, { offset: 0, limit: 100 }, locale);
+  }
 
-    const raised = await prisma.$transaction(async (tx) => {
-      // One run of an import at a time: a second waits and then finds the first one's leads.
-      await tx.$queryRaw`SELECT 1 FROM "ScreeningImport" WHERE "id" = ${imported.id}::uuid FOR UPDATE`;
-      const leadResults = await this.leads.raise(tx, principal, planned, now, locale);
-      for (const lead of leadResults) {
-        for (const result of hitsByHousehold.get(lead.householdId)?.results ?? []) Object.assign(result, { outcome: lead.outcome, caseId: lead.caseId });
-      }
-      await tx.screeningRow.deleteMany({ where: { importId: imported.id } });
-      for (let i = 0; i < results.length; i += 1000) {
-        await tx.screeningRow.createMany({
-          data: results.slice(i, i + 1000).map((r) => ({ importId: imported.id, ...r, errors: r.errors as unknown as Prisma.InputJsonValue })),
+  /**
+   * Step 1, a chunk of rows at a time: rows with cell errors and exact
+   * repeats of an earlier row get their outcome; the others go to
+   * screening_row with their ID hash and the rules they trip on their own
+   * values. Writing a chunk overlaps with reading the next.
+   */
+  private async checkRows(tx: Tx, imported: ImportRow, mapping: Record<string, string>, source: ByteSource, store: (rows: RowResult[]) => Promise<unknown>) {
+    const department = imported.department as Department;
+    const headers = imported.headers as string[];
+    const validate = rowValidator(this.rules, department, mapping, headers);
+    const idColumn = mapping.idNumber ? headers.indexOf(mapping.idNumber) : -1;
+    // A SHA-256 of each distinct row's values (the mapping fixes their order) → its row number: a few dozen bytes a row.
+    const seen = new Map<string, number>();
+    let writing: Promise<unknown> = Promise.resolve();
+    for await (const batch of dataRows(source, imported.headerRow, this.maxRows)) {
+      const done: RowResult[] = [];
+      const toMatch: RowToMatch[] = [];
+      for (const row of batch) {
+        const { values, issues } = validate(row.cells);
+        if (issues.length > 0) {
+          done.push(this.rowResult(row, values, issues, "ERROR", idColumn));
+          continue;
+        }
+        const digest = crypto.hash("sha256", JSON.stringify(values), "binary");
+        const first = seen.get(digest);
+        if (first !== undefined) {
+          done.push({ ...this.rowResult(row, values, [], "DUPLICATE_ROW", idColumn), duplicateOf: first });
+          continue;
+        }
+        seen.set(digest, row.rowNumber);
+        toMatch.push({
+          rowNumber: row.rowNumber,
+          hash: this.deps.cipher.lookupHash(values.idNumber as string),
+          idNumberMasked: maskIdNumber(values.idNumber as string),
+          nameMasked: nameMaskOf(values),
+          // Without a standing, only the rules on the row's own values run; those on the household's figures come in step 2.
+          fieldHits: evaluateRules(this.rules, department, values, null),
         });
       }
-      const counts = Object.fromEntries(screeningOutcomes.map((o) => [countColumn[o], results.filter((r) => r.outcome === o).length]));
-      await tx.screeningImport.update({ where: { id: imported.id }, data: { status: "COMPLETED", mapping, rowsTotal: results.length, ...counts, ranById: principal.id, ranAt: now } });
-      return leadResults;
-    }, LeadService.transactionOptions(planned.length));
-    this.leads.announce(raised);
-    return this.detail(principal, imported.id, { offset: 0, limit: 100 }, locale);
+      await writing;
+      writing = Promise.all([store(done), this.toMatch(tx, toMatch)]);
+      // Awaited with the next chunk; until then a failure must not count as unhandled.
+      writing.catch(() => undefined);
+    }
+    await writing;
+  }
+
+  private async toMatch(tx: Tx, rows: RowToMatch[]) {
+    if (rows.length === 0) return;
+    await tx.$executeRaw`
+      INSERT INTO screening_row (row_number, hash, id_masked, name_masked, field_hits)
+      SELECT * FROM unnest(${rows.map((r) => r.rowNumber)}::int[], ${rows.map((r) => r.hash)}::text[], ${rows.map((r) => r.idNumberMasked)}::text[],
+                           ${rows.map((r) => r.nameMasked)}::text[], ${rows.map((r) => (r.fieldHits.length > 0 ? JSON.stringify(r.fieldHits) : null))}::jsonb[])`;
+  }
+
+  private rowResult(row: SheetRow, values: Record<string, CellValue>, issues: RowIssue[], outcome: "ERROR" | "DUPLICATE_ROW", idColumn: number): RowResult {
+    const idText = idColumn >= 0 ? (row.cells[idColumn] ?? "") : "";
+    return {
+      rowNumber: row.rowNumber,
+      outcome,
+      errors: issues,
+      idNumberMasked: typeof values.idNumber === "string" ? maskIdNumber(values.idNumber) : idText ? maskIdNumber(idText) : null,
+      nameMasked: nameMaskOf(values),
+      householdId: null,
+      caseId: null,
+      ruleIds: [],
+      duplicateOf: null,
+    };
+  }
+
+  /**
+   * Step 2: every row of screening_row to its household (by the member's ID
+   * hash) in one join, into screening_match; the in-scope households'
+   * standing where the department's rules need it (households tripping such
+   * a rule, with its hits, into screening_tripped); then, in one statement,
+   * the report lines of rows without a household, out of scope or tripping
+   * nothing.
+   */
+  private async matchRows(tx: Tx, principal: StaffPrincipal, imported: ImportRow, counts: Record<ScreeningOutcome, number>) {
+    const department = imported.department as Department;
+    await tx.$executeRaw`ANALYZE screening_row`;
+    await tx.$executeRaw`
+      CREATE TEMPORARY TABLE screening_match ON COMMIT DROP AS
+      SELECT s.row_number, s.id_masked, s.name_masked, s.field_hits, h.id AS household_id, r.code AS region_code, coalesce(starts_with(r.path, ${principal.regionPath}), false) AS in_scope
+      FROM screening_row s
+      LEFT JOIN ("HouseholdMember" m JOIN "Household" h ON h.id = m."householdId" JOIN "Region" r ON r.id = h."regionId") ON m."idNumberHash" = s.hash`;
+    await tx.$executeRaw`ANALYZE screening_match`;
+    await tx.$executeRaw`CREATE TEMPORARY TABLE screening_tripped (household_id uuid PRIMARY KEY, hits jsonb NOT NULL) ON COMMIT DROP`;
+    if (needsStanding(this.rules, department)) {
+      // assessPoorer answers the households that may be below a line; the others' belowLine and belowLineAfterRigidExpenses are false,
+      // which is all the assessment rules (those two checks) look at.
+      const households = Prisma.sql`SELECT DISTINCT household_id AS id, region_code FROM screening_match WHERE in_scope`;
+      for await (const page of this.deps.assessor.assessPoorer(tx, households)) {
+        const tripped = [...page].flatMap(([householdId, assessment]) => {
+          const hits = evaluateRules(this.rules, department, {}, standingOf(assessment));
+          return hits.length > 0 ? [{ householdId, hits }] : [];
+        });
+        if (tripped.length === 0) continue;
+        await tx.$executeRaw`
+          INSERT INTO screening_tripped (household_id, hits)
+          SELECT * FROM unnest(${tripped.map((h) => h.householdId)}::uuid[], ${tripped.map((h) => JSON.stringify(h.hits))}::jsonb[])`;
+      }
+    }
+    await tx.$executeRaw`ANALYZE screening_tripped`;
+    const outcomes = await tx.$queryRaw<{ outcome: ScreeningOutcome; n: number }[]>`
+      WITH stored AS (
+        INSERT INTO "ScreeningRow" ("id", "importId", "rowNumber", "outcome", "idNumberMasked", "nameMasked", "householdId")
+        SELECT ${rowId(imported.id, Prisma.sql`m.row_number`)}, ${imported.id}::uuid, m.row_number,
+               (CASE WHEN m.household_id IS NULL THEN 'NO_MATCH' WHEN NOT m.in_scope THEN 'OUT_OF_SCOPE' ELSE 'NO_HIT' END)::"ScreeningOutcome",
+               m.id_masked, m.name_masked, m.household_id
+        FROM screening_match m
+        WHERE NOT m.in_scope OR (m.field_hits IS NULL AND NOT EXISTS (SELECT 1 FROM screening_tripped t WHERE t.household_id = m.household_id))
+        RETURNING "outcome")
+      SELECT outcome::text AS outcome, count(*)::int AS n FROM stored GROUP BY outcome`;
+    for (const { outcome, n } of outcomes) counts[outcome] += n;
+  }
+
+  /** Report lines, many in one statement. */
+  private async storeRows(tx: Tx, importId: string, rows: RowResult[]) {
+    if (rows.length === 0) return;
+    await tx.$executeRaw`
+      INSERT INTO "ScreeningRow" ("id", "importId", "rowNumber", "outcome", "errors", "idNumberMasked", "nameMasked", "householdId", "caseId", "ruleIds", "duplicateOf")
+      SELECT ${rowId(importId, Prisma.sql`r.n`)}, ${importId}::uuid, r.n, r.o::"ScreeningOutcome", r.e::jsonb, r.i, r.m, r.h, r.c, string_to_array(r.ru, ','), r.d
+      FROM unnest(
+        ${rows.map((r) => r.rowNumber)}::int[], ${rows.map((r) => r.outcome)}::text[], ${rows.map((r) => JSON.stringify(r.errors))}::text[],
+        ${rows.map((r) => r.idNumberMasked)}::text[], ${rows.map((r) => r.nameMasked)}::text[], ${rows.map((r) => r.householdId)}::uuid[],
+        ${rows.map((r) => r.caseId)}::uuid[], ${rows.map((r) => r.ruleIds.join(","))}::text[], ${rows.map((r) => r.duplicateOf)}::int[]
+      ) AS r(n, o, e, i, m, h, c, ru, d)`;
+  }
+
+  /**
+   * Step 3: one lead per in-scope household with rows that tripped a rule,
+   * naming every rule its rows tripped, in the order of the households'
+   * first such rows; then those rows' report lines, with the lead's outcome.
+   * Answers the created leads, to announce.
+   */
+  private async raiseLeads(tx: Tx, principal: StaffPrincipal, imported: ImportRow, starts: Map<string, LeadStart>, now: Date, locale: Locale, store: (rows: RowResult[]) => Promise<unknown>) {
+    const t = translator(locale);
+    const department = imported.department as Department;
+    const departmentLabel = this.departmentLabel(t, department);
+    const order = new Map(this.rules.rules.map((r, i) => [r.id, i]));
+    const byRule = (a: RuleHit, b: RuleHit) => order.get(a.ruleId)! - order.get(b.ruleId)!;
+    const hitText = (hit: RuleHit) => this.hitText(t, locale, hit);
+    const ruleLabel = (hit: RuleHit) => this.ruleLabel(t, locale, hit.ruleId);
+    const created: LeadResult[] = [];
+    await tx.$executeRaw`
+      DECLARE screening_hits NO SCROLL CURSOR FOR
+      SELECT m.household_id AS "householdId", array_agg(m.row_number ORDER BY m.row_number) AS rows, array_agg(m.id_masked ORDER BY m.row_number) AS "idNumberMasked",
+             array_agg(m.name_masked ORDER BY m.row_number) AS "nameMasked", jsonb_agg(coalesce(m.field_hits, '[]') ORDER BY m.row_number) AS "fieldHits",
+             coalesce((array_agg(t.hits))[1], '[]') AS "householdHits"
+      FROM screening_match m LEFT JOIN screening_tripped t ON t.household_id = m.household_id
+      WHERE m.in_scope AND (m.field_hits IS NOT NULL OR t.household_id IS NOT NULL)
+      GROUP BY m.household_id ORDER BY min(m.row_number)`;
+    for (;;) {
+      const groups = await tx.$queryRawUnsafe<HitGroup[]>(`FETCH ${leadBatch} FROM screening_hits`);
+      if (groups.length === 0) break;
+      // Each row: the rules it tripped on its own values and those its household's figures trip, in the rules file's order.
+      const rowHits = groups.map((group) => group.fieldHits.map((hits) => [...hits, ...group.householdHits].sort(byRule)));
+      const drafts = groups.map((group, g): LeadDraft => {
+        const hits: RuleHit[] = [];
+        for (const hit of rowHits[g]!.flat()) if (!hits.some((h) => h.ruleId === hit.ruleId)) hits.push(hit);
+        hits.sort(byRule);
+        return {
+          householdId: group.householdId,
+          channel: "DEPARTMENT_SCREENING",
+          riskTypes: [...new Set(hits.flatMap((h) => h.riskTypes))],
+          action: "LEAD_FROM_SCREENING",
+          payload: { source: "SCREENING", importId: imported.id, department, period: imported.period, ruleIds: hits.map((h) => h.ruleId), rows: group.rows },
+          idempotencyKey: screeningLeadKey(department, imported.period, group.householdId, hits[0]!.ruleId),
+          raisedBeforePrefix: screeningLeadKeyPrefix(department, imported.period, group.householdId),
+          // Worded only for the leads opened: most households that trip a rule already have a case under way.
+          get description() {
+            return t("screening.leadDescription", { department: departmentLabel, period: imported.period, hits: hits.map(hitText).join(t("screening.hitSeparator")) });
+          },
+          get reason() {
+            return t("screening.leadReason", { department: departmentLabel, period: imported.period, rules: hits.map(ruleLabel).join(t("screening.listSeparator")) });
+          },
+        };
+      });
+      const leads = await this.leads.raiseDrafts(tx, principal, drafts, now, locale, starts);
+      await store(
+        groups.flatMap((group, g) =>
+          group.rows.map((rowNumber, j) => ({
+            rowNumber,
+            outcome: leads[g]!.outcome,
+            errors: [],
+            idNumberMasked: group.idNumberMasked[j] ?? null,
+            nameMasked: group.nameMasked[j] ?? null,
+            householdId: group.householdId,
+            caseId: leads[g]!.caseId,
+            ruleIds: rowHits[g]![j]!.map((h) => h.ruleId),
+            duplicateOf: null,
+          })),
+        ),
+      );
+      created.push(...leads.filter((lead) => lead.task));
+    }
+    return created;
   }
 
   // ---------- reading ----------

@@ -81,9 +81,12 @@ export class WorkflowService {
 
   /** Opens the desk's task for a stage, inside the caller's transaction. */
   openTask(tx: Tx, caseId: string, placement: Placement, now: Date) {
-    return tx.caseTask.create({
-      data: { caseId, stage: placement.stage, desk: placement.desk, regionId: placement.region.id, regionPath: placement.region.path, dueAt: placement.dueAt, createdAt: now },
-    });
+    return tx.caseTask.create({ data: { caseId, ...this.taskData(placement, now) } });
+  }
+
+  /** A new task's columns, for openTask or a case created with its task. */
+  taskData(placement: Placement, now: Date) {
+    return { stage: placement.stage, desk: placement.desk, regionId: placement.region.id, regionPath: placement.region.path, dueAt: placement.dueAt, createdAt: now };
   }
 
   /** The open (or done) tasks of the caller's desk in the caller's region. */
@@ -92,6 +95,7 @@ export class WorkflowService {
     const desk = gridWorker ? "VILLAGE" : deskOfRole(principal.role);
     if (!desk || (gridWorker && query.view === "escalated")) throw new ForbiddenError();
     const now = this.deps.now();
+    const tree = await this.deps.regions.tree();
     const tasks = await this.deps.prisma.caseTask.findMany({
       where: {
         status: query.status,
@@ -100,14 +104,14 @@ export class WorkflowService {
           ? { escalatedToPath: { startsWith: principal.regionPath }, NOT: { desk } }
           : gridWorker
             ? { desk, regionPath: { in: enclosingPaths(principal.regionPath) } }
-            : { desk, regionPath: { startsWith: principal.regionPath } }),
+            : // By region id, for the index (as the case queue does, case-filters.ts).
+              { desk, regionId: { in: tree.idsUnder(principal.regionPath) } }),
         ...(query.overdue === true ? { dueAt: { lt: now } } : query.overdue === false ? { OR: [{ dueAt: null }, { dueAt: { gte: now } }] } : {}),
       },
       orderBy: [{ dueAt: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }],
       take: query.limit,
       include: { case: { select: { number: true, workflowId: true, publicityEndsAt: true, dataComparison: true, stage: true, monitoredSince: true, householdId: true, regionId: true } } },
     });
-    const tree = await this.deps.regions.tree();
     const items = await Promise.all(tasks.map((task) => this.view(task, tree, now, locale)));
     // A grid worker sees the home visits in their area, and can do nothing else on them.
     return { items: gridWorker ? items.filter((task) => task.status !== "OPEN" || task.actions.includes("RECORD_HOME_VISIT")).map((task) => ({ ...task, actions: task.actions.filter((a) => a === "RECORD_HOME_VISIT") })) : items };

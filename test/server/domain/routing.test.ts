@@ -63,6 +63,13 @@ describe("the fixture tree", () => {
     expect(tree.contains(xihe, hongxinGroup1)).toBe(false);
     expect(tree.ancestorAt(shiqiaoGroup3, "TOWNSHIP")?.id).toBe(xihe.id);
   });
+
+  it("lists a region and everything below it as ids, for scoping by index", () => {
+    expect(tree.idsUnder(xihe.path).sort()).toEqual(ids([xihe, lijiaXihe, shiqiao, shiqiaoGroup3]));
+    expect(tree.idsUnder(wangzhuang1.path)).toEqual([wangzhuang1.id]);
+    expect(tree.idsUnder(county.path)).toHaveLength(nodes.length);
+    expect(tree.idsUnder("990199/")).toEqual([]);
+  });
 });
 
 describe("routeCase", () => {
