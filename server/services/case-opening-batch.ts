@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { Prisma } from "../db/generated/client.ts";
 import { chinaDate } from "../domain/china-time.ts";
-import type { CaseOpening } from "./case-opening.ts";
+import { openingEvents, type CaseOpening } from "./case-opening.ts";
 import type { WorkflowService } from "./workflow-service.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -81,30 +81,7 @@ export async function openCases(tx: Tx, workflow: WorkflowService, openings: rea
     await insertRows(
       tx,
       "CaseEvent",
-      part.flatMap(({ record }, j) => {
-        const { at, decision, start, filed } = openings[i + j]!;
-        const { stage, dueAt } = start.placement;
-        return [
-          { caseId: record.id, at, actorType: filed.actorType, actorId: filed.actorId ?? null, actorRole: filed.actorRole ?? null, action: filed.action, fromStage: null, toStage: "SUBMITTED", reason: filed.reason ?? null, payload: filed.payload },
-          {
-            caseId: record.id,
-            at,
-            actorType: "SYSTEM",
-            actorId: null,
-            actorRole: null,
-            action: `ROUTED_${decision.outcome}`,
-            fromStage: "SUBMITTED",
-            toStage: stage,
-            reason: null,
-            payload: {
-              regionCode: decision.region.code,
-              basis: decision.basis,
-              candidates: decision.candidates.map((c) => c.code),
-              dueAt: dueAt?.toISOString() ?? null,
-            },
-          },
-        ] satisfies Prisma.CaseEventCreateManyInput[];
-      }),
+      part.flatMap(({ record }, j) => openingEvents(openings[i + j]!).map((event) => ({ caseId: record.id, ...event }) satisfies Prisma.CaseEventCreateManyInput)),
     );
     await insertRows(
       tx,

@@ -35,7 +35,8 @@ export interface CaseOpening {
  * from the sequence, the row, its first two events (filed, routed), its
  * consents and the first desk's task. The caller announces the task after its commit.
  */
-export async function openCase(tx: Tx, workflow: WorkflowService, { at, decision, start, fields, filed, consents = [] }: CaseOpening) {
+export async function openCase(tx: Tx, workflow: WorkflowService, opening: CaseOpening) {
+  const { at, decision, start, fields, consents = [] } = opening;
   const { stage, dueAt } = start.placement;
   const [{ n }] = await tx.$queryRaw<[{ n: bigint }]>`SELECT nextval('case_number_seq') AS n`;
   const { year } = chinaDate(at);
@@ -52,30 +53,30 @@ export async function openCase(tx: Tx, workflow: WorkflowService, { at, decision
       workflowId: start.workflowId,
       caseDueAt: start.caseDueAt,
       createdAt: at,
-      events: {
-        createMany: {
-          data: [
-            { at, actorType: filed.actorType, actorId: filed.actorId ?? null, actorRole: filed.actorRole ?? null, action: filed.action, toStage: "SUBMITTED", reason: filed.reason ?? null, payload: filed.payload },
-            {
-              at,
-              actorType: "SYSTEM",
-              action: `ROUTED_${decision.outcome}`,
-              fromStage: "SUBMITTED",
-              toStage: stage,
-              payload: {
-                regionCode: decision.region.code,
-                basis: decision.basis,
-                candidates: decision.candidates.map((c) => c.code),
-                dueAt: dueAt?.toISOString() ?? null,
-              },
-            },
-          ],
-        },
-      },
+      events: { createMany: { data: openingEvents(opening) } },
       tasks: { create: workflow.taskData(start.placement, at) },
       ...(consents.length > 0 ? { consents: { createMany: { data: consents } } } : {}),
     },
     include: { tasks: true },
   });
   return { record, task: tasks[0]! };
+}
+
+/** A case's first two events, filed and routed; every column given, so bulk inserts (case-opening-batch.ts) write the same rows. */
+export function openingEvents({ at, decision, start, filed }: CaseOpening) {
+  const { stage, dueAt } = start.placement;
+  return [
+    { at, actorType: filed.actorType, actorId: filed.actorId ?? null, actorRole: filed.actorRole ?? null, action: filed.action, fromStage: null, toStage: "SUBMITTED", reason: filed.reason ?? null, payload: filed.payload },
+    {
+      at,
+      actorType: "SYSTEM" as const,
+      actorId: null,
+      actorRole: null,
+      action: `ROUTED_${decision.outcome}`,
+      fromStage: "SUBMITTED",
+      toStage: stage,
+      reason: null,
+      payload: { regionCode: decision.region.code, basis: decision.basis, candidates: decision.candidates.map((c) => c.code), dueAt: dueAt?.toISOString() ?? null },
+    },
+  ] satisfies Prisma.CaseEventCreateManyCaseInput[];
 }
