@@ -80,7 +80,7 @@ async function sheetOf(source: ByteSource, keep: number, maxRows: number): Promi
     kept.push(row);
     if (kept.length >= keep) break;
   }
-  const width = Math.max(header.cells.length, ...kept.map((row) => row.cells.length));
+  const width = kept.reduce((widest, row) => Math.max(widest, row.cells.length), header.cells.length);
   return { format, encoding, headerRow: header.rowNumber, headers: uniqueHeaders(header.cells, width), rows: kept };
 }
 

@@ -6,8 +6,8 @@ import type { WorkflowService } from "./workflow-service.ts";
 
 type Tx = Prisma.TransactionClient;
 
-/** Cases per statement: the statement's one parameter stays a few hundred kilobytes. */
-const perStatement = 500;
+/** Cases per statement: a statement's parameter stays near 150 kB (Prisma keeps the last few dozen in its debug history). */
+const perStatement = 100;
 
 /**
  * Rows into a table in one statement. PostgreSQL reads them from JSON into
@@ -42,7 +42,7 @@ function timeOrderedId(): string {
  * openCase (case-opening.ts) for many cases in one go, writing the same rows:
  * each case a number from the sequence (in the order given), its row, its
  * first two events (filed, routed) and the first desk's task. A few
- * statements per 500 cases instead of a few per case: a screening run or a
+ * statements per 100 cases instead of a few per case: a screening run or a
  * risk event opens thousands of leads at once. Leads come with no consents,
  * so none are written. Keep the two in step.
  */

@@ -47,6 +47,16 @@ const sampleSize = 5;
 const maxListedErrors = 1000;
 /** Households whose leads are raised per step. */
 const leadBatch = 1000;
+/**
+ * Rows written per statement. Prisma keeps its last hundred debug messages,
+ * logged or not, and they hold each statement's parameters: a few thousand
+ * rows a statement keep that to some ten megabytes (20,000 held 400 MB).
+ */
+const rowsPerStatement = 2000;
+
+function* slices<T>(items: readonly T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += rowsPerStatement) yield items.slice(i, i + rowsPerStatement);
+}
 
 const countColumn = {
   ERROR: "errorRows",
@@ -442,12 +452,13 @@ export class ScreeningService {
     await writing;
   }
 
-  private async toMatch(tx: Tx, rows: RowToMatch[]) {
-    if (rows.length === 0) return;
-    await tx.$executeRaw`
-      INSERT INTO screening_row (row_number, hash, id_masked, name_masked, field_hits)
-      SELECT * FROM unnest(${rows.map((r) => r.rowNumber)}::int[], ${rows.map((r) => r.hash)}::text[], ${rows.map((r) => r.idNumberMasked)}::text[],
-                           ${rows.map((r) => r.nameMasked)}::text[], ${rows.map((r) => (r.fieldHits.length > 0 ? JSON.stringify(r.fieldHits) : null))}::jsonb[])`;
+  private async toMatch(tx: Tx, all: RowToMatch[]) {
+    for (const rows of slices(all)) {
+      await tx.$executeRaw`
+        INSERT INTO screening_row (row_number, hash, id_masked, name_masked, field_hits)
+        SELECT * FROM unnest(${rows.map((r) => r.rowNumber)}::int[], ${rows.map((r) => r.hash)}::text[], ${rows.map((r) => r.idNumberMasked)}::text[],
+                             ${rows.map((r) => r.nameMasked)}::text[], ${rows.map((r) => (r.fieldHits.length > 0 ? JSON.stringify(r.fieldHits) : null))}::jsonb[])`;
+    }
   }
 
   private rowResult(row: SheetRow, values: Record<string, CellValue>, issues: RowIssue[], outcome: "ERROR" | "DUPLICATE_ROW", idColumn: number): RowResult {
@@ -492,10 +503,11 @@ export class ScreeningService {
           const hits = evaluateRules(this.rules, department, {}, standingOf(assessment));
           return hits.length > 0 ? [{ householdId, hits }] : [];
         });
-        if (tripped.length === 0) continue;
-        await tx.$executeRaw`
-          INSERT INTO screening_tripped (household_id, hits)
-          SELECT * FROM unnest(${tripped.map((h) => h.householdId)}::uuid[], ${tripped.map((h) => JSON.stringify(h.hits))}::jsonb[])`;
+        for (const rows of slices(tripped)) {
+          await tx.$executeRaw`
+            INSERT INTO screening_tripped (household_id, hits)
+            SELECT * FROM unnest(${rows.map((h) => h.householdId)}::uuid[], ${rows.map((h) => JSON.stringify(h.hits))}::jsonb[])`;
+        }
       }
     }
     await tx.$executeRaw`ANALYZE screening_tripped`;
@@ -513,16 +525,17 @@ export class ScreeningService {
   }
 
   /** Report lines, many in one statement. */
-  private async storeRows(tx: Tx, importId: string, rows: RowResult[]) {
-    if (rows.length === 0) return;
-    await tx.$executeRaw`
-      INSERT INTO "ScreeningRow" ("id", "importId", "rowNumber", "outcome", "errors", "idNumberMasked", "nameMasked", "householdId", "caseId", "ruleIds", "duplicateOf")
-      SELECT ${rowId(importId, Prisma.sql`r.n`)}, ${importId}::uuid, r.n, r.o::"ScreeningOutcome", r.e::jsonb, r.i, r.m, r.h, r.c, string_to_array(r.ru, ','), r.d
-      FROM unnest(
-        ${rows.map((r) => r.rowNumber)}::int[], ${rows.map((r) => r.outcome)}::text[], ${rows.map((r) => JSON.stringify(r.errors))}::text[],
-        ${rows.map((r) => r.idNumberMasked)}::text[], ${rows.map((r) => r.nameMasked)}::text[], ${rows.map((r) => r.householdId)}::uuid[],
-        ${rows.map((r) => r.caseId)}::uuid[], ${rows.map((r) => r.ruleIds.join(","))}::text[], ${rows.map((r) => r.duplicateOf)}::int[]
-      ) AS r(n, o, e, i, m, h, c, ru, d)`;
+  private async storeRows(tx: Tx, importId: string, all: RowResult[]) {
+    for (const rows of slices(all)) {
+      await tx.$executeRaw`
+        INSERT INTO "ScreeningRow" ("id", "importId", "rowNumber", "outcome", "errors", "idNumberMasked", "nameMasked", "householdId", "caseId", "ruleIds", "duplicateOf")
+        SELECT ${rowId(importId, Prisma.sql`r.n`)}, ${importId}::uuid, r.n, r.o::"ScreeningOutcome", r.e::jsonb, r.i, r.m, r.h, r.c, string_to_array(r.ru, ','), r.d
+        FROM unnest(
+          ${rows.map((r) => r.rowNumber)}::int[], ${rows.map((r) => r.outcome)}::text[], ${rows.map((r) => JSON.stringify(r.errors))}::text[],
+          ${rows.map((r) => r.idNumberMasked)}::text[], ${rows.map((r) => r.nameMasked)}::text[], ${rows.map((r) => r.householdId)}::uuid[],
+          ${rows.map((r) => r.caseId)}::uuid[], ${rows.map((r) => r.ruleIds.join(","))}::text[], ${rows.map((r) => r.duplicateOf)}::int[]
+        ) AS r(n, o, e, i, m, h, c, ru, d)`;
+    }
   }
 
   /**
