@@ -16,6 +16,6 @@ export default defineConfig({
   schema: path.join("prisma", "schema.prisma"),
   experimental: { adapter: true },
   engine: "js",
-  // The adapter is typed against an older driver-adapter-utils; see pgliteAdapter in server/db/database.ts.
+  // The adapter is typed against an older driver-adapter-utils; see openEmbedded in server/db/database.ts.
   adapter: async () => new PrismaPGlite(new PGlite(process.env.PRISMA_CLI_PGLITE_DIR)) as unknown as SqlMigrationAwareDriverAdapterFactory,
 });

@@ -98,7 +98,11 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   const persistent = !(embedded && config.embeddedInMemory);
   const db =
     options.database ??
-    (await openDatabase({ url: config.databaseUrl, embeddedDir: embedded && !config.embeddedInMemory ? path.join(config.dataDir, "pglite") : undefined }));
+    (await openDatabase({
+      url: config.databaseUrl,
+      embeddedDir: embedded && !config.embeddedInMemory ? path.join(config.dataDir, "pglite") : undefined,
+      onConnectionError: (err) => app.log.warn({ err }, "a database connection was closed by the server"),
+    }));
   if (!options.database) app.addHook("onClose", () => db.close());
   const migrations = await db.migrate();
   if (migrations.applied.length > 0) app.log.info({ applied: migrations.applied }, "database migrations applied");

@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
@@ -33,6 +32,11 @@ export interface DatabaseOptions {
    */
   embeddedSnapshot?: Blob;
   migrationsDir?: string;
+  /**
+   * Errors of idle PostgreSQL connections: the server restarted, or an administrator ended them. The pool
+   * drops such a connection and opens another when needed; without a listener Node would end the process.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 export const defaultMigrationsDir = path.resolve(import.meta.dirname, "../../prisma/migrations");
@@ -42,17 +46,25 @@ export const defaultMigrationsDir = path.resolve(import.meta.dirname, "../../pri
  * in line beats an error. Past that the answer is 503 SERVICE_BUSY (error-handler.ts) and the client retries.
  */
 const transactionOptions = { maxWait: 10_000 };
+/**
+ * Prisma's other error formats capture a stack trace (new Error()) on every call to point at the caller in
+ * its messages: about 5 % of the server's CPU under load. Our errors are logged with their own stacks.
+ */
+const clientOptions = { transactionOptions, errorFormat: "minimal" } as const;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir;
-  return options.url ? openPostgres(options.url, migrationsDir) : openEmbedded(options.embeddedDir, migrationsDir, options.embeddedSnapshot);
+  return options.url ? openPostgres(options.url, migrationsDir, options.onConnectionError) : openEmbedded(options.embeddedDir, migrationsDir, options.embeddedSnapshot);
 }
 
 async function openEmbedded(dir: string | undefined, migrationsDir: string, snapshot: Blob | undefined): Promise<Database> {
   if (dir) fs.mkdirSync(dir, { recursive: true });
+  // Loaded only here: PGlite's module is some 45 MB of memory that a server on PostgreSQL does not need.
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import("@electric-sql/pglite"), import("pglite-prisma-adapter")]);
   const pglite = dir || !snapshot ? new PGlite(dir) : new PGlite({ loadDataDir: snapshot });
   await pglite.waitReady;
-  const prisma = new PrismaClient({ adapter: pgliteAdapter(pglite), transactionOptions });
+  // pglite-prisma-adapter 0.6 is typed against an older @prisma/driver-adapter-utils than Prisma 6.19; the runtime contract is the same.
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory, ...clientOptions });
   const session: SqlSession = {
     exec: async (sql) => void (await pglite.exec(sql)),
     query: async (sql, params) => (await pglite.query(sql, params)).rows as never[],
@@ -82,17 +94,10 @@ async function openEmbedded(dir: string | undefined, migrationsDir: string, snap
   };
 }
 
-/**
- * pglite-prisma-adapter 0.6 is typed against an older @prisma/driver-adapter-utils
- * than Prisma 6.19; the runtime contract is the same (the test suite runs on it).
- */
-export function pgliteAdapter(pglite: PGlite): SqlDriverAdapterFactory {
-  return new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory;
-}
-
-async function openPostgres(url: string, migrationsDir: string): Promise<Database> {
+async function openPostgres(url: string, migrationsDir: string, onConnectionError: (error: Error) => void = () => undefined): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions });
+  pool.on("error", onConnectionError);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), ...clientOptions });
   const clientSession = (client: pg.PoolClient): SqlSession => ({
     exec: async (sql) => void (await client.query(sql)),
     query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,

@@ -26,8 +26,30 @@ const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
 
 export function translator(locale: Locale): Translate {
   let t = translators.get(locale);
-  if (!t) translators.set(locale, (t = instance.getFixedT(locale)));
+  if (!t) translators.set(locale, (t = remembering(instance.getFixedT(locale))));
   return t;
+}
+
+/**
+ * The resources are bundled and never change, so a plain label (a key with no
+ * options, or only a default) reads the same every time: remembered after the
+ * first look-up. A queue page asks for dozens of labels, and i18next's lookup
+ * was the largest share of its CPU after the database driver.
+ */
+function remembering(t: Translate): Translate {
+  const lookUp = t as unknown as (...args: unknown[]) => string;
+  const remembered = new Map<string, string>();
+  const rememberedT = (...args: unknown[]) => {
+    const [key, options] = args;
+    const fallback = (options as { defaultValue?: unknown } | undefined)?.defaultValue;
+    const plain = args.length === 1 || (args.length === 2 && typeof fallback === "string" && Object.keys(options as object).length === 1);
+    if (!plain || typeof key !== "string") return lookUp(...args);
+    const slot = fallback === undefined ? key : `${key}\u0000${fallback as string}`;
+    let text = remembered.get(slot);
+    if (text === undefined) remembered.set(slot, (text = lookUp(...args)));
+    return text;
+  };
+  return Object.assign(rememberedT, t) as unknown as Translate;
 }
 
 export function hasKey(key: string): boolean {

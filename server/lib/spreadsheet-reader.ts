@@ -3,7 +3,7 @@ import fs from "node:fs";
 import { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { parse, type Options as CsvOptions } from "csv-parse";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 
 /**
  * Reads the first sheet of a department's file (XLSX, or CSV in UTF-8 with or
@@ -195,6 +195,8 @@ async function* csvRecords(source: ByteSource, encoding: "utf-8" | "gb18030"): A
 async function* xlsxRecords(source: ByteSource): AsyncGenerator<SheetRow[]> {
   const input = Readable.from(source());
   // Styles are read so that date cells come out as dates.
+  // Loaded on first use, as the writer does (spreadsheet-stream.ts).
+  const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit", entries: "ignore" });
   let batch: SheetRow[] = [];
   try {

@@ -1,9 +1,11 @@
-import type { Prisma } from "../db/generated/client.ts";
+import crypto from "node:crypto";
+import { Prisma } from "../db/generated/client.ts";
 import { chinaDate } from "../domain/china-time.ts";
 import type { RoutingDecision } from "../domain/routing.ts";
 import type { WorkflowService } from "./workflow-service.ts";
 
-type Tx = Prisma.TransactionClient;
+/** A transaction, or the client itself: opening cases is one statement, atomic either way. */
+type Db = Pick<Prisma.TransactionClient, "$queryRaw">;
 
 /** Where a new case starts, from WorkflowService.planStart (computed before the transaction). */
 export type CaseStart = Awaited<ReturnType<WorkflowService["planStart"]>>;
@@ -30,40 +32,114 @@ export interface CaseOpening {
 }
 
 /**
- * Opens a case inside the caller's transaction, the one way every case starts
- * (a report, an application, a department lead, a risk-event lead): a number
- * from the sequence, the row, its first two events (filed, routed), its
- * consents and the first desk's task. The caller announces the task after its commit.
+ * Cases per statement. A statement's JSON parameter stays near 150 kB:
+ * Prisma keeps the last few dozen statements, parameters included, in its
+ * debug history whether or not anything is logged.
  */
-export async function openCase(tx: Tx, workflow: WorkflowService, opening: CaseOpening) {
-  const { at, decision, start, fields, consents = [] } = opening;
-  const { stage, dueAt } = start.placement;
-  const [{ n }] = await tx.$queryRaw<[{ n: bigint }]>`SELECT nextval('case_number_seq') AS n`;
-  const { year } = chinaDate(at);
-  // One nested create: Prisma plans it once (planning, not SQL, is most of a statement's cost here; BENCHMARKS.md).
-  const { tasks, ...record } = await tx.case.create({
-    data: {
+const perStatement = 100;
+
+/**
+ * Opens cases, the one way every case starts (a report, an application, a
+ * department lead, a risk-event lead): each a number from the sequence (in
+ * the order given), its row, its first two events (filed, routed), its
+ * consents and the first desk's task — all in **one statement** per 100
+ * cases, so a single report is one round trip and needs no transaction of
+ * its own, and a screening run opens thousands without Prisma planning a
+ * call per row (BENCHMARKS.md).
+ *
+ * A case whose idempotency key is already taken is skipped, with its events,
+ * consents and task: the answer lists only the cases this call opened. The
+ * caller announces their tasks after its commit.
+ */
+export async function openCases(db: Db, workflow: WorkflowService, openings: readonly CaseOpening[]) {
+  // Set as Prisma sets an @updatedAt column: the clock at writing.
+  const updatedAt = new Date();
+  const planned = openings.map((opening) => {
+    const { at, decision, start, fields, consents = [] } = opening;
+    const { placement } = start;
+    const id = timeOrderedId();
+    const record = {
       ...fields,
-      number: `${year}-${String(n).padStart(6, "0")}`,
+      id,
+      // The prefix; the statement appends the sequence's next value.
+      number: `${chinaDate(at).year}-`,
       regionId: decision.region.id,
       regionPath: decision.region.path,
       routing: decision.outcome,
-      stage,
-      stageDueAt: dueAt,
+      stage: placement.stage,
+      stageDueAt: placement.dueAt,
       workflowId: start.workflowId,
       caseDueAt: start.caseDueAt,
       createdAt: at,
-      events: { createMany: { data: openingEvents(opening) } },
-      tasks: { create: workflow.taskData(start.placement, at) },
-      ...(consents.length > 0 ? { consents: { createMany: { data: consents } } } : {}),
-    },
-    include: { tasks: true },
+      updatedAt,
+    } satisfies Omit<Prisma.CaseCreateManyInput, "number"> & { number: string };
+    const task = { id: timeOrderedId(), caseId: id, ...workflow.taskData(placement, at) } satisfies Prisma.CaseTaskCreateManyInput;
+    const events = openingEvents(opening).map((event) => ({ caseId: id, ...event }) satisfies Prisma.CaseEventCreateManyInput);
+    const consentRows = consents.map((consent) => ({ id: crypto.randomUUID(), caseId: id, ...consent }) satisfies Prisma.ConsentCreateManyInput);
+    return { record, task, events, consents: consentRows };
   });
-  return { record, task: tasks[0]! };
+
+  const numbers = new Map<string, string>();
+  for (let i = 0; i < planned.length; i += perStatement) {
+    const part = planned.slice(i, i + perStatement);
+    const rows = await db.$queryRaw<{ id: string; number: string }[]>`
+      WITH opened AS (
+        ${insertInto("Case", part.map((p) => p.record), Prisma.sql`ON CONFLICT ("idempotencyKey") DO NOTHING RETURNING "id", "number"`)}
+      ),
+      events AS (${insertInto("CaseEvent", part.flatMap((p) => p.events))}),
+      tasks AS (${insertInto("CaseTask", part.map((p) => p.task))}),
+      consents AS (${insertInto("Consent", part.flatMap((p) => p.consents))})
+      SELECT "id"::text, "number" FROM opened`;
+    for (const row of rows) numbers.set(row.id, row.number);
+  }
+  return planned
+    .filter((p) => numbers.has(p.record.id))
+    .map(({ record, task }) => ({
+      record: { ...record, number: numbers.get(record.id)!, status: "OPEN" as const },
+      task: { ...task, escalatedToPath: null },
+    }));
 }
 
-/** A case's first two events, filed and routed; every column given, so bulk inserts (case-opening-batch.ts) write the same rows. */
-export function openingEvents({ at, decision, start, filed }: CaseOpening) {
+/**
+ * INSERT … SELECT from a JSON array, which PostgreSQL reads into the table's
+ * own row type (enums, arrays, JSON, timestamps); columns no row names keep
+ * their defaults; rows are written in the order given (event ids follow it).
+ * Rows other than the cases' join the cases this statement
+ * opened, so a case skipped for its idempotency key leaves nothing behind.
+ * An empty list still yields a statement (inserting nothing) so that the
+ * caller's WITH stays one shape.
+ */
+function insertInto(table: "Case" | "CaseEvent" | "CaseTask" | "Consent", rows: object[], tail = Prisma.empty) {
+  const names = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  if (names.length === 0) names.push("caseId");
+  const columns = Prisma.raw(names.map((column) => `"${column}"`).join(", "));
+  const selected = Prisma.raw(names.map((column) => `r."${column}"`).join(", "));
+  const source = Prisma.sql`json_populate_recordset(NULL::${Prisma.raw(`"${table}"`)}, ${JSON.stringify(rows)}::json)`;
+  if (table === "Case") {
+    // The number: its year's prefix, then the sequence's next value, taken in the order of the rows.
+    const numbered = Prisma.raw(names.map((column) => (column === "number" ? `r."number" || lpad(nextval('case_number_seq')::text, 6, '0')` : `r."${column}"`)).join(", "));
+    return Prisma.sql`INSERT INTO "Case" (${columns}) SELECT ${numbered} FROM (SELECT * FROM ${source} WITH ORDINALITY AS r ORDER BY ordinality) r ${tail}`;
+  }
+  return Prisma.sql`INSERT INTO ${Prisma.raw(`"${table}"`)} (${columns}) SELECT ${selected} FROM ${source} WITH ORDINALITY AS r JOIN opened ON opened."id" = r."caseId" ORDER BY r.ordinality ${tail}`;
+}
+
+/**
+ * A version 7 UUID: the time first, then random bits. The cases and tasks of
+ * one batch get neighbouring ids, so their primary keys and the indexes on
+ * case id take them into a few pages instead of one random page each (a
+ * random read each once the index outgrows the database's cache).
+ */
+function timeOrderedId(): string {
+  const bytes = crypto.randomBytes(16);
+  bytes.writeUIntBE(Date.now(), 0, 6);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A case's first two events, filed and routed. */
+function openingEvents({ at, decision, start, filed }: CaseOpening) {
   const { stage, dueAt } = start.placement;
   return [
     { at, actorType: filed.actorType, actorId: filed.actorId ?? null, actorRole: filed.actorRole ?? null, action: filed.action, fromStage: null, toStage: "SUBMITTED", reason: filed.reason ?? null, payload: filed.payload },

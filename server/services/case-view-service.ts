@@ -25,6 +25,7 @@ const statusSelect = {
   createdAt: true,
   events: { select: { at: true, action: true, fromStage: true, payload: true, reason: true }, orderBy: [{ at: "asc" }, { id: "asc" }] },
 } satisfies Prisma.CaseSelect;
+type StatusRow = Prisma.CaseGetPayload<{ select: typeof statusSelect }>;
 
 /** What applicants and staff may read about cases; every read is scoped to the caller. */
 export class CaseViewService {
@@ -83,13 +84,19 @@ export class CaseViewService {
 
   /** Without logging in: the case number plus the last four digits of the contact phone. */
   async publicLookup(number: string, phoneLast4: string, locale: Locale): Promise<CaseStatusView> {
-    const found = await this.deps.prisma.case.findUnique({ where: { number }, select: { ...statusSelect, contactPhoneEnc: true } });
+    // Plain SQL, one statement: the public look-up is the busiest read there is (BENCHMARKS.md); same columns as statusSelect.
+    const [found] = await this.deps.prisma.$queryRaw<(StatusRow & { contactPhoneEnc: string; events: (Omit<StatusRow["events"][number], "at"> & { at: string })[] })[]>`
+      SELECT c."number", c."kind"::text, c."status"::text, c."stage", c."riskTypes"::text[] AS "riskTypes", c."regionId"::text, c."stageDueAt", c."createdAt", c."contactPhoneEnc",
+             COALESCE((SELECT json_agg(json_build_object('at', e."at", 'action', e."action", 'fromStage', e."fromStage", 'payload', e."payload", 'reason', e."reason") ORDER BY e."at", e."id")
+                       FROM "CaseEvent" e WHERE e."caseId" = c."id"), '[]') AS "events"
+      FROM "Case" c WHERE c."number" = ${number}`;
     const phone = found ? this.deps.cipher.decrypt(found.contactPhoneEnc) : "0000";
     if (!found || !timingSafeEqualText(phone.slice(-4), phoneLast4)) throw new NotFoundError("CASE_NOT_FOUND");
-    return this.statusView(found, locale);
+    // JSON carries the events' times without a zone; they are stored in UTC.
+    return this.statusView({ ...found, events: found.events.map((e) => ({ ...e, at: new Date(`${e.at}Z`) })) }, locale);
   }
 
-  private async statusView(c: Prisma.CaseGetPayload<{ select: typeof statusSelect }>, locale: Locale): Promise<CaseStatusView> {
+  private async statusView(c: StatusRow, locale: Locale): Promise<CaseStatusView> {
     const t = translator(locale);
     const tree = await this.deps.regions.tree();
     const regionName = tree.get(c.regionId)?.name ?? "";
@@ -134,6 +141,8 @@ export class CaseViewService {
       where: { AND: where },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: query.limit + 1,
+      // Only the listed columns: a row's description and declared household are the bulk of it, and a list shows neither.
+      select: { id: true, number: true, kind: true, channel: true, riskTypes: true, applicantName: true, contactPhoneEnc: true, regionId: true, routing: true, stage: true, status: true, stageDueAt: true, createdAt: true },
     });
     const tree = await this.deps.regions.tree();
     const page = rows.slice(0, query.limit);

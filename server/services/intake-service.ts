@@ -1,12 +1,11 @@
 import crypto from "node:crypto";
 import type { Acknowledgement, SubmitCaseRequest } from "../api/case-schemas.ts";
 import type { Channel, Locale } from "../api/common-schemas.ts";
-import { Prisma } from "../db/generated/client.ts";
 import { classifyRisks } from "../domain/risk-classifier.ts";
 import { routeCase } from "../domain/routing.ts";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
 import { translator } from "../i18n/i18n.ts";
-import { openCase } from "./case-opening.ts";
+import { openCases, type CaseOpening } from "./case-opening.ts";
 import type { Principal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { nextStep, stageLabel } from "./stage-view.ts";
@@ -31,8 +30,6 @@ export class IntakeService {
   async submit({ principal, request, idempotencyKey, locale, at }: SubmitCommand): Promise<Acknowledgement> {
     const key = `${principal.kind}:${principal.id}:${idempotencyKey}`;
     const requestHash = hashRequest(request);
-    const earlier = await this.answerRetry(key, requestHash, locale);
-    if (earlier) return earlier;
 
     if (principal.kind === "resident" && request.onBehalf) throw new ForbiddenError("PROXY_ONLY_FOR_STAFF");
     if (principal.kind === "staff" && !request.onBehalf) throw new InvalidInputError("PROXY_NOT_CONFIRMED", "onBehalf");
@@ -63,57 +60,54 @@ export class IntakeService {
     const riskTypes = request.riskTypes ?? classifyRisks(request.description);
     const channel = channelOf(principal);
 
-    try {
-      const created = await prisma.$transaction(async (tx) => {
-        const { record, task } = await openCase(tx, this.workflow, {
-          at: submittedAt,
-          decision,
-          start,
-          fields: {
-            kind: request.kind,
-            channel,
-            riskTypes,
-            description: request.description,
-            addressText: request.address ?? null,
-            applicantName: request.applicantName,
-            contactPhoneEnc: cipher.encrypt(request.phone),
-            contactPhoneHash: cipher.lookupHash(request.phone),
-            applicantIdNumberEnc: request.idNumber ? cipher.encrypt(request.idNumber) : null,
-            applicantIdNumberHash: idNumberHash,
-            declaredHouseholdEnc: request.household ? cipher.encrypt(JSON.stringify(request.household)) : null,
-            householdId: household?.id ?? null,
-            reporterResidentId: principal.kind === "resident" ? principal.id : null,
-            reporterStaffId: principal.kind === "staff" ? principal.id : null,
-            locale: request.locale ?? locale,
-            idempotencyKey: key,
-            requestHash,
-          },
-          filed: {
-            ...(principal.kind === "staff" ? { actorType: "STAFF" as const, actorId: principal.id, actorRole: principal.role } : { actorType: "RESIDENT" as const, actorId: principal.id, actorRole: "RESIDENT" }),
-            action: principal.kind === "staff" ? "SUBMITTED_BY_STAFF" : "SUBMITTED",
-            payload: { kind: request.kind, channel, riskTypes, classified: !request.riskTypes, attachments: request.attachmentIds.length },
-          },
-          consents: this.consents(household?.id ?? null, principal, request, submittedAt),
-        });
-        if (request.attachmentIds.length > 0) {
-          const linked = await tx.attachment.updateMany({
-            where: { id: { in: request.attachmentIds }, caseId: null, uploadedById: principal.id },
-            data: { caseId: record.id },
+    const opening: CaseOpening = {
+      at: submittedAt,
+      decision,
+      start,
+      fields: {
+        kind: request.kind,
+        channel,
+        riskTypes,
+        description: request.description,
+        addressText: request.address ?? null,
+        applicantName: request.applicantName,
+        contactPhoneEnc: cipher.encrypt(request.phone),
+        contactPhoneHash: cipher.lookupHash(request.phone),
+        applicantIdNumberEnc: request.idNumber ? cipher.encrypt(request.idNumber) : null,
+        applicantIdNumberHash: idNumberHash,
+        declaredHouseholdEnc: request.household ? cipher.encrypt(JSON.stringify(request.household)) : null,
+        householdId: household?.id ?? null,
+        reporterResidentId: principal.kind === "resident" ? principal.id : null,
+        reporterStaffId: principal.kind === "staff" ? principal.id : null,
+        locale: request.locale ?? locale,
+        idempotencyKey: key,
+        requestHash,
+      },
+      filed: {
+        ...(principal.kind === "staff" ? { actorType: "STAFF" as const, actorId: principal.id, actorRole: principal.role } : { actorType: "RESIDENT" as const, actorId: principal.id, actorRole: "RESIDENT" }),
+        action: principal.kind === "staff" ? "SUBMITTED_BY_STAFF" : "SUBMITTED",
+        payload: { kind: request.kind, channel, riskTypes, classified: !request.riskTypes, attachments: request.attachmentIds.length },
+      },
+      consents: this.consents(household?.id ?? null, principal, request, submittedAt),
+    };
+    // The case and everything it starts with are one statement; only linking photos needs a transaction around it.
+    const [created] =
+      request.attachmentIds.length === 0
+        ? await openCases(prisma, this.workflow, [opening])
+        : await prisma.$transaction(async (tx) => {
+            const opened = await openCases(tx, this.workflow, [opening]);
+            if (opened.length === 0) return opened;
+            const linked = await tx.attachment.updateMany({
+              where: { id: { in: request.attachmentIds }, caseId: null, uploadedById: principal.id },
+              data: { caseId: opened[0]!.record.id },
+            });
+            if (linked.count !== new Set(request.attachmentIds).size) throw new InvalidInputError("ATTACHMENT_NOT_FOUND", "attachmentIds");
+            return opened;
           });
-          if (linked.count !== new Set(request.attachmentIds).size) throw new InvalidInputError("ATTACHMENT_NOT_FOUND", "attachmentIds");
-        }
-        return { record, task };
-      });
-      this.workflow.announceTask("task.opened", created.task, created.record.number);
-      return this.acknowledge(created.record, false, locale);
-    } catch (error) {
-      // Two copies of one submission raced: the loser answers with the winner's case.
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-        const winner = await this.answerRetry(key, requestHash, locale);
-        if (winner) return winner;
-      }
-      throw error;
-    }
+    // Nothing opened: the key was taken, by an earlier copy of this submission (or a racing one).
+    if (!created) return this.answerRetry(key, requestHash, locale);
+    this.workflow.announceTask("task.opened", created.task, created.record.number);
+    return this.acknowledge({ ...created.record, riskTypes }, false, locale);
   }
 
   private consents(householdId: string | null, principal: Principal, request: SubmitCaseRequest, at: Date) {
@@ -134,9 +128,10 @@ export class IntakeService {
     return grantors.flatMap((grantor, i) => scopes.filter((scope) => i === 0 || scope !== "PROXY_FILING").map((scope) => ({ ...base, ...grantor, scope })));
   }
 
-  private async answerRetry(key: string, requestHash: string, locale: Locale): Promise<Acknowledgement | null> {
+  private async answerRetry(key: string, requestHash: string, locale: Locale): Promise<Acknowledgement> {
     const existing = await this.deps.prisma.case.findUnique({ where: { idempotencyKey: key } });
-    if (!existing) return null;
+    // The key's case was opened by a statement not yet visible to this one: the submission is taken; a retry will see it.
+    if (!existing) throw new ConflictError("SUBMISSION_IN_PROGRESS");
     if (existing.requestHash !== requestHash) throw new ConflictError("IDEMPOTENCY_CONFLICT");
     return this.acknowledge(existing, true, locale);
   }

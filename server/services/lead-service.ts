@@ -1,8 +1,7 @@
 import type { Locale, RiskType } from "../api/common-schemas.ts";
 import { Prisma } from "../db/generated/client.ts";
 import { routeCase, type RoutingDecision } from "../domain/routing.ts";
-import { openCases } from "./case-opening-batch.ts";
-import type { CaseOpening, CaseStart } from "./case-opening.ts";
+import { openCases, type CaseOpening, type CaseStart } from "./case-opening.ts";
 import { hashRequest } from "./intake-service.ts";
 import type { StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
@@ -175,7 +174,9 @@ export class LeadService {
       this.workflow,
       planned.map((p) => this.opening(p, principal, at, locale)),
     );
-    const created = new Map(planned.map((p, i) => [p.household.id, opened[i]!]));
+    // The households are locked and their keys were looked up under the lock: no key can be taken meanwhile.
+    if (opened.length !== planned.length) throw new Error(`${planned.length - opened.length} lead keys were taken during the raise`);
+    const created = new Map(opened.map((o) => [o.record.householdId!, o]));
 
     return drafts.map((d): LeadResult => {
       const { householdId } = d;

@@ -1,5 +1,4 @@
 import { PassThrough, type Writable } from "node:stream";
-import ExcelJS from "exceljs";
 import { csvLine, utf8Bom, type CellValue } from "../domain/ledgers.ts";
 
 export interface SheetColumn {
@@ -32,6 +31,8 @@ async function writeCsv(out: PassThrough, columns: readonly SheetColumn[], pages
 }
 
 async function writeXlsx(out: PassThrough, sheetName: string, columns: readonly SheetColumn[], pages: AsyncIterable<CellValue[][]>) {
+  // Loaded on first use: ExcelJS is some 25 MB of the server's memory, and most servers never write a workbook.
+  const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   // Sheet names: at most 31 characters, none of []:*?/\.
   const sheet = workbook.addWorksheet(sheetName.replace(/[[\]:*?/\\]/g, " ").slice(0, 31));

@@ -30,6 +30,7 @@ export const en: Messages = {
     CALENDAR_YEAR_NOT_COVERED: "The holiday calendar for {{year}} is not loaded yet, so deadlines cannot be computed. Please ask an administrator to load it.",
     WECHAT_LOGIN_FAILED: "WeChat login failed. Please try again.",
     INVALID_CURSOR: "Invalid page cursor; please start again from the first page.",
+    SUBMISSION_IN_PROGRESS: "This submission is still being saved. Please send it again in a few seconds; it will not be filed twice.",
     SERVICE_BUSY: "Many people are submitting right now and the system is queueing. Nothing was saved yet; please send it again in a few seconds.",
     INTERNAL: "Something went wrong on our side; nothing you sent was lost. Please try again later or contact your village office.",
     SERVICE_UNAVAILABLE: "The service is under maintenance. Please try again later.",

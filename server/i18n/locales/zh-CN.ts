@@ -29,6 +29,7 @@ export const zhCN = {
     CALENDAR_YEAR_NOT_COVERED: "系统还没有 {{year}} 年的节假日安排,暂时无法计算办理期限。请联系管理员导入当年日历。",
     WECHAT_LOGIN_FAILED: "微信登录失败,请重试。",
     INVALID_CURSOR: "翻页标记无效,请从第一页重新开始。",
+    SUBMISSION_IN_PROGRESS: "这份申报正在保存中，请过几秒钟再提交一次，不会重复登记。",
     SERVICE_BUSY: "现在提交的人很多，系统正在排队处理。您的信息没有保存，请过几秒钟再提交一次。",
     INTERNAL: "系统出了点问题,您的信息没有丢失。请稍后再试,或联系村里的工作人员。",
     SERVICE_UNAVAILABLE: "系统正在维护,请稍后再试。",

@@ -72,6 +72,18 @@ describe("locale files", () => {
     // No HTML escaping of what is sent as JSON.
     expect(translator("en")("validation.unknownFields", { keys: "a<b>" })).toBe("Unknown fields: a<b>");
   });
+
+  it("answer a remembered label the same way every time, and never remember interpolated text", () => {
+    const t = translator("en");
+    expect(t("errors.ACCOUNT_LOCKED", { minutes: 15 })).toContain("15 minutes");
+    expect(t("errors.ACCOUNT_LOCKED", { minutes: 30 })).toContain("30 minutes");
+    expect(t("statuses.OPEN")).toBe(en.statuses.OPEN);
+    expect(t("statuses.OPEN")).toBe(en.statuses.OPEN);
+    expect(translator("zh-CN")("statuses.OPEN")).toBe(zhCN.statuses.OPEN);
+    // A default is part of what is remembered: a missing key answers each caller's own default.
+    expect(t("timeline.NO_SUCH_ACTION", { defaultValue: "" })).toBe("");
+    expect(t("timeline.NO_SUCH_ACTION", { defaultValue: "fallback" })).toBe("fallback");
+  });
 });
 
 describe("negotiateLocale", () => {

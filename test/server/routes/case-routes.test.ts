@@ -180,6 +180,11 @@ describe(`intake and status API (${testDatabaseKind})`, () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.json().number).toBe(ack.number);
     expect(JSON.stringify(ok.json())).not.toContain("13698761234");
+    // The anonymous look-up shows exactly what the applicant sees logged in: the same stage, times and timeline.
+    const own = await t.app.inject({ method: "GET", url: `/api/me/cases/${ack.number}`, headers: auth(resident) });
+    expect(ok.json()).toEqual(own.json());
+    expect(ok.json().timeline.length).toBeGreaterThan(0);
+    expect(Date.parse(ok.json().timeline[0].at)).toBe(Date.parse(ack.submittedAt));
 
     const wrong = await t.app.inject({ method: "POST", url: "/api/public/case-status", payload: { number: ack.number, phoneLast4: "4321" } });
     expect(wrong.statusCode).toBe(404);
