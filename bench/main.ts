@@ -224,6 +224,15 @@ const scenarios: { id: string; run: () => Promise<void> }[] = [
           mode: { kind: "get", path: "/api/staff/cases?status=OPEN&stage=TOWNSHIP_REVIEW&limit=20", headers },
         }),
       );
+      // The page's own latency: one reviewer at a time, nothing else queued in front of the request.
+      rows.push(
+        await measure("queue GET /api/staff/cases (township, OPEN, TOWNSHIP_REVIEW), 1 connection", app.pid!, {
+          url: base,
+          connections: 1,
+          duration,
+          mode: { kind: "get", path: "/api/staff/cases?status=OPEN&stage=TOWNSHIP_REVIEW&limit=20", headers },
+        }),
+      );
       rows.push(
         await measure("queue GET /api/staff/cases (township, OPEN, any stage)", app.pid!, { url: base, connections, duration, mode: { kind: "get", path: "/api/staff/cases?status=OPEN&limit=20", headers } }),
       );
