@@ -116,9 +116,11 @@ function insertInto(table: "Case" | "CaseEvent" | "CaseTask" | "Consent", rows: 
   const selected = Prisma.raw(names.map((column) => `r."${column}"`).join(", "));
   const source = Prisma.sql`json_populate_recordset(NULL::${Prisma.raw(`"${table}"`)}, ${JSON.stringify(rows)}::json)`;
   if (table === "Case") {
-    // The number: its year's prefix, then the sequence's next value, taken in the order of the rows.
-    const numbered = Prisma.raw(names.map((column) => (column === "number" ? `r."number" || lpad(nextval('case_number_seq')::text, 6, '0')` : `r."${column}"`)).join(", "));
-    return Prisma.sql`INSERT INTO "Case" (${columns}) SELECT ${numbered} FROM (SELECT * FROM ${source} WITH ORDINALITY AS r ORDER BY ordinality) r ${tail}`;
+    // The number: its year's prefix, then the sequence's next value, taken in the order of the rows, at least six
+    // digits (lpad alone would cut a seventh). The volatile nextval keeps its subquery from being flattened.
+    const numbered = Prisma.raw(names.map((column) => (column === "number" ? `r."number" || lpad(r.n::text, greatest(6, length(r.n::text)), '0')` : `r."${column}"`)).join(", "));
+    return Prisma.sql`INSERT INTO "Case" (${columns}) SELECT ${numbered}
+      FROM (SELECT o.*, nextval('case_number_seq') AS n FROM (SELECT * FROM ${source} WITH ORDINALITY AS r ORDER BY ordinality) o) r ${tail}`;
   }
   return Prisma.sql`INSERT INTO ${Prisma.raw(`"${table}"`)} (${columns}) SELECT ${selected} FROM ${source} WITH ORDINALITY AS r JOIN opened ON opened."id" = r."caseId" ORDER BY r.ordinality ${tail}`;
 }

@@ -192,4 +192,15 @@ describe(`intake and status API (${testDatabaseKind})`, () => {
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().message).toBe(wrong.json().message);
   });
+
+  // Last in the file: it moves the number sequence on for every case after it.
+  it("keeps every digit of case numbers past a million, and finds them", async () => {
+    await t.database.db.query("SELECT setval('case_number_seq', 999999)");
+    const first = (await t.submit(resident, { description: "家里遭了水灾", phone: "13698765555", regionCode: "990101001001" })).json();
+    const second = (await t.submit(resident, { description: "孩子上学交不起学费", regionCode: "990101001001" })).json();
+    expect([first.number, second.number]).toEqual(["2026-1000000", "2026-1000001"]);
+    const found = await t.app.inject({ method: "POST", url: "/api/public/case-status", payload: { number: first.number, phoneLast4: "5555" } });
+    expect(found.statusCode).toBe(200);
+    expect(found.json().number).toBe("2026-1000000");
+  });
 });
