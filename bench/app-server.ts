@@ -43,6 +43,12 @@ const config = loadConfig(
     seedDemo: "true",
     // The anonymous look-up is rate limited per client (10/min by default); the load generator is one client.
     lookupRateLimitPerMinute: 1_000_000_000,
+    // So are every route, filing and uploads (per account: the load generator files as one resident), and the
+    // bot per WeChat sender (each simulated contact sends far faster than a person types).
+    rateLimitPerMinute: 1_000_000_000,
+    intakeRateLimitPerMinute: 1_000_000_000,
+    uploadRateLimitPerMinute: 1_000_000_000,
+    botSenderMessagesPerMinute: 1_000_000_000,
     port: 0,
   },
 );

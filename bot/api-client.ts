@@ -21,7 +21,6 @@ export class BotApiClient {
   async media(message: BotMessageRequest, file: { bytes: Buffer; name: string }): Promise<BotMessageResponse> {
     return this.send("/api/bot/media-messages", () => {
       const form = new FormData();
-      // The message comes before the file: the server reads fields that precede it.
       form.append("message", JSON.stringify(message));
       form.append("file", new Blob([new Uint8Array(file.bytes)]), file.name);
       return { body: form, headers: {} };

@@ -1,10 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import Fastify from "fastify";
-import fastifyHelmet from "@fastify/helmet";
+import Fastify, { type FastifyRequest, type RouteOptions } from "fastify";
 import fastifyJwt from "@fastify/jwt";
 import fastifyMultipart from "@fastify/multipart";
-import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
@@ -13,12 +11,14 @@ import type { AppInstance } from "./app-instance.ts";
 import { simulatorEnabled, type AppConfig } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { WorkingDayCalendar, yearCalendarSchema } from "./domain/working-days.ts";
-import { AppError } from "./lib/errors.ts";
-import { PersonalDataCipher } from "./lib/personal-data.ts";
+import { maskDigitsInText, PersonalDataCipher } from "./lib/personal-data.ts";
 import { validatorCompiler } from "./lib/request-validation.ts";
 import { resolveSecrets } from "./lib/secrets.ts";
-import { accessPlugin } from "./plugins/access.ts";
+import { accessPlugin, publicAccess, withAccess } from "./plugins/access.ts";
 import { errorHandlerPlugin } from "./plugins/error-handler.ts";
+import { jsonBodyPlugin } from "./plugins/json-body.ts";
+import { rateLimitsPlugin } from "./plugins/rate-limits.ts";
+import { declareCorsPreflight, securityHeadersPlugin } from "./plugins/security-headers.ts";
 import { localePlugin } from "./plugins/locale.ts";
 import { servicesPlugin } from "./plugins/services.ts";
 import { attachmentRoutes } from "./routes/attachment-routes.ts";
@@ -29,6 +29,7 @@ import { regionRoutes } from "./routes/region-routes.ts";
 import { seedDemo } from "./seed/demo-county.ts";
 import { AttachmentService } from "./services/attachment-service.ts";
 import { AuthService } from "./services/auth-service.ts";
+import { LoginGuard } from "./services/login-guard.ts";
 import { CaseNotifier } from "./services/case-notifier.ts";
 import { HouseholdAssessor } from "./services/household-assessor.ts";
 import { monitoringStandardsFileSchema, shippedMonitoringStandards } from "./domain/household-assessment.ts";
@@ -59,6 +60,13 @@ import { parseQuietHours } from "./domain/push-schedule.ts";
 import { DepartmentService } from "./services/department-service.ts";
 import { realtimeRoutes } from "./routes/realtime-routes.ts";
 import { consoleRoutes } from "./routes/console-routes.ts";
+import { personalDataRoutes } from "./routes/personal-data-routes.ts";
+import { auditRoutes } from "./routes/audit-routes.ts";
+import { backupRoutes } from "./routes/backup-routes.ts";
+import { BackupService } from "./services/backup-service.ts";
+import { PersonalDataService } from "./services/personal-data-service.ts";
+import { AuditService } from "./services/audit-service.ts";
+import { RetentionService, retentionPolicy } from "./services/retention.ts";
 import { simulatorMaxFrameBytes } from "./api/simulator-schemas.ts";
 import type { ServiceDeps } from "./services/service-deps.ts";
 import { DevelopmentCodeExchange, WechatApiCodeExchange, type WechatCodeExchange } from "./services/wechat-code-exchange.ts";
@@ -75,14 +83,42 @@ export interface BuildOptions {
   wechat?: WechatCodeExchange;
   /** An already opened database (tests share one per file); closed by the caller. */
   database?: Database;
+  /** Told of every route as it is registered (tests enumerate the routes and their schemas). */
+  onRoute?: (route: RouteOptions) => void;
+  /** Where log lines go instead of standard output (tests read them). */
+  logStream?: { write(line: string): void };
 }
 
 /** Personal data that must never reach a log line. */
-const redactPaths = ["req.headers.authorization", "req.headers.cookie", "*.phone", "*.idNumber", "*.password", "*.token", "*.contactPhoneEnc", "*.idNumberEnc"];
+const redactPaths = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "*.phone",
+  "*.idNumber",
+  "*.password",
+  "*.token",
+  "*.contactPhoneEnc",
+  "*.idNumberEnc",
+  "*.accountNumber",
+  "*.bankAccount",
+  "*.bankAccountEnc",
+  "*.applicantIdNumberEnc",
+  "*.declaredHouseholdEnc",
+];
+
+/** Fastify's request line, with ID numbers, phones and account numbers in the address masked: staff search by them. */
+function requestLogLine(request: FastifyRequest) {
+  return { method: request.method, url: maskDigitsInText(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
+}
+
+/** An error as logged: a database error's message may quote the value it choked on. */
+function errorLogLine(error: Error & { code?: unknown; statusCode?: unknown }) {
+  return { type: error.name, message: maskDigitsInText(String(error.message)), stack: maskDigitsInText(String(error.stack)), code: error.code, statusCode: error.statusCode };
+}
 
 export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<AppInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel, redact: { paths: redactPaths, censor: "[redacted]" } },
+    logger: { level: config.logLevel, redact: { paths: redactPaths, censor: "[redacted]" }, serializers: { req: requestLogLine, err: errorLogLine }, ...(options.logStream ? { stream: options.logStream } : {}) },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestIdHeader: "x-request-id",
@@ -91,6 +127,10 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate("config", config);
+  if (options.onRoute) app.addHook("onRoute", options.onRoute);
+  app.addHook("onRoute", declareCorsPreflight);
+  // Before any plugin that adds routes, so that every route's access declaration is checked and gated.
+  await app.register(accessPlugin);
 
   // Decided before anything opens: SIMULATOR=true without BOT_KEY stops the start here.
   const simulator = simulatorEnabled(config);
@@ -139,11 +179,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   }
 
   // External plugins first, then the app's own, then the routes.
-  await app.register(fastifyHelmet, { contentSecurityPolicy: false });
-  await app.register(fastifyRateLimit, {
-    global: false,
-    errorResponseBuilder: () => new AppError(429, "RATE_LIMITED"),
-  });
+  await app.register(securityHeadersPlugin);
+  await app.register(rateLimitsPlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(fastifyJwt, { secret: secrets.tokenSecret, sign: { expiresIn: config.tokenTtlSeconds } });
   await app.register(fastifyMultipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 0, parts: 1 }, throwFileSizeLimit: true });
   await app.register(fastifySwagger, {
@@ -155,8 +193,17 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+  // The docs page runs Swagger UI's own scripts and inline styles; nothing from elsewhere.
+  // The API docs are public; Swagger UI's routes take no options of ours, so they are declared here as one.
+  await app.register(
+    withAccess(publicAccess, fastifySwaggerUi, {
+      routePrefix: "/docs",
+      staticCSP:
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    }),
+  );
   // One limit for every socket: the simulator's file messages need more than /ws ever does.
+  app.addHook("onRoute", answerPlainRequestsToSockets);
   await app.register(fastifyWebsocket, { options: { maxPayload: simulator ? simulatorMaxFrameBytes : 16 * 1024 } });
 
   const wechat =
@@ -170,8 +217,16 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
       return { token, expiresAt: new Date(Date.now() + config.tokenTtlSeconds * 1000) };
     },
   };
-  const auth = new AuthService(deps, tokens, wechat);
-  const attachments = new AttachmentService(deps, path.join(config.dataDir, "attachments"));
+  const loginGuard = new LoginGuard(
+    { failuresPerClient: config.loginFailuresPerClient, bindingFailuresPerSender: config.bindingFailuresPerSender, bindingFailuresPerHour: config.bindingFailuresPerHour },
+    deps.now,
+  );
+  const auth = new AuthService(deps, tokens, wechat, loginGuard);
+  const attachments = new AttachmentService(deps, path.join(config.dataDir, "attachments"), {
+    maxUploadsPerDay: config.maxUploadsPerDay,
+    maxAttachmentsPerCase: config.maxAttachmentsPerCase,
+    maxImagePixels: config.maxImagePixels,
+  });
   const households = new HouseholdDirectory(deps);
   const botPushes = new BotPushService(
     deps,
@@ -188,7 +243,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     intake,
     workflow,
     departments: new DepartmentService(deps),
-    bot: new BotService(deps, { intake, caseViews, workflow, attachments, auth, households }),
+    bot: new BotService(deps, { intake, caseViews, workflow, attachments, auth, households }, { messagesPerMinute: config.botSenderMessagesPerMinute }),
     botPushes,
     households,
     ledgers: new LedgerService(deps),
@@ -197,10 +252,12 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     attachments,
     screening: new ScreeningService(deps, leads, screeningRules, path.join(config.dataDir, "screening"), config.screeningMaxRows),
     riskEvents: new RiskEventService(deps, leads),
+    personalData: new PersonalDataService(deps, caseViews),
+    audit: new AuditService(deps),
+    backup: new BackupService(db, config.dataDir, { dataKeys: secrets.dataKeys, lookupKeys: secrets.lookupKey.split(",") }, deps.now),
   });
   await app.register(localePlugin);
   await app.register(errorHandlerPlugin);
-  await app.register(accessPlugin);
 
   if (config.overdueScanSeconds > 0) {
     const timer = setInterval(() => {
@@ -208,6 +265,24 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     }, config.overdueScanSeconds * 1000);
     timer.unref();
     app.addHook("onClose", async () => clearInterval(timer));
+  }
+
+  if (config.retentionScanHours > 0) {
+    const retention = new RetentionService(deps, (sha256) => attachments.fileOf(sha256));
+    const apply = () =>
+      retention.run(retentionPolicy(config)).then(
+        (report) => app.log.info({ retention: report }, "retention policy applied"),
+        (err: unknown) => app.log.error({ err }, "retention policy failed"),
+      );
+    // A minute after start, then every scan interval: a server restarted more often than that still applies it.
+    const first = setTimeout(apply, 60_000);
+    const timer = setInterval(apply, config.retentionScanHours * 3_600_000);
+    first.unref();
+    timer.unref();
+    app.addHook("onClose", async () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    });
   }
 
   if (config.botPushScanSeconds > 0 && config.botKey) {
@@ -232,11 +307,26 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(screeningRoutes);
   await app.register(riskEventRoutes);
   await app.register(botRoutes);
+  await app.register(personalDataRoutes);
+  await app.register(auditRoutes);
+  await app.register(backupRoutes);
   await app.register(realtimeRoutes, { notifier: deps.notifier });
   // Imported only when on: it brings Wechaty and its mock puppet (~50 MB), which a production server does not need.
   if (simulator) await app.register((await import("./routes/simulator-routes.ts")).simulatorRoutes);
   await app.register(consoleRoutes, { simulator });
   return app;
+}
+
+/**
+ * A socket route (`websocket: true`) answers a plain HTTP request with the
+ * ordinary, localized 404 rather than the WebSocket plugin's empty one. Runs
+ * before the plugin's own onRoute hook, which then keeps this handler.
+ */
+function answerPlainRequestsToSockets(route: RouteOptions): void {
+  if (!route.websocket || route.wsHandler) return;
+  route.wsHandler = route.handler as unknown as NonNullable<RouteOptions["wsHandler"]>;
+  route.handler = (_request, reply) => reply.callNotFound();
+  route.websocket = false;
 }
 
 function splitList(list: string): string[] {

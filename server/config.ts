@@ -41,8 +41,39 @@ export const configSchema = z.object({
   workflowFiles: z.string().default(""),
   /** Anonymous case look-ups (number + phone digits) allowed per client per minute. */
   lookupRateLimitPerMinute: z.coerce.number().int().positive().default(10),
+  /**
+   * Requests per client per minute on every route without a stricter limit. A client is the signed-in account when
+   * the request carries a valid token (many residents share one carrier address), else its address (an IPv6 /64).
+   */
+  rateLimitPerMinute: z.coerce.number().int().positive().default(300),
+  /** Log-ins (password or WeChat code) per client address per minute. */
+  loginRateLimitPerMinute: z.coerce.number().int().positive().default(30),
+  /** Failed log-ins per client address within 15 minutes, whatever the user names, after which its log-ins wait out the window. */
+  loginFailuresPerClient: z.coerce.number().int().positive().default(20),
+  /** Reports and applications filed per account per minute. */
+  intakeRateLimitPerMinute: z.coerce.number().int().positive().default(10),
+  /** File uploads (attachments, screening files) per account per minute. */
+  uploadRateLimitPerMinute: z.coerce.number().int().positive().default(20),
+  /** Publicity objections per resident per hour. */
+  objectionRateLimitPerHour: z.coerce.number().int().positive().default(10),
+  /** Messages the bot relays per WeChat sender per minute; later ones get one polite reply and are not read. */
+  botSenderMessagesPerMinute: z.coerce.number().int().positive().default(20),
+  /** Wrong "绑定 <code>" attempts per WeChat sender per hour, and by all senders together per hour (a 6-digit code is guessable). */
+  bindingFailuresPerSender: z.coerce.number().int().positive().default(5),
+  bindingFailuresPerHour: z.coerce.number().int().positive().default(100),
+  /** Attachments one case may hold (at least the 9 a submission may carry), and one account may upload in 24 hours. */
+  maxAttachmentsPerCase: z.coerce.number().int().min(9).default(30),
+  maxUploadsPerDay: z.coerce.number().int().positive().default(200),
+  /** Largest photo accepted, in pixels (decoding a huge image would take the memory of many requests). */
+  maxImagePixels: z.coerce.number().int().positive().default(50_000_000),
+  /** How deeply a JSON body may nest objects and arrays. */
+  jsonMaxDepth: z.coerce.number().int().positive().default(20),
+  /** Origins (comma-separated, e.g. "https://console.example.gov.cn") whose pages may call the API; empty: same origin only, no CORS headers. */
+  consoleOrigins: z.string().default(""),
+  /** Strict-Transport-Security max-age when the server is reached over HTTPS; 0 sends no HSTS header. */
+  hstsMaxAgeSeconds: z.coerce.number().int().min(0).default(0),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits key on it). Off by default, since a client could forge it. */
-  trustProxy: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  trustProxy: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]).default(false),
   /** The WeChat bot's service key (X-Bot-Key); empty turns the bot endpoint off. */
   botKey: z.string().default(""),
   /** How often overdue tasks are escalated; 0 turns the scan off (tests run it by hand). */
@@ -55,6 +86,14 @@ export const configSchema = z.object({
   botPushScanSeconds: z.coerce.number().int().min(0).default(30),
   /** The web chat simulator at /simulator (the real bot on a mock WeChat); "auto" serves it on the embedded database only, when BOT_KEY is set. */
   simulator: z.enum(["auto", "true", "false"]).default("auto"),
+  /** Years after a closed, rejected or withdrawn case's last event before the applicant's personal data is erased (case numbers, events and figures stay); 0 keeps it. */
+  retentionYears: z.coerce.number().int().min(0).default(5),
+  /** Days the bot's replay record of its answers, delivered pushes and idle conversations are kept. */
+  retentionTransientDays: z.coerce.number().int().min(1).default(30),
+  /** Days the staff-access log is kept: at least six months (the database refuses to delete younger entries). */
+  accessLogRetentionDays: z.coerce.number().int().min(183).default(1095),
+  /** How often the retention policy is applied; 0 turns the timer off (`npm run data:retention` applies it by hand). */
+  retentionScanHours: z.coerce.number().int().min(0).max(576).default(24),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -84,6 +123,21 @@ const envNames: Record<keyof AppConfig, string> = {
   screeningMaxRows: "SCREENING_MAX_ROWS",
   screeningMaxUploadBytes: "SCREENING_MAX_UPLOAD_BYTES",
   lookupRateLimitPerMinute: "LOOKUP_RATE_LIMIT_PER_MINUTE",
+  rateLimitPerMinute: "RATE_LIMIT_PER_MINUTE",
+  loginRateLimitPerMinute: "LOGIN_RATE_LIMIT_PER_MINUTE",
+  loginFailuresPerClient: "LOGIN_FAILURES_PER_CLIENT",
+  intakeRateLimitPerMinute: "INTAKE_RATE_LIMIT_PER_MINUTE",
+  uploadRateLimitPerMinute: "UPLOAD_RATE_LIMIT_PER_MINUTE",
+  objectionRateLimitPerHour: "OBJECTION_RATE_LIMIT_PER_HOUR",
+  botSenderMessagesPerMinute: "BOT_SENDER_MESSAGES_PER_MINUTE",
+  bindingFailuresPerSender: "BINDING_FAILURES_PER_SENDER",
+  bindingFailuresPerHour: "BINDING_FAILURES_PER_HOUR",
+  maxAttachmentsPerCase: "MAX_ATTACHMENTS_PER_CASE",
+  maxUploadsPerDay: "MAX_UPLOADS_PER_DAY",
+  maxImagePixels: "MAX_IMAGE_PIXELS",
+  jsonMaxDepth: "JSON_MAX_DEPTH",
+  consoleOrigins: "CONSOLE_ORIGINS",
+  hstsMaxAgeSeconds: "HSTS_MAX_AGE_SECONDS",
   overdueScanSeconds: "OVERDUE_SCAN_SECONDS",
   trustProxy: "TRUST_PROXY",
   botKey: "BOT_KEY",
@@ -91,6 +145,10 @@ const envNames: Record<keyof AppConfig, string> = {
   botPushIntervalSeconds: "BOT_PUSH_INTERVAL_SECONDS",
   botPushScanSeconds: "BOT_PUSH_SCAN_SECONDS",
   simulator: "SIMULATOR",
+  retentionYears: "RETENTION_YEARS",
+  retentionTransientDays: "RETENTION_TRANSIENT_DAYS",
+  accessLogRetentionDays: "ACCESS_LOG_RETENTION_DAYS",
+  retentionScanHours: "RETENTION_SCAN_HOURS",
 };
 
 /**

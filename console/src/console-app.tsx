@@ -100,13 +100,15 @@ function Shell({ session, logout }: { session: StaffSession; logout: () => void 
 
   const page = route[0] ?? "dashboard";
   const county = role === "COUNTY" || role === "ADMIN";
+  // Auditors read cases and their trace; ledgers and risk events are the working desks'.
+  const auditor = role === "AUDITOR";
   const items = [
     { key: "dashboard", label: t("console.nav.dashboard") },
     { key: "queue", label: t("console.nav.queue") },
     ...(deskRoles.includes(role) ? [{ key: "tasks", label: <Badge count={unseen} size="small" offset={[10, 0]} style={{ boxShadow: "none" }} className="menu-badge">{t("console.nav.tasks")}</Badge> }] : []),
-    { key: "ledgers", label: t("console.nav.ledgers") },
+    ...(auditor ? [] : [{ key: "ledgers", label: t("console.nav.ledgers") }]),
     ...(county ? [{ key: "screening", label: t("console.nav.screening") }] : []),
-    { key: "events", label: t("console.nav.events") },
+    ...(auditor ? [] : [{ key: "events", label: t("console.nav.events") }]),
     ...(features.simulator ? [{ key: "simulator", label: t("console.nav.simulator") }] : []),
   ];
 

@@ -13,6 +13,7 @@ import {
   regionLevelSchema,
   riskTypeSchema,
 } from "./common-schemas.ts";
+import { revealableFields } from "../domain/personal-data-policy.ts";
 
 export const idempotencyHeadersSchema = z.object({
   "idempotency-key": z.string().trim().min(8, { error: "validation.idempotencyKey" }).max(100, { error: "validation.idempotencyKey" }),
@@ -44,6 +45,21 @@ export const declaredHouseholdSchema = z
   .refine((h) => h.members.filter((m) => m.relation === "HEAD").length === 1, { error: "validation.oneHouseholdHead", path: ["members"] });
 export type DeclaredHousehold = z.infer<typeof declaredHouseholdSchema>;
 
+/**
+ * The account that receives assistance payments (惠民惠农财政补贴"一卡通"):
+ * the bank (or credit cooperative) and the card or passbook number. Passbook
+ * numbers do not follow the card check digit, so only the shape is checked.
+ */
+export const bankAccountSchema = z.strictObject({
+  bankName: z.string().trim().min(2, { error: "validation.bankName" }).max(50, { error: "validation.bankName" }),
+  accountNumber: z
+    .string()
+    .trim()
+    .transform((value) => value.replace(/[\s-]/g, ""))
+    .pipe(z.string().regex(/^\d{10,25}$/, { error: "validation.bankAccountNumber" })),
+});
+export type BankAccount = z.infer<typeof bankAccountSchema>;
+
 export const submitCaseRequestSchema = z.strictObject({
   kind: caseKindSchema.exclude(["DEPARTMENT_LEAD"]).default("HARDSHIP_REPORT"),
   /** When omitted the server classifies the description. */
@@ -67,6 +83,8 @@ export const submitCaseRequestSchema = z.strictObject({
   }),
   /** Applications: the household as declared (members, incomes, expenses). */
   household: declaredHouseholdSchema.optional(),
+  /** Applications: the account the assistance is paid into. */
+  bankAccount: bankAccountSchema.optional(),
   /** Staff filing for a known household in their region (found through the household search). */
   householdId: z.uuid().optional(),
   /** Staff filing for a resident: how the resident confirmed the filing. */
@@ -228,6 +246,12 @@ export const caseDetailSchema = z.object({
       belowLine: z.boolean().nullable(),
     })
     .nullable(),
+  /** The payment account, masked (not shown to grid workers), with the other cases in the caller's region that name the same account. */
+  bankAccount: z.object({ bankName: z.string(), numberMasked: z.string(), alsoNamedBy: z.array(z.string()) }).nullable(),
+  /** When the retention policy erased the applicant's personal data (names, phone, ID, description); null while kept. */
+  personalDataErasedAt: z.iso.datetime({ offset: true }).nullable(),
+  /** The fields the caller may reveal in full (POST /api/staff/cases/:id/reveal), each reveal logged with its reason. */
+  revealable: z.array(z.enum(revealableFields)),
   /** The household's figures against the year's monitoring income standard (null when no household or figures are on record). */
   assessment: z
     .object({

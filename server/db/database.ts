@@ -4,6 +4,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { acquireDataDirLock } from "./data-dir-lock.ts";
 import { PrismaClient } from "./generated/client.ts";
 import { applyMigrations, type MigrationResult, type SqlSession } from "./migrate.ts";
 
@@ -17,6 +18,11 @@ export interface Database {
   migrate(migrationsDir?: string): Promise<MigrationResult>;
   /** Runs one SQL statement with parameters, outside Prisma (migrations, checks). */
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * The embedded database only: a copy of its data directory as a gzipped tar, taken between two statements
+   * (PGlite runs one at a time), so it is what a crash at that moment would leave: complete after WAL replay.
+   */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -59,10 +65,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 async function openEmbedded(dir: string | undefined, migrationsDir: string, snapshot: Blob | undefined): Promise<Database> {
   if (dir) fs.mkdirSync(dir, { recursive: true });
+  // One process at a time on a data directory (data-dir-lock.ts); released when closed.
+  const lock = dir ? acquireDataDirLock(dir) : null;
   // Loaded only here: PGlite's module is some 45 MB of memory that a server on PostgreSQL does not need.
-  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import("@electric-sql/pglite"), import("pglite-prisma-adapter")]);
-  const pglite = dir || !snapshot ? new PGlite(dir) : new PGlite({ loadDataDir: snapshot });
-  await pglite.waitReady;
+  const [{ PGlite }, { PrismaPGlite }, { openDurablePGlite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("pglite-prisma-adapter"),
+    import("./embedded-storage.ts"),
+  ]);
+  const pglite = dir ? openDurablePGlite(dir) : snapshot ? new PGlite({ loadDataDir: snapshot }) : new PGlite();
+  try {
+    await pglite.waitReady;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   // pglite-prisma-adapter 0.6 is typed against an older @prisma/driver-adapter-utils than Prisma 6.19; the runtime contract is the same.
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory, ...clientOptions });
   const session: SqlSession = {
@@ -87,9 +104,18 @@ async function openEmbedded(dir: string | undefined, migrationsDir: string, snap
       return result;
     },
     query: (sql, params) => session.query(sql, params),
+    dumpDataDir: async () => {
+      // A checkpoint first: the copy then needs little WAL replay when it is opened.
+      await pglite.exec("CHECKPOINT");
+      return pglite.dumpDataDir("gzip");
+    },
     close: async () => {
-      await prisma.$disconnect();
-      await pglite.close();
+      try {
+        await prisma.$disconnect();
+        await pglite.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

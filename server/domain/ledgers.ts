@@ -1,5 +1,7 @@
 import { chinaDate, MS_PER_DAY } from "./china-time.ts";
 import { maskIdNumber, maskName, maskPhone } from "../lib/personal-data.ts";
+import type { StaffRole } from "../api/common-schemas.ts";
+import { seesHealth } from "./personal-data-policy.ts";
 import { hardestPerVillage, isHealthFact, type HouseholdProfile, type HouseholdRuleId, type QualifyingFact } from "./household-selections.ts";
 
 /**
@@ -298,9 +300,9 @@ export function isLedgerId(id: string): id is LedgerId {
   return (ledgerIds as readonly string[]).includes(id);
 }
 
-/** The columns a viewer may see: department handlers get nothing that reveals health. */
-export function columnsFor<L extends LedgerDefinition>(ledger: L, role: string): L["columns"][number][] {
-  return ledger.columns.filter((c: LedgerColumn<never>) => !(c.healthRelated && role === "DEPARTMENT"));
+/** The columns a viewer may see: only the desks that assess need get what reveals health (personal-data-policy.ts). */
+export function columnsFor<L extends LedgerDefinition>(ledger: L, role: StaffRole): L["columns"][number][] {
+  return ledger.columns.filter((c: LedgerColumn<never>) => !c.healthRelated || seesHealth(role));
 }
 
 export function cellsOf<Row>(columns: readonly LedgerColumn<Row>[], row: Row, ctx: CellContext): CellValue[] {

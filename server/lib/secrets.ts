@@ -40,3 +40,33 @@ export function resolveSecrets(config: AppConfig, persist: boolean): Secrets {
   const { keys, current } = parseDataKeys(dataKeys);
   return { dataKeys: keys, currentKeyId: current, lookupKey, tokenSecret };
 }
+
+/**
+ * `npm run keys:rotate -- --new-keys` on a server whose keys were generated
+ * (none configured): puts a fresh data key and a fresh lookup key first in
+ * dataDir/secrets.json, keeping the old ones for reading and matching until
+ * the rotation is done. Keys given in the environment are the operator's to
+ * change there.
+ */
+export function prependGeneratedKeys(config: AppConfig): { dataKeyId: string } {
+  if (config.dataKeys || config.lookupKey) throw new Error("DATA_KEYS / LOOKUP_KEY come from the environment: put the new key first there (see README, Key rotation)");
+  const file = path.join(config.dataDir, "secrets.json");
+  if (!fs.existsSync(file)) throw new Error(`No generated keys in ${file}`);
+  const stored = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
+  const { keys } = parseDataKeys(stored.dataKeys ?? "");
+  const next = Math.max(0, ...Object.keys(keys).map((id) => Number(/^k(\d+)$/.exec(id)?.[1] ?? 0))) + 1;
+  const dataKeyId = `k${next}`;
+  stored.dataKeys = [`${dataKeyId}:${generateKey()}`, stored.dataKeys].join(",");
+  stored.lookupKey = [generateKey(), stored.lookupKey].join(",");
+  fs.writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  return { dataKeyId };
+}
+
+/** After a complete rotation: only the current (first) keys stay in dataDir/secrets.json. */
+export function dropOldGeneratedKeys(config: AppConfig): void {
+  const file = path.join(config.dataDir, "secrets.json");
+  const stored = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;
+  stored.dataKeys = stored.dataKeys!.split(",")[0]!;
+  stored.lookupKey = stored.lookupKey!.split(",")[0]!;
+  fs.writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+}

@@ -35,7 +35,9 @@ export const errorHandlerPlugin = fp(
         return send(503, "SERVICE_BUSY");
       }
       if (code === "FST_ERR_CTP_BODY_TOO_LARGE" || code === "FST_REQ_FILE_TOO_LARGE") return send(413, "PAYLOAD_TOO_LARGE");
+      if (code === "FST_FILES_LIMIT" || code === "FST_PARTS_LIMIT") return send(413, "TOO_MANY_FILES");
       if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || code === "FST_INVALID_MULTIPART_CONTENT_TYPE") return send(415, "UNSUPPORTED_FILE_TYPE");
+      if (code === "FST_ERR_CTP_INVALID_JSON_BODY" || code === "FST_ERR_CTP_EMPTY_JSON_BODY") return send(400, "MALFORMED_JSON");
       if (status === 429) return send(429, "RATE_LIMITED");
       if (status && status >= 400 && status < 500 && !isResponseSerializationError(error as never)) {
         // Malformed JSON and the like: the client's fault, worded generally.

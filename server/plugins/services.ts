@@ -15,6 +15,9 @@ import type { LedgerService } from "../services/ledger-service.ts";
 import type { DashboardService } from "../services/dashboard-service.ts";
 import type { ScreeningService } from "../services/screening-service.ts";
 import type { RiskEventService } from "../services/risk-event-service.ts";
+import type { PersonalDataService } from "../services/personal-data-service.ts";
+import type { AuditService } from "../services/audit-service.ts";
+import type { BackupService } from "../services/backup-service.ts";
 
 export interface Services {
   db: Database;
@@ -32,6 +35,9 @@ export interface Services {
   attachments: AttachmentService;
   screening: ScreeningService;
   riskEvents: RiskEventService;
+  personalData: PersonalDataService;
+  audit: AuditService;
+  backup: BackupService;
 }
 
 declare module "fastify" {

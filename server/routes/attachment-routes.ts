@@ -3,6 +3,8 @@ import type { AppInstance } from "../app-instance.ts";
 import { errorResponseSchema } from "../api/common-schemas.ts";
 import { InvalidInputError } from "../lib/errors.ts";
 import { requirePrincipal, requireStaff } from "../plugins/access.ts";
+import { readUpload } from "./uploads.ts";
+import { accessContext } from "./access-context.ts";
 
 const attachmentSchema = z.object({ id: z.uuid(), kind: z.enum(["PHOTO", "VOICE", "DOCUMENT"]), mimeType: z.string(), size: z.number().int() });
 
@@ -10,7 +12,10 @@ export async function attachmentRoutes(app: AppInstance) {
   app.post(
     "/api/attachments",
     {
-      config: { access: { residents: true, staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"] } },
+      config: {
+        access: { residents: true, staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"], scope: "own" },
+        rateLimit: { max: app.config.uploadRateLimitPerMinute, timeWindow: "1 minute" },
+      },
       schema: {
         tags: ["attachments"],
         summary: "Upload one photo, voice note or PDF (multipart field \"file\"); pass its id with the submission",
@@ -19,9 +24,9 @@ export async function attachmentRoutes(app: AppInstance) {
       },
     },
     async (request, reply) => {
-      const file = await request.file();
-      if (!file) throw new InvalidInputError("FILE_MISSING", "file");
-      const stored = await app.services.attachments.store(requirePrincipal(request), await file.toBuffer());
+      const upload = await readUpload(request, { fileSize: app.config.maxUploadBytes, files: 1, fields: 0, parts: 1 });
+      if (!upload) throw new InvalidInputError("FILE_MISSING", "file");
+      const stored = await app.services.attachments.store(requirePrincipal(request), upload.bytes);
       return reply.status(201).send(stored);
     },
   );
@@ -29,7 +34,7 @@ export async function attachmentRoutes(app: AppInstance) {
   app.get(
     "/api/staff/attachments/:id",
     {
-      config: { access: { staff: ["VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN"] } },
+      config: { access: { staff: ["VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN", "AUDITOR"], scope: "attachment" } },
       schema: {
         tags: ["attachments"],
         summary: "A case's photo, voice note or PDF, for staff whose region holds the case",
@@ -38,7 +43,7 @@ export async function attachmentRoutes(app: AppInstance) {
       },
     },
     async (request, reply) => {
-      const file = await app.services.attachments.readForStaff(requireStaff(request), request.params.id);
+      const file = await app.services.attachments.readForStaff(requireStaff(request), request.params.id, accessContext(request));
       // Personal evidence: the browser may show it but must not keep it in shared caches.
       return reply.header("content-type", file.mimeType).header("cache-control", "private, no-store").header("x-content-type-options", "nosniff").send(file.bytes);
     },

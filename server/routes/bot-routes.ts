@@ -1,8 +1,9 @@
-import type { MultipartValue } from "@fastify/multipart";
 import type { AppInstance } from "../app-instance.ts";
 import { botMessageRequestSchema, botMessageResponseSchema } from "../api/bot-schemas.ts";
 import { errorResponseSchema } from "../api/common-schemas.ts";
 import { InvalidInputError } from "../lib/errors.ts";
+import { unstorableTextIssues } from "../lib/request-validation.ts";
+import { readUpload } from "./uploads.ts";
 
 export async function botRoutes(app: AppInstance) {
   app.post(
@@ -25,24 +26,25 @@ export async function botRoutes(app: AppInstance) {
       config: { access: { bot: true } },
       schema: {
         tags: ["bot"],
-        summary: 'A photo, voice note or file: multipart with a "message" field (the message as JSON) before the "file" field',
+        summary: 'A photo, voice note or file: multipart with a "message" field (the message as JSON) and a "file" field',
         consumes: ["multipart/form-data"],
         response: { 200: botMessageResponseSchema, 400: errorResponseSchema, 401: errorResponseSchema, 413: errorResponseSchema },
       },
     },
     async (request) => {
-      // One field (the message) before the one file; uploads elsewhere allow no fields at all.
-      const file = await request.file({ limits: { fileSize: app.config.maxUploadBytes, files: 1, fields: 1, parts: 2 } });
-      if (!file) throw new InvalidInputError("FILE_MISSING", "file");
-      const field = file.fields.message as MultipartValue<string> | undefined;
+      // One field (the message) and the one file; uploads elsewhere allow no fields at all.
+      const upload = await readUpload(request, { fileSize: app.config.maxUploadBytes, files: 1, fields: 1, parts: 2 });
+      if (!upload) throw new InvalidInputError("FILE_MISSING", "file");
       let parsed;
       try {
-        parsed = botMessageRequestSchema.safeParse(JSON.parse(field?.value ?? ""));
+        const message: unknown = JSON.parse(upload.fields.message ?? "");
+        // Checked as the JSON routes' bodies are (server/lib/request-validation.ts): NUL and the like cannot be kept.
+        parsed = unstorableTextIssues(message).length === 0 ? botMessageRequestSchema.safeParse(message) : null;
       } catch {
         parsed = null;
       }
       if (!parsed?.success) throw new InvalidInputError("VALIDATION_FAILED", "message");
-      return app.services.bot.handle(parsed.data, await file.toBuffer());
+      return app.services.bot.handle(parsed.data, upload.bytes);
     },
   );
 }

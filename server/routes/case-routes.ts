@@ -14,6 +14,7 @@ import {
 } from "../api/case-schemas.ts";
 import { errorResponseSchema } from "../api/common-schemas.ts";
 import { publicAccess, requirePrincipal, requireResident, requireStaff } from "../plugins/access.ts";
+import { accessContext } from "./access-context.ts";
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema };
 
@@ -21,7 +22,10 @@ export async function caseRoutes(app: AppInstance) {
   app.post(
     "/api/cases",
     {
-      config: { access: { residents: true, staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"] } },
+      config: {
+        access: { residents: true, staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"], scope: "region" },
+        rateLimit: { max: app.config.intakeRateLimitPerMinute, timeWindow: "1 minute" },
+      },
       schema: {
         tags: ["cases"],
         summary: "Report a hardship or apply for help (a resident, or staff on a resident's behalf)",
@@ -44,14 +48,14 @@ export async function caseRoutes(app: AppInstance) {
 
   app.get(
     "/api/me/cases",
-    { config: { access: { residents: true } }, schema: { tags: ["cases"], summary: "My cases", response: { 200: myCasesResponseSchema, ...errors } } },
+    { config: { access: { residents: true, scope: "own" } }, schema: { tags: ["cases"], summary: "My cases", response: { 200: myCasesResponseSchema, ...errors } } },
     async (request) => app.services.caseViews.myCases(requireResident(request), request.locale),
   );
 
   app.get(
     "/api/me/cases/:number",
     {
-      config: { access: { residents: true } },
+      config: { access: { residents: true, scope: "case" } },
       schema: { tags: ["cases"], summary: "One of my cases as a plain-language timeline", params: caseNumberParamsSchema, response: { 200: caseStatusViewSchema, ...errors } },
     },
     async (request) => app.services.caseViews.myCaseStatus(requireResident(request), request.params.number, request.locale),
@@ -74,7 +78,7 @@ export async function caseRoutes(app: AppInstance) {
   app.get(
     "/api/staff/cases",
     {
-      config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN"] } },
+      config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN", "AUDITOR"], scope: "region" } },
       schema: { tags: ["staff"], summary: "The queue of cases in my region", querystring: queueQuerySchema, response: { 200: queueResponseSchema, ...errors } },
     },
     async (request) => app.services.caseViews.queue(requireStaff(request), request.query, request.locale),
@@ -83,7 +87,7 @@ export async function caseRoutes(app: AppInstance) {
   app.get(
     "/api/staff/cases/forwarded",
     {
-      config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"] } },
+      config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"], scope: "own" } },
       schema: { tags: ["staff"], summary: "Cases I filed for residents, newest first, with where each stands", response: { 200: myCasesResponseSchema, ...errors } },
     },
     async (request) => app.services.caseViews.forwardedBy(requireStaff(request), request.locale),
@@ -92,9 +96,10 @@ export async function caseRoutes(app: AppInstance) {
   app.get(
     "/api/staff/cases/:id",
     {
-      config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN"] } },
+      // Not grid workers: a case sits at its village, above a grid worker's group; they follow what they filed (forwarded).
+      config: { access: { staff: ["VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN", "AUDITOR"], scope: "case" } },
       schema: { tags: ["staff"], summary: "Open a case in my region", params: caseIdParamsSchema, response: { 200: caseDetailSchema, ...errors } },
     },
-    async (request) => app.services.caseViews.detail(requireStaff(request), request.params.id, request.locale),
+    async (request) => app.services.caseViews.detail(requireStaff(request), request.params.id, request.locale, accessContext(request)),
   );
 }

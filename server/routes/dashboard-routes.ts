@@ -5,14 +5,14 @@ import { requireStaff } from "../plugins/access.ts";
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 503: errorResponseSchema };
 
-/** The offices that watch their region's cases; grid workers and department handlers work from their own lists. */
-const dashboardAccess = { staff: ["VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN"] } as const;
+/** The offices that watch their region's cases, and the auditor; grid workers and department handlers work from their own lists. */
+const dashboardAccess = { staff: ["VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN", "AUDITOR"] } as const;
 
 export async function dashboardRoutes(app: AppInstance) {
   app.get(
     "/api/staff/dashboard",
     {
-      config: { access: dashboardAccess },
+      config: { access: { ...dashboardAccess, scope: "region" } },
       schema: {
         tags: ["staff"],
         summary: "Figures for the dashboard's charts: open cases by stage, risk type and region, statuses, overdue tasks, time per stage, cases received per day",

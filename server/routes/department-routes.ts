@@ -22,7 +22,7 @@ export async function departmentRoutes(app: AppInstance) {
   app.get(
     "/api/department/assignments",
     {
-      config: { access: { staff: ["DEPARTMENT"] } },
+      config: { access: { staff: ["DEPARTMENT"], scope: "region" } },
       schema: {
         tags: ["workflow"],
         summary: "Needs dispatched to my department, soonest deadline first",
@@ -36,7 +36,7 @@ export async function departmentRoutes(app: AppInstance) {
   app.post(
     "/api/department/assignments/:id/report",
     {
-      config: { access: { staff: ["DEPARTMENT"] } },
+      config: { access: { staff: ["DEPARTMENT"], scope: "assignment" } },
       schema: {
         tags: ["workflow"],
         summary: "Report back what my department did",

@@ -7,7 +7,7 @@ export async function householdRoutes(app: AppInstance) {
   app.get(
     "/api/households",
     {
-      config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"] } },
+      config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"], scope: "region" } },
       schema: {
         tags: ["households"],
         summary: "Find a household in the caller's region (to file for it); names come masked",

@@ -4,6 +4,7 @@ import { queueQuerySchema } from "../api/case-schemas.ts";
 import { errorResponseSchema } from "../api/common-schemas.ts";
 import { ledgerFormats, ledgerIds, ledgerSubjects } from "../domain/ledgers.ts";
 import { requireStaff } from "../plugins/access.ts";
+import { accessContext } from "./access-context.ts";
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema };
 
@@ -45,7 +46,7 @@ export async function ledgerRoutes(app: AppInstance) {
   app.get(
     "/api/staff/ledgers",
     {
-      config: { access: ledgerAccess },
+      config: { access: { ...ledgerAccess, scope: "shared" } },
       schema: { tags: ["staff"], summary: "The ledgers (台账) I can export, with their titles", response: { 200: ledgerListSchema, ...errors } },
     },
     async (request) => service.list(request.locale),
@@ -54,7 +55,7 @@ export async function ledgerRoutes(app: AppInstance) {
   app.get(
     "/api/staff/ledgers/:id",
     {
-      config: { access: ledgerAccess },
+      config: { access: { ...ledgerAccess, scope: "ledger" } },
       schema: {
         tags: ["staff"],
         summary: "Download a ledger of the cases or households in my region as XLSX or CSV (streamed; names, phones and ID numbers masked)",
@@ -66,7 +67,7 @@ export async function ledgerRoutes(app: AppInstance) {
     },
     async (request, reply) => {
       const { format, ...query } = request.query;
-      const download = await service.export(requireStaff(request), request.params.id, format, query, request.locale);
+      const download = await service.export(requireStaff(request), request.params.id, format, query, request.locale, accessContext(request));
       return reply.header("content-type", download.contentType).header("content-disposition", download.contentDisposition).header("cache-control", "no-store").send(download.stream);
     },
   );

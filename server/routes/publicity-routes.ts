@@ -10,7 +10,7 @@ export async function publicityRoutes(app: AppInstance) {
   app.get(
     "/api/publicity/:villageCode",
     {
-      config: { access: { residents: true, staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"] } },
+      config: { access: { residents: true, staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"], scope: "village" } },
       schema: {
         tags: ["publicity"],
         summary: "A village's current publicity list: masked names only, protected households left out",
@@ -24,7 +24,7 @@ export async function publicityRoutes(app: AppInstance) {
   app.post(
     "/api/publicity/objections",
     {
-      config: { access: { residents: true }, rateLimit: { max: 10, timeWindow: "1 hour" } },
+      config: { access: { residents: true, scope: "shared" }, rateLimit: { max: app.config.objectionRateLimitPerHour, timeWindow: "1 hour" } },
       schema: {
         tags: ["publicity"],
         summary: "Object to a case on a publicity list; the village surveys it again",

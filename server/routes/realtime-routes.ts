@@ -1,9 +1,10 @@
 import type { WebSocket } from "ws";
 import type { AppInstance } from "../app-instance.ts";
+import type { z } from "zod";
 import { realtimeClientMessageSchema, type RealtimeServerMessage } from "../api/realtime-schemas.ts";
 import type { Locale } from "../api/common-schemas.ts";
 import { negotiateLocale, translator } from "../i18n/i18n.ts";
-import { publicAccess } from "../plugins/access.ts";
+import { messageRefusal, publicAccess, type MessageAccess } from "../plugins/access.ts";
 import { timingSafeEqualText } from "../lib/personal-data.ts";
 import type { TokenClaims } from "../services/auth-service.ts";
 import type { CaseNotice, CaseNotifier } from "../services/case-notifier.ts";
@@ -13,10 +14,23 @@ import { deskOfRole } from "../domain/workflow/definition.ts";
 
 const authTimeoutMs = 10_000;
 
+type RealtimeClientMessage = z.infer<typeof realtimeClientMessageSchema>;
+type MessageType = RealtimeClientMessage["type"];
+
+/** Who may send each client message; the dispatcher refuses the rest before reading more than their type. */
+export const realtimeMessageAccess = {
+  // The log-in messages carry their own credentials; a ping tells nothing.
+  auth: "anyone",
+  "auth.bot": "anyone",
+  ping: "anyone",
+  "bot.delivered": "bot",
+} as const satisfies Record<MessageType, MessageAccess>;
+
 /**
  * /ws pushes new and escalated tasks to staff in scope, status changes to
  * applicants and to the consoles of the region. The route is open, but a socket hears nothing until its first
- * message authenticates with a login token; scope is checked per notice.
+ * message authenticates with a login token; each message type declares who may send it (realtimeMessageAccess),
+ * and scope is checked per notice.
  */
 export async function realtimeRoutes(app: AppInstance, options: { notifier: CaseNotifier }) {
   app.get("/ws", { websocket: true, config: { access: publicAccess }, schema: { hide: true } }, (socket: WebSocket, request) => {
@@ -34,68 +48,77 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
       unsubscribe?.();
     });
 
-    socket.on("message", async (raw) => {
-      let parsed;
-      try {
-        parsed = realtimeClientMessageSchema.safeParse(JSON.parse(String(raw)));
-      } catch {
-        parsed = null;
-      }
-      if (!parsed?.success) return refuse("VALIDATION_FAILED", 4400);
-      const message = parsed.data;
-      if (message.type === "ping") return void send({ type: "pong" });
-      if (message.type === "bot.delivered") {
-        if (audience === "bot") await app.services.botPushes.delivered(message.id);
-        return;
-      }
-      if (unsubscribe) return;
-      if (message.type === "auth.bot") {
+    const handlers: { [T in MessageType]: (message: Extract<RealtimeClientMessage, { type: T }>) => Promise<void> | void } = {
+      ping: () => void send({ type: "pong" }),
+      "bot.delivered": (message) => app.services.botPushes.delivered(message.id),
+      "auth.bot": (message) => {
+        if (unsubscribe) return;
         if (!app.config.botKey || !timingSafeEqualText(message.key, app.config.botKey)) return refuse("UNAUTHORIZED", 4401);
         clearTimeout(timer);
         audience = "bot";
         unsubscribe = app.services.botPushes.attach((push) => send({ type: "bot.push", ...push }));
-        return void send({ type: "ready", audience: "bot" });
-      }
-      let principal: Principal | null = null;
+        send({ type: "ready", audience: "bot" });
+      },
+      auth: async ({ token }) => {
+        if (unsubscribe) return;
+        let principal: Principal | null = null;
+        try {
+          principal = await app.services.auth.principalFor(app.jwt.verify<TokenClaims>(token));
+        } catch {
+          principal = null;
+        }
+        if (!principal) return refuse("TOKEN_INVALID", 4401);
+        clearTimeout(timer);
+        if (principal.kind === "resident") locale = principal.locale;
+        audience = principal.kind;
+        const householdId = principal.kind === "resident" ? await app.services.caseViews.householdOf(principal.id) : null;
+        const forMe = (notice: CaseNotice): boolean => {
+          if (principal.kind === "resident") return notice.kind === "case.updated" && (notice.reporterResidentId === principal.id || (!!householdId && notice.householdId === householdId));
+          // Consoles refresh their queues when a case in their region moves; grid workers and departments work from their own lists.
+          if (notice.kind === "case.updated") {
+            const path = notice.regionCode ? app.services.regions.pathOf(notice.regionCode) : "";
+            return ["VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN"].includes(principal.role) && !!path && path.startsWith(principal.regionPath);
+          }
+          const desk = deskOfRole(principal.role);
+          if (notice.kind === "task.opened") return notice.desk === desk && notice.regionPath.startsWith(principal.regionPath);
+          return !!notice.escalatedToPath && notice.escalatedToPath.startsWith(principal.regionPath) && notice.desk !== desk;
+        };
+        unsubscribe = options.notifier.subscribe((notice) => {
+          if (!forMe(notice)) return;
+          if (notice.kind === "case.updated") {
+            const region = notice.regionCode ? app.services.regions.nameOf(notice.regionCode) : "";
+            send({
+              type: "case.updated",
+              caseNumber: notice.caseNumber,
+              stage: notice.stage,
+              stageLabel: stageLabel(notice.stage, locale),
+              status: notice.status,
+              event: notice.event,
+              title: timelineTitle(notice.event, region, notice.fromStage, notice.stage, locale),
+            });
+          } else {
+            send({ type: notice.kind, taskId: notice.taskId, caseNumber: notice.caseNumber, stage: notice.stage, stageLabel: stageLabel(notice.stage, locale), dueAt: notice.dueAt?.toISOString() ?? null });
+          }
+        });
+        send({ type: "ready", audience: principal.kind });
+      },
+    };
+
+    // One dispatcher: who may send the message is checked on its type alone, before the rest of it is read.
+    socket.on("message", async (raw) => {
+      let json: unknown;
       try {
-        principal = await app.services.auth.principalFor(app.jwt.verify<TokenClaims>(message.token));
+        json = JSON.parse(String(raw));
       } catch {
-        principal = null;
+        json = null;
       }
-      if (!principal) return refuse("TOKEN_INVALID", 4401);
-      clearTimeout(timer);
-      if (principal.kind === "resident") locale = principal.locale;
-      audience = principal.kind;
-      const householdId = principal.kind === "resident" ? await app.services.caseViews.householdOf(principal.id) : null;
-      const forMe = (notice: CaseNotice): boolean => {
-        if (principal.kind === "resident") return notice.kind === "case.updated" && (notice.reporterResidentId === principal.id || (!!householdId && notice.householdId === householdId));
-        // Consoles refresh their queues when a case in their region moves; grid workers and departments work from their own lists.
-        if (notice.kind === "case.updated") {
-          const path = notice.regionCode ? app.services.regions.pathOf(notice.regionCode) : "";
-          return ["VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN"].includes(principal.role) && !!path && path.startsWith(principal.regionPath);
-        }
-        const desk = deskOfRole(principal.role);
-        if (notice.kind === "task.opened") return notice.desk === desk && notice.regionPath.startsWith(principal.regionPath);
-        return !!notice.escalatedToPath && notice.escalatedToPath.startsWith(principal.regionPath) && notice.desk !== desk;
-      };
-      unsubscribe = options.notifier.subscribe((notice) => {
-        if (!forMe(notice)) return;
-        if (notice.kind === "case.updated") {
-          const region = notice.regionCode ? app.services.regions.nameOf(notice.regionCode) : "";
-          send({
-            type: "case.updated",
-            caseNumber: notice.caseNumber,
-            stage: notice.stage,
-            stageLabel: stageLabel(notice.stage, locale),
-            status: notice.status,
-            event: notice.event,
-            title: timelineTitle(notice.event, region, notice.fromStage, notice.stage, locale),
-          });
-        } else {
-          send({ type: notice.kind, taskId: notice.taskId, caseNumber: notice.caseNumber, stage: notice.stage, stageLabel: stageLabel(notice.stage, locale), dueAt: notice.dueAt?.toISOString() ?? null });
-        }
-      });
-      send({ type: "ready", audience: principal.kind });
+      const type: unknown = json && typeof json === "object" ? (json as { type?: unknown }).type : undefined;
+      if (typeof type !== "string" || !Object.hasOwn(realtimeMessageAccess, type)) return refuse("VALIDATION_FAILED", 4400);
+      const refusal = messageRefusal(realtimeMessageAccess[type as MessageType], audience);
+      if (refusal) return refuse(refusal, refusal === "UNAUTHORIZED" ? 4401 : 4403);
+      const parsed = realtimeClientMessageSchema.safeParse(json);
+      if (!parsed.success) return refuse("VALIDATION_FAILED", 4400);
+      await handlers[parsed.data.type](parsed.data as never);
     });
   });
 }

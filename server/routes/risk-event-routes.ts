@@ -19,7 +19,7 @@ export async function riskEventRoutes(app: AppInstance) {
   app.post(
     "/api/staff/risk-events",
     {
-      config: { access: { staff: ["COUNTY", "ADMIN"] } },
+      config: { access: { staff: ["COUNTY", "ADMIN"], scope: "region" } },
       schema: {
         tags: ["risk-events"],
         summary: "Declare a large-scale risk event (规模性返贫风险) for villages of my county: one lead per household to check",
@@ -38,7 +38,7 @@ export async function riskEventRoutes(app: AppInstance) {
   app.get(
     "/api/staff/risk-events",
     {
-      config: { access: { staff: ["COUNTY", "TOWNSHIP", "VILLAGE", "ADMIN"] } },
+      config: { access: { staff: ["COUNTY", "TOWNSHIP", "VILLAGE", "ADMIN"], scope: "region" } },
       schema: { tags: ["risk-events"], summary: "Risk events touching my region, newest first, with their progress in my region", querystring: riskEventListQuerySchema, response: { 200: riskEventListSchema, ...errors } },
     },
     async (request) => service.list(requireStaff(request), request.query, request.locale),
@@ -47,7 +47,7 @@ export async function riskEventRoutes(app: AppInstance) {
   app.get(
     "/api/staff/risk-events/:id",
     {
-      config: { access: { staff: ["COUNTY", "TOWNSHIP", "VILLAGE", "ADMIN"] } },
+      config: { access: { staff: ["COUNTY", "TOWNSHIP", "VILLAGE", "ADMIN"], scope: "riskEvent" } },
       schema: {
         tags: ["risk-events"],
         summary: "One risk event: progress (open, decided, overdue, by village and stage) and its households in my region",

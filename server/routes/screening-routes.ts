@@ -27,7 +27,7 @@ export async function screeningRoutes(app: AppInstance) {
   app.get(
     "/api/staff/screening/rules",
     {
-      config: { access: screeningAccess },
+      config: { access: { ...screeningAccess, scope: "shared" } },
       schema: { tags: ["screening"], summary: "Departments, the fields their files carry and the screening rules, labelled (for the column-mapping screen)", response: { 200: screeningRulesResponseSchema, ...errors } },
     },
     async (request) => service.rulesView(request.locale),
@@ -36,7 +36,7 @@ export async function screeningRoutes(app: AppInstance) {
   app.post(
     "/api/staff/screening/imports",
     {
-      config: { access: screeningAccess },
+      config: { access: { ...screeningAccess, scope: "region" }, rateLimit: { max: app.config.uploadRateLimitPerMinute, timeWindow: "1 minute" } },
       schema: {
         tags: ["screening"],
         summary: "Upload one department's file (multipart field \"file\": XLSX, or CSV in UTF-8 or GBK); answers its headers, sample rows and a suggested column mapping",
@@ -58,7 +58,7 @@ export async function screeningRoutes(app: AppInstance) {
   app.get(
     "/api/staff/screening/imports",
     {
-      config: { access: screeningAccess },
+      config: { access: { ...screeningAccess, scope: "region" } },
       schema: { tags: ["screening"], summary: "The screening imports of my county, newest first, with their row counts by outcome", querystring: screeningListQuerySchema, response: { 200: screeningImportListSchema, ...errors } },
     },
     async (request) => service.list(requireStaff(request), request.query, request.locale),
@@ -67,7 +67,7 @@ export async function screeningRoutes(app: AppInstance) {
   app.post(
     "/api/staff/screening/imports/:id/run",
     {
-      config: { access: screeningAccess },
+      config: { access: { ...screeningAccess, scope: "screeningImport" } },
       schema: {
         tags: ["screening"],
         summary: "Run the department's rules over every row with this column mapping; raises one lead per household that trips a rule",
@@ -83,7 +83,7 @@ export async function screeningRoutes(app: AppInstance) {
   app.get(
     "/api/staff/screening/imports/:id",
     {
-      config: { access: screeningAccess },
+      config: { access: { ...screeningAccess, scope: "screeningImport" } },
       schema: {
         tags: ["screening"],
         summary: "One import with its counts, a page of its row report and every cell error",
@@ -98,7 +98,7 @@ export async function screeningRoutes(app: AppInstance) {
   app.get(
     "/api/staff/screening/imports/:id/report",
     {
-      config: { access: screeningAccess },
+      config: { access: { ...screeningAccess, scope: "screeningImport" } },
       schema: {
         tags: ["screening"],
         summary: "The import's row report as XLSX or CSV (streamed; ID numbers and names masked)",

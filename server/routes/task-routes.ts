@@ -14,7 +14,7 @@ export async function taskRoutes(app: AppInstance) {
   app.get(
     "/api/staff/tasks",
     {
-      config: { access: { staff: withGridWorkers } },
+      config: { access: { staff: withGridWorkers, scope: "region" } },
       schema: { tags: ["workflow"], summary: "My desk's tasks in my region, soonest deadline first (grid workers: the home visits in their area)", querystring: taskListQuerySchema, response: { 200: taskListResponseSchema, ...errors } },
     },
     async (request) => app.services.workflow.listTasks(requireStaff(request), request.query, request.locale),
@@ -23,7 +23,7 @@ export async function taskRoutes(app: AppInstance) {
   app.post(
     "/api/staff/tasks/:id/actions",
     {
-      config: { access: { staff: withGridWorkers } },
+      config: { access: { staff: withGridWorkers, scope: "task" } },
       schema: {
         tags: ["workflow"],
         summary: "Act on a task: home visit, appraisal, publicity, data comparison, approve / return / reject, triage",
@@ -38,7 +38,7 @@ export async function taskRoutes(app: AppInstance) {
   app.post(
     "/api/staff/tasks/bulk-actions",
     {
-      config: { access: { staff: desks } },
+      config: { access: { staff: desks, scope: "region" } },
       schema: {
         tags: ["workflow"],
         summary: "One decision (approve, return, reject, close publicity, data comparison) on several tasks; each succeeds or fails on its own",
@@ -52,7 +52,7 @@ export async function taskRoutes(app: AppInstance) {
   app.get(
     "/api/staff/cases/:id/tasks",
     {
-      config: { access: { staff: [...desks, "ADMIN"] } },
+      config: { access: { staff: [...desks, "ADMIN", "AUDITOR"], scope: "case" } },
       schema: { tags: ["workflow"], summary: "The open tasks on one case; actions listed on those of my desk", params: caseIdParamsSchema, response: { 200: taskListResponseSchema, ...errors } },
     },
     async (request) => app.services.workflow.caseTasks(requireStaff(request), request.params.id, request.locale),
@@ -61,7 +61,7 @@ export async function taskRoutes(app: AppInstance) {
   app.post(
     "/api/staff/cases/:id/reidentify",
     {
-      config: { access: { staff: ["VILLAGE", "COUNTY"] } },
+      config: { access: { staff: ["VILLAGE", "COUNTY"], scope: "case" } },
       schema: {
         tags: ["workflow"],
         summary: "Re-identify a household whose risk returned after elimination (回退)",

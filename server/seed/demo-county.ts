@@ -78,6 +78,7 @@ export const demoStaff: { username: string; displayName: string; role: StaffRole
   { username: "village-shimen", displayName: "石门村 村委 赵书记", role: "VILLAGE", regionCode: "990101001001" },
   { username: "village-baisha", displayName: "白沙村 村委 孙主任", role: "VILLAGE", regionCode: "990101002001" },
   { username: "grid-shimen", displayName: "石门村一组 网格员 刘芳", role: "GRID_WORKER", regionCode: "990101001001001", wechatId: demoGridWorkerWechatId },
+  { username: "auditor", displayName: "县纪委监委 吴监督员", role: "AUDITOR", regionCode: "990101" },
 ];
 
 const levels = ["COUNTY", "TOWNSHIP", "VILLAGE", "GROUP"] as const;
@@ -191,6 +192,7 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
     applicantName: "张德福",
     phone: "13800001234",
     idNumber: demoIdNumber("1956-03-07", 31),
+    bankAccount: { bankName: "青山县农村信用合作联社", accountNumber: "6217995510001234567" },
   });
   await act(15, "village-shimen", first.caseId, "VILLAGE_VERIFICATION", { type: "RECORD_HOME_VISIT", visitedAt: daysAgo(15).toISOString(), investigators: ["赵书记", "刘芳"], findings, photoIds: [] });
   await act(14, "village-shimen", first.caseId, "VILLAGE_APPRAISAL", { type: "RECORD_APPRAISAL", meetingAt: daysAgo(14).toISOString(), proposal: "PROPOSE", reason: "村两委会议一致同意纳入" });

@@ -2,9 +2,11 @@ import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { fileTypeFromBuffer } from "file-type";
-import { AppError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
+import sharp from "sharp";
+import { AppError, ConflictError, InvalidInputError, NotFoundError, TooManyRequestsError } from "../lib/errors.ts";
 import type { Principal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
+import { StaffAccessLog, type AccessContext } from "./access-log.ts";
 
 /** Accepted by content (magic bytes), never by the name or type the client claims. */
 const accepted: Record<string, "PHOTO" | "VOICE" | "DOCUMENT"> = {
@@ -19,44 +21,88 @@ const accepted: Record<string, "PHOTO" | "VOICE" | "DOCUMENT"> = {
   "application/pdf": "DOCUMENT",
 };
 
+export interface AttachmentLimits {
+  /** Files one account may upload in 24 hours. */
+  maxUploadsPerDay: number;
+  maxAttachmentsPerCase: number;
+  /** Largest photo, in pixels, that is decoded at all. */
+  maxImagePixels: number;
+}
+
+// Each photo is decoded once; libvips' operation cache would only hold residents' photos in memory.
+sharp.cache(false);
+
 /** Files are kept once per content under dataDir/attachments/ab/<sha256>; the rows say who sent what. */
 export class AttachmentService {
+  private readonly accessLog: StaffAccessLog;
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly dir: string,
-  ) {}
+    private readonly limits: AttachmentLimits,
+  ) {
+    this.accessLog = new StaffAccessLog(deps);
+  }
 
   async store(principal: Principal, bytes: Buffer) {
     if (bytes.length === 0) throw new InvalidInputError("FILE_MISSING", "file");
     const type = (await fileTypeFromBuffer(bytes)) ?? silkType(bytes);
     const kind = type ? accepted[type.mime] : undefined;
     if (!type || !kind) throw new AppError(415, "UNSUPPORTED_FILE_TYPE");
-    const sha256 = crypto.createHash("sha256").update(bytes).digest("hex");
+    const { prisma, now } = this.deps;
+    const uploaded = await prisma.attachment.count({ where: { uploadedById: principal.id, createdAt: { gt: new Date(now().getTime() - 24 * 3600_000) } } });
+    if (uploaded >= this.limits.maxUploadsPerDay) throw new TooManyRequestsError("UPLOAD_QUOTA_REACHED", { max: this.limits.maxUploadsPerDay });
+    // Photos are kept as decoded and encoded again: whatever else the file carried (EXIF with the GPS position of a home, the camera, hidden data) is left behind.
+    const content = kind === "PHOTO" ? await this.reencoded(bytes, type.mime) : bytes;
+    const sha256 = crypto.createHash("sha256").update(content).digest("hex");
     const target = path.join(this.dir, sha256.slice(0, 2), sha256);
     await fs.mkdir(path.dirname(target), { recursive: true });
     // Written aside and renamed, so a crash never leaves a half file under the final name.
     const temporary = `${target}.${process.pid}.${crypto.randomUUID()}.part`;
-    await fs.writeFile(temporary, bytes, { flag: "wx" });
+    await fs.writeFile(temporary, content, { flag: "wx" });
     await fs.rename(temporary, target);
     const row = await this.deps.prisma.attachment.create({
       data: {
         sha256,
         kind,
         mimeType: type.mime,
-        size: bytes.length,
+        size: content.length,
         uploadedByType: principal.kind === "staff" ? "STAFF" : "RESIDENT",
         uploadedById: principal.id,
+        createdAt: now(),
       },
     });
     return { id: row.id, kind: row.kind, mimeType: row.mimeType, size: row.size };
   }
 
-  /** A case's file for staff whose region holds the case (the console shows photos); others get a 404, as if it did not exist. */
-  async readForStaff(principal: StaffPrincipal, attachmentId: string) {
+  /**
+   * A case's file for staff whose region holds the case (the console shows photos); others get a 404, as if it
+   * did not exist. Each opening is written to the staff-access log.
+   */
+  async readForStaff(principal: StaffPrincipal, attachmentId: string, context: AccessContext = {}) {
     const row = await this.deps.prisma.attachment.findFirst({ where: { id: attachmentId, case: { regionPath: { startsWith: principal.regionPath } } } });
     if (!row) throw new NotFoundError("ATTACHMENT_NOT_FOUND");
-    const bytes = await fs.readFile(path.join(this.dir, row.sha256.slice(0, 2), row.sha256));
+    const bytes = await fs.readFile(this.fileOf(row.sha256));
+    await this.accessLog.record(principal, [{ action: "VIEW_ATTACHMENT", caseId: row.caseId, subject: row.id }], context);
     return { mimeType: row.mimeType, bytes };
+  }
+
+  /** Where a file's bytes are kept. */
+  fileOf(sha256: string): string {
+    return attachmentFile(this.dir, sha256);
+  }
+
+  private async reencoded(bytes: Buffer, mime: string): Promise<Buffer> {
+    // The header alone tells the size, so a decompression bomb is refused before it is decoded.
+    const { width = 0, height = 0 } = await sharp(bytes).metadata().catch(() => ({ width: 0, height: 0 }));
+    if (width * height === 0) throw new AppError(415, "UNSUPPORTED_FILE_TYPE");
+    if (width * height > this.limits.maxImagePixels) throw new AppError(413, "IMAGE_TOO_LARGE");
+    // Turned upright first: the orientation lives in the EXIF data that is dropped.
+    const image = sharp(bytes, { limitInputPixels: this.limits.maxImagePixels }).autoOrient();
+    const encoded = mime === "image/png" ? image.png() : mime === "image/webp" ? image.webp({ quality: 85 }) : image.jpeg({ quality: 85 });
+    return encoded.toBuffer().catch(() => {
+      throw new AppError(415, "UNSUPPORTED_FILE_TYPE");
+    });
   }
 
   /** A file sent after the case was filed joins it, with a trace on the case. */
@@ -67,6 +113,11 @@ export class AttachmentService {
         where: { number: caseNumber, ...(principal.kind === "resident" ? { reporterResidentId: principal.id } : { regionPath: { startsWith: principal.regionPath } }) },
       });
       if (!c) throw new NotFoundError("CASE_NOT_FOUND");
+      // The case row is locked while its attachments are counted, so two files sent at once cannot both take the last place.
+      await tx.$queryRaw`SELECT 1 FROM "Case" WHERE "id" = ${c.id}::uuid FOR UPDATE`;
+      if ((await tx.attachment.count({ where: { caseId: c.id } })) >= this.limits.maxAttachmentsPerCase) {
+        throw new ConflictError("ATTACHMENT_LIMIT_REACHED", { max: this.limits.maxAttachmentsPerCase });
+      }
       const linked = await tx.attachment.updateMany({ where: { id: attachmentId, caseId: null, uploadedById: principal.id }, data: { caseId: c.id } });
       if (linked.count !== 1) throw new InvalidInputError("ATTACHMENT_NOT_FOUND", "attachmentId");
       const attachment = await tx.attachment.findUniqueOrThrow({ where: { id: attachmentId } });
@@ -93,4 +144,9 @@ function silkType(bytes: Buffer): { mime: string } | undefined {
   const magic = Buffer.from("#!SILK_V3");
   const at = bytes[0] === 0x02 ? 1 : 0;
   return bytes.subarray(at, at + magic.length).equals(magic) ? { mime: "audio/silk" } : undefined;
+}
+
+/** Where the bytes of a file with this content are kept under the attachments directory. */
+export function attachmentFile(dir: string, sha256: string): string {
+  return path.join(dir, sha256.slice(0, 2), sha256);
 }

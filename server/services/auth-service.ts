@@ -5,6 +5,7 @@ import type { Locale, StaffRole } from "../api/common-schemas.ts";
 import type { ResidentClient } from "../api/auth-schemas.ts";
 import { TooManyRequestsError, UnauthorizedError } from "../lib/errors.ts";
 import { maskPhone } from "../lib/personal-data.ts";
+import { lockMinutes, maxFailedLogins, type LoginGuard } from "./login-guard.ts";
 import type { Principal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import type { WechatCodeExchange } from "./wechat-code-exchange.ts";
@@ -16,8 +17,6 @@ export interface TokenIssuer {
   sign(claims: TokenClaims): { token: string; expiresAt: Date };
 }
 
-const maxFailedLogins = 5;
-const lockMinutes = 15;
 const bindingCodeMinutes = 10;
 // Verifying against a real hash for unknown users keeps their answer as slow as a wrong password.
 const unknownUserHash = await hashPassword("unknown-user-placeholder");
@@ -32,16 +31,23 @@ export class AuthService {
     private readonly deps: ServiceDeps,
     private readonly tokens: TokenIssuer,
     private readonly wechat: WechatCodeExchange,
+    private readonly guard: LoginGuard,
   ) {}
 
-  async staffLogin(username: string, password: string, wechatCode?: string) {
+  /** `from` is the client's address: failures from one address are throttled across user names. */
+  async staffLogin(username: string, password: string, wechatCode: string | undefined, from: string) {
     const { prisma, now } = this.deps;
+    this.guard.checkClient(from);
     const staff = await prisma.staffAccount.findUnique({ where: { username }, include: { region: true } });
     if (staff?.lockedUntil && staff.lockedUntil > now()) {
       throw new TooManyRequestsError("ACCOUNT_LOCKED", { minutes: Math.ceil((staff.lockedUntil.getTime() - now().getTime()) / 60_000) });
     }
+    const phantomLock = staff ? 0 : this.guard.unknownNameLockedMinutes(username);
+    if (phantomLock > 0) throw new TooManyRequestsError("ACCOUNT_LOCKED", { minutes: phantomLock });
     const ok = await verify(staff?.passwordHash ?? unknownUserHash, password).catch(() => false);
     if (!staff || !staff.active || !ok) {
+      this.guard.clientFailed(from);
+      if (!staff) this.guard.unknownNameFailed(username);
       if (staff) {
         const failed = staff.failedLogins + 1;
         await prisma.staffAccount.update({
@@ -63,10 +69,23 @@ export class AuthService {
     return this.staffSession(staff);
   }
 
+  /** A WeChat log-in code from a client that has not failed too often lately; a refused code counts against it. */
+  private async exchangeCode(code: string, from: string) {
+    this.guard.checkClient(from);
+    try {
+      return await this.wechat.exchange(code);
+    } catch (error) {
+      this.guard.clientFailed(from);
+      throw error;
+    }
+  }
+
   /** The mini-program's log-in for staff whose WeChat was bound at a password log-in there. */
-  async staffWechatLogin(code: string) {
-    const { openid } = await this.wechat.exchange(code);
+  async staffWechatLogin(code: string, from: string) {
+    const { openid } = await this.exchangeCode(code, from);
     const staff = await this.deps.prisma.staffAccount.findUnique({ where: { miniProgramOpenid: openid }, include: { region: true } });
+    // Not a guess: WeChat vouched for the caller, whose phone is simply not bound to a staff account (yet). Counting
+    // it would lock out an office whose staff open the log-in page behind one address.
     if (!staff?.active) throw new UnauthorizedError("WECHAT_NOT_BOUND");
     return this.staffSession(staff);
   }
@@ -92,8 +111,8 @@ export class AuthService {
     };
   }
 
-  async residentLogin(code: string, client: ResidentClient, locale: Locale | undefined) {
-    const identity = await this.wechat.exchange(code);
+  async residentLogin(code: string, client: ResidentClient, locale: Locale | undefined, from: string) {
+    const identity = await this.exchangeCode(code, from);
     const resident = await this.deps.prisma.residentIdentity.upsert({
       where: { openid: identity.openid },
       create: { openid: identity.openid, unionid: identity.unionid, locale: locale ?? "zh-CN" },
@@ -133,8 +152,13 @@ export class AuthService {
   /** Binds the WeChat contact that sent a valid code; the code works once. */
   async bindWechat(wechatId: string, code: string): Promise<StaffPrincipal | null> {
     const { prisma, now, cipher } = this.deps;
-    const staff = await prisma.staffAccount.findUnique({ where: { wechatBindCodeHash: cipher.lookupHash(`bind:${code}`) } });
-    if (!staff?.active || !staff.wechatBindCodeExpiresAt || staff.wechatBindCodeExpiresAt < now()) return null;
+    // A million codes, a few valid at a time: guesses are counted per sender and in all.
+    this.guard.checkBinding(wechatId);
+    const staff = await prisma.staffAccount.findFirst({ where: { wechatBindCodeHash: { in: cipher.lookupHashes(`bind:${code}`) } } });
+    if (!staff?.active || !staff.wechatBindCodeExpiresAt || staff.wechatBindCodeExpiresAt < now()) {
+      this.guard.bindingFailed(wechatId);
+      return null;
+    }
     await prisma.$transaction([
       // One WeChat identity speaks for one account.
       prisma.staffAccount.updateMany({ where: { wechatId, id: { not: staff.id } }, data: { wechatId: null } }),

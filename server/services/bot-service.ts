@@ -7,6 +7,7 @@ import { classifyRisks } from "../domain/risk-classifier.ts";
 import { routeCase } from "../domain/routing.ts";
 import { understand } from "../domain/understanding/understand.ts";
 import { AppError } from "../lib/errors.ts";
+import { WindowCounter } from "../lib/window-counter.ts";
 import { formatDate, translator } from "../i18n/i18n.ts";
 import type { AttachmentService } from "./attachment-service.ts";
 import type { AuthService } from "./auth-service.ts";
@@ -39,15 +40,25 @@ type Sender = { kind: "resident"; principal: ResidentPrincipal } | { kind: "staf
  * Each WeChat message is handled once (a redelivery gets the same replies).
  */
 export class BotService {
+  /** Messages per WeChat sender: the bot speaks for everybody from one address, so HTTP limits cannot tell senders apart. */
+  private readonly senderMessages: WindowCounter;
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly services: BotCollaborators,
-  ) {}
+    private readonly limits: { messagesPerMinute: number },
+  ) {
+    this.senderMessages = new WindowCounter({ max: limits.messagesPerMinute, windowMs: 60_000, now: () => deps.now().getTime() });
+  }
 
   async handle(message: BotMessageRequest, file?: Buffer): Promise<BotMessageResponse> {
     const { prisma } = this.deps;
     const seen = await prisma.botMessage.findUnique({ where: { messageId: message.messageId } });
     if (seen) return { replies: seen.replies as string[] };
+    // Over the limit a message is not read at all (no file kept, no step taken, not recorded as handled), so
+    // sending it again later handles it in full. The sender is told once per minute, then the bot stays quiet.
+    const sent = this.senderMessages.add(message.senderId);
+    if (sent > this.limits.messagesPerMinute) return { replies: sent === this.limits.messagesPerMinute + 1 && !message.room ? [await this.tooFast(message.senderId)] : [] };
     const replies = message.room ? this.inGroup(message) : await this.inPrivate(message, file);
     await prisma.botMessage.create({ data: { messageId: message.messageId, senderId: message.senderId, replies, createdAt: this.deps.now() } }).catch(async (error) => {
       // The same message handled twice at once: the first one's answer stands.
@@ -55,6 +66,11 @@ export class BotService {
       if (!first) throw error;
     });
     return { replies };
+  }
+
+  private async tooFast(senderId: string): Promise<string> {
+    const stored = await this.deps.prisma.botConversation.findUnique({ where: { senderId }, select: { locale: true } });
+    return translator(stored?.locale === "en" ? "en" : "zh-CN")("bot.tooFast", { seconds: Math.ceil(this.senderMessages.retryAfterMs(senderId) / 1000) });
   }
 
   /**
@@ -146,7 +162,11 @@ export class BotService {
       const stored = await this.services.attachments.store(sender.principal, file);
       return { text: "", understood: understand(""), type: "media", media: { attachmentId: stored.id, kind: stored.kind } };
     } catch (error) {
-      if (error instanceof AppError && error.statusCode < 500) return translator(locale)("bot.media.unsupported");
+      // A file of the wrong kind, or one over a limit (a day's uploads, a huge photo): said as such.
+      if (error instanceof AppError && error.statusCode < 500) {
+        const t = translator(locale);
+        return error.code === "UNSUPPORTED_FILE_TYPE" ? t("bot.media.unsupported") : t(`errors.${error.code}`, error.params);
+      }
       throw error;
     }
   }

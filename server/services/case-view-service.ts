@@ -4,7 +4,9 @@ import type { Locale } from "../api/common-schemas.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import type { RegionTree } from "../domain/routing.ts";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
-import { maskIdNumber, maskName, maskPhone, timingSafeEqualText } from "../lib/personal-data.ts";
+import { maskBankAccount, maskIdNumber, maskName, maskPhone, timingSafeEqualText } from "../lib/personal-data.ts";
+import { fieldsRevealableBy, seesBankAccount, seesHealth } from "../domain/personal-data-policy.ts";
+import { StaffAccessLog, type AccessContext } from "./access-log.ts";
 import { translator } from "../i18n/i18n.ts";
 import type { ResidentPrincipal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
@@ -14,7 +16,7 @@ import { caseFilterWhere } from "./case-filters.ts";
 const openStatuses = new Set(["OPEN"]);
 
 /** What the applicant-facing status view reads: the case and its events in one query (the region's name comes from the cached tree). */
-const statusSelect = {
+export const statusSelect = {
   number: true,
   kind: true,
   status: true,
@@ -29,7 +31,11 @@ type StatusRow = Prisma.CaseGetPayload<{ select: typeof statusSelect }>;
 
 /** What applicants and staff may read about cases; every read is scoped to the caller. */
 export class CaseViewService {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly accessLog: StaffAccessLog;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.accessLog = new StaffAccessLog(deps);
+  }
 
   /** A resident's own cases: those they filed, and those about their household. */
   private residentScope(principal: ResidentPrincipal, householdId: string | null): Prisma.CaseWhereInput {
@@ -96,7 +102,8 @@ export class CaseViewService {
     return this.statusView({ ...found, events: found.events.map((e) => ({ ...e, at: new Date(`${e.at}Z`) })) }, locale);
   }
 
-  private async statusView(c: StatusRow, locale: Locale): Promise<CaseStatusView> {
+  /** A case as its applicant reads it: where it stands and the timeline in plain words (internal events left out). */
+  async statusView(c: StatusRow, locale: Locale): Promise<CaseStatusView> {
     const t = translator(locale);
     const tree = await this.deps.regions.tree();
     const regionName = tree.get(c.regionId)?.name ?? "";
@@ -130,8 +137,8 @@ export class CaseViewService {
     const where = await caseFilterWhere(this.deps, principal, query);
     if (query.q && idNumberPattern.test(query.q)) {
       // ID numbers are stored only encrypted: a full number is found by its lookup hash, on the applicant or any household member.
-      const hash = cipher.lookupHash(query.q.toUpperCase());
-      where.push({ OR: [{ applicantIdNumberHash: hash }, { household: { members: { some: { idNumberHash: hash } } } }] });
+      const hashes = cipher.lookupHashes(query.q.toUpperCase());
+      where.push({ OR: [{ applicantIdNumberHash: { in: hashes } }, { household: { members: { some: { idNumberHash: { in: hashes } } } } }] });
     } else if (query.q) where.push({ OR: [{ number: { startsWith: query.q } }, { applicantName: { contains: query.q } }] });
     const cursor = decodeCursor(query.cursor);
     // The redundant `lte` lets the database start its walk at the cursor instead of filtering every newer row.
@@ -170,7 +177,7 @@ export class CaseViewService {
     };
   }
 
-  private declared(encrypted: string, filedAt: Date, regionCode: string, seesHealth: boolean): CaseDetail["declaredHousehold"] {
+  private declared(encrypted: string, filedAt: Date, regionCode: string, showHealth: boolean): CaseDetail["declaredHousehold"] {
     const household = JSON.parse(this.deps.cipher.decrypt(encrypted)) as DeclaredHousehold;
     const assessment = this.deps.assessor.assessDeclared({ members: household.members.length, incomes: household.incomes, expenses: household.expenses }, chinaDate(filedAt).year, regionCode);
     return {
@@ -180,7 +187,7 @@ export class CaseViewService {
         birthYear: m.birthYear,
         idNumberMasked: m.idNumber ? maskIdNumber(m.idNumber) : null,
         labourCapacity: m.labourCapacity,
-        health: seesHealth ? m.health : null,
+        health: showHealth ? m.health : null,
       })),
       incomes: household.incomes,
       expenses: household.expenses,
@@ -190,7 +197,8 @@ export class CaseViewService {
     };
   }
 
-  async detail(principal: StaffPrincipal, id: string, locale: Locale): Promise<CaseDetail> {
+  /** A case in the caller's region, masked for their role; the view is written to the staff-access log. */
+  async detail(principal: StaffPrincipal, id: string, locale: Locale, context: AccessContext = {}): Promise<CaseDetail> {
     const { prisma, cipher } = this.deps;
     const c = await prisma.case.findFirst({
       where: { id, ...this.staffScope(principal) },
@@ -206,8 +214,9 @@ export class CaseViewService {
     if (!c) throw new NotFoundError("CASE_NOT_FOUND");
     const tree = await this.deps.regions.tree();
     const reporterStaff = c.reporterStaffId ? await prisma.staffAccount.findUnique({ where: { id: c.reporterStaffId }, select: { displayName: true } }) : null;
-    // Health details are for the desks that assess need, not for department handlers.
-    const seesHealth = principal.role !== "DEPARTMENT";
+    const health = seesHealth(principal.role);
+    const bankAccount = c.bankAccountEnc && seesBankAccount(principal.role) ? await this.bankAccountView(principal, c.id, c.bankName, c.bankAccountEnc) : null;
+    await this.accessLog.record(principal, [{ action: "VIEW_CASE", caseId: c.id }], context);
     return {
       id: c.id,
       number: c.number,
@@ -239,12 +248,15 @@ export class CaseViewService {
               birthDate: m.birthDate.toISOString().slice(0, 10),
               idNumberMasked: maskIdNumber(cipher.decrypt(m.idNumberEnc)),
               labourCapacity: m.labourCapacity,
-              health: seesHealth ? m.health : null,
+              health: health ? m.health : null,
               schooling: m.schooling,
             })),
           }
         : null,
-      declaredHousehold: c.declaredHouseholdEnc ? this.declared(c.declaredHouseholdEnc, c.createdAt, c.region.code, seesHealth) : null,
+      declaredHousehold: c.declaredHouseholdEnc ? this.declared(c.declaredHouseholdEnc, c.createdAt, c.region.code, health) : null,
+      bankAccount,
+      personalDataErasedAt: c.personalDataErasedAt?.toISOString() ?? null,
+      revealable: c.personalDataErasedAt ? [] : [...fieldsRevealableBy(principal.role)],
       assessment: c.householdId ? await this.deps.assessor.assess(prisma, { householdId: c.householdId, regionCode: c.region.code, caseId: c.id }) : null,
       consents: c.consents.map((x) => ({ scope: x.scope, method: x.method, grantorName: x.grantorName, grantedAt: x.grantedAt.toISOString() })),
       attachments: c.attachments.map((a) => ({ id: a.id, kind: a.kind, mimeType: a.mimeType, size: a.size })),
@@ -259,6 +271,18 @@ export class CaseViewService {
         reason: e.reason,
       })),
     };
+  }
+
+  /** The payment account masked, with the other cases in the caller's region naming the same account (one card paid for two households is a question to ask). */
+  private async bankAccountView(principal: StaffPrincipal, caseId: string, bankName: string | null, sealed: string): Promise<CaseDetail["bankAccount"]> {
+    const number = this.deps.cipher.decrypt(sealed);
+    const others = await this.deps.prisma.case.findMany({
+      where: { id: { not: caseId }, bankAccountHash: { in: this.deps.cipher.lookupHashes(number) }, ...this.staffScope(principal) },
+      select: { number: true },
+      orderBy: { createdAt: "asc" },
+      take: 20,
+    });
+    return { bankName: bankName ?? "", numberMasked: maskBankAccount(number), alsoNamedBy: others.map((o) => o.number) };
   }
 }
 

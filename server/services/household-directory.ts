@@ -29,7 +29,7 @@ export class HouseholdDirectory {
       where: {
         region: { path: { startsWith: principal.regionPath } },
         OR: idNumber
-          ? [{ members: { some: { idNumberHash: this.deps.cipher.lookupHash(idNumber) } } }]
+          ? [{ members: { some: { idNumberHash: { in: this.deps.cipher.lookupHashes(idNumber) } } } }]
           : [{ number: q }, { members: { some: { name: { contains: q } } } }],
       },
       include: { members: { where: { relation: "HEAD" }, select: { name: true } }, region: { select: { name: true } } },

@@ -39,8 +39,8 @@ export class IntakeService {
     if (request.regionCode && !tree.getByCode(request.regionCode)) throw new InvalidInputError("UNKNOWN_REGION", "regionCode");
 
     const idNumberHash = request.idNumber ? cipher.lookupHash(request.idNumber) : null;
-    const member = idNumberHash
-      ? await prisma.householdMember.findUnique({ where: { idNumberHash }, select: { household: { select: { id: true, regionId: true } } } })
+    const member = request.idNumber
+      ? await prisma.householdMember.findFirst({ where: { idNumberHash: { in: cipher.lookupHashes(request.idNumber) } }, select: { household: { select: { id: true, regionId: true } } } })
       : null;
     if (request.householdId && principal.kind !== "staff") throw new ForbiddenError("HOUSEHOLD_ONLY_FOR_STAFF");
     const picked =
@@ -76,6 +76,9 @@ export class IntakeService {
         applicantIdNumberEnc: request.idNumber ? cipher.encrypt(request.idNumber) : null,
         applicantIdNumberHash: idNumberHash,
         declaredHouseholdEnc: request.household ? cipher.encrypt(JSON.stringify(request.household)) : null,
+        bankName: request.bankAccount?.bankName ?? null,
+        bankAccountEnc: request.bankAccount ? cipher.encrypt(request.bankAccount.accountNumber) : null,
+        bankAccountHash: request.bankAccount ? cipher.lookupHash(request.bankAccount.accountNumber) : null,
         householdId: household?.id ?? null,
         reporterResidentId: principal.kind === "resident" ? principal.id : null,
         reporterStaffId: principal.kind === "staff" ? principal.id : null,

@@ -25,6 +25,7 @@ import { translator } from "../i18n/i18n.ts";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
 import type { StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
+import { StaffAccessLog, type AccessContext } from "./access-log.ts";
 import { caseFilterWhere } from "./case-filters.ts";
 import { streamSpreadsheet } from "./spreadsheet-stream.ts";
 import { guaranteesAtRiskIn } from "./household-assessor.ts";
@@ -103,10 +104,14 @@ interface LedgerSource<Row> {
  * in memory whole.
  */
 export class LedgerService {
+  private readonly accessLog: StaffAccessLog;
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly pageSize = 500,
-  ) {}
+  ) {
+    this.accessLog = new StaffAccessLog(deps);
+  }
 
   list(locale: Locale) {
     const t = translator(locale);
@@ -116,8 +121,10 @@ export class LedgerService {
   /**
    * Everything that can fail with a clear answer (unknown ledger, region out
    * of scope) fails here, before the first byte; the rows follow on the stream.
+   * The download is written to the staff-access log with its filters (one
+   * entry per file: its rows are masked, and a county ledger lists thousands).
    */
-  async export(principal: StaffPrincipal, id: string, format: LedgerFormat, query: LedgerQuery, locale: Locale): Promise<LedgerDownload> {
+  async export(principal: StaffPrincipal, id: string, format: LedgerFormat, query: LedgerQuery, locale: Locale, context: AccessContext = {}): Promise<LedgerDownload> {
     if (!isLedgerId(id)) throw new NotFoundError("LEDGER_NOT_FOUND");
     const ledger = ledgers[id];
     const t = translator(locale);
@@ -132,6 +139,7 @@ export class LedgerService {
       const scope = await this.householdScope(principal, query);
       stream = this.stream(format, title, { columns: columnsFor(ledger, principal.role), pages: this.householdRows(scope, ledger.selection, ctx.now) }, ctx);
     }
+    await this.accessLog.record(principal, [{ action: "EXPORT_LEDGER", subject: id, detail: { format, ...query } }], context);
     return {
       stream,
       contentType: ledgerContentTypes[format],

@@ -361,6 +361,8 @@ export class ScreeningService {
     if (problem) {
       throw new InvalidInputError(problem.code, "mapping", { field: this.fieldLabel(t, locale, problem.field), header: problem.header ?? "", department: this.departmentLabel(t, department) });
     }
+    // Rows are matched to households by ID hash in one join; while the lookup key is rotated, some stored hashes are still under the old key.
+    if (this.deps.cipher.rotatingLookupKey) throw new AppError(409, "LOOKUP_KEY_ROTATION_IN_PROGRESS");
     const file = this.fileOf(imported.fileSha256);
     try {
       await fs.access(file);

@@ -12,6 +12,7 @@ import type { ResidentPrincipal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { stageLabel } from "./stage-view.ts";
 import type { WorkflowRegistry } from "./workflow-registry.ts";
+import { enclosingPaths } from "./object-scopes.ts";
 
 /** Triage happens before a case's workflow starts: a township or the county picks the desk that owns it. */
 export const triageStages = { TOWNSHIP_TRIAGE: "TOWNSHIP", COUNTY_TRIAGE: "COUNTY" } as const;
@@ -275,6 +276,8 @@ export class WorkflowService {
       const c = await tx.case.findFirst({ where: { id: caseId, regionPath: { startsWith: principal.regionPath } } });
       if (!c) throw new NotFoundError("CASE_NOT_FOUND");
       if (!c.workflowId) throw new ConflictError("CASE_HAS_NO_WORKFLOW");
+      // A case still waiting in triage for its village is at no step of its workflow yet.
+      if (Object.hasOwn(triageStages, c.stage)) throw new ConflictError("ACTION_NOT_ALLOWED_HERE", { action: "REIDENTIFY" });
       const definition = await this.registry.byVersion(c.workflowId);
       const decision = decide(definition, await this.stateOf(tx, definition, c), { type: "REIDENTIFY", reason }, now);
       if (!decision.ok) throw new ConflictError(decision.code, decision.params);
@@ -459,10 +462,4 @@ export class WorkflowService {
       : null;
     return { caseId: result.updated.id, caseNumber: result.updated.number, fromStage: result.fromStage, toStage: result.updated.stage, status: result.updated.status, nextTask: next };
   }
-}
-
-/** A region's path and those of the regions above it ("a/b/c/" → "a/", "a/b/", "a/b/c/"). */
-function enclosingPaths(path: string): string[] {
-  const codes = path.split("/").filter(Boolean);
-  return codes.map((_, i) => `${codes.slice(0, i + 1).join("/")}/`);
 }

@@ -4,7 +4,8 @@ import { createTestApp, defaultTestTime, type TestApp } from "../helpers/test-ap
 import { startMockWeChat, testBotKey } from "../helpers/mock-wechat-harness.ts";
 import { testDatabaseKind } from "../helpers/test-database.ts";
 
-const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
+// A whole 1×1 PNG: photos are decoded and encoded again before they are kept, so a header alone is refused.
+const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 const silk = Buffer.concat([Buffer.from([0x02]), Buffer.from("#!SILK_V3"), Buffer.alloc(64, 7)]);
 const visit = {
   type: "RECORD_HOME_VISIT",

@@ -96,6 +96,32 @@ describe("web console (browser)", () => {
     await page.context().close();
   });
 
+  it("a township desk sees the payment account in full only on giving a reason, which the auditor then reads in the trace", async () => {
+    const demo = await t.database.db.prisma.case.findFirstOrThrow({ where: { bankAccountEnc: { not: null }, applicantName: "张德福" } });
+    const page = await consoleAs("township-liuxi");
+    await page.goto(`${base}/console/#/cases/${demo.id}`);
+    await expect.poll(() => page.getByTestId("case-stage").innerText()).not.toBe("");
+    expect(await page.locator("body").innerText()).toContain("6217 **** **** 4567");
+    await page.getByTestId("reveal-BANK_ACCOUNT").click();
+    await page.getByRole("dialog").locator("textarea").fill("制作一卡通资金发放名册");
+    await page.getByRole("dialog").getByRole("button", { name: "查看完整" }).click();
+    await expect.poll(() => page.getByTestId("revealed-BANK_ACCOUNT").innerText()).toBe("6217995510001234567");
+    await page.context().close();
+
+    const auditor = await consoleAs("auditor");
+    // No ledgers or risk events for the auditor: reading cases and their trace is the work.
+    expect(await auditor.getByRole("menuitem").allInnerTexts()).toEqual(["工作概览", "案件队列"]);
+    await auditor.goto(`${base}/console/#/cases/${demo.id}`);
+    const download = auditor.waitForEvent("download");
+    await auditor.getByRole("button", { name: "导出全程记录(XLSX)" }).click();
+    const rows = await readXlsx(fs.readFileSync((await (await download).path())!));
+    expect(rows.some((r) => r[4] === "REVEAL" && r[6] === "制作一卡通资金发放名册")).toBe(true);
+    // The page is there, masked, and offers the auditor no reveal.
+    expect(await auditor.locator("body").innerText()).toContain("6217 **** **** 4567");
+    expect(await auditor.getByTestId("reveal-BANK_ACCOUNT").count()).toBe(0);
+    await auditor.context().close();
+  });
+
   it("exports the queue ledger as a file whose rows are the region's cases, masked", async () => {
     const page = await consoleAs("township-liuxi");
     await page.getByRole("menuitem", { name: "台账导出" }).click();

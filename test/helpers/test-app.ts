@@ -39,7 +39,12 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}, options:
       tokenSecret: generateKey(),
       logLevel: "silent",
       overdueScanSeconds: 0,
+      retentionScanHours: 0,
       seedDemo: "true",
+      // A test file is one client sending far more than a person would; the tests of these limits set their own.
+      rateLimitPerMinute: 100_000,
+      intakeRateLimitPerMinute: 100_000,
+      uploadRateLimitPerMinute: 100_000,
       ...overrides,
     },
   );

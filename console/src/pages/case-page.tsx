@@ -1,10 +1,10 @@
-import { Alert, Button, Card, Col, Descriptions, Empty, Image, Row, Space, Spin, Table, Tag, Timeline, Typography } from "antd";
+import { Alert, Button, Card, Col, Descriptions, Empty, Image, Input, Modal, Row, Space, Spin, Table, Tag, Timeline, Typography } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { z } from "zod";
 import type { caseDetailSchema } from "../../../server/api/case-schemas.ts";
 import type { taskListResponseSchema } from "../../../server/api/workflow-schemas.ts";
-import { download } from "../api.ts";
+import { ApiError, download, saveBlob } from "../api.ts";
 import { ActionForm } from "../components/action-form.tsx";
 import { useConsole, useLiveReload, useLoader } from "../console-context.tsx";
 import { formatDate, formatDateTime, formatNumber } from "../i18n.ts";
@@ -14,7 +14,7 @@ type Task = z.output<typeof taskListResponseSchema>["items"][number];
 
 export function CasePage({ id }: { id: string }) {
   const { t } = useTranslation();
-  const { call } = useConsole();
+  const { call, session } = useConsole();
   const [acting, setActing] = useState<{ task: Task; action: string } | null>(null);
   const load = useCallback(
     async () => ({
@@ -41,7 +41,9 @@ export function CasePage({ id }: { id: string }) {
         </Tag>
         {c.stageDueAt && c.status === "OPEN" && <Typography.Text type="secondary">{t("console.case.due", { date: formatDate(c.stageDueAt) })}</Typography.Text>}
         {loading && <Spin size="small" />}
+        {session.staff.role === "AUDITOR" && <TraceExport caseId={c.id} />}
       </Space>
+      {c.personalDataErasedAt && <Alert type="info" showIcon message={t("console.case.erased", { date: formatDate(c.personalDataErasedAt) })} />}
 
       <Card size="small" title={t("console.case.whatToDo")} data-testid="case-actions">
         {data.tasks.every((task) => task.actions.length === 0) ? (
@@ -77,8 +79,20 @@ export function CasePage({ id }: { id: string }) {
           <Card size="small" title={t("console.case.report")}>
             <Descriptions size="small" column={2} bordered>
               <Descriptions.Item label={t("mp.review.task.applicant")}>{c.applicantName}</Descriptions.Item>
-              <Descriptions.Item label={t("mp.review.task.phone")}>{c.phoneMasked}</Descriptions.Item>
-              <Descriptions.Item label={t("mp.review.task.idNumber")}>{c.idNumberMasked ?? t("mp.review.task.none")}</Descriptions.Item>
+              <Descriptions.Item label={t("mp.review.task.phone")}>
+                <Revealable caseId={c.id} field="PHONE" masked={c.phoneMasked} revealable={c.revealable} />
+              </Descriptions.Item>
+              <Descriptions.Item label={t("mp.review.task.idNumber")}>
+                {c.idNumberMasked ? <Revealable caseId={c.id} field="ID_NUMBER" masked={c.idNumberMasked} revealable={c.revealable} /> : t("mp.review.task.none")}
+              </Descriptions.Item>
+              {c.bankAccount && (
+                <Descriptions.Item label={t("console.case.bankAccount")} span={2}>
+                  {c.bankAccount.bankName} <Revealable caseId={c.id} field="BANK_ACCOUNT" masked={c.bankAccount.numberMasked} revealable={c.revealable} />
+                  {c.bankAccount.alsoNamedBy.length > 0 && (
+                    <Typography.Text type="warning"> {t("console.case.bankAccountShared", { numbers: c.bankAccount.alsoNamedBy.join(t("ledgers.listSeparator")) })}</Typography.Text>
+                  )}
+                </Descriptions.Item>
+              )}
               <Descriptions.Item label={t("console.queue.region")}>{c.region.name}</Descriptions.Item>
               <Descriptions.Item label={t("mp.review.task.kind")}>{t(`kinds.${c.kind}`)}</Descriptions.Item>
               <Descriptions.Item label={t("console.queue.channel")}>{t(`ledgers.channels.${c.channel}`)}</Descriptions.Item>
@@ -192,6 +206,62 @@ function reasonText(reason: string, a: NonNullable<CaseDetail["assessment"]>, t:
   if (code === "BELOW_LINE_AFTER_RIGID_EXPENSES") return t("ledgers.facts.BELOW_LINE_AFTER_RIGID_EXPENSES", { income: a.perCapitaAfterRigidExpenses, line: a.incomeLine });
   if (code === "GUARANTEE_AT_RISK") return t("ledgers.facts.GUARANTEE_AT_RISK", { guarantee: t(`ledgers.guarantees.${guarantee}`) });
   return t("console.case.withinYellowBand");
+}
+
+type RevealField = CaseDetail["revealable"][number];
+
+/** A masked value, with a way to see it in full for the roles that may: a reason is asked for and kept in the staff-access log. */
+function Revealable({ caseId, field, masked, revealable }: { caseId: string; field: RevealField; masked: string; revealable: readonly RevealField[] }) {
+  const { t } = useTranslation();
+  const { call } = useConsole();
+  const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  const [value, setValue] = useState<string | null>(null);
+  if (value) return <Typography.Text copyable data-testid={`revealed-${field}`}>{value}</Typography.Text>;
+  const submit = async () => {
+    try {
+      setValue((await call<{ value: string }>("POST", `/api/staff/cases/${caseId}/reveal`, { body: { field, reason } })).value);
+      setAsking(false);
+    } catch (error) {
+      setProblem(error instanceof ApiError ? (error.fields[0]?.message ?? error.message) : String(error));
+    }
+  };
+  return (
+    <>
+      {masked}
+      {revealable.includes(field) && (
+        <Button type="link" size="small" onClick={() => setAsking(true)} data-testid={`reveal-${field}`}>
+          {t("console.case.reveal")}
+        </Button>
+      )}
+      <Modal open={asking} title={t("console.case.revealTitle")} okText={t("console.case.reveal")} onOk={() => void submit()} onCancel={() => setAsking(false)} destroyOnHidden>
+        <Typography.Paragraph type="secondary">{t("console.case.revealHint")}</Typography.Paragraph>
+        <Input.TextArea value={reason} maxLength={200} rows={2} onChange={(e) => setReason(e.target.value)} placeholder={t("console.case.revealReason")} />
+        {problem && <Alert type="error" showIcon message={problem} style={{ marginTop: 8 }} />}
+      </Modal>
+    </>
+  );
+}
+
+/** The auditor's export of the case's full trace (the export is itself logged). */
+function TraceExport({ caseId }: { caseId: string }) {
+  const { t } = useTranslation();
+  const { session } = useConsole();
+  const save = async (format: "json" | "xlsx") => {
+    const file = await download(`/api/audit/cases/${caseId}/trace?format=${format}`, { token: session.token });
+    saveBlob(file.blob, file.fileName ?? `case-trace.${format}`);
+  };
+  return (
+    <Space>
+      <Button size="small" onClick={() => void save("xlsx")}>
+        {t("console.case.exportTrace", { format: "XLSX" })}
+      </Button>
+      <Button size="small" onClick={() => void save("json")}>
+        {t("console.case.exportTrace", { format: "JSON" })}
+      </Button>
+    </Space>
+  );
 }
 
 interface MemberRow {

@@ -89,4 +89,33 @@ describe(`migrations (${testDatabaseKind})`, () => {
     await expect(t.db.query('TRUNCATE "CaseEvent" CASCADE')).rejects.toThrow(/append-only/);
     expect((await t.db.prisma.caseEvent.findUniqueOrThrow({ where: { id: event.id } })).action).toBe("SUBMITTED");
   });
+
+  it("keeps the staff-access log append-only: no update ever, no delete of an entry younger than six months", async () => {
+    await t.db.migrate();
+    const { prisma } = t.db;
+    const region = await prisma.region.create({ data: { code: "990101", name: "青山县", level: "COUNTY", path: "990101/" } });
+    const staff = await prisma.staffAccount.create({ data: { username: "county", displayName: "县里", passwordHash: "x", role: "COUNTY", regionId: region.id } });
+    const entry = (at: Date) => prisma.staffAccessLog.create({ data: { at, staffId: staff.id, staffRole: "COUNTY", action: "VIEW_CASE", reason: "核实" } });
+    const day = 86_400_000;
+    const young = await entry(new Date(Date.now() - 170 * day));
+    const old = await entry(new Date(Date.now() - 200 * day));
+    const older = await entry(new Date(Date.now() - 400 * day));
+
+    await expect(prisma.staffAccessLog.update({ where: { id: young.id }, data: { reason: "篡改" } })).rejects.toThrow(/append-only/);
+    await expect(t.db.query(`UPDATE "StaffAccessLog" SET "reason" = '篡改' WHERE "id" = $1`, [young.id])).rejects.toThrow(/append-only/);
+    // However old, an entry is never changed.
+    await expect(t.db.query(`UPDATE "StaffAccessLog" SET "staffRole" = 'ADMIN' WHERE "id" = $1`, [old.id])).rejects.toThrow(/append-only/);
+    await expect(prisma.staffAccessLog.delete({ where: { id: young.id } })).rejects.toThrow(/append-only/);
+    await expect(t.db.query(`DELETE FROM "StaffAccessLog" WHERE "id" = $1`, [young.id])).rejects.toThrow(/append-only/);
+    // One young row in the set refuses the whole statement.
+    await expect(prisma.staffAccessLog.deleteMany({})).rejects.toThrow(/append-only/);
+    await expect(t.db.query('TRUNCATE "StaffAccessLog"')).rejects.toThrow(/append-only/);
+    expect(await prisma.staffAccessLog.count()).toBe(3);
+
+    // Past six months the retention purge may delete, through Prisma or plain SQL.
+    await prisma.staffAccessLog.delete({ where: { id: old.id } });
+    await t.db.query(`DELETE FROM "StaffAccessLog" WHERE "id" = $1`, [older.id]);
+    const left = await prisma.staffAccessLog.findMany();
+    expect(left.map((e) => [e.id, e.reason, e.staffRole])).toEqual([[young.id, "核实", "COUNTY"]]);
+  });
 });

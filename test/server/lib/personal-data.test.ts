@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import {
   PersonalDataCipher,
   generateKey,
+  maskBankAccount,
+  maskDigitsInText,
   maskIdNumber,
   maskName,
   maskPhone,
@@ -89,6 +91,15 @@ describe("PersonalDataCipher", () => {
     expect(() => cipher.decrypt(after)).toThrow();
   });
 
+  it("tells a ciphertext sealed under an older key from one under the current key", () => {
+    const rotated = new PersonalDataCipher({ dataKeys: { k2, k1 }, currentKeyId: "k2", lookupKey });
+    expect(rotated.isSealedUnderOldKey(cipher.encrypt("x"))).toBe(true);
+    expect(rotated.isSealedUnderOldKey(rotated.encrypt("x"))).toBe(false);
+    // A key id that merely starts like the current one is another key.
+    const k22 = new PersonalDataCipher({ dataKeys: { k22: generateKey() }, currentKeyId: "k22", lookupKey });
+    expect(rotated.isSealedUnderOldKey(k22.encrypt("x"))).toBe(true);
+  });
+
   it("refuses a current key id it does not hold", () => {
     expect(() => new PersonalDataCipher({ dataKeys: { k1 }, currentKeyId: "k2", lookupKey })).toThrow(/k2/);
   });
@@ -123,6 +134,17 @@ describe("PersonalDataCipher", () => {
       expect(cipher.lookupHash("138-1234 5678")).toBe(cipher.lookupHash("13812345678"));
     });
 
+    it("during a lookup key rotation hashes under the first key and matches under every key", () => {
+      const newKey = generateKey();
+      const rotating = new PersonalDataCipher({ dataKeys: { k1 }, currentKeyId: "k1", lookupKey: `${newKey}, ${lookupKey}` });
+      const fresh = new PersonalDataCipher({ dataKeys: { k1 }, currentKeyId: "k1", lookupKey: newKey });
+      expect(rotating.rotatingLookupKey).toBe(true);
+      expect(cipher.rotatingLookupKey).toBe(false);
+      expect(rotating.lookupHash("13812345678")).toBe(fresh.lookupHash("13812345678"));
+      expect(rotating.lookupHashes("13812345678")).toEqual([fresh.lookupHash("13812345678"), cipher.lookupHash("13812345678")]);
+      expect(() => new PersonalDataCipher({ dataKeys: { k1 }, currentKeyId: "k1", lookupKey: `${newKey},short` })).toThrow(/lookup key/);
+    });
+
     it("differs for different values and under a different lookup key", () => {
       expect(cipher.lookupHash("13812345678")).not.toBe(cipher.lookupHash("13812345679"));
       const other = new PersonalDataCipher({ dataKeys: { k1 }, currentKeyId: "k1", lookupKey: generateKey() });
@@ -144,6 +166,23 @@ describe("masking", () => {
     expect(maskPhone("138 1234 5678")).toBe("138****5678");
     expect(maskPhone("0871-1234567")).toBe("087****4567");
     expect(maskPhone("12345")).toBe("*****");
+  });
+
+  it("masks a bank account to its first and last four digits, hiding its length", () => {
+    expect(maskBankAccount("6217995510001234567")).toBe("6217 **** **** 4567");
+    expect(maskBankAccount("6217 9955 1000 1234")).toBe("6217 **** **** 1234");
+    expect(maskBankAccount("621799551000")).toBe("6217 **** **** 1000");
+    expect(maskBankAccount("62179955")).toBe("********");
+  });
+
+  it("masks ID numbers, mobile phones and account numbers inside free text, and nothing else", () => {
+    expect(maskDigitsInText("/api/staff/cases?q=11010519491231002X&limit=20")).toBe("/api/staff/cases?q=1101**********002X&limit=20");
+    expect(maskDigitsInText("/api/households?q=13812345678")).toBe("/api/households?q=138****5678");
+    expect(maskDigitsInText("account 6217995510001234567.")).toBe("account 6217 **** **** 4567.");
+    // Case numbers, dates, short numbers and the digit groups of an id stay as they are.
+    for (const text of ["/api/me/cases/2026-000123", "/api/staff/ledgers/queue?from=2026-11-01", "limit=100", "/api/staff/cases/0196a1b2-7c3d-7e4f-8a9b-123456789012"]) {
+      expect(maskDigitsInText(text)).toBe(text);
+    }
   });
 
   it("keeps only the first character of a name", () => {

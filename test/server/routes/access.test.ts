@@ -87,6 +87,23 @@ describe(`access control (${testDatabaseKind})`, () => {
     expect((await get("/api/staff/cases", dept)).statusCode).toBe(403);
   });
 
+  it("answers a caller who may not call the route before reading the body", async () => {
+    const malformed = await t.app.inject({ method: "POST", url: "/api/staff/tasks/bulk-actions", headers: { "content-type": "application/json" }, payload: "{not json" });
+    expect(malformed.statusCode).toBe(401);
+    const resident = await t.app.inject({ method: "POST", url: "/api/staff/tasks/bulk-actions", headers: { authorization: `Bearer ${alice}` }, payload: { nonsense: true } });
+    expect(resident.statusCode).toBe(403);
+    expect(resident.json().code).toBe("FORBIDDEN");
+
+    // Another township's task answers as if it did not exist, whatever the body; one's own gets to validation.
+    const task = await t.database.db.prisma.caseTask.findFirstOrThrow({ where: { caseId: yunlingCase.caseId, status: "OPEN" } });
+    const act = async (username: string) =>
+      t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: { authorization: `Bearer ${await t.staffToken(username)}` }, payload: {} });
+    const outside = await act("township-liuxi");
+    expect(outside.statusCode).toBe(404);
+    expect(outside.json().code).toBe("TASK_NOT_FOUND");
+    expect((await act("village-baisha")).json().code).toBe("VALIDATION_FAILED");
+  });
+
   it("a disabled staff account's token stops working at once", async () => {
     const token = await t.staffToken("village-baisha");
     expect((await get("/api/staff/cases", token)).statusCode).toBe(200);

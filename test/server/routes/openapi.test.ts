@@ -38,6 +38,11 @@ describe(`OpenAPI document and health (${testDatabaseKind})`, () => {
       ["/api/staff/screening/imports/{id}/run", "post"],
       ["/api/staff/risk-events", "post"],
       ["/api/staff/risk-events/{id}", "get"],
+      ["/api/staff/cases/{id}/reveal", "post"],
+      ["/api/me/data", "get"],
+      ["/api/staff/person-data-exports", "post"],
+      ["/api/audit/cases/{id}/trace", "get"],
+      ["/api/audit/access-log", "get"],
       ["/health/live", "get"],
       ["/health/ready", "get"],
     ] as const) {
@@ -50,7 +55,7 @@ describe(`OpenAPI document and health (${testDatabaseKind})`, () => {
     expect(submit.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/SubmitCaseRequestInput");
     expect(submit.parameters.map((p: { name: string }) => p.name)).toContain("idempotency-key");
     expect(doc.components.schemas.SubmitCaseRequestInput.additionalProperties).toBe(false);
-    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api") || p.startsWith("/health")).length).toBe(39);
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api") || p.startsWith("/health")).length).toBe(45);
   });
 
   it("serves interactive docs", async () => {

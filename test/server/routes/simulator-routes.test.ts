@@ -86,7 +86,8 @@ describe(`the web chat simulator (${testDatabaseKind})`, () => {
   });
 
   it("relays a file from the page to the bot, and speaks as the demo grid worker on request", async () => {
-    const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
+    // A whole 1×1 PNG: photos are decoded and encoded again before they are kept, so a header alone is refused.
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
     const page = await connect();
     page.socket.send(JSON.stringify({ type: "hello", as: "resident" }));
     const ready = await page.next();

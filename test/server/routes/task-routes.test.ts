@@ -331,7 +331,10 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     const caseTasks = async (token: string) => t.app.inject({ method: "GET", url: `/api/staff/cases/${ack.caseId}/tasks`, headers: auth(token) });
     expect((await caseTasks(village)).json().items).toEqual([expect.objectContaining({ stage: "VILLAGE_VERIFICATION", desk: "VILLAGE", actions: ["RECORD_HOME_VISIT"] })]);
     expect((await caseTasks(township)).json().items).toEqual([expect.objectContaining({ stage: "VILLAGE_VERIFICATION", actions: [] })]);
-    expect((await caseTasks(await t.staffToken("village-baisha"))).json().items).toEqual([]);
+    // Another village's case answers as if it did not exist, like the case itself.
+    const outside = await caseTasks(await t.staffToken("village-baisha"));
+    expect(outside.statusCode).toBe(404);
+    expect(outside.json().code).toBe("CASE_NOT_FOUND");
   });
 
   it("refuses actions by the wrong role or from the wrong region", async () => {

@@ -65,7 +65,7 @@ describe(`bad input (${testDatabaseKind})`, () => {
   it("refuses malformed JSON and oversized bodies with a clear answer, not a 500", async () => {
     const malformed = await t.app.inject({ method: "POST", url: "/api/cases", headers: { authorization: `Bearer ${resident}`, "idempotency-key": "malformed-1", "content-type": "application/json" }, payload: "{ not json" });
     expect(malformed.statusCode).toBe(400);
-    expect(malformed.json().code).toBe("VALIDATION_FAILED");
+    expect(malformed.json().code).toBe("MALFORMED_JSON");
 
     const huge = await post({ description: "困".repeat(300_000), applicantName: "甲", phone: "13512345678", consent: { personalInformation: true } });
     expect(huge.statusCode).toBe(413);
