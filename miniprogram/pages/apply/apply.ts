@@ -24,6 +24,9 @@ interface Form {
   idNumber: string;
   regionCode: string;
   description: string;
+  /** The account payments go to (惠民惠农"一卡通"): optional here, the village can take it down at the visit. */
+  bankName: string;
+  bankAccountNumber: string;
   members: Member[];
   incomes: Entry[];
   expenses: Entry[];
@@ -48,6 +51,8 @@ const emptyForm = (): Form => ({
   idNumber: "",
   regionCode: "",
   description: "",
+  bankName: "",
+  bankAccountNumber: "",
   members: [newMember("HEAD")],
   incomes: [],
   expenses: [],
@@ -158,6 +163,8 @@ Page({
       idNumber: f.idNumber || undefined,
       regionCode: f.regionCode || undefined,
       description: f.description,
+      // Given only when either part is filled in; then the schema wants both.
+      bankAccount: f.bankName || f.bankAccountNumber ? { bankName: f.bankName, accountNumber: f.bankAccountNumber } : undefined,
       household: {
         // The applicant is the head: the first row carries their name and ID number.
         members: f.members.map((m, i) => ({
@@ -198,7 +205,11 @@ Page({
   },
 });
 
-/** "household.members.1.birthYear" → "members.1.birthYear", "consent.personalInformation" → "personalInformation": keys the template shows errors under. */
+/**
+ * "household.members.1.birthYear" → "members.1.birthYear", "consent.personalInformation" → "personalInformation",
+ * "bankAccount.accountNumber" → "bankAccountNumber": keys the template shows errors under.
+ */
 function errorsByFormPath(errors: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([path, message]) => [path.replace(/^household\./, "").replace(/^consent\./, ""), message]));
+  const key = (path: string) => (path === "bankAccount.bankName" ? "bankName" : path === "bankAccount.accountNumber" ? "bankAccountNumber" : path.replace(/^household\./, "").replace(/^consent\./, ""));
+  return Object.fromEntries(Object.entries(errors).map(([path, message]) => [key(path), message]));
 }

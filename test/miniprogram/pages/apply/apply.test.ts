@@ -29,8 +29,12 @@ describe("申请帮扶: an application with the household's members, incomes and
     await fire(page, ".field-phone", "input", { value: "13711112222" });
     await fire(page, ".field-description", "input", { value: "老伴瘫痪在床,每月药费两千多" });
     await fire(page, ".consents", "change", { value: ["personal"] });
+    // An account number without its bank, and too short to be one.
+    await fire(page, ".field-bankAccountNumber", "input", { value: "62179" });
     await fire(page, ".submit", "tap");
     await wx.settled();
+    expect(page.query(".error-bankName")?.dom.textContent).toBeTruthy();
+    expect(page.query(".error-bankAccountNumber")?.dom.textContent).toBeTruthy();
     // The head's year of birth is missing, and an application needs the economic check.
     expect(page.query(".error-member-birthYear")?.dom.textContent).toBeTruthy();
     expect(page.query(".error-familyEconomicCheck")?.dom.textContent).toContain("授权");
@@ -48,6 +52,8 @@ describe("申请帮扶: an application with the household's members, incomes and
     await fire(page, ".field-description", "input", { value: "我得了尿毒症每周透析,家里没有收入" });
     const villages = page.instance.data.villages as { code: string; label: string }[];
     await fire(page, ".field-region", "change", { value: villages.findIndex((v) => v.label === "柳溪镇 石门村") });
+    await fire(page, ".field-bankName", "input", { value: "青山县农村信用合作联社" });
+    await fire(page, ".field-bankAccountNumber", "input", { value: "6217 9955 1000 2223 334" });
     await fire(page, ".member-0 .member-birthYear", "input", { value: "1962" });
     await fire(page, ".member-0 .member-health", "change", { value: 2 });
     await fire(page, ".add-member", "tap");
@@ -86,6 +92,10 @@ describe("申请帮扶: an application with the household's members, incomes and
       perCapitaNetIncome: 4800,
       belowLine: true,
     });
+    // The payment account is kept encrypted and shown to the village masked.
+    expect(filed.bankAccountEnc).not.toContain("2223334");
+    expect(detail.bankAccount).toMatchObject({ bankName: "青山县农村信用合作联社", numberMasked: expect.stringMatching(/^6217 .*3334$/) });
+    expect(JSON.stringify(detail)).not.toContain("6217995510002223334");
     expect(wx.storage.get("apply-draft")).toBeUndefined();
   });
 });
