@@ -34,6 +34,8 @@ describe("web console (browser)", () => {
 
   async function consoleAs(username: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+    // A step that waits in vain fails naming its locator or event, well before the test's own 30 s run out.
+    context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     await page.goto(`${base}/console/`);
     await page.getByLabel("用户名").fill(username);

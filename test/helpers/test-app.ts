@@ -45,6 +45,8 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}, options:
       rateLimitPerMinute: 100_000,
       intakeRateLimitPerMinute: 100_000,
       uploadRateLimitPerMinute: 100_000,
+      // Files log in as many roles, many times; with 30 a minute a fast run is refused half-way (seen on PostgreSQL).
+      loginRateLimitPerMinute: 100_000,
       ...overrides,
     },
   );

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoPassword } from "../../../server/seed/demo-county.ts";
 import { createTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
 
@@ -184,7 +185,7 @@ describe(`rate limits (${testDatabaseKind})`, () => {
 describe(`rate limits behind a trusted proxy (${testDatabaseKind})`, () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ trustProxy: true, rateLimitPerMinute: 2 });
+    t = await createTestApp({ trustProxy: true, rateLimitPerMinute: 2, loginRateLimitPerMinute: 2 });
   });
   afterAll(() => t.close());
 
@@ -194,5 +195,14 @@ describe(`rate limits behind a trusted proxy (${testDatabaseKind})`, () => {
     expect((await from("203.0.113.2")).statusCode).toBe(200);
     // IPv6 clients count by their /64: another address in it is the same client.
     expect([(await from("2001:db8:0:7::1")).statusCode, (await from("2001:db8:0:7::2")).statusCode, (await from("2001:db8:0:7::3")).statusCode]).toEqual([200, 200, 429]);
+  });
+
+  it("holds log-ins to their own limit per client address, right passwords included", async () => {
+    const logIn = (client: string) =>
+      t.app.inject({ method: "POST", url: "/api/auth/staff/login", remoteAddress: "10.0.0.1", headers: { "x-forwarded-for": client }, payload: { username: "county", password: demoPassword } });
+    const answers = [await logIn("203.0.113.20"), await logIn("203.0.113.20"), await logIn("203.0.113.20")];
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 429]);
+    expect(answers[2]!.json().code).toBe("RATE_LIMITED");
+    expect((await logIn("203.0.113.21")).statusCode).toBe(200);
   });
 });
