@@ -3,7 +3,7 @@
  * migrations + demo county (SEED_DEMO), then a synthetic county loaded with
  * set-based SQL (see bench/synthetic-county.ts), then the app listens on a
  * free port. Talks to the parent over IPC:
- *   → {type:"ready", port, seconds, counts, lookups, botKey}
+ *   → {type:"ready", port, seconds, counts, lookups, botKey, keys}   (with BENCH_JOIN_KEYS: a second instance, nothing loaded)
  *   ← {type:"count-intake", prefix, numbers}  → {type:"intake-count", stored, distinct, submittedEvents, acknowledgedFound}
  *   ← {type:"count-screening", importId, prefix}  → {type:"screening-count", …ScreeningCount (bench/screening.ts)}
  *   ← {type:"open-tasks", username, limit}  → {type:"open-tasks", taskIds}
@@ -23,8 +23,15 @@ const households = Number(process.env.BENCH_HOUSEHOLDS ?? "20000");
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? "";
 const send = (message: unknown) => process.send?.(message);
 
+/**
+ * BENCH_JOIN_KEYS: a second instance for the two-instance scenario — the first one's keys (so tokens and
+ * personal data are shared), on the same PostgreSQL database, nothing loaded: it only serves.
+ */
+const joining = process.env.BENCH_JOIN_KEYS ? (JSON.parse(process.env.BENCH_JOIN_KEYS) as Keys) : null;
+type Keys = { dataKeys: string; lookupKey: string; tokenSecret: string; botKey: string };
+
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fanpin-bench-"));
-const keys = { dataKeys: `k1:${generateKey()}`, lookupKey: generateKey(), tokenSecret: generateKey(), botKey: generateKey() };
+const keys: Keys = joining ?? { dataKeys: `k1:${generateKey()}`, lookupKey: generateKey(), tokenSecret: generateKey(), botKey: generateKey() };
 const config = loadConfig(
   {},
   {
@@ -54,22 +61,26 @@ const config = loadConfig(
 );
 
 const db = await openDatabase({ url: databaseUrl, embeddedDir: databaseUrl ? undefined : path.join(dataDir, "pglite") });
-// First build: migrations, workflow definitions and the demo county (regions, staff, a few cases).
-const first = await buildApp(config, { database: db });
-await first.ready();
-await first.close();
+let loaded: Awaited<ReturnType<typeof loadSyntheticCounty>> | null = null;
+let loadSeconds = 0;
+if (!joining) {
+  // First build: migrations, workflow definitions and the demo county (regions, staff, a few cases).
+  const first = await buildApp(config, { database: db });
+  await first.ready();
+  await first.close();
 
-const cipher = new PersonalDataCipher({ dataKeys: { k1: keys.dataKeys.slice(3) }, currentKeyId: "k1", lookupKey: keys.lookupKey });
-const started = Date.now();
-const loaded = await loadSyntheticCounty(db, cipher, households, (line) => console.error(`[bench data] ${line}`));
-const loadSeconds = (Date.now() - started) / 1000;
+  const cipher = new PersonalDataCipher({ dataKeys: { k1: keys.dataKeys.slice(3) }, currentKeyId: "k1", lookupKey: keys.lookupKey });
+  const started = Date.now();
+  loaded = await loadSyntheticCounty(db, cipher, households, (line) => console.error(`[bench data] ${line}`));
+  loadSeconds = (Date.now() - started) / 1000;
+}
 
 // Second build on the same database, so region and workflow caches see the synthetic county.
 const app = await buildApp({ ...config, seedDemo: "false" }, { database: db });
 await app.listen({ host: "127.0.0.1", port: 0 });
 const address = app.server.address();
 const port = typeof address === "object" && address ? address.port : 0;
-send({ type: "ready", port, loadSeconds, kind: db.kind, counts: loaded.counts, lookups: loaded.lookups, botKey: keys.botKey });
+send({ type: "ready", port, loadSeconds, kind: db.kind, counts: loaded?.counts ?? {}, lookups: loaded?.lookups ?? [], botKey: keys.botKey, keys });
 
 // The parent died without saying stop: do not linger with a port and a temporary database.
 process.on("disconnect", () => {

@@ -9,6 +9,8 @@ import { intakeBody, summarise } from "./load-shared.ts";
 
 export interface LoadSpec {
   url: string;
+  /** Instances behind a round-robin: the connections are spread over them in turn (the first is `url`). */
+  moreUrls?: string[];
   connections: number;
   duration: number;
   /** For intake and races: a fixed number of requests instead of a duration, so every request is answered before the count. */
@@ -93,19 +95,26 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   const started = process.hrtime.bigint();
-  const instance = autocannon({ url: spec.url, connections: spec.connections, ...(spec.amount ? { amount: spec.amount } : { duration: spec.duration }), timeout: 10, requests });
-  instance.on("response", (...args: unknown[]) => {
-    const [, statusCode, , responseTime] = args as [unknown, number, number, number];
-    latencies.push(responseTime);
-    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
-  });
-  const result = await instance;
+  // Round-robin by connection: one autocannon per instance, each with its share of the connections and requests.
+  const urls = [spec.url, ...(spec.moreUrls ?? [])];
+  const share = (total: number, i: number) => Math.floor(total / urls.length) + (i < total % urls.length ? 1 : 0);
+  const results = await Promise.all(
+    urls.map((url, i) => {
+      const instance = autocannon({ url, connections: share(spec.connections, i), ...(spec.amount ? { amount: share(spec.amount, i) } : { duration: spec.duration }), timeout: 10, requests });
+      instance.on("response", (...args: unknown[]) => {
+        const [, statusCode, , responseTime] = args as [unknown, number, number, number];
+        latencies.push(responseTime);
+        statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+      });
+      return instance;
+    }),
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     ...summarise(latencies, seconds),
     statuses,
-    errors: result.errors,
-    timeouts: result.timeouts,
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    timeouts: results.reduce((sum, r) => sum + r.timeouts, 0),
     acknowledgedNumbers: mode.kind === "intake" ? acknowledged : undefined,
   };
 }

@@ -1,5 +1,6 @@
 /**
  * npm run bench [-- --quick] [--households N] [--db embedded|postgres] [--duration S] [--connections C] [--intake-requests N]
+ *                 (on PostgreSQL the scenario intake-2x runs intake on two instances of the app, round-robin)
  *                 [--burst-reports N] [--workflow-tasks N] [--only intake,status,…] [--cpu-prof DIR]
  *
  * 1. starts bench/app-server.ts (the real app on a fresh database + a synthetic county) and
@@ -121,7 +122,7 @@ process.on("uncaughtException", (error) => {
 
 const helloReady = await nextMessage<{ port: number }>(hello, "ready");
 const t0 = Date.now();
-const ready = await nextMessage<{ port: number; loadSeconds: number; kind: string; counts: Record<string, number>; lookups: { number: string; phoneLast4: string }[]; botKey: string }>(app, "ready");
+const ready = await nextMessage<{ port: number; loadSeconds: number; kind: string; counts: Record<string, number>; lookups: { number: string; phoneLast4: string }[]; botKey: string; keys: Record<string, string> }>(app, "ready");
 log(`app ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (synthetic load ${ready.loadSeconds.toFixed(1)} s) on ${ready.kind}: ${JSON.stringify(ready.counts)}`);
 log(`app server RSS after load: ${rssMb(app.pid!).rss.toFixed(0)} MB (high-water mark so far ${rssMb(app.pid!).hwm.toFixed(0)} MB, includes the bulk load)`);
 
@@ -167,6 +168,30 @@ const scenarios: { id: string; run: () => Promise<void> }[] = [
       const row = await measure("intake POST /api/cases", app.pid!, { url: base, connections, duration, amount: intakeAmount, mode: { kind: "intake", token: resident, keyPrefix } });
       rows.push(row);
       await countIntake(keyPrefix, row.result.acknowledgedNumbers ?? [], intakeAmount, "intake");
+    },
+  },
+  {
+    id: "intake-2x",
+    run: async () => {
+      // Several instances share one PostgreSQL server; the embedded database belongs to one process.
+      if (dbKind !== "postgres") return log("intake on two instances: PostgreSQL only (--db postgres), skipped");
+      const second = start("app-server.ts", { BENCH_JOIN_KEYS: JSON.stringify(ready.keys), BENCH_DATABASE_URL: process.env.BENCH_DATABASE_URL });
+      const { port } = await nextMessage<{ port: number }>(second, "ready");
+      try {
+        const keyPrefix = `bench2x-${Date.now().toString(36)}`;
+        const row = await measure("intake POST /api/cases, 2 instances round-robin (RSS of the first)", app.pid!, {
+          url: base,
+          moreUrls: [`http://127.0.0.1:${port}`],
+          connections,
+          duration,
+          amount: intakeAmount,
+          mode: { kind: "intake", token: resident, keyPrefix },
+        });
+        rows.push(row);
+        await countIntake(keyPrefix, row.result.acknowledgedNumbers ?? [], intakeAmount, "intake on 2 instances");
+      } finally {
+        second.send({ type: "stop" });
+      }
     },
   },
   {
