@@ -42,6 +42,9 @@ const config = loadConfig(
     ...keys,
     logLevel: "warn",
     overdueScanSeconds: 0,
+    reminderScanSeconds: 0,
+    conversationScanSeconds: 0,
+    retentionScanHours: 0,
     botPushScanSeconds: 0,
     // The bot scenario's pushes go out whatever the hour the bench runs at.
     botQuietHours: "off",

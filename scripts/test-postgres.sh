@@ -5,8 +5,9 @@
 set -euo pipefail
 source "$(dirname "$0")/throwaway-postgres.sh"
 
-# The database suite includes the simulator's and the console's browser tests.
+# The database suite includes the simulator's and the console's browser tests, and object storage's on moto's S3 server.
 bash "$(dirname "$0")/ensure-browser.sh"
+bash "$(dirname "$0")/ensure-s3-server.sh"
 
 # Durability is not what the tests measure.
 start_throwaway_postgres "${TEST_PG_PORT:-55432}" -c fsync=off

@@ -12,6 +12,7 @@ import { simulatorEnabled, type AppConfig } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { WorkingDayCalendar, yearCalendarSchema } from "./domain/working-days.ts";
 import { maskDigitsInText, PersonalDataCipher } from "./lib/personal-data.ts";
+import { openFileStore } from "./lib/file-store.ts";
 import { validatorCompiler } from "./lib/request-validation.ts";
 import { resolveSecrets } from "./lib/secrets.ts";
 import { accessPlugin, publicAccess, withAccess } from "./plugins/access.ts";
@@ -30,6 +31,7 @@ import { seedDemo } from "./seed/demo-county.ts";
 import { AttachmentService } from "./services/attachment-service.ts";
 import { AuthService } from "./services/auth-service.ts";
 import { LoginGuard } from "./services/login-guard.ts";
+import { SharedCounters } from "./services/shared-counters.ts";
 import { CaseNotifier } from "./services/case-notifier.ts";
 import { HouseholdAssessor } from "./services/household-assessor.ts";
 import { monitoringStandardsFileSchema, shippedMonitoringStandards } from "./domain/household-assessment.ts";
@@ -66,7 +68,11 @@ import { backupRoutes } from "./routes/backup-routes.ts";
 import { BackupService } from "./services/backup-service.ts";
 import { PersonalDataService } from "./services/personal-data-service.ts";
 import { AuditService } from "./services/audit-service.ts";
-import { RetentionService, retentionPolicy } from "./services/retention.ts";
+import { RetentionService } from "./services/retention.ts";
+import { ConversationTimeouts } from "./services/conversation-timeouts.ts";
+import { ReminderService } from "./services/reminder-service.ts";
+import { scheduledJobs } from "./services/scheduled-jobs.ts";
+import { Scheduler } from "./services/scheduler.ts";
 import { simulatorMaxFrameBytes } from "./api/simulator-schemas.ts";
 import type { ServiceDeps } from "./services/service-deps.ts";
 import { DevelopmentCodeExchange, WechatApiCodeExchange, type WechatCodeExchange } from "./services/wechat-code-exchange.ts";
@@ -148,17 +154,22 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   if (migrations.applied.length > 0) app.log.info({ applied: migrations.applied }, "database migrations applied");
 
   const secrets = resolveSecrets(config, persistent);
+  // DATA_DIR, or the bucket every instance shares (S3_BUCKET): a bucket that cannot be reached stops the start.
+  const files = await openFileStore(config);
+  app.addHook("onClose", async () => files.close());
   const deps: ServiceDeps = {
     prisma: db.prisma,
     cipher: new PersonalDataCipher(secrets),
     regions: new RegionDirectory(db.prisma),
     calendar: new WorkingDayCalendar(loadCalendarFiles(config.calendarFiles)),
     now: options.now ?? (() => new Date()),
-    notifier: new CaseNotifier(),
+    notifier: new CaseNotifier(db, app.log),
     assessor: new HouseholdAssessor(
       config.monitoringStandardsFile ? monitoringStandardsFileSchema.parse(JSON.parse(fs.readFileSync(config.monitoringStandardsFile, "utf8"))) : shippedMonitoringStandards,
     ),
   };
+  // Log-in guesses, binding codes, the bot's senders and the stricter route limits, counted by every instance together.
+  const counters = new SharedCounters(db.prisma);
   const registry = new WorkflowRegistry(db.prisma);
   await registry.register(loadDefinitionFiles(splitList(config.workflowFiles)));
   const workflow = new WorkflowService(deps, registry);
@@ -180,7 +191,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
 
   // External plugins first, then the app's own, then the routes.
   await app.register(securityHeadersPlugin);
-  await app.register(rateLimitsPlugin);
+  await app.register(rateLimitsPlugin, { counters, now: deps.now });
   await app.register(jsonBodyPlugin);
   await app.register(fastifyJwt, { secret: secrets.tokenSecret, sign: { expiresIn: config.tokenTtlSeconds } });
   await app.register(fastifyMultipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 0, parts: 1 }, throwFileSizeLimit: true });
@@ -219,15 +230,19 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   };
   const loginGuard = new LoginGuard(
     { failuresPerClient: config.loginFailuresPerClient, bindingFailuresPerSender: config.bindingFailuresPerSender, bindingFailuresPerHour: config.bindingFailuresPerHour },
+    counters,
     deps.now,
   );
   const auth = new AuthService(deps, tokens, wechat, loginGuard);
-  const attachments = new AttachmentService(deps, path.join(config.dataDir, "attachments"), {
+  const attachments = new AttachmentService(deps, files, {
     maxUploadsPerDay: config.maxUploadsPerDay,
     maxAttachmentsPerCase: config.maxAttachmentsPerCase,
     maxImagePixels: config.maxImagePixels,
   });
   const households = new HouseholdDirectory(deps);
+  // Listening starts after the demo is loaded (nobody could hear its history) and stops after the last push is stored.
+  await deps.notifier.start();
+  app.addHook("onClose", async () => deps.notifier.stop());
   const botPushes = new BotPushService(
     deps,
     { quietHours: parseQuietHours(config.botQuietHours), minIntervalMs: config.botPushIntervalSeconds * 1000, redeliverAfterMs: 120_000 },
@@ -236,6 +251,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   app.addHook("onClose", async () => botPushes.settled());
   const stopListening = botPushes.listen(deps.notifier);
   app.addHook("onClose", async () => stopListening());
+  const reminders = new ReminderService(deps);
+  const conversationTimeouts = new ConversationTimeouts(deps, botPushes);
   await app.register(servicesPlugin, {
     db,
     regions: deps.regions,
@@ -243,48 +260,38 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     intake,
     workflow,
     departments: new DepartmentService(deps),
-    bot: new BotService(deps, { intake, caseViews, workflow, attachments, auth, households }, { messagesPerMinute: config.botSenderMessagesPerMinute }),
+    bot: new BotService(deps, { intake, caseViews, workflow, attachments, auth, households, counters }, { messagesPerMinute: config.botSenderMessagesPerMinute }),
     botPushes,
     households,
     ledgers: new LedgerService(deps),
     dashboard: new DashboardService(deps),
     caseViews,
     attachments,
-    screening: new ScreeningService(deps, leads, screeningRules, path.join(config.dataDir, "screening"), config.screeningMaxRows),
+    screening: new ScreeningService(deps, leads, screeningRules, files, path.join(config.dataDir, "tmp"), config.screeningMaxRows),
     riskEvents: new RiskEventService(deps, leads),
     personalData: new PersonalDataService(deps, caseViews),
     audit: new AuditService(deps),
-    backup: new BackupService(db, config.dataDir, { dataKeys: secrets.dataKeys, lookupKeys: secrets.lookupKey.split(",") }, deps.now),
+    backup: new BackupService(db, files, { dataKeys: secrets.dataKeys, lookupKeys: secrets.lookupKey.split(",") }, deps.now),
+    reminders,
+    conversationTimeouts,
   });
   await app.register(localePlugin);
   await app.register(errorHandlerPlugin);
 
-  if (config.overdueScanSeconds > 0) {
-    const timer = setInterval(() => {
-      workflow.escalateOverdue().catch((err: unknown) => app.log.error({ err }, "overdue scan failed"));
-    }, config.overdueScanSeconds * 1000);
-    timer.unref();
-    app.addHook("onClose", async () => clearInterval(timer));
+  // Recurring work, once per period across all instances (a job queue in the database), once the app is ready.
+  const jobs = scheduledJobs(config, {
+    workflow,
+    reminders,
+    conversations: config.botKey ? conversationTimeouts : null,
+    retention: new RetentionService(deps, files),
+  });
+  if (jobs.length > 0) {
+    const scheduler = new Scheduler(db, jobs, app.log);
+    app.addHook("onReady", async () => scheduler.start());
+    app.addHook("onClose", async () => scheduler.stop());
   }
 
-  if (config.retentionScanHours > 0) {
-    const retention = new RetentionService(deps, (sha256) => attachments.fileOf(sha256));
-    const apply = () =>
-      retention.run(retentionPolicy(config)).then(
-        (report) => app.log.info({ retention: report }, "retention policy applied"),
-        (err: unknown) => app.log.error({ err }, "retention policy failed"),
-      );
-    // A minute after start, then every scan interval: a server restarted more often than that still applies it.
-    const first = setTimeout(apply, 60_000);
-    const timer = setInterval(apply, config.retentionScanHours * 3_600_000);
-    first.unref();
-    timer.unref();
-    app.addHook("onClose", async () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    });
-  }
-
+  // Per instance, not a scheduled job: a pump offers pushes to the bots connected to its own instance only.
   if (config.botPushScanSeconds > 0 && config.botKey) {
     const timer = setInterval(() => {
       botPushes.pump().catch((err: unknown) => app.log.error({ err }, "bot push scan failed"));

@@ -78,6 +78,12 @@ export const configSchema = z.object({
   botKey: z.string().default(""),
   /** How often overdue tasks are escalated; 0 turns the scan off (tests run it by hand). */
   overdueScanSeconds: z.coerce.number().int().min(0).default(60),
+  /** How often desks are reminded of tasks due within a working day and of publicity lists come down; 0 turns it off. */
+  reminderScanSeconds: z.coerce.number().int().min(0).default(300),
+  /** How often the bot's conversations left half-way for 30 minutes are ended and the sender told (with BOT_KEY); 0 turns it off. */
+  conversationScanSeconds: z.coerce.number().int().min(0).default(60),
+  /** A scheduled job still running after this long is taken for lost (its instance died) and run again by another instance. */
+  jobTimeoutSeconds: z.coerce.number().int().min(2).max(3600).default(300),
   /** China time during which the bot sends nobody anything on its own ("off" for none). */
   botQuietHours: z.string().default("21:00-08:00"),
   /** At most one bot push per person per this many seconds; later ones wait (and merge per case). */
@@ -94,6 +100,18 @@ export const configSchema = z.object({
   accessLogRetentionDays: z.coerce.number().int().min(183).default(1095),
   /** How often the retention policy is applied; 0 turns the timer off (`npm run data:retention` applies it by hand). */
   retentionScanHours: z.coerce.number().int().min(0).max(576).default(24),
+  /** An S3-compatible bucket for the files (photos, voice notes, PDFs, screening files), shared by every instance; empty: DATA_DIR. */
+  s3Bucket: z.string().default(""),
+  /** The object store's address (MinIO, Ceph, OSS, COS…); empty: AWS's own for the region. */
+  s3Endpoint: z.string().default(""),
+  s3Region: z.string().default("us-east-1"),
+  /** Empty: the AWS SDK's own credential chain (AWS_ACCESS_KEY_ID…, an instance role). */
+  s3AccessKeyId: z.string().default(""),
+  s3SecretAccessKey: z.string().default(""),
+  /** The bucket in the path (most self-hosted stores) instead of the host name. */
+  s3ForcePathStyle: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]).default(false),
+  /** Put before every key, so that several installations can share a bucket. */
+  s3Prefix: z.string().regex(/^$|^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*\/?$/, "folder names of letters, digits, . _ - separated by /").default(""),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -139,6 +157,9 @@ const envNames: Record<keyof AppConfig, string> = {
   consoleOrigins: "CONSOLE_ORIGINS",
   hstsMaxAgeSeconds: "HSTS_MAX_AGE_SECONDS",
   overdueScanSeconds: "OVERDUE_SCAN_SECONDS",
+  reminderScanSeconds: "REMINDER_SCAN_SECONDS",
+  conversationScanSeconds: "CONVERSATION_SCAN_SECONDS",
+  jobTimeoutSeconds: "JOB_TIMEOUT_SECONDS",
   trustProxy: "TRUST_PROXY",
   botKey: "BOT_KEY",
   botQuietHours: "BOT_QUIET_HOURS",
@@ -149,6 +170,13 @@ const envNames: Record<keyof AppConfig, string> = {
   retentionTransientDays: "RETENTION_TRANSIENT_DAYS",
   accessLogRetentionDays: "ACCESS_LOG_RETENTION_DAYS",
   retentionScanHours: "RETENTION_SCAN_HOURS",
+  s3Bucket: "S3_BUCKET",
+  s3Endpoint: "S3_ENDPOINT",
+  s3Region: "S3_REGION",
+  s3AccessKeyId: "S3_ACCESS_KEY_ID",
+  s3SecretAccessKey: "S3_SECRET_ACCESS_KEY",
+  s3ForcePathStyle: "S3_FORCE_PATH_STYLE",
+  s3Prefix: "S3_PREFIX",
 };
 
 /**

@@ -33,6 +33,7 @@ const lines = [
   `  OpenAPI (JSON)  ${base}/docs/json`,
   `  Health          ${base}/health/ready`,
   `  Database        ${app.services.db.kind === "embedded" ? `embedded PostgreSQL in ${config.dataDir}/pglite` : "PostgreSQL server (DATABASE_URL)"}`,
+  `  Files           ${config.s3Bucket ? `object storage s3://${config.s3Bucket}/${config.s3Prefix}` : `${config.dataDir}/attachments and ${config.dataDir}/screening`}`,
 ];
 if (demo) {
   lines.push(`  Demo staff logins (password "${demoPassword}"): POST ${base}/api/auth/staff/login`);

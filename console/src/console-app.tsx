@@ -76,7 +76,8 @@ function Shell({ session, logout }: { session: StaffSession; logout: () => void 
     return connectRealtime(session.token, {
       state: setRealtime,
       message: (message) => {
-        if (message.type === "task.opened" || message.type === "task.escalated") setUnseen((n) => n + 1);
+        // New and escalated tasks, and reminders of deadlines and of publicity lists come down: the "My tasks" badge.
+        if (message.type.startsWith("task.")) setUnseen((n) => n + 1);
         for (const listener of listeners.current) listener(message);
       },
     });

@@ -52,7 +52,9 @@ export function useLiveReload(reload: () => void, filter: (message: RealtimeMess
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stop = subscribe((message) => {
-      if (!["case.updated", "task.opened", "task.escalated"].includes(message.type) || !filterRef.current(message)) return;
+      const moved = ["case.updated", "task.opened", "task.escalated"].includes(message.type) && filterRef.current(message);
+      // "resync": the server may have missed pushes, so whatever is shown is reloaded.
+      if (!moved && message.type !== "resync") return;
       clearTimeout(timer);
       timer = setTimeout(reload, 300);
     });

@@ -86,6 +86,12 @@ function MyCasesView({ token, opened, open }: { token: string; opened: string | 
       connectRealtime(token, {
         state: (s) => setLive(s === "live"),
         message: (message) => {
+          // The server may have missed pushes: what is shown is loaded again.
+          if (message.type === "resync") {
+            void loadList();
+            if (opened) void loadCase(opened);
+            return;
+          }
           if (message.type !== "case.updated") return;
           setNotice(t("console.status.moved", { number: message.caseNumber, title: message.title }));
           void loadList();

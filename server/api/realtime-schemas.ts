@@ -16,10 +16,12 @@ export const realtimeServerMessageSchema = z.discriminatedUnion("type", [
   /** To the bot: write this to that WeChat contact, then answer bot.delivered. */
   z.object({ type: z.literal("bot.push"), id: z.uuid(), to: z.string(), text: z.string() }),
   z.object({ type: z.literal("pong") }),
+  /** Pushes may have been missed (the server lost its link to the other instances for a moment): reload what is shown. */
+  z.object({ type: z.literal("resync") }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
-  /** To staff: a task opened at their desk, or a late task escalated to them. */
+  /** To staff: a task opened at their desk, a late task escalated to them, a task of their desk due within a working day, a publicity list of theirs come down. */
   z.object({
-    type: z.enum(["task.opened", "task.escalated"]),
+    type: z.enum(["task.opened", "task.escalated", "task.dueSoon", "task.publicityEnded"]),
     taskId: z.uuid(),
     caseNumber: z.string(),
     stage: z.string(),

@@ -9,8 +9,9 @@ if (!target) {
   process.exit(1);
 }
 try {
-  const { bytes } = await backupDataDir(loadConfig(), target);
+  const { bytes, objectStorage } = await backupDataDir(loadConfig(), target);
   console.log(`Backup written to ${target} (${(bytes / 1e6).toFixed(1)} MB).`);
+  if (objectStorage) console.log(`It holds the database only: the files stay in ${objectStorage}, kept by the bucket's own versioning or replication.`);
   console.log("It holds no keys: keep DATA_DIR/secrets.json (or your DATA_KEYS and LOOKUP_KEY) safe, apart from it; a restore needs them.");
 } catch (error) {
   if (!(error instanceof BackupError)) throw error;

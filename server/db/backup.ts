@@ -6,6 +6,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
 import { z } from "zod";
+import { contentFolders, contentHashOf, FileNotFoundError, LocalFileStore, openFileStore, type FileStore, type FileStoreConfig } from "../lib/file-store.ts";
 import { acquireDataDirLock, dataDirLockHolder } from "./data-dir-lock.ts";
 import { openDatabase, type Database } from "./database.ts";
 
@@ -17,12 +18,9 @@ import { openDatabase, type Database } from "./database.ts";
  *   complete.json     written last: a backup cut short is refused
  * The keys are never in it (see decisions.md): a restore checks that the keys
  * it will run with are the ones the personal data was encrypted with.
+ * With the files in object storage the backup holds the database only: the
+ * bucket keeps its objects by its own means (versioning, replication).
  */
-
-/** DATA_DIR's content-addressed files (<dir>/<first two hex digits>/<sha256>): photos and voice notes, department screening files. */
-export const fileDirs = ["attachments", "screening"] as const;
-
-const sha256Pattern = /^[0-9a-f]{64}$/;
 
 const manifestSchema = z.object({
   format: z.literal("fanpin-backup"),
@@ -32,6 +30,8 @@ const manifestSchema = z.object({
   database: z.object({ kind: z.literal("embedded"), postgres: z.string(), migrations: z.array(z.string()) }),
   /** Fingerprints (not the keys): data key id → fingerprint, and the lookup keys'. */
   keys: z.object({ dataKeys: z.record(z.string(), z.string()), lookupKeys: z.array(z.string()) }),
+  /** Set when the files were left in object storage (s3://bucket/prefix): the backup holds none. */
+  objectStorage: z.string().optional(),
 });
 export type BackupManifest = z.infer<typeof manifestSchema>;
 
@@ -84,9 +84,10 @@ export function backupFileName(at: Date): string {
  * of its DATA_DIR. The database is copied first, between two statements; the
  * files are read after it, so every file a copied row names is there (files
  * are written before their rows, and a file deleted meanwhile had its rows
- * deleted before it).
+ * deleted before it). Files in object storage are not copied (the manifest
+ * says where they are).
  */
-export function createBackup(db: Database, dataDir: string, keys: KeyMaterial, now = new Date()): Readable {
+export function createBackup(db: Database, files: FileStore, keys: KeyMaterial, now = new Date()): Readable {
   const dump = db.dumpDataDir;
   if (!dump) throw new BackupError("only the embedded database is backed up this way; on PostgreSQL use pg_dump (README, Backup and restore)");
   const pack = tar.pack();
@@ -100,16 +101,19 @@ export function createBackup(db: Database, dataDir: string, keys: KeyMaterial, n
       createdAt: now.toISOString(),
       database: { kind: "embedded", postgres: version, migrations },
       keys: keyFingerprints(keys),
+      ...(files.kind === "local" ? {} : { objectStorage: files.location }),
     };
     await addBuffer(pack, "manifest.json", Buffer.from(JSON.stringify(manifest, null, 2)));
     await addBuffer(pack, "database.tar.gz", database);
-    let files = 0;
-    for (const dir of fileDirs) {
-      for (const name of await contentFiles(path.join(dataDir, dir))) {
-        if (await addFile(pack, `files/${dir}/${name.slice(0, 2)}/${name}`, path.join(dataDir, dir, name.slice(0, 2), name))) files++;
+    let count = 0;
+    if (files.kind === "local") {
+      for (const folder of contentFolders) {
+        for await (const key of files.list(folder)) {
+          if (contentHashOf(key) && (await addStored(pack, `files/${key}`, files, key))) count++;
+        }
       }
     }
-    await addBuffer(pack, "complete.json", Buffer.from(JSON.stringify({ files })));
+    await addBuffer(pack, "complete.json", Buffer.from(JSON.stringify({ files: count })));
     pack.finalize();
   })().catch((error: unknown) => pack.destroy(error as Error));
   return pack as unknown as Readable;
@@ -117,6 +121,8 @@ export function createBackup(db: Database, dataDir: string, keys: KeyMaterial, n
 
 export interface RestoreOptions {
   dataDir: string;
+  /** Where the restored server keeps its files: the bucket gets the backup's files; absent or local, DATA_DIR does. */
+  files?: FileStore;
   /** The keys the server will run with on the restored data (keysFrom), after `secretsFile` is put in place. */
   keys: KeyMaterial | null;
   /** A secrets.json kept apart from the backup, put into DATA_DIR with it. */
@@ -144,10 +150,16 @@ export interface RestoreResult {
  * (and then moves it aside, never deletes it). Everything is unpacked and
  * checked in a staging directory first (every file against its hash, the
  * database opened and its migrations compared); only then is it moved into
- * place, so a broken or cut-short backup changes nothing.
+ * place, so a broken or cut-short backup changes nothing. With object
+ * storage the backup's files (if it has any) are put into the bucket before
+ * the database is moved into place; a backup made on object storage is
+ * restored only onto object storage, its files counted there.
  */
 export async function restoreBackup(archive: Readable, options: RestoreOptions): Promise<RestoreResult> {
   const { dataDir } = options;
+  const bucket = options.files && options.files.kind !== "local" ? options.files : null;
+  // Content-addressed objects never clash: in a bucket only the database can be in the way.
+  const fileDirs = bucket ? [] : contentFolders;
   const databaseDir = path.join(dataDir, "pglite");
   const holder = dataDirLockHolder(databaseDir);
   if (holder) throw new BackupError(`a server (process ${holder.pid} on ${holder.host}) is using ${dataDir}: stop it before restoring`);
@@ -164,7 +176,7 @@ export async function restoreBackup(archive: Readable, options: RestoreOptions):
     }
 
     fs.mkdirSync(staging);
-    const { manifest, files } = await unpack(archive, staging, options.keys)
+    const { manifest, files } = await unpack(archive, staging, options.keys, bucket)
       .catch((error: unknown) => {
         if (error instanceof BackupError) throw error;
         // A tar cut short or garbled, as the tar reader found it.
@@ -172,7 +184,14 @@ export async function restoreBackup(archive: Readable, options: RestoreOptions):
       })
       // Refused halfway: the rest of the file is not read.
       .finally(() => archive.destroy());
-    const checked = await checkDatabase(path.join(staging, "database.tar.gz"), path.join(staging, "pglite"), manifest, staging);
+    const staged = new LocalFileStore(staging);
+    const available = manifest.objectStorage ? bucket! : staged;
+    const checked = await checkDatabase(path.join(staging, "database.tar.gz"), path.join(staging, "pglite"), manifest, available);
+    if (bucket) {
+      for (const folder of contentFolders) {
+        for await (const key of staged.list(folder)) await bucket.put(key, (await staged.getStream(key)).body);
+      }
+    }
 
     let replacedInto: string | null = null;
     if (present.length > 0 || secretsClash) {
@@ -197,7 +216,7 @@ export async function restoreBackup(archive: Readable, options: RestoreOptions):
   }
 }
 
-async function unpack(archive: Readable, staging: string, keys: KeyMaterial | null): Promise<{ manifest: BackupManifest; files: number }> {
+async function unpack(archive: Readable, staging: string, keys: KeyMaterial | null, bucket: FileStore | null): Promise<{ manifest: BackupManifest; files: number }> {
   const extract = tar.extract();
   archive.on("error", (error) => extract.destroy(error));
   archive.pipe(extract as unknown as NodeJS.WritableStream);
@@ -212,6 +231,9 @@ async function unpack(archive: Readable, staging: string, keys: KeyMaterial | nu
       if (!parsed.success) throw new BackupError("not a backup this version can read (manifest.json)");
       manifest = parsed.data;
       checkKeys(manifest, keys);
+      if (manifest.objectStorage && !bucket) {
+        throw new BackupError(`the backup holds the database only: its files are in object storage (${manifest.objectStorage}); restore it with S3_BUCKET and the other S3_ settings of that store`);
+      }
       continue;
     }
     if (complete) throw new BackupError(`unexpected ${name} after the end of the backup`);
@@ -222,11 +244,10 @@ async function unpack(archive: Readable, staging: string, keys: KeyMaterial | nu
       if (expected !== files) throw new BackupError(`the backup lists ${expected} files but holds ${files}`);
       complete = true;
     } else {
-      const [top, dir, prefix, file, ...rest] = name.split("/");
-      if (top !== "files" || !fileDirs.includes(dir as (typeof fileDirs)[number]) || !file || !sha256Pattern.test(file) || prefix !== file.slice(0, 2) || rest.length > 0) {
-        throw new BackupError(`unexpected entry in the backup: ${name}`);
-      }
-      const target = path.join(staging, dir!, prefix, file);
+      const key = name.startsWith("files/") ? name.slice("files/".length) : "";
+      const file = contentHashOf(key);
+      if (!file) throw new BackupError(`unexpected entry in the backup: ${name}`);
+      const target = path.join(staging, ...key.split("/"));
       fs.mkdirSync(path.dirname(target), { recursive: true });
       const hash = crypto.createHash("sha256");
       await pipeline(
@@ -262,7 +283,8 @@ function checkKeys(manifest: BackupManifest, keys: KeyMaterial | null) {
   }
 }
 
-async function checkDatabase(dump: string, dir: string, manifest: BackupManifest, staging: string) {
+/** Opens the staged database and counts what it holds, and the attachments whose file `files` lacks. */
+async function checkDatabase(dump: string, dir: string, manifest: BackupManifest, files: FileStore) {
   // Loaded only here, as in database.ts: a server on PostgreSQL never needs PGlite.
   const { openDurablePGlite } = await import("./embedded-storage.ts");
   const pglite = openDurablePGlite(dir, new Blob([await fsp.readFile(dump)]));
@@ -276,49 +298,36 @@ async function checkDatabase(dump: string, dir: string, manifest: BackupManifest
       )
     ).rows;
     const shas = (await pglite.query<{ sha256: string }>(`SELECT DISTINCT sha256 FROM "Attachment"`)).rows.map((row) => row.sha256);
-    const missingFiles = shas.filter((sha) => !fs.existsSync(path.join(staging, "attachments", sha.slice(0, 2), sha))).length;
+    // One listing rather than a request per file: a bucket may hold a county's years of photos.
+    const present = new Set<string>();
+    for await (const key of files.list("attachments")) present.add(contentHashOf(key) ?? "");
+    const missingFiles = shas.filter((sha) => !present.has(sha)).length;
     return { ...counts!, missingFiles };
   } finally {
     await pglite.close();
   }
 }
 
-async function contentFiles(dir: string): Promise<string[]> {
-  const prefixes = await fsp.readdir(dir).catch(() => [] as string[]);
-  const names: string[] = [];
-  for (const prefix of prefixes.filter((p) => /^[0-9a-f]{2}$/.test(p)).sort()) {
-    const inside = await fsp.readdir(path.join(dir, prefix)).catch(() => [] as string[]);
-    // Half-written uploads (".part") are not files yet.
-    names.push(...inside.filter((name) => sha256Pattern.test(name) && name.startsWith(prefix)).sort());
-  }
-  return names;
-}
-
 function addBuffer(pack: tar.Pack, name: string, content: Buffer): Promise<void> {
   return new Promise((resolve, reject) => pack.entry({ name, size: content.length, mode: 0o600 }, content, (error) => (error ? reject(error) : resolve())));
 }
 
-/** Adds a file; false when it was deleted before it could be opened (erased under the retention policy meanwhile). */
-async function addFile(pack: tar.Pack, name: string, file: string): Promise<boolean> {
-  let handle: fsp.FileHandle;
+/** Adds a stored file; false when it was deleted before it could be opened (erased under the retention policy meanwhile). */
+async function addStored(pack: tar.Pack, name: string, files: FileStore, key: string): Promise<boolean> {
+  let opened: Awaited<ReturnType<FileStore["getStream"]>>;
   try {
-    handle = await fsp.open(file, "r");
+    opened = await files.getStream(key);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    if (error instanceof FileNotFoundError) return false;
     throw error;
   }
-  try {
-    const { size } = await handle.stat();
-    await new Promise<void>((resolve, reject) => {
-      const entry = pack.entry({ name, size, mode: 0o600 }, (error) => (error ? reject(error) : resolve()));
-      const source = handle.createReadStream({ autoClose: false });
-      source.on("error", reject);
-      source.pipe(entry as unknown as NodeJS.WritableStream);
-    });
-    return true;
-  } finally {
-    await handle.close();
-  }
+  const { body, size } = opened;
+  await new Promise<void>((resolve, reject) => {
+    const entry = pack.entry({ name, size, mode: 0o600 }, (error) => (error ? reject(error) : resolve()));
+    body.on("error", reject);
+    body.pipe(entry as unknown as NodeJS.WritableStream);
+  });
+  return true;
 }
 
 async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
@@ -327,9 +336,8 @@ async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Where a configuration keeps things: DATA_DIR, its embedded database, and the keys it runs with. */
-interface Placement {
-  dataDir: string;
+/** Where a configuration keeps things: DATA_DIR, its embedded database, its files, and the keys it runs with. */
+interface Placement extends FileStoreConfig {
   databaseUrl: string;
   dataKeys: string;
   lookupKey: string;
@@ -340,7 +348,7 @@ interface Placement {
  * to `target`, while no server runs on it (a running one is backed up through
  * GET /api/admin/backup, which this points to).
  */
-export async function backupDataDir(config: Placement, target: string): Promise<{ bytes: number }> {
+export async function backupDataDir(config: Placement, target: string): Promise<{ bytes: number; objectStorage: string | null }> {
   if (config.databaseUrl) throw new BackupError("DATABASE_URL is set: back a PostgreSQL server up with pg_dump (README, Backup and restore)");
   const databaseDir = path.join(config.dataDir, "pglite");
   if (!fs.existsSync(databaseDir)) throw new BackupError(`no embedded database in ${config.dataDir} (DATA_DIR)`);
@@ -354,28 +362,44 @@ export async function backupDataDir(config: Placement, target: string): Promise<
   if (fs.existsSync(target)) throw new BackupError(`${target} exists already; choose another name`);
   const keys = keysFrom(config, path.join(config.dataDir, "secrets.json"));
   if (!keys) throw new BackupError("no keys: neither DATA_KEYS and LOOKUP_KEY nor DATA_DIR/secrets.json has them");
+  const files = await openStore(config);
+  const objectStorage = files.kind === "local" ? null : files.location;
   const db = await openDatabase({ url: "", embeddedDir: databaseDir });
   const partial = `${target}.part`;
   try {
-    await pipeline(createBackup(db, config.dataDir, keys), fs.createWriteStream(partial, { flags: "wx" }));
+    await pipeline(createBackup(db, files, keys), fs.createWriteStream(partial, { flags: "wx" }));
     fs.renameSync(partial, target);
   } catch (error) {
     fs.rmSync(partial, { force: true });
     throw error;
   } finally {
     await db.close();
+    files.close();
   }
-  return { bytes: fs.statSync(target).size };
+  return { bytes: fs.statSync(target).size, objectStorage };
 }
 
 /** npm run db:restore: restores `archive` into DATA_DIR, with the keys of the configuration or of `secretsFile`. */
 export async function restoreDataDir(config: Placement, archive: string, options: { secretsFile?: string; replace?: boolean } = {}): Promise<RestoreResult> {
   if (config.databaseUrl) throw new BackupError("DATABASE_URL is set: restore a PostgreSQL server with pg_restore (README, Backup and restore)");
   for (const file of [archive, options.secretsFile]) if (file && !fs.existsSync(file)) throw new BackupError(`${file}: no such file`);
-  return restoreBackup(fs.createReadStream(archive), {
-    dataDir: config.dataDir,
-    keys: keysFrom(config, options.secretsFile ?? path.join(config.dataDir, "secrets.json")),
-    secretsFile: options.secretsFile,
-    replace: options.replace,
+  const files = await openStore(config);
+  try {
+    return await restoreBackup(fs.createReadStream(archive), {
+      dataDir: config.dataDir,
+      files,
+      keys: keysFrom(config, options.secretsFile ?? path.join(config.dataDir, "secrets.json")),
+      secretsFile: options.secretsFile,
+      replace: options.replace,
+    });
+  } finally {
+    files.close();
+  }
+}
+
+/** The configured file store; a bucket that cannot be reached is the command's plain refusal. */
+function openStore(config: FileStoreConfig): Promise<FileStore> {
+  return openFileStore(config).catch((error: unknown) => {
+    throw new BackupError((error as Error).message);
   });
 }

@@ -7,6 +7,7 @@ import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { acquireDataDirLock } from "./data-dir-lock.ts";
 import { PrismaClient } from "./generated/client.ts";
 import { applyMigrations, type MigrationResult, type SqlSession } from "./migrate.ts";
+import { checkChannelName, listenOnServer, notifySql, type ListenHandlers } from "./notifications.ts";
 
 export type { PrismaClient } from "./generated/client.ts";
 export type DatabaseKind = "embedded" | "postgres";
@@ -18,6 +19,19 @@ export interface Database {
   migrate(migrationsDir?: string): Promise<MigrationResult>;
   /** Runs one SQL statement with parameters, outside Prisma (migrations, checks). */
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** NOTIFY: sends each payload on the channel, in order, in one statement of its own (delivered when it commits). */
+  notify(channel: string, payloads: readonly string[]): Promise<void>;
+  /**
+   * LISTEN: on a PostgreSQL server through a connection of its own that is opened again when it breaks; on the
+   * embedded database through PGlite's own listen (one process, one connection: it cannot break). Resolves to a
+   * function that stops listening.
+   */
+  listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
+  /**
+   * pg-boss's driver contract (the job queue, server/services/scheduler.ts): text without values may hold several
+   * statements (its schema, its locked maintenance), answered by the last one's rows.
+   */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   /**
    * The embedded database only: a copy of its data directory as a gzipped tar, taken between two statements
    * (PGlite runs one at a time), so it is what a crash at that moment would leave: complete after WAL replay.
@@ -104,6 +118,16 @@ async function openEmbedded(dir: string | undefined, migrationsDir: string, snap
       return result;
     },
     query: (sql, params) => session.query(sql, params),
+    notify: async (channel, payloads) => void (await pglite.query(notifySql, [checkChannelName(channel), payloads])),
+    listen: async (channel, handlers) => {
+      const unlisten = await pglite.listen(checkChannelName(channel), handlers.message);
+      // Closed with the database, whose close already dropped its listeners.
+      return () => (pglite.closed ? Promise.resolve() : unlisten());
+    },
+    // Several statements run inside PGlite's own transaction: one that fails half-way is rolled back there, where a
+    // bare exec would leave the one shared session in an aborted transaction block for every later query.
+    executeSql: async (text, values) =>
+      values && values.length > 0 ? { rows: (await pglite.query(text, values)).rows } : { rows: await pglite.transaction(async (tx) => (await tx.exec(text)).at(-1)?.rows ?? []) },
     dumpDataDir: async () => {
       // A checkpoint first: the copy then needs little WAL replay when it is opened.
       await pglite.exec("CHECKPOINT");
@@ -154,6 +178,22 @@ async function openPostgres(url: string, migrationsDir: string, onConnectionErro
       }
     },
     query: async (sql, params) => (await pool.query(sql, params as unknown[])).rows,
+    notify: async (channel, payloads) => void (await pool.query(notifySql, [checkChannelName(channel), payloads])),
+    listen: (channel, handlers) => listenOnServer(url, channel, handlers),
+    executeSql: async (text, values) => {
+      if (values && values.length > 0) return { rows: (await pool.query(text, values)).rows };
+      // Several statements go as one simple query; one that fails after its own BEGIN leaves the connection in an
+      // aborted transaction block, so that connection is closed rather than handed to the next caller.
+      const client = await pool.connect();
+      try {
+        const result = (await client.query(text)) as pg.QueryResult | pg.QueryResult[];
+        client.release();
+        return { rows: (Array.isArray(result) ? result.at(-1)?.rows : result.rows) ?? [] };
+      } catch (error) {
+        client.release(true);
+        throw error;
+      }
+    },
     close: async () => {
       await prisma.$disconnect();
       await pool.end().catch(() => undefined);

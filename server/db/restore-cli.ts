@@ -16,7 +16,8 @@ try {
   const result = await restoreDataDir(config, archive, { secretsFile: values.secrets, replace: values.replace });
   console.log(`Restored the backup of ${result.manifest.createdAt} into ${config.dataDir}: ${result.cases} cases, ${result.events} events, ${result.attachments} attachments, ${result.files} files.`);
   if (result.replacedInto) console.log(`The database and files it replaced are in ${result.replacedInto}.`);
-  if (result.missingFiles > 0) console.warn(`Warning: ${result.missingFiles} attachment file(s) named by the database were not in the backup.`);
+  const from = result.manifest.objectStorage ? `in ${result.manifest.objectStorage} (restore them from the bucket's earlier versions)` : "in the backup";
+  if (result.missingFiles > 0) console.warn(`Warning: ${result.missingFiles} attachment file(s) named by the database are not ${from}.`);
 } catch (error) {
   if (!(error instanceof BackupError || error instanceof DataDirLockedError)) throw error;
   console.error(`Not restored: ${error.message}`);

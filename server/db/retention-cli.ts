@@ -2,20 +2,21 @@
 // ACCESS_LOG_RETENTION_DAYS); a running server applies it on its own every RETENTION_SCAN_HOURS.
 import path from "node:path";
 import { loadConfig } from "../config.ts";
+import { openFileStore } from "../lib/file-store.ts";
 import { PersonalDataCipher } from "../lib/personal-data.ts";
 import { resolveSecrets } from "../lib/secrets.ts";
-import { attachmentFile } from "../services/attachment-service.ts";
 import { RetentionService, retentionPolicy } from "../services/retention.ts";
 import { openDatabase } from "./database.ts";
 
 const config = loadConfig();
+const files = await openFileStore(config);
 const db = await openDatabase({ url: config.databaseUrl, embeddedDir: config.databaseUrl ? undefined : path.join(config.dataDir, "pglite") });
 try {
   await db.migrate();
   const deps = { prisma: db.prisma, cipher: new PersonalDataCipher(resolveSecrets(config, true)), now: () => new Date() };
-  const attachments = path.join(config.dataDir, "attachments");
-  const report = await new RetentionService(deps, (sha256) => attachmentFile(attachments, sha256)).run(retentionPolicy(config));
+  const report = await new RetentionService(deps, files).run(retentionPolicy(config));
   console.log(JSON.stringify(report));
 } finally {
   await db.close();
+  files.close();
 }

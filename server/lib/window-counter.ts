@@ -1,8 +1,9 @@
 /**
- * Counts events per key (a WeChat sender, a client address, a user name) in
- * fixed windows, in this process's memory — like the HTTP rate limits, whose
- * store is local too. Keys are swept when many pile up, so a flood of distinct
- * keys costs bounded memory.
+ * Counts events per key (a client) in fixed windows, in this process's memory:
+ * the general per-client request limit, checked on every request, where a
+ * database round trip would cost more than it saves (the counters that must
+ * hold across instances are in the database: server/services/shared-counters.ts).
+ * Keys are swept when many pile up, so a flood of distinct keys costs bounded memory.
  */
 export class WindowCounter {
   private readonly windows = new Map<string, { startedAt: number; count: number }>();

@@ -1,9 +1,11 @@
-import fastifyRateLimit from "@fastify/rate-limit";
+import fastifyRateLimit, { type FastifyRateLimitStoreCtor } from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { clientAddressKey } from "../lib/client-address.ts";
 import { TooManyRequestsError } from "../lib/errors.ts";
 import { timingSafeEqualText } from "../lib/personal-data.ts";
+import { WindowCounter } from "../lib/window-counter.ts";
+import type { SharedCounters } from "../services/shared-counters.ts";
 import type { TokenClaims } from "../services/auth-service.ts";
 
 /**
@@ -14,13 +16,12 @@ import type { TokenClaims } from "../services/auth-service.ts";
  * (server/services/bot-service.ts) and passes here by its key.
  */
 export const rateLimitsPlugin = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, options: { counters: SharedCounters; now: () => Date }) => {
     await app.register(fastifyRateLimit, {
       global: true,
       max: app.config.rateLimitPerMinute,
       timeWindow: "1 minute",
-      // Counted per process (like the failed-login and bot counters): each instance behind a balancer limits on its own.
-      cache: 20_000,
+      store: countingStore(options.counters, options.now, 20_000),
       keyGenerator: (request) => clientKey(app, request),
       allowList: (request) => carriesBotKey(app.config.botKey, request),
       errorResponseBuilder: () => new TooManyRequestsError(),
@@ -45,6 +46,44 @@ function clientKey(app: FastifyInstance, request: FastifyRequest): string {
     }
   }
   return `ip:${clientAddressKey(request.ip)}`;
+}
+
+type StoreResult = { current: number; ttl: number };
+type StoreCallback = (error: Error | null, result?: StoreResult) => void;
+
+/**
+ * Where the limits are counted. A route's own, stricter limit (log-ins, case look-ups, filing, uploads,
+ * objections) in the database, shared by every instance: those are the routes where guessing and flooding
+ * cost, and they do far more work than one upsert. The general per-client limit in this process's memory:
+ * it is checked on every request, where a database write each time would cost more than the flood it
+ * stops, so several instances behind a balancer each allow it (SECURITY.md, known limits).
+ */
+function countingStore(counters: SharedCounters, now: () => Date, maxKeys: number) {
+  return class CountingStore {
+    private readonly local: WindowCounter;
+
+    constructor(params: { timeWindow?: unknown }) {
+      this.local = new WindowCounter({ max: Number.POSITIVE_INFINITY, windowMs: Number(params.timeWindow), now: () => now().getTime(), maxKeys });
+    }
+
+    incr(key: string, callback: StoreCallback): void {
+      const current = this.local.add(key);
+      callback(null, { current, ttl: this.local.retryAfterMs(key) });
+    }
+
+    child(params: { routeInfo: { method: string | string[]; url: string } }) {
+      const route = `${[params.routeInfo.method].flat().join(",")} ${params.routeInfo.url}`;
+      return {
+        incr(key: string, callback: StoreCallback, timeWindow: number): void {
+          const at = now();
+          counters.hit(`route:${route}:${key}`, timeWindow, at).then(
+            (window) => callback(null, { current: window.count, ttl: window.resetAt.getTime() - at.getTime() }),
+            (error: Error) => callback(error),
+          );
+        },
+      };
+    }
+  } as unknown as FastifyRateLimitStoreCtor;
 }
 
 function carriesBotKey(botKey: string, request: FastifyRequest): boolean {

@@ -18,6 +18,8 @@ import type { RiskEventService } from "../services/risk-event-service.ts";
 import type { PersonalDataService } from "../services/personal-data-service.ts";
 import type { AuditService } from "../services/audit-service.ts";
 import type { BackupService } from "../services/backup-service.ts";
+import type { ReminderService } from "../services/reminder-service.ts";
+import type { ConversationTimeouts } from "../services/conversation-timeouts.ts";
 
 export interface Services {
   db: Database;
@@ -38,6 +40,9 @@ export interface Services {
   personalData: PersonalDataService;
   audit: AuditService;
   backup: BackupService;
+  /** Scheduled work (server/services/scheduled-jobs.ts); tests run it by hand on their own clock. */
+  reminders: ReminderService;
+  conversationTimeouts: ConversationTimeouts;
 }
 
 declare module "fastify" {

@@ -72,6 +72,8 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
         if (principal.kind === "resident") locale = principal.locale;
         audience = principal.kind;
         const householdId = principal.kind === "resident" ? await app.services.caseViews.householdOf(principal.id) : null;
+        // Notices name regions by code; their names and paths come from the tree, loaded here if this instance has not yet.
+        await app.services.regions.tree();
         const forMe = (notice: CaseNotice): boolean => {
           if (principal.kind === "resident") return notice.kind === "case.updated" && (notice.reporterResidentId === principal.id || (!!householdId && notice.householdId === householdId));
           // Consoles refresh their queues when a case in their region moves; grid workers and departments work from their own lists.
@@ -80,10 +82,15 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
             return ["VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN"].includes(principal.role) && !!path && path.startsWith(principal.regionPath);
           }
           const desk = deskOfRole(principal.role);
-          if (notice.kind === "task.opened") return notice.desk === desk && notice.regionPath.startsWith(principal.regionPath);
+          // A new task, and the reminders about it, go to the desk that works it.
+          if (notice.kind !== "task.escalated") return notice.desk === desk && notice.regionPath.startsWith(principal.regionPath);
           return !!notice.escalatedToPath && notice.escalatedToPath.startsWith(principal.regionPath) && notice.desk !== desk;
         };
-        unsubscribe = options.notifier.subscribe((notice) => {
+        unsubscribe = options.notifier.subscribe((event) => {
+          // This instance may have missed notices: the page reloads what it shows.
+          if (event.kind === "resync") return void send({ type: "resync" });
+          if (event.kind === "bot.pushes.due") return;
+          const notice = event;
           if (!forMe(notice)) return;
           if (notice.kind === "case.updated") {
             const region = notice.regionCode ? app.services.regions.nameOf(notice.regionCode) : "";

@@ -1,9 +1,8 @@
 import crypto from "node:crypto";
-import fs from "node:fs/promises";
-import path from "node:path";
 import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
 import { AppError, ConflictError, InvalidInputError, NotFoundError, TooManyRequestsError } from "../lib/errors.ts";
+import { contentKey, type FileStore } from "../lib/file-store.ts";
 import type { Principal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { StaffAccessLog, type AccessContext } from "./access-log.ts";
@@ -32,13 +31,13 @@ export interface AttachmentLimits {
 // Each photo is decoded once; libvips' operation cache would only hold residents' photos in memory.
 sharp.cache(false);
 
-/** Files are kept once per content under dataDir/attachments/ab/<sha256>; the rows say who sent what. */
+/** Files are kept once per content under attachments/ab/<sha256> in the file store; the rows say who sent what. */
 export class AttachmentService {
   private readonly accessLog: StaffAccessLog;
 
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly dir: string,
+    private readonly files: FileStore,
     private readonly limits: AttachmentLimits,
   ) {
     this.accessLog = new StaffAccessLog(deps);
@@ -55,12 +54,8 @@ export class AttachmentService {
     // Photos are kept as decoded and encoded again: whatever else the file carried (EXIF with the GPS position of a home, the camera, hidden data) is left behind.
     const content = kind === "PHOTO" ? await this.reencoded(bytes, type.mime) : bytes;
     const sha256 = crypto.createHash("sha256").update(content).digest("hex");
-    const target = path.join(this.dir, sha256.slice(0, 2), sha256);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    // Written aside and renamed, so a crash never leaves a half file under the final name.
-    const temporary = `${target}.${process.pid}.${crypto.randomUUID()}.part`;
-    await fs.writeFile(temporary, content, { flag: "wx" });
-    await fs.rename(temporary, target);
+    // Stored whole before the row that names it is written.
+    await this.files.put(contentKey("attachments", sha256), content);
     const row = await this.deps.prisma.attachment.create({
       data: {
         sha256,
@@ -82,14 +77,9 @@ export class AttachmentService {
   async readForStaff(principal: StaffPrincipal, attachmentId: string, context: AccessContext = {}) {
     const row = await this.deps.prisma.attachment.findFirst({ where: { id: attachmentId, case: { regionPath: { startsWith: principal.regionPath } } } });
     if (!row) throw new NotFoundError("ATTACHMENT_NOT_FOUND");
-    const bytes = await fs.readFile(this.fileOf(row.sha256));
+    const bytes = await this.files.get(contentKey("attachments", row.sha256));
     await this.accessLog.record(principal, [{ action: "VIEW_ATTACHMENT", caseId: row.caseId, subject: row.id }], context);
     return { mimeType: row.mimeType, bytes };
-  }
-
-  /** Where a file's bytes are kept. */
-  fileOf(sha256: string): string {
-    return attachmentFile(this.dir, sha256);
   }
 
   private async reencoded(bytes: Buffer, mime: string): Promise<Buffer> {
@@ -144,9 +134,4 @@ function silkType(bytes: Buffer): { mime: string } | undefined {
   const magic = Buffer.from("#!SILK_V3");
   const at = bytes[0] === 0x02 ? 1 : 0;
   return bytes.subarray(at, at + magic.length).equals(magic) ? { mime: "audio/silk" } : undefined;
-}
-
-/** Where the bytes of a file with this content are kept under the attachments directory. */
-export function attachmentFile(dir: string, sha256: string): string {
-  return path.join(dir, sha256.slice(0, 2), sha256);
 }

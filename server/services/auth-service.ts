@@ -37,23 +37,23 @@ export class AuthService {
   /** `from` is the client's address: failures from one address are throttled across user names. */
   async staffLogin(username: string, password: string, wechatCode: string | undefined, from: string) {
     const { prisma, now } = this.deps;
-    this.guard.checkClient(from);
+    await this.guard.checkClient(from);
     const staff = await prisma.staffAccount.findUnique({ where: { username }, include: { region: true } });
     if (staff?.lockedUntil && staff.lockedUntil > now()) {
       throw new TooManyRequestsError("ACCOUNT_LOCKED", { minutes: Math.ceil((staff.lockedUntil.getTime() - now().getTime()) / 60_000) });
     }
-    const phantomLock = staff ? 0 : this.guard.unknownNameLockedMinutes(username);
+    const phantomLock = staff ? 0 : await this.guard.unknownNameLockedMinutes(username);
     if (phantomLock > 0) throw new TooManyRequestsError("ACCOUNT_LOCKED", { minutes: phantomLock });
     const ok = await verify(staff?.passwordHash ?? unknownUserHash, password).catch(() => false);
     if (!staff || !staff.active || !ok) {
-      this.guard.clientFailed(from);
-      if (!staff) this.guard.unknownNameFailed(username);
+      await this.guard.clientFailed(from);
+      if (!staff) await this.guard.unknownNameFailed(username);
       if (staff) {
-        const failed = staff.failedLogins + 1;
-        await prisma.staffAccount.update({
-          where: { id: staff.id },
-          data: failed >= maxFailedLogins ? { failedLogins: 0, lockedUntil: new Date(now().getTime() + lockMinutes * 60_000) } : { failedLogins: failed },
-        });
+        // Counted in the row itself (guesses sent at once, to several instances, each count), then locked once it reaches the limit.
+        const { failedLogins } = await prisma.staffAccount.update({ where: { id: staff.id }, data: { failedLogins: { increment: 1 } }, select: { failedLogins: true } });
+        if (failedLogins >= maxFailedLogins) {
+          await prisma.staffAccount.updateMany({ where: { id: staff.id, failedLogins: { gte: maxFailedLogins } }, data: { failedLogins: 0, lockedUntil: new Date(now().getTime() + lockMinutes * 60_000) } });
+        }
       }
       throw new UnauthorizedError("INVALID_CREDENTIALS");
     }
@@ -71,11 +71,11 @@ export class AuthService {
 
   /** A WeChat log-in code from a client that has not failed too often lately; a refused code counts against it. */
   private async exchangeCode(code: string, from: string) {
-    this.guard.checkClient(from);
+    await this.guard.checkClient(from);
     try {
       return await this.wechat.exchange(code);
     } catch (error) {
-      this.guard.clientFailed(from);
+      await this.guard.clientFailed(from);
       throw error;
     }
   }
@@ -153,10 +153,10 @@ export class AuthService {
   async bindWechat(wechatId: string, code: string): Promise<StaffPrincipal | null> {
     const { prisma, now, cipher } = this.deps;
     // A million codes, a few valid at a time: guesses are counted per sender and in all.
-    this.guard.checkBinding(wechatId);
+    await this.guard.checkBinding(wechatId);
     const staff = await prisma.staffAccount.findFirst({ where: { wechatBindCodeHash: { in: cipher.lookupHashes(`bind:${code}`) } } });
     if (!staff?.active || !staff.wechatBindCodeExpiresAt || staff.wechatBindCodeExpiresAt < now()) {
-      this.guard.bindingFailed(wechatId);
+      await this.guard.bindingFailed(wechatId);
       return null;
     }
     await prisma.$transaction([

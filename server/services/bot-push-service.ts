@@ -1,4 +1,5 @@
 import type { Locale } from "../api/common-schemas.ts";
+import type { Prisma } from "../db/generated/client.ts";
 import { earliestPush, type QuietHours } from "../domain/push-schedule.ts";
 import { deskOfRole } from "../domain/workflow/definition.ts";
 import { formatDate, hasKey, translator } from "../i18n/i18n.ts";
@@ -44,13 +45,25 @@ export class BotPushService {
     private readonly onError: (error: unknown) => void,
   ) {}
 
+  /**
+   * Stores the pushes of the notices this instance publishes (once, here: every instance hears every notice),
+   * and sends due pushes to a bot connected here whenever any instance says some are due, or after this one
+   * may have missed that (its listening connection was lost).
+   */
   listen(notifier: CaseNotifier): () => void {
-    return notifier.subscribe((notice) => {
-      this.queue = this.queue.then(() => this.onNotice(notice)).catch(this.onError);
+    const stopStoring = notifier.onPublish((notice) => {
+      this.queue = this.queue.then(() => this.onNotice(notice, notifier)).catch(this.onError);
     });
+    const stopSending = notifier.subscribe((event) => {
+      if (event.kind === "bot.pushes.due" || event.kind === "resync") void this.pump().catch(this.onError);
+    });
+    return () => {
+      stopStoring();
+      stopSending();
+    };
   }
 
-  /** Resolves when every notice heard so far has been stored and offered to the bot. */
+  /** Resolves when the pushes of every notice published here so far are stored (the bot is offered them over the bus). */
   async settled(): Promise<void> {
     await this.queue;
   }
@@ -66,43 +79,64 @@ export class BotPushService {
     await this.deps.prisma.botPush.updateMany({ where: { id, deliveredAt: null }, data: { deliveredAt: this.deps.now() } });
   }
 
-  /** Offers due pushes to the bot; run after each enqueue and on a timer (quiet hours end, lost bots). */
+  /**
+   * Offers due pushes to a bot connected to this instance; run when pushes are due (on any instance) and on a
+   * timer (quiet hours end, lost bots). Each push is claimed by one statement that skips rows another pump holds,
+   * so two pumps (here or on another instance) never send the same push at the same time.
+   */
   async pump(): Promise<number> {
     if (this.sinks.size === 0) return 0;
     const { prisma, now } = this.deps;
     const at = now();
-    const due = await prisma.botPush.findMany({
-      where: { deliveredAt: null, notBefore: { lte: at }, OR: [{ sentAt: null }, { sentAt: { lt: new Date(at.getTime() - this.options.redeliverAfterMs) } }] },
-      orderBy: { notBefore: "asc" },
-      take: 100,
-    });
+    const due = await prisma.$queryRaw<{ id: string; recipientId: string; text: string; notBefore: Date }[]>`
+      UPDATE "BotPush" SET "sentAt" = ${at}
+      WHERE "id" IN (
+        SELECT "id" FROM "BotPush"
+        WHERE "deliveredAt" IS NULL AND "notBefore" <= ${at} AND ("sentAt" IS NULL OR "sentAt" < ${new Date(at.getTime() - this.options.redeliverAfterMs)})
+        ORDER BY "notBefore" LIMIT 100
+        FOR UPDATE SKIP LOCKED)
+      RETURNING "id"::text, "recipientId", "text", "notBefore"`;
+    due.sort((a, b) => a.notBefore.getTime() - b.notBefore.getTime());
     for (const push of due) {
-      await prisma.botPush.update({ where: { id: push.id }, data: { sentAt: at } });
-      // Every connected bot is offered it (the real one, the demo's simulator): only one can reach the contact and confirm.
+      // Every bot connected here is offered it (the real one, the demo's simulator): only one can reach the contact and confirm.
       for (const sink of this.sinks) sink({ id: push.id, to: push.recipientId, text: push.text });
     }
     return due.length;
   }
 
-  private async onNotice(notice: CaseNotice): Promise<void> {
+  private async onNotice(notice: CaseNotice, notifier: CaseNotifier): Promise<void> {
     const messages = notice.kind === "case.updated" ? await this.caseMessages(notice) : await this.taskMessages(notice);
     for (const m of messages) await this.enqueue(m.recipient, m.topic, m.text);
-    if (messages.length > 0) await this.pump();
+    if (messages.length > 0) notifier.pushesDue();
+  }
+
+  /**
+   * Something the server says on its own to one resident's WeChat (their conversation was put aside), stored in
+   * the caller's transaction: stored exactly when the change it tells of commits. Spaced and held through quiet
+   * hours like every push; tell the notifier pushesDue() after the commit.
+   */
+  async storeWithin(tx: Prisma.TransactionClient, wechatId: string, topic: string, text: string): Promise<void> {
+    await this.store(tx, { wechatId, locale: "zh-CN", staff: false }, topic, text);
   }
 
   private async enqueue(recipient: Recipient, topic: string, text: string): Promise<void> {
-    const { prisma, now } = this.deps;
+    await this.deps.prisma.$transaction((tx) => this.store(tx, recipient, topic, text));
+  }
+
+  private async store(tx: Prisma.TransactionClient, recipient: Recipient, topic: string, text: string): Promise<void> {
+    const { now } = this.deps;
     const recipientId = recipient.wechatId;
-    await prisma.$transaction(async (tx) => {
-      const waiting = await tx.botPush.findFirst({ where: { recipientId, topic, sentAt: null } });
-      if (waiting) {
-        await tx.botPush.update({ where: { id: waiting.id }, data: { text } });
-        return;
-      }
-      const last = await tx.botPush.findFirst({ where: { recipientId }, orderBy: { notBefore: "desc" }, select: { notBefore: true } });
-      const notBefore = earliestPush(now(), last?.notBefore ?? null, recipient.staff ? 0 : this.options.minIntervalMs, this.options.quietHours);
-      await tx.botPush.create({ data: { recipientId, topic, text, notBefore, createdAt: now() } });
-    });
+    // One person's pushes are stored one at a time, whichever instance stores them: a waiting push is merged
+    // into, and the spacing is reckoned from the last one.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(727003, hashtext(${recipientId}))`;
+    const waiting = await tx.botPush.findFirst({ where: { recipientId, topic, sentAt: null } });
+    if (waiting) {
+      await tx.botPush.update({ where: { id: waiting.id }, data: { text } });
+      return;
+    }
+    const last = await tx.botPush.findFirst({ where: { recipientId }, orderBy: { notBefore: "desc" }, select: { notBefore: true } });
+    const notBefore = earliestPush(now(), last?.notBefore ?? null, recipient.staff ? 0 : this.options.minIntervalMs, this.options.quietHours);
+    await tx.botPush.create({ data: { recipientId, topic, text, notBefore, createdAt: now() } });
   }
 
   private async caseMessages(notice: Extract<CaseNotice, { kind: "case.updated" }>) {
@@ -148,6 +182,13 @@ export class BotPushService {
       const recipient = { wechatId: s.wechatId!, locale: "zh-CN" as const, staff: true };
       if (notice.kind === "task.opened" && works(s, notice.desk, notice.regionPath)) {
         messages.push({ recipient, topic: `task:${notice.taskId}`, text: t("bot.push.taskOpened", { number: notice.caseNumber, stage, date }) });
+      }
+      if (notice.kind === "task.dueSoon" && works(s, notice.desk, notice.regionPath)) {
+        messages.push({ recipient, topic: `task:${notice.taskId}`, text: t("bot.push.taskDueSoon", { number: notice.caseNumber, stage, date }) });
+      }
+      // Closing publicity is the desk's own act, not the grid worker's.
+      if (notice.kind === "task.publicityEnded" && s.role !== "GRID_WORKER" && works(s, notice.desk, notice.regionPath)) {
+        messages.push({ recipient, topic: `task:${notice.taskId}`, text: t("bot.push.publicityEnded", { number: notice.caseNumber, date }) });
       }
       if (notice.kind === "task.escalated") {
         if (works(s, notice.desk, notice.regionPath)) {

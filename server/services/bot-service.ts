@@ -2,12 +2,11 @@ import type { BotMessageRequest, BotMessageResponse } from "../api/bot-schemas.t
 import type { CaseStatusView } from "../api/case-schemas.ts";
 import type { Locale } from "../api/common-schemas.ts";
 import { Prisma } from "../db/generated/client.ts";
-import { converse, findPhone, type ApplicationState, type Context, type Conversation, type ConversationState, type Effect, type Input } from "../domain/conversation/engine.ts";
+import { converse, findPhone, timedOut, timeOut, type ApplicationState, type Context, type Conversation, type ConversationState, type Effect, type Input } from "../domain/conversation/engine.ts";
 import { classifyRisks } from "../domain/risk-classifier.ts";
 import { routeCase } from "../domain/routing.ts";
 import { understand } from "../domain/understanding/understand.ts";
 import { AppError } from "../lib/errors.ts";
-import { WindowCounter } from "../lib/window-counter.ts";
 import { formatDate, translator } from "../i18n/i18n.ts";
 import type { AttachmentService } from "./attachment-service.ts";
 import type { AuthService } from "./auth-service.ts";
@@ -16,10 +15,9 @@ import type { HouseholdDirectory } from "./household-directory.ts";
 import type { IntakeService } from "./intake-service.ts";
 import type { ResidentPrincipal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
+import type { SharedCounters } from "./shared-counters.ts";
 import type { WorkflowService } from "./workflow-service.ts";
 
-/** A report left this long is dropped; an application is put aside for "继续". */
-const conversationTimeoutMs = 30 * 60_000;
 /** How many timeline entries a status answer shows (the latest ones). */
 const timelineShown = 4;
 
@@ -30,6 +28,7 @@ export interface BotCollaborators {
   attachments: AttachmentService;
   auth: AuthService;
   households: HouseholdDirectory;
+  counters: SharedCounters;
 }
 
 type Sender = { kind: "resident"; principal: ResidentPrincipal } | { kind: "staff"; principal: StaffPrincipal };
@@ -40,16 +39,11 @@ type Sender = { kind: "resident"; principal: ResidentPrincipal } | { kind: "staf
  * Each WeChat message is handled once (a redelivery gets the same replies).
  */
 export class BotService {
-  /** Messages per WeChat sender: the bot speaks for everybody from one address, so HTTP limits cannot tell senders apart. */
-  private readonly senderMessages: WindowCounter;
-
   constructor(
     private readonly deps: ServiceDeps,
     private readonly services: BotCollaborators,
     private readonly limits: { messagesPerMinute: number },
-  ) {
-    this.senderMessages = new WindowCounter({ max: limits.messagesPerMinute, windowMs: 60_000, now: () => deps.now().getTime() });
-  }
+  ) {}
 
   async handle(message: BotMessageRequest, file?: Buffer): Promise<BotMessageResponse> {
     const { prisma } = this.deps;
@@ -57,8 +51,10 @@ export class BotService {
     if (seen) return { replies: seen.replies as string[] };
     // Over the limit a message is not read at all (no file kept, no step taken, not recorded as handled), so
     // sending it again later handles it in full. The sender is told once per minute, then the bot stays quiet.
-    const sent = this.senderMessages.add(message.senderId);
-    if (sent > this.limits.messagesPerMinute) return { replies: sent === this.limits.messagesPerMinute + 1 && !message.room ? [await this.tooFast(message.senderId)] : [] };
+    // Counted per WeChat sender (the bot speaks for everybody from one address, so HTTP limits cannot tell senders
+    // apart), in the database: the bot's requests may reach any instance.
+    const sent = await this.services.counters.hit(`bot-sender:${message.senderId}`, 60_000, this.deps.now());
+    if (sent.count > this.limits.messagesPerMinute) return { replies: sent.count === this.limits.messagesPerMinute + 1 && !message.room ? [await this.tooFast(message.senderId, sent.resetAt)] : [] };
     const replies = message.room ? this.inGroup(message) : await this.inPrivate(message, file);
     await prisma.botMessage.create({ data: { messageId: message.messageId, senderId: message.senderId, replies, createdAt: this.deps.now() } }).catch(async (error) => {
       // The same message handled twice at once: the first one's answer stands.
@@ -68,9 +64,9 @@ export class BotService {
     return { replies };
   }
 
-  private async tooFast(senderId: string): Promise<string> {
+  private async tooFast(senderId: string, resetAt: Date): Promise<string> {
     const stored = await this.deps.prisma.botConversation.findUnique({ where: { senderId }, select: { locale: true } });
-    return translator(stored?.locale === "en" ? "en" : "zh-CN")("bot.tooFast", { seconds: Math.ceil(this.senderMessages.retryAfterMs(senderId) / 1000) });
+    return translator(stored?.locale === "en" ? "en" : "zh-CN")("bot.tooFast", { seconds: Math.ceil((resetAt.getTime() - this.deps.now().getTime()) / 1000) });
   }
 
   /**
@@ -94,15 +90,11 @@ export class BotService {
       saved: (stored?.savedApplication as ApplicationState | null | undefined) ?? null,
     };
     const replies: string[] = [];
-    if (conversation.state.step !== "idle" && stored && now().getTime() - stored.updatedAt.getTime() > conversationTimeoutMs) {
-      const t = translator(locale);
-      if (conversation.state.step === "apply") {
-        conversation = { state: { step: "idle" }, saved: conversation.state };
-        replies.push(t("bot.apply.savedOnTimeout"));
-      } else {
-        conversation = { ...conversation, state: { step: "idle" } };
-        replies.push(t("bot.timedOut"));
-      }
+    // The conversation-timeout job usually did this already and told the sender; this covers the time before it ran.
+    const expired = stored && timedOut(stored.updatedAt, now()) ? timeOut(conversation) : null;
+    if (expired) {
+      conversation = expired.conversation;
+      replies.push(translator(locale)(expired.key));
     }
 
     const text = message.text.trim();

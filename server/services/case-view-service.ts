@@ -7,7 +7,7 @@ import { ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.
 import { maskBankAccount, maskIdNumber, maskName, maskPhone, timingSafeEqualText } from "../lib/personal-data.ts";
 import { fieldsRevealableBy, seesBankAccount, seesHealth } from "../domain/personal-data-policy.ts";
 import { StaffAccessLog, type AccessContext } from "./access-log.ts";
-import { translator } from "../i18n/i18n.ts";
+import { hasKey, translator } from "../i18n/i18n.ts";
 import type { ResidentPrincipal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { nextStep, stageLabel, timelineTitle } from "./stage-view.ts";
@@ -286,8 +286,12 @@ export class CaseViewService {
   }
 }
 
-/** An event worded as on the applicant's timeline, naming the region it moved the case to when it did. */
+/**
+ * An event worded as on the applicant's timeline, naming the region it moved the case to when it did; events
+ * applicants never see (reminders to a desk) in the staff's own words.
+ */
 function eventTitle(e: { action: string; fromStage: string | null; payload: unknown }, tree: RegionTree, caseRegion: string, stage: string, locale: Locale): string {
+  if (!hasKey(`timeline.${e.action}`) && hasKey(`mp.review.task.events.${e.action}`)) return translator(locale)(`mp.review.task.events.${e.action}`);
   const payload = (e.payload ?? {}) as Record<string, unknown>;
   const region = typeof payload.regionCode === "string" ? tree.getByCode(payload.regionCode)?.name : undefined;
   return timelineTitle(e.action, region ?? caseRegion, e.fromStage, stage, locale);

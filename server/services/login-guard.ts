@@ -1,6 +1,6 @@
 import { clientAddressKey } from "../lib/client-address.ts";
 import { TooManyRequestsError } from "../lib/errors.ts";
-import { WindowCounter } from "../lib/window-counter.ts";
+import type { SharedCounters } from "./shared-counters.ts";
 
 export interface LoginGuardLimits {
   /** Failed log-ins per client address in 15 minutes, whatever the user names. */
@@ -17,72 +17,69 @@ export const lockMinutes = 15;
 
 const clientWindowMs = 15 * 60_000;
 const bindingWindowMs = 60 * 60_000;
-/** User names no account has that are remembered (a client tries only so many before it is throttled). */
-const unknownNamesKept = 10_000;
+/**
+ * How long a user name no account has remembers its failures. An account's count has no end (it ends at a
+ * success, which a made-up name never has); a day is far longer than guessing one name could go unnoticed.
+ */
+const unknownNameWindowMs = 24 * 60 * 60_000;
 
 /**
  * Throttles guessing where the per-account lock cannot: many user names from
  * one client (credential stuffing), WeChat codes, and the 6-digit codes that
  * bind a WeChat contact to a staff account. User names no account has lock
  * like real ones, so that "locked" does not tell that an account exists.
- * Counted in this process's memory, like the HTTP rate limits.
+ * Counted in the database (SharedCounters), so guesses spread over several
+ * instances of the server count together.
  */
 export class LoginGuard {
-  private readonly clientFailures: WindowCounter;
-  private readonly senderBindingFailures: WindowCounter;
-  private readonly bindingFailures: WindowCounter;
-  private readonly unknownNames = new Map<string, { failed: number; lockedUntil: number }>();
-
   constructor(
-    limits: LoginGuardLimits,
+    private readonly limits: LoginGuardLimits,
+    private readonly counters: SharedCounters,
     private readonly now: () => Date,
-  ) {
-    const clock = () => now().getTime();
-    this.clientFailures = new WindowCounter({ max: limits.failuresPerClient, windowMs: clientWindowMs, now: clock });
-    this.senderBindingFailures = new WindowCounter({ max: limits.bindingFailuresPerSender, windowMs: bindingWindowMs, now: clock });
-    this.bindingFailures = new WindowCounter({ max: limits.bindingFailuresPerHour, windowMs: bindingWindowMs, now: clock });
-  }
+  ) {}
 
   /** Refuses a log-in from a client address that failed too often lately, before anything is checked. */
-  checkClient(address: string): void {
-    const key = clientAddressKey(address);
-    if (this.clientFailures.exhausted(key)) throw new TooManyRequestsError("LOGIN_THROTTLED", { minutes: minutesUntil(this.clientFailures.retryAfterMs(key)) });
+  async checkClient(address: string): Promise<void> {
+    const window = await this.counters.peek(`login-client:${clientAddressKey(address)}`, this.now());
+    if (window && window.count >= this.limits.failuresPerClient) throw new TooManyRequestsError("LOGIN_THROTTLED", { minutes: this.minutesUntil(window.resetAt) });
   }
 
-  clientFailed(address: string): void {
-    this.clientFailures.add(clientAddressKey(address));
+  async clientFailed(address: string): Promise<void> {
+    await this.counters.hit(`login-client:${clientAddressKey(address)}`, clientWindowMs, this.now());
   }
 
   /** Minutes a user name without an account stays "locked", or 0. */
-  unknownNameLockedMinutes(username: string): number {
-    const entry = this.unknownNames.get(username);
-    const left = entry ? entry.lockedUntil - this.now().getTime() : 0;
-    return left > 0 ? minutesUntil(left) : 0;
+  async unknownNameLockedMinutes(username: string): Promise<number> {
+    const lock = await this.counters.peek(`login-name-lock:${username}`, this.now());
+    return lock ? this.minutesUntil(lock.resetAt) : 0;
   }
 
   /** A wrong password for a user name no account has, counted as an account would count it. */
-  unknownNameFailed(username: string): void {
-    const entry = this.unknownNames.get(username) ?? { failed: 0, lockedUntil: 0 };
-    entry.failed++;
-    if (entry.failed >= maxFailedLogins) Object.assign(entry, { failed: 0, lockedUntil: this.now().getTime() + lockMinutes * 60_000 });
-    this.unknownNames.delete(username);
-    this.unknownNames.set(username, entry);
-    if (this.unknownNames.size > unknownNamesKept) this.unknownNames.delete(this.unknownNames.keys().next().value!);
+  async unknownNameFailed(username: string): Promise<void> {
+    const { count } = await this.counters.hit(`login-name:${username}`, unknownNameWindowMs, this.now());
+    // Every fifth failure locks, as an account's count starts again after its lock.
+    if (count % maxFailedLogins === 0) await this.counters.hit(`login-name-lock:${username}`, lockMinutes * 60_000, this.now());
   }
 
   /** Refuses a binding attempt from a sender (or from everybody) that guessed wrong too often in the last hour. */
-  checkBinding(senderId: string): void {
-    for (const [counter, key] of [[this.senderBindingFailures, senderId], [this.bindingFailures, "all"]] as const) {
-      if (counter.exhausted(key)) throw new TooManyRequestsError("BINDING_THROTTLED", { minutes: minutesUntil(counter.retryAfterMs(key)) });
+  async checkBinding(senderId: string): Promise<void> {
+    const now = this.now();
+    const checks = [
+      [`binding-sender:${senderId}`, this.limits.bindingFailuresPerSender],
+      ["binding-all", this.limits.bindingFailuresPerHour],
+    ] as const;
+    for (const [key, max] of checks) {
+      const window = await this.counters.peek(key, now);
+      if (window && window.count >= max) throw new TooManyRequestsError("BINDING_THROTTLED", { minutes: this.minutesUntil(window.resetAt) });
     }
   }
 
-  bindingFailed(senderId: string): void {
-    this.senderBindingFailures.add(senderId);
-    this.bindingFailures.add("all");
+  async bindingFailed(senderId: string): Promise<void> {
+    await this.counters.hit(`binding-sender:${senderId}`, bindingWindowMs, this.now());
+    await this.counters.hit("binding-all", bindingWindowMs, this.now());
   }
-}
 
-function minutesUntil(ms: number): number {
-  return Math.max(1, Math.ceil(ms / 60_000));
+  private minutesUntil(at: Date): number {
+    return Math.max(1, Math.ceil((at.getTime() - this.now().getTime()) / 60_000));
+  }
 }

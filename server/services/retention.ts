@@ -1,5 +1,5 @@
-import fs from "node:fs/promises";
 import type { AppConfig } from "../config.ts";
+import { contentKey, type FileStore } from "../lib/file-store.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 
 export interface RetentionPolicy {
@@ -44,7 +44,8 @@ const MS_PER_DAY = 86_400_000;
 export class RetentionService {
   constructor(
     private readonly deps: Pick<ServiceDeps, "prisma" | "cipher" | "now">,
-    private readonly attachmentFile: (sha256: string) => string,
+    /** Where the attachments are (the data directory or the bucket). */
+    private readonly files: Pick<FileStore, "delete">,
   ) {}
 
   async run(policy: RetentionPolicy, batchSize = 100): Promise<RetentionReport> {
@@ -107,7 +108,7 @@ export class RetentionService {
     const stillUsed = new Set((await prisma.attachment.findMany({ where: { sha256: { in: files } }, select: { sha256: true } })).map((a) => a.sha256));
     let deleted = 0;
     for (const sha256 of files.filter((f) => !stillUsed.has(f))) {
-      await fs.rm(this.attachmentFile(sha256), { force: true });
+      await this.files.delete(contentKey("attachments", sha256));
       deleted++;
     }
     return deleted;

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -31,6 +31,7 @@ import {
 } from "../domain/screening.ts";
 import { translator, type Translate } from "../i18n/i18n.ts";
 import { AppError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
+import { contentKey, type FileStore } from "../lib/file-store.ts";
 import { maskIdNumber, maskName } from "../lib/personal-data.ts";
 import { dataRows, fileSource, readHead, SpreadsheetError, type ByteSource, type SheetRow } from "../lib/spreadsheet-reader.ts";
 import type { LeadDraft, LeadResult, LeadService, LeadStart } from "./lead-service.ts";
@@ -134,15 +135,17 @@ function standingOf(a: HouseholdStanding): HouseholdStanding {
  * Department screening (部门筛查预警): a county office uploads a department's
  * file, confirms which column is which, and runs the rules. Every row ends
  * with an outcome; households that trip a rule get a lead at their village.
- * Files are kept once per content under dataDir/screening/ab/<sha256>; no
- * clear ID number is stored (rows keep a masked one).
+ * Files are kept once per content under screening/ab/<sha256> in the file
+ * store; no clear ID number is stored (rows keep a masked one).
  */
 export class ScreeningService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly leads: LeadService,
     private readonly rules: ScreeningRules,
-    private readonly dir: string,
+    private readonly files: FileStore,
+    /** Where an upload is received and hashed before it is stored (a local directory). */
+    private readonly scratchDir: string,
     /** A data file may have at most this many rows (SCREENING_MAX_ROWS); larger files are split by the department. */
     private readonly maxRows: number,
   ) {}
@@ -213,8 +216,17 @@ export class ScreeningService {
 
   // ---------- upload ----------
 
-  private fileOf(sha256: string) {
-    return path.join(this.dir, sha256.slice(0, 2), sha256);
+  private keyOf(sha256: string) {
+    return contentKey("screening", sha256);
+  }
+
+  /** The stored file, read from the start on each pass. */
+  private storedSource(sha256: string): ByteSource {
+    const files = this.files;
+    const key = this.keyOf(sha256);
+    return async function* () {
+      yield* (await files.getStream(key)).body;
+    };
   }
 
   private spreadsheetProblem(error: SpreadsheetError) {
@@ -292,8 +304,8 @@ export class ScreeningService {
 
   /** The uploaded bytes, streamed to a file aside (never whole in memory) and hashed on the way. */
   private async receive(stream: Readable) {
-    await fs.mkdir(this.dir, { recursive: true });
-    const file = path.join(this.dir, `upload.${process.pid}.${crypto.randomUUID()}.part`);
+    await fs.mkdir(this.scratchDir, { recursive: true });
+    const file = path.join(this.scratchDir, `upload.${process.pid}.${crypto.randomUUID()}.part`);
     const hash = crypto.createHash("sha256");
     let size = 0;
     try {
@@ -315,11 +327,9 @@ export class ScreeningService {
     return { file, sha256: hash.digest("hex"), size };
   }
 
-  /** Written aside and renamed, so a crash never leaves a half file under the final name. */
+  /** Stored whole before the import row that names it is written. */
   private async keep(received: string, sha256: string) {
-    const target = this.fileOf(sha256);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.rename(received, target);
+    await this.files.put(this.keyOf(sha256), createReadStream(received));
   }
 
   private async find(principal: StaffPrincipal, importId: string): Promise<ImportRow> {
@@ -363,12 +373,7 @@ export class ScreeningService {
     }
     // Rows are matched to households by ID hash in one join; while the lookup key is rotated, some stored hashes are still under the old key.
     if (this.deps.cipher.rotatingLookupKey) throw new AppError(409, "LOOKUP_KEY_ROTATION_IN_PROGRESS");
-    const file = this.fileOf(imported.fileSha256);
-    try {
-      await fs.access(file);
-    } catch {
-      throw new AppError(409, "SCREENING_FILE_MISSING");
-    }
+    if (!(await this.files.exists(this.keyOf(imported.fileSha256)))) throw new AppError(409, "SCREENING_FILE_MISSING");
 
     const now = this.deps.now();
     // Read before the transaction: on the embedded database it holds the only connection.
@@ -390,7 +395,7 @@ export class ScreeningService {
             for (const r of rows) counts[r.outcome]++;
             return this.storeRows(tx, imported.id, rows);
           };
-          await this.checkRows(tx, imported, mapping, fileSource(file), store);
+          await this.checkRows(tx, imported, mapping, this.storedSource(imported.fileSha256), store);
           await this.matchRows(tx, principal, imported, counts);
           created.push(...(await this.raiseLeads(tx, principal, imported, starts, now, locale, store)));
           const columns = Object.fromEntries(screeningOutcomes.map((o) => [countColumn[o], counts[o]]));

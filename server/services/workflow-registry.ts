@@ -42,6 +42,8 @@ export class WorkflowRegistry {
       const regionCode = definition.regionCode ?? "";
       const checksum = crypto.createHash("sha256").update(JSON.stringify(definition)).digest("hex");
       const stored = await this.prisma.$transaction(async (tx) => {
+        // Instances starting together with a new definition take turns: one stores it, the others find it.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(727002)`;
         const existing = await tx.workflowDefinition.findUnique({ where: { key_regionCode_checksum: { key: definition.key, regionCode, checksum } } });
         if (existing) return existing;
         const latest = await tx.workflowDefinition.findFirst({ where: { key: definition.key, regionCode }, orderBy: { version: "desc" } });

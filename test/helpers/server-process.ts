@@ -54,6 +54,26 @@ export class ServerProcess {
     return new ServerProcess(await freePort(), options);
   }
 
+  /**
+   * `count` instances of one deployment on one PostgreSQL database, as behind a load balancer: the same keys
+   * (each reads what the others wrote and accepts their log-ins), each its own port and data directory
+   * (dataDir/instance-<n>). The first starts alone (it applies the migrations and loads the demo), the others
+   * then start together.
+   */
+  static async startGroup(count: number, options: ServerProcessOptions): Promise<ServerProcess[]> {
+    const keys = { DATA_KEYS: `k1:${generateKey()}`, LOOKUP_KEY: generateKey(), TOKEN_SECRET: generateKey() };
+    const servers: ServerProcess[] = [];
+    for (let n = 1; n <= count; n++) servers.push(await ServerProcess.create({ ...options, dataDir: path.join(options.dataDir, `instance-${n}`), env: { ...keys, ...options.env } }));
+    try {
+      await servers[0]!.start();
+      await Promise.all(servers.slice(1).map((server) => server.start()));
+    } catch (error) {
+      await Promise.all(servers.map((server) => server.kill()));
+      throw error;
+    }
+    return servers;
+  }
+
   /** Starts the server and resolves once it answers /health/ready. */
   async start(timeoutMs = 60_000): Promise<void> {
     const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: root, env: { ...process.env, ...this.env }, stdio: ["ignore", "pipe", "pipe"] });

@@ -8,6 +8,7 @@ import type { AppInstance } from "../../server/app-instance.ts";
 import { loadConfig, type AppConfig } from "../../server/config.ts";
 import { generateKey } from "../../server/lib/personal-data.ts";
 import { demoPassword } from "../../server/seed/demo-county.ts";
+import { openDatabase } from "../../server/db/database.ts";
 import { createTestDatabase, type TestDatabase } from "./test-database.ts";
 
 /** Wednesday 25 November 2026, 10:00 in China. */
@@ -38,7 +39,10 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}, options:
       lookupKey: generateKey(),
       tokenSecret: generateKey(),
       logLevel: "silent",
+      // Scheduled jobs off: tests run them by hand on their own clock (the scheduler's tests turn them on).
       overdueScanSeconds: 0,
+      reminderScanSeconds: 0,
+      conversationScanSeconds: 0,
       retentionScanHours: 0,
       seedDemo: "true",
       // A test file is one client sending far more than a person would; the tests of these limits set their own.
@@ -53,12 +57,45 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}, options:
   const clock = { now: new Date(defaultTestTime) };
   const app = await buildApp(config, { now: () => new Date(clock.now), database: database.db, ...options });
   await app.ready();
-  let keyCounter = 0;
   return {
+    ...callersOf(app),
     app,
     database,
     clock,
     config,
+    async close() {
+      await app.close();
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Another instance of the server beside `first`: the same database, keys and clock, as a second process
+ * behind a balancer would have. On PostgreSQL it opens its own connections (its pool, its LISTEN); the
+ * embedded database is one process's, so there the two share it. Closing it leaves the database to `first`.
+ */
+export async function createSecondInstance(first: TestApp, overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const db = first.database.url ? await openDatabase({ url: first.database.url }) : first.database.db;
+  const app = await buildApp({ ...first.config, ...overrides }, { now: () => new Date(first.clock.now), database: db });
+  await app.ready();
+  return {
+    ...callersOf(app),
+    app,
+    database: { ...first.database, db },
+    clock: first.clock,
+    config: first.config,
+    async close() {
+      await app.close();
+      if (db !== first.database.db) await db.close();
+    },
+  };
+}
+
+function callersOf(app: AppInstance): Pick<TestApp, "staffToken" | "residentToken" | "submit"> {
+  let keyCounter = 0;
+  return {
     async staffToken(username) {
       const response = await app.inject({ method: "POST", url: "/api/auth/staff/login", payload: { username, password: demoPassword } });
       if (response.statusCode !== 200) throw new Error(`login ${username} failed: ${response.body}`);
@@ -76,11 +113,6 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}, options:
         headers: { authorization: `Bearer ${token}`, "idempotency-key": key },
         payload: { consent: { personalInformation: true }, applicantName: "测试人", phone: "13512345678", ...body },
       });
-    },
-    async close() {
-      await app.close();
-      await database.drop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

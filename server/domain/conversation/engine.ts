@@ -478,6 +478,29 @@ function withMedia(conversation: Conversation, media: NonNullable<Input["media"]
   return { conversation, effects: [kept, reply("bot.media.notNow")] };
 }
 
+// ---------- a conversation left alone ----------
+
+/** How long a conversation under way may wait for the sender's next message. */
+export const conversationTimeoutMs = 30 * 60_000;
+
+/**
+ * What half an hour without an answer does to a conversation under way: an application (eight
+ * questions, long to redo) is put aside for "继续", replacing one put aside before; anything else
+ * (a report, an objection, a forward: short to redo) is dropped. The reply key tells the sender which.
+ * Null when nothing is under way.
+ */
+export function timeOut(conversation: Conversation): { conversation: Conversation; key: string } | null {
+  const { state } = conversation;
+  if (state.step === "idle") return null;
+  if (state.step === "apply") return { conversation: { state: idle, saved: state }, key: "bot.apply.savedOnTimeout" };
+  return { conversation: { ...conversation, state: idle }, key: "bot.timedOut" };
+}
+
+/** Whether a conversation last moved at `updatedAt` has waited too long by `now`. */
+export function timedOut(updatedAt: Date, now: Date): boolean {
+  return now.getTime() - updatedAt.getTime() > conversationTimeoutMs;
+}
+
 // ---------- the conversation ----------
 
 export function converse(conversation: Conversation, input: Input, context: Context): Turn {

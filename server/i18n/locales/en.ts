@@ -396,6 +396,8 @@ export const en: Messages = {
       taskOpened: "New task: case {{number}} \"{{stage}}\", due {{date}}.",
       taskOverdue: "Overdue: case {{number}} \"{{stage}}\" passed its deadline ({{date}}) and was reported to the level above; please act soon.",
       taskEscalated: "Escalated: case {{number}} \"{{stage}}\" below you passed its deadline ({{date}}); please follow up.",
+      taskDueSoon: "Due soon: case {{number}} \"{{stage}}\" is due {{date}}; please act in time.",
+      publicityEnded: "Publicity over: the list for case {{number}} has come down with no objection; please close the publicity and move the case on by {{date}}.",
     },
   },
   roles: {
@@ -591,6 +593,8 @@ export const en: Messages = {
         events: {
           ATTACHMENT_ADDED: "Documents added",
           OVERDUE_ESCALATED: "Past its deadline; escalated to the level above",
+          TASK_DUE_REMINDED: "Reminder sent: this task is due within a working day",
+          PUBLICITY_PERIOD_ENDED: "Publicity over with no objection; the village was told to close it",
         },
         eventOther: "Other entry ({{action}})",
         whatToDo: "What you can do now",

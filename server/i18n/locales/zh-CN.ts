@@ -395,6 +395,8 @@ export const zhCN = {
       taskOpened: "新任务:案件 {{number}}“{{stage}}”,请在 {{date}} 前办理。",
       taskOverdue: "超期提醒:案件 {{number}}“{{stage}}”已超过期限({{date}}),已报告上一级,请尽快办理。",
       taskEscalated: "超期上报:下级的案件 {{number}}“{{stage}}”已超过期限({{date}}),请督办。",
+      taskDueSoon: "到期提醒:案件 {{number}}“{{stage}}”将于 {{date}} 到期,请抓紧办理。",
+      publicityEnded: "公示期满:案件 {{number}} 的公示已结束,期间没有异议,请在 {{date}} 前结束公示、转入下一步。",
     },
   },
   roles: {
@@ -590,6 +592,8 @@ export const zhCN = {
         events: {
           ATTACHMENT_ADDED: "补充了材料",
           OVERDUE_ESCALATED: "超过办理期限,已报上一级督办",
+          TASK_DUE_REMINDED: "已提醒:这项任务一个工作日内到期",
+          PUBLICITY_PERIOD_ENDED: "公示期满,没有异议,已提醒村里结束公示",
         },
         eventOther: "其他记录({{action}})",
         whatToDo: "现在可以办理",

@@ -2,10 +2,10 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contentKey, LocalFileStore } from "../../../server/lib/file-store.ts";
 import { PersonalDataCipher } from "../../../server/lib/personal-data.ts";
 import { resolveSecrets } from "../../../server/lib/secrets.ts";
 import { demoIdNumber } from "../../../server/seed/demo-county.ts";
-import { attachmentFile } from "../../../server/services/attachment-service.ts";
 import { RetentionService, erasedName } from "../../../server/services/retention.ts";
 import { createTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
@@ -31,7 +31,7 @@ describe(`retention policy (${testDatabaseKind})`, () => {
     t = await createTestApp();
     const prisma = t.database.db.prisma;
     cipher = new PersonalDataCipher(resolveSecrets(t.config, false));
-    retention = new RetentionService({ prisma, cipher, now: () => new Date(t.clock.now) }, (sha256) => attachmentFile(path.join(t.config.dataDir, "attachments"), sha256));
+    retention = new RetentionService({ prisma, cipher, now: () => new Date(t.clock.now) }, new LocalFileStore(t.config.dataDir));
     resident = await t.residentToken("retained");
 
     // Six years ago: a rejected application with everything personal in it, and a report still open.
@@ -63,7 +63,7 @@ describe(`retention policy (${testDatabaseKind})`, () => {
       ["shared", [old.caseId, open.caseId]],
     ] as const) {
       const sha256 = crypto.createHash("sha256").update(name).digest("hex");
-      files[name] = attachmentFile(path.join(t.config.dataDir, "attachments"), sha256);
+      files[name] = path.join(t.config.dataDir, contentKey("attachments", sha256));
       fs.mkdirSync(path.dirname(files[name]), { recursive: true });
       fs.writeFileSync(files[name], name);
       for (const caseId of caseIds) await prisma.attachment.create({ data: { sha256, kind: "PHOTO", mimeType: "image/png", size: 5, caseId, uploadedByType: "RESIDENT", uploadedById: "x" } });

@@ -38,6 +38,15 @@ describe(`workflow versions (${testDatabaseKind})`, () => {
     expect((await later.byVersion(next.id)).caseLimit.workingDays).toBe(20);
   });
 
+  it("stores a new definition once when several instances start with it at the same moment", async () => {
+    const changed = loadDefinitionFiles([]).map((d) => (d.key === "emergency-aid" ? { ...d, caseLimit: { workingDays: 9 } } : d));
+    const instances = Array.from({ length: 8 }, () => new WorkflowRegistry(t.db.prisma));
+    await Promise.all(instances.map((registry) => registry.register(changed)));
+    const versions = await t.db.prisma.workflowDefinition.findMany({ where: { key: "emergency-aid" }, orderBy: { version: "asc" } });
+    expect(versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(new Set(instances.map((registry) => registry.forNewCase("EMERGENCY_AID", village, tree).id))).toEqual(new Set([versions[1]!.id]));
+  });
+
   it("prefers a county's own definition inside that county and the default elsewhere", async () => {
     const shipped = loadDefinitionFiles([]);
     const base = shipped.find((d) => d.key === "monitoring-identification")!;

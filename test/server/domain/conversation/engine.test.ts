@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { converse, findCount, findName, findPhone, findStatedName, type Context, type Conversation, type ConversationState, type Turn } from "../../../../server/domain/conversation/engine.ts";
+import { converse, findCount, findName, findPhone, findStatedName, timedOut, timeOut, type Context, type Conversation, type ConversationState, type Turn } from "../../../../server/domain/conversation/engine.ts";
 import { understand } from "../../../../server/domain/understanding/understand.ts";
 
 const resident: Context = { sender: "resident", placeFound: null, openCaseNumber: null };
@@ -154,5 +154,24 @@ describe("the bot's conversation", () => {
     expect(findCount("二十")).toBe(20);
     expect(findCount("很多")).toBeNull();
     expect(findCount("99")).toBeNull();
+  });
+});
+
+describe("a conversation left alone", () => {
+  const at = new Date("2026-11-25T02:00:00Z");
+
+  it("waits half an hour for the next message, no longer", () => {
+    expect(timedOut(at, new Date(at.getTime() + 30 * 60_000))).toBe(false);
+    expect(timedOut(at, new Date(at.getTime() + 30 * 60_000 + 1))).toBe(true);
+  });
+
+  it("puts an unfinished application aside (replacing one kept before) and drops anything else", () => {
+    const application = chat(start, ["我想申请低保", "周桂花"]).conversation;
+    const older = { ...application.state, draft: { ...(application.state as { draft: object }).draft, applicantName: "旧的" } } as Conversation["saved"];
+    expect(timeOut({ ...application, saved: older })).toEqual({ conversation: { state: { step: "idle" }, saved: application.state }, key: "bot.apply.savedOnTimeout" });
+
+    const report = chat(start, ["家里房子被洪水冲了"]).conversation;
+    expect(timeOut({ ...report, saved: older })).toEqual({ conversation: { state: { step: "idle" }, saved: older }, key: "bot.timedOut" });
+    expect(timeOut(start)).toBeNull();
   });
 });

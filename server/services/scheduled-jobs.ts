@@ -1,0 +1,37 @@
+import type { AppConfig } from "../config.ts";
+import type { ConversationTimeouts } from "./conversation-timeouts.ts";
+import type { ReminderService } from "./reminder-service.ts";
+import { retentionPolicy, type RetentionService } from "./retention.ts";
+import type { ScheduledJob } from "./scheduler.ts";
+import type { WorkflowService } from "./workflow-service.ts";
+
+/** The retention policy may walk every decided case: it gets an hour before it is taken for lost. */
+const retentionTimeoutSeconds = 3600;
+
+export interface JobServices {
+  workflow: Pick<WorkflowService, "escalateOverdue">;
+  reminders: Pick<ReminderService, "remindDueTasks" | "announceEndedPublicity">;
+  /** Null without the bot (no BOT_KEY): nobody could be told. */
+  conversations: Pick<ConversationTimeouts, "run"> | null;
+  retention: Pick<RetentionService, "run">;
+}
+
+/** The server's recurring work as configured; a period of 0 leaves a job out. */
+export function scheduledJobs(config: AppConfig, services: JobServices): ScheduledJob[] {
+  const timeoutSeconds = config.jobTimeoutSeconds;
+  const jobs: ScheduledJob[] = [
+    { name: "overdue-escalations", everySeconds: config.overdueScanSeconds, timeoutSeconds, run: () => services.workflow.escalateOverdue() },
+    { name: "due-reminders", everySeconds: config.reminderScanSeconds, timeoutSeconds, run: () => services.reminders.remindDueTasks() },
+    { name: "publicity-ends", everySeconds: config.reminderScanSeconds, timeoutSeconds, run: () => services.reminders.announceEndedPublicity() },
+    ...(services.conversations
+      ? [{ name: "conversation-timeouts", everySeconds: config.conversationScanSeconds, timeoutSeconds, run: () => services.conversations!.run() }]
+      : []),
+    {
+      name: "retention",
+      everySeconds: config.retentionScanHours * 3600,
+      timeoutSeconds: Math.max(timeoutSeconds, retentionTimeoutSeconds),
+      run: async () => ({ ...(await services.retention.run(retentionPolicy(config))) }),
+    },
+  ];
+  return jobs.filter((job) => job.everySeconds > 0);
+}
