@@ -15,6 +15,7 @@ import { maskDigitsInText, PersonalDataCipher } from "./lib/personal-data.ts";
 import { openFileStore } from "./lib/file-store.ts";
 import { validatorCompiler } from "./lib/request-validation.ts";
 import { resolveSecrets } from "./lib/secrets.ts";
+import { checkAndRecordKeys } from "./db/key-records.ts";
 import { accessPlugin, publicAccess, withAccess } from "./plugins/access.ts";
 import { errorHandlerPlugin } from "./plugins/error-handler.ts";
 import { jsonBodyPlugin } from "./plugins/json-body.ts";
@@ -154,6 +155,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   if (migrations.applied.length > 0) app.log.info({ applied: migrations.applied }, "database migrations applied");
 
   const secrets = resolveSecrets(config, persistent);
+  await checkAndRecordKeys(db.prisma, { dataKeys: secrets.dataKeys, lookupKeys: secrets.lookupKey.split(",") });
   // DATA_DIR, or the bucket every instance shares (S3_BUCKET): a bucket that cannot be reached stops the start.
   const files = await openFileStore(config);
   app.addHook("onClose", async () => files.close());

@@ -6,6 +6,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
 import { z } from "zod";
+import { keyFingerprints, type KeyMaterial } from "../lib/key-fingerprints.ts";
 import { contentFolders, contentHashOf, FileNotFoundError, LocalFileStore, openFileStore, type FileStore, type FileStoreConfig } from "../lib/file-store.ts";
 import { acquireDataDirLock, dataDirLockHolder } from "./data-dir-lock.ts";
 import { openDatabase, type Database } from "./database.ts";
@@ -35,24 +36,8 @@ const manifestSchema = z.object({
 });
 export type BackupManifest = z.infer<typeof manifestSchema>;
 
-/** The keys personal data is encrypted and matched with: data keys by id, lookup keys (the first current, others older). */
-export interface KeyMaterial {
-  dataKeys: Record<string, string>;
-  lookupKeys: string[];
-}
-
 export class BackupError extends Error {}
 
-function fingerprint(key: string): string {
-  return crypto.createHash("sha256").update(`fanpin key fingerprint\0${key}`).digest("hex").slice(0, 16);
-}
-
-export function keyFingerprints(keys: KeyMaterial): BackupManifest["keys"] {
-  return {
-    dataKeys: Object.fromEntries(Object.entries(keys.dataKeys).map(([id, key]) => [id, fingerprint(key)])),
-    lookupKeys: keys.lookupKeys.map(fingerprint),
-  };
-}
 
 /**
  * The keys a server on this configuration would run with: the environment's

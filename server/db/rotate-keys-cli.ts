@@ -8,6 +8,7 @@ import { PersonalDataCipher } from "../lib/personal-data.ts";
 import { dropOldGeneratedKeys, prependGeneratedKeys, resolveSecrets } from "../lib/secrets.ts";
 import { rotateKeys } from "../services/key-rotation.ts";
 import { openDatabase } from "./database.ts";
+import { checkAndRecordKeys } from "./key-records.ts";
 
 const args = new Set(process.argv.slice(2));
 const unknown = [...args].filter((a) => a !== "--new-keys" && a !== "--rehash");
@@ -17,7 +18,8 @@ if (unknown.length > 0) {
 }
 const config = loadConfig();
 if (args.has("--new-keys")) console.log(`new data key ${prependGeneratedKeys(config).dataKeyId} and a new lookup key put first in ${path.join(config.dataDir, "secrets.json")}`);
-const cipher = new PersonalDataCipher(resolveSecrets(config, true));
+const secrets = resolveSecrets(config, true);
+const cipher = new PersonalDataCipher(secrets);
 const db = await openDatabase({ url: config.databaseUrl, embeddedDir: config.databaseUrl ? undefined : path.join(config.dataDir, "pglite") });
 try {
   await db.migrate();
@@ -26,6 +28,8 @@ try {
     onBatch: (progress) => console.log(JSON.stringify(progress)),
   });
   console.log(JSON.stringify(report));
+  // Every value is under the current keys now (when nothing remains): the database records them as its keys.
+  if (report.remaining === 0) await checkAndRecordKeys(db.prisma, { dataKeys: secrets.dataKeys, lookupKeys: secrets.lookupKey.split(",") });
   if (report.remaining > 0) {
     console.error(`${report.remaining} value(s) changed while they were re-encrypted: run it again.`);
     process.exitCode = 1;

@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
-import { backupFileName, createBackup, type KeyMaterial } from "../db/backup.ts";
+import { backupFileName, createBackup } from "../db/backup.ts";
+import type { KeyMaterial } from "../lib/key-fingerprints.ts";
 import type { Database } from "../db/database.ts";
 import { ConflictError } from "../lib/errors.ts";
 import type { FileStore } from "../lib/file-store.ts";

@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../../server/app.ts";
 import { openDatabase, type PrismaClient } from "../../../server/db/database.ts";
+import { checkAndRecordKeys } from "../../../server/db/key-records.ts";
 import { loadConfig } from "../../../server/config.ts";
 import { PersonalDataCipher, generateKey } from "../../../server/lib/personal-data.ts";
 import { resolveSecrets } from "../../../server/lib/secrets.ts";
@@ -70,6 +71,8 @@ describe(`key rotation (${testDatabaseKind})`, () => {
     expect(before.every((v) => v.sealed.startsWith("k1."))).toBe(true);
     const [k1] = t.config.dataKeys.split(",");
     const rotating = new PersonalDataCipher({ dataKeys: { k2, k1: k1!.slice(3) }, currentKeyId: "k2", lookupKey: `${newLookupKey},${t.config.lookupKey}` });
+    // First the servers restart with the new keys put first (README, "Key rotation"), which records them as the database's.
+    await checkAndRecordKeys(prisma, { dataKeys: { k2, k1: k1!.slice(3) }, lookupKeys: [newLookupKey, t.config.lookupKey] });
 
     // A run stopped after its first batch (a crash, a deploy) leaves a consistent half and loses nothing.
     let batches = 0;
