@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { ServerProcess } from "../helpers/server-process.ts";
+import { socketInbox } from "../helpers/socket-inbox.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.ts";
 
 const botKey = "scale-out-bot-key-0123456789abcdef";
@@ -11,21 +12,12 @@ const botKey = "scale-out-bot-key-0123456789abcdef";
 /** A WebSocket to a server's /ws that keeps every message, authenticated with the first message it sends. */
 async function connect(server: ServerProcess, auth: object) {
   const socket = new WebSocket(`${server.url.replace("http", "ws")}/ws`);
-  const messages: Record<string, unknown>[] = [];
-  socket.on("message", (raw) => messages.push(JSON.parse(String(raw))));
+  const inbox = socketInbox(socket, server.url);
   await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
   socket.send(JSON.stringify(auth));
-  const next = async (predicate: (m: Record<string, unknown>) => boolean, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const found = messages.find(predicate);
-      if (found) return found;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`no matching message from ${server.url}; got ${JSON.stringify(messages)}`);
-  };
+  const next = (predicate: (m: Record<string, unknown>) => boolean) => inbox.next(predicate, 10_000);
   await next((m) => m.type === "ready");
-  return { socket, messages, next };
+  return { socket, messages: inbox.messages, next };
 }
 
 /**

@@ -1,26 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WebSocket } from "ws";
 import { createTestApp, defaultTestTime, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
 import { homeVisit } from "../../helpers/actions.ts";
+import { socketInbox } from "../../helpers/socket-inbox.ts";
 
-/** Collects a socket's messages so a test can wait for the one it expects. */
-function listen(socket: WebSocket) {
-  const messages: Record<string, unknown>[] = [];
-  socket.on("message", (raw) => messages.push(JSON.parse(String(raw))));
-  return {
-    messages,
-    async next(predicate: (m: Record<string, unknown>) => boolean, timeoutMs = 3000) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        const found = messages.find(predicate);
-        if (found) return found;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      throw new Error(`no matching message; got ${JSON.stringify(messages)}`);
-    },
-  };
-}
 
 describe(`real-time pushes (${testDatabaseKind})`, () => {
   let t: TestApp;
@@ -31,7 +14,7 @@ describe(`real-time pushes (${testDatabaseKind})`, () => {
 
   const connect = async (token: string | null) => {
     const socket = await t.app.injectWS("/ws");
-    const inbox = listen(socket);
+    const inbox = socketInbox(socket);
     if (token) {
       socket.send(JSON.stringify({ type: "auth", token }));
       await inbox.next((m) => m.type === "ready");

@@ -1,29 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WebSocket } from "ws";
 import type { BotPush } from "../../../server/services/bot-push-service.ts";
 import { demoPassword } from "../../../server/seed/demo-county.ts";
 import { createSecondInstance, createTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
+import { socketInbox } from "../../helpers/socket-inbox.ts";
 
 const botKey = "two-instances-bot-key-0123456789";
 
-/** Collects a socket's messages so a test can wait for the one it expects. */
-function listen(socket: WebSocket) {
-  const messages: Record<string, unknown>[] = [];
-  socket.on("message", (raw) => messages.push(JSON.parse(String(raw))));
-  return {
-    messages,
-    async next(predicate: (m: Record<string, unknown>) => boolean, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        const found = messages.find(predicate);
-        if (found) return found;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      throw new Error(`no matching message; got ${JSON.stringify(messages)}`);
-    },
-  };
-}
 
 /**
  * Two instances of the server on one database, in this process: what one
@@ -51,7 +34,7 @@ describe(`two server instances on one database (${testDatabaseKind})`, () => {
 
   const connect = async (on: TestApp, token: string) => {
     const socket = await on.app.injectWS("/ws");
-    const inbox = listen(socket);
+    const inbox = socketInbox(socket);
     socket.send(JSON.stringify({ type: "auth", token }));
     await inbox.next((m) => m.type === "ready");
     return { socket, inbox };
