@@ -161,6 +161,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   app.addHook("onClose", async () => files.close());
   const deps: ServiceDeps = {
     prisma: db.prisma,
+    sql: db.sql,
     cipher: new PersonalDataCipher(secrets),
     regions: new RegionDirectory(db.prisma),
     calendar: new WorkingDayCalendar(loadCalendarFiles(config.calendarFiles)),
@@ -171,7 +172,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     ),
   };
   // Log-in guesses, binding codes, the bot's senders and the stricter route limits, counted by every instance together.
-  const counters = new SharedCounters(db.prisma);
+  const counters = new SharedCounters(db.sql);
   const registry = new WorkflowRegistry(db.prisma);
   await registry.register(loadDefinitionFiles(splitList(config.workflowFiles)));
   const workflow = new WorkflowService(deps, registry);

@@ -5,7 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { acquireDataDirLock } from "./data-dir-lock.ts";
-import { PrismaClient } from "./generated/client.ts";
+import { PrismaClient, type Prisma } from "./generated/client.ts";
 import { applyMigrations, type MigrationResult, type SqlSession } from "./migrate.ts";
 import { checkChannelName, listenOnServer, notifySql, type ListenHandlers } from "./notifications.ts";
 
@@ -17,8 +17,14 @@ export interface Database {
   prisma: PrismaClient;
   /** Applies pending migrations from `migrationsDir` (default: prisma/migrations). */
   migrate(migrationsDir?: string): Promise<MigrationResult>;
-  /** Runs one SQL statement with parameters, outside Prisma (migrations, checks). */
+  /**
+   * Runs one SQL statement with parameters straight on the driver, outside Prisma: migrations and checks, and
+   * the busiest requests, where Prisma's planning of every call costs several times the query (BENCHMARKS.md).
+   * Times are UTC both ways, as Prisma keeps them in columns without a zone.
+   */
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** query() for a statement built with Prisma.sql (its parts and values composed safely). */
+  sql<T>(statement: Prisma.Sql): Promise<T[]>;
   /** NOTIFY: sends each payload on the channel, in order, in one statement of its own (delivered when it commits). */
   notify(channel: string, payloads: readonly string[]): Promise<void>;
   /**
@@ -72,6 +78,12 @@ const transactionOptions = { maxWait: 10_000 };
  */
 const clientOptions = { transactionOptions, errorFormat: "minimal" } as const;
 
+/** A timestamp column (no zone) holds UTC: read it as such whatever the process's zone (pg and PGlite assume local). */
+const timestampOid = 1114;
+const utcTimestamp = (text: string) => new Date(`${text.replace(" ", "T")}Z`);
+/** A Date parameter as an instant in UTC: a column without a zone keeps its date and time, one with a zone the instant. */
+const driverValues = (params: readonly unknown[] = []) => params.map((value) => (value instanceof Date ? value.toISOString() : value));
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir;
   return options.url ? openPostgres(options.url, migrationsDir, options.onConnectionError) : openEmbedded(options.embeddedDir, migrationsDir, options.embeddedSnapshot);
@@ -108,7 +120,7 @@ async function openEmbedded(dir: string | undefined, migrationsDir: string, snap
         }),
       ),
   };
-  return {
+  const database: Database = {
     kind: "embedded",
     prisma,
     migrate: async (dir = migrationsDir) => {
@@ -117,7 +129,8 @@ async function openEmbedded(dir: string | undefined, migrationsDir: string, snap
       await pglite.refreshArrayTypes();
       return result;
     },
-    query: (sql, params) => session.query(sql, params),
+    query: async (sql, params) => (await pglite.query(sql, driverValues(params), { parsers: { [timestampOid]: utcTimestamp } })).rows as never[],
+    sql: (statement) => database.query(statement.text, statement.values),
     notify: async (channel, payloads) => void (await pglite.query(notifySql, [checkChannelName(channel), payloads])),
     listen: async (channel, handlers) => {
       const unlisten = await pglite.listen(checkChannelName(channel), handlers.message);
@@ -142,7 +155,10 @@ async function openEmbedded(dir: string | undefined, migrationsDir: string, snap
       }
     },
   };
+  return database;
 }
+
+const typeParser = ((oid: number, format?: "text" | "binary") => (oid === timestampOid ? utcTimestamp : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser;
 
 async function openPostgres(url: string, migrationsDir: string, onConnectionError: (error: Error) => void = () => undefined): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
@@ -163,7 +179,7 @@ async function openPostgres(url: string, migrationsDir: string, onConnectionErro
       }
     },
   });
-  return {
+  const database: Database = {
     kind: "postgres",
     prisma,
     migrate: async (dir = migrationsDir) => {
@@ -177,7 +193,8 @@ async function openPostgres(url: string, migrationsDir: string, onConnectionErro
         client.release();
       }
     },
-    query: async (sql, params) => (await pool.query(sql, params as unknown[])).rows,
+    query: async (sql, params) => (await pool.query({ text: sql, values: driverValues(params), types: { getTypeParser: typeParser } })).rows,
+    sql: (statement) => database.query(statement.text, statement.values),
     notify: async (channel, payloads) => void (await pool.query(notifySql, [checkChannelName(channel), payloads])),
     listen: (channel, handlers) => listenOnServer(url, channel, handlers),
     executeSql: async (text, values) => {
@@ -199,4 +216,5 @@ async function openPostgres(url: string, migrationsDir: string, onConnectionErro
       await pool.end().catch(() => undefined);
     },
   };
+  return database;
 }

@@ -72,6 +72,11 @@ export class RegionTree {
     return this.nodes.filter((n) => n.path.startsWith(path)).map((n) => n.id);
   }
 
+  /** Ids of the region at `path`, its ancestors and every region below it: everyone whose work touches it. */
+  idsAlong(path: string): string[] {
+    return this.nodes.filter((n) => n.path.startsWith(path) || path.startsWith(n.path)).map((n) => n.id);
+  }
+
   counties(): RegionNode[] {
     return this.nodes.filter((n) => n.level === "COUNTY").sort((a, b) => a.code.localeCompare(b.code));
   }

@@ -181,17 +181,17 @@ export class AuthService {
 
   /** The caller behind a verified token, or null when the account is gone or disabled. */
   async principalFor(claims: TokenClaims): Promise<Principal | null> {
-    const { prisma } = this.deps;
-    // Read on every request, so that a deactivated account stops at once. Plain SQL: an ORM call costs several
-    // times the query on this path (BENCHMARKS.md); the region's path comes from the cached tree.
+    const { prisma, sql } = this.deps;
+    // Read on every request, so that a deactivated account stops at once. Straight on the driver: an ORM call
+    // costs several times the query on this path (BENCHMARKS.md); the region's path comes from the cached tree.
     if (claims.typ === "staff") {
-      const [staff] = await prisma.$queryRaw<{ id: string; active: boolean; role: StaffRole; regionId: string; displayName: string; department: string | null }[]>`
-        SELECT "id"::text, "active", "role"::text, "regionId"::text, "displayName", "department" FROM "StaffAccount" WHERE "id" = ${claims.sub}::uuid`;
+      const [staff] = await sql<{ id: string; active: boolean; role: StaffRole; regionId: string; displayName: string; department: string | null }>(Prisma.sql`
+        SELECT "id"::text, "active", "role"::text, "regionId"::text, "displayName", "department" FROM "StaffAccount" WHERE "id" = ${claims.sub}::uuid`);
       const region = staff && ((await this.deps.regions.tree()).get(staff.regionId) ?? (await prisma.region.findUnique({ where: { id: staff.regionId }, select: { path: true } })));
       if (!staff?.active || !region) return null;
       return { kind: "staff", id: staff.id, role: staff.role, regionId: staff.regionId, regionPath: region.path, displayName: staff.displayName, department: staff.department };
     }
-    const [resident] = await prisma.$queryRaw<{ id: string; locale: string }[]>`SELECT "id"::text, "locale" FROM "ResidentIdentity" WHERE "id" = ${claims.sub}::uuid`;
+    const [resident] = await sql<{ id: string; locale: string }>(Prisma.sql`SELECT "id"::text, "locale" FROM "ResidentIdentity" WHERE "id" = ${claims.sub}::uuid`);
     if (!resident) return null;
     return { kind: "resident", id: resident.id, client: claims.client, locale: resident.locale === "en" ? "en" : "zh-CN" };
   }

@@ -1,5 +1,5 @@
-import type { Locale } from "../api/common-schemas.ts";
-import type { Prisma } from "../db/generated/client.ts";
+import type { Locale, StaffRole } from "../api/common-schemas.ts";
+import { Prisma } from "../db/generated/client.ts";
 import { earliestPush, type QuietHours } from "../domain/push-schedule.ts";
 import { deskOfRole } from "../domain/workflow/definition.ts";
 import { formatDate, hasKey, translator } from "../i18n/i18n.ts";
@@ -167,9 +167,17 @@ export class BotPushService {
   }
 
   private async taskMessages(notice: Exclude<CaseNotice, { kind: "case.updated" }>) {
-    const bound = await this.deps.prisma.staffAccount.findMany({
-      where: { wechatId: { not: null }, active: true, role: { in: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"] } },
-      select: { wechatId: true, role: true, region: { select: { path: true } } },
+    // Only staff along the task's region (and the escalation's) can be told: read just those, by region id.
+    const tree = await this.deps.regions.tree();
+    const regionIds = new Set(tree.idsAlong(notice.regionPath));
+    if (notice.escalatedToPath) for (const id of tree.idsAlong(notice.escalatedToPath)) regionIds.add(id);
+    const rows = await this.deps.sql<{ wechatId: string; role: StaffRole; regionId: string }>(Prisma.sql`
+      SELECT "wechatId", "role"::text, "regionId"::text FROM "StaffAccount"
+      WHERE "regionId" = ANY(${[...regionIds]}::uuid[]) AND "wechatId" IS NOT NULL AND "active" AND "role" IN ('GRID_WORKER', 'VILLAGE', 'TOWNSHIP', 'COUNTY')
+      ORDER BY "wechatId"`);
+    const bound = rows.flatMap((s) => {
+      const region = tree.get(s.regionId);
+      return region ? [{ ...s, region }] : [];
     });
     const t = translator("zh-CN");
     const stage = stageLabel(notice.stage, "zh-CN");
@@ -179,7 +187,7 @@ export class BotPushService {
       (deskOfRole(s.role) ?? (s.role === "GRID_WORKER" ? "VILLAGE" : undefined)) === desk && (path.startsWith(s.region.path) || s.region.path.startsWith(path));
     const messages: { recipient: Recipient; topic: string; text: string }[] = [];
     for (const s of bound) {
-      const recipient = { wechatId: s.wechatId!, locale: "zh-CN" as const, staff: true };
+      const recipient = { wechatId: s.wechatId, locale: "zh-CN" as const, staff: true };
       if (notice.kind === "task.opened" && works(s, notice.desk, notice.regionPath)) {
         messages.push({ recipient, topic: `task:${notice.taskId}`, text: t("bot.push.taskOpened", { number: notice.caseNumber, stage, date }) });
       }

@@ -4,8 +4,16 @@ import { chinaDate } from "../domain/china-time.ts";
 import type { RoutingDecision } from "../domain/routing.ts";
 import type { WorkflowService } from "./workflow-service.ts";
 
-/** A transaction, or the client itself: opening cases is one statement, atomic either way. */
-type Db = Pick<Prisma.TransactionClient, "$queryRaw">;
+/**
+ * Where the statements run: straight on the driver (Database.sql) when nothing else is written with them — one
+ * statement is atomic on its own — or in the caller's transaction (inTransaction).
+ */
+export type StatementRunner = <T>(statement: Prisma.Sql) => Promise<T[]>;
+
+export const inTransaction =
+  (tx: Pick<Prisma.TransactionClient, "$queryRaw">): StatementRunner =>
+  <T>(statement: Prisma.Sql) =>
+    tx.$queryRaw<T[]>(statement);
 
 /** Where a new case starts, from WorkflowService.planStart (computed before the transaction). */
 export type CaseStart = Awaited<ReturnType<WorkflowService["planStart"]>>;
@@ -51,7 +59,7 @@ const perStatement = 100;
  * consents and task: the answer lists only the cases this call opened. The
  * caller announces their tasks after its commit.
  */
-export async function openCases(db: Db, workflow: WorkflowService, openings: readonly CaseOpening[]) {
+export async function openCases(run: StatementRunner, workflow: WorkflowService, openings: readonly CaseOpening[]) {
   // Set as Prisma sets an @updatedAt column: the clock at writing.
   const updatedAt = new Date();
   const planned = openings.map((opening) => {
@@ -82,14 +90,14 @@ export async function openCases(db: Db, workflow: WorkflowService, openings: rea
   const numbers = new Map<string, string>();
   for (let i = 0; i < planned.length; i += perStatement) {
     const part = planned.slice(i, i + perStatement);
-    const rows = await db.$queryRaw<{ id: string; number: string }[]>`
+    const rows = await run<{ id: string; number: string }>(Prisma.sql`
       WITH opened AS (
         ${insertInto("Case", part.map((p) => p.record), Prisma.sql`ON CONFLICT ("idempotencyKey") DO NOTHING RETURNING "id", "number"`)}
       ),
       events AS (${insertInto("CaseEvent", part.flatMap((p) => p.events))}),
       tasks AS (${insertInto("CaseTask", part.map((p) => p.task))}),
       consents AS (${insertInto("Consent", part.flatMap((p) => p.consents))})
-      SELECT "id"::text, "number" FROM opened`;
+      SELECT "id"::text, "number" FROM opened`);
     for (const row of rows) numbers.set(row.id, row.number);
   }
   return planned

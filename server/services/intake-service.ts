@@ -5,7 +5,7 @@ import { classifyRisks } from "../domain/risk-classifier.ts";
 import { routeCase } from "../domain/routing.ts";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
 import { translator } from "../i18n/i18n.ts";
-import { openCases, type CaseOpening } from "./case-opening.ts";
+import { inTransaction, openCases, type CaseOpening } from "./case-opening.ts";
 import type { Principal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { nextStep, stageLabel } from "./stage-view.ts";
@@ -96,9 +96,9 @@ export class IntakeService {
     // The case and everything it starts with are one statement; only linking photos needs a transaction around it.
     const [created] =
       request.attachmentIds.length === 0
-        ? await openCases(prisma, this.workflow, [opening])
+        ? await openCases(this.deps.sql, this.workflow, [opening])
         : await prisma.$transaction(async (tx) => {
-            const opened = await openCases(tx, this.workflow, [opening]);
+            const opened = await openCases(inTransaction(tx), this.workflow, [opening]);
             if (opened.length === 0) return opened;
             const linked = await tx.attachment.updateMany({
               where: { id: { in: request.attachmentIds }, caseId: null, uploadedById: principal.id },

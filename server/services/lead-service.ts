@@ -1,7 +1,7 @@
 import type { Locale, RiskType } from "../api/common-schemas.ts";
 import { Prisma } from "../db/generated/client.ts";
 import { routeCase, type RoutingDecision } from "../domain/routing.ts";
-import { openCases, type CaseOpening, type CaseStart } from "./case-opening.ts";
+import { inTransaction, openCases, type CaseOpening, type CaseStart } from "./case-opening.ts";
 import { hashRequest } from "./intake-service.ts";
 import type { StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
@@ -170,7 +170,7 @@ export class LeadService {
     for (const d of drafts) if (!before.has(d) && !active.has(d.householdId) && !toOpen.has(d.householdId)) toOpen.set(d.householdId, d);
     const planned = await plan([...toOpen.values()]);
     const opened = await openCases(
-      tx,
+      inTransaction(tx),
       this.workflow,
       planned.map((p) => this.opening(p, principal, at, locale)),
     );

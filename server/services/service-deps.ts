@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../db/database.ts";
+import type { Database, PrismaClient } from "../db/database.ts";
 import type { WorkingDayCalendar } from "../domain/working-days.ts";
 import type { PersonalDataCipher } from "../lib/personal-data.ts";
 import type { CaseNotifier } from "./case-notifier.ts";
@@ -8,6 +8,8 @@ import type { RegionDirectory } from "./region-directory.ts";
 /** What every service is built from; assembled once in server/app.ts. */
 export interface ServiceDeps {
   prisma: PrismaClient;
+  /** One statement straight on the driver, for the busiest requests (Database.sql). */
+  sql: Database["sql"];
   cipher: PersonalDataCipher;
   regions: RegionDirectory;
   calendar: WorkingDayCalendar;

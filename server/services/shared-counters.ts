@@ -1,4 +1,5 @@
-import type { PrismaClient } from "../db/database.ts";
+import type { Database } from "../db/database.ts";
+import { Prisma } from "../db/generated/client.ts";
 
 export interface CounterWindow {
   /** Events of the key in its current window, the one just counted included. */
@@ -21,25 +22,25 @@ const sweepEveryMs = 5 * 60_000;
 export class SharedCounters {
   private nextSweepAt = 0;
 
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly sql: Database["sql"]) {}
 
   /** Counts one event of the key; a key whose window ended starts a new one of windowMs. */
   async hit(key: string, windowMs: number, now: Date): Promise<CounterWindow> {
     const resetAt = new Date(now.getTime() + windowMs);
-    const [row] = await this.prisma.$queryRaw<{ count: number; resetAt: Date }[]>`
+    const [row] = await this.sql<{ count: number; resetAt: Date }>(Prisma.sql`
       INSERT INTO "SharedCounter" ("key", "count", "resetAt") VALUES (${key}, 1, ${resetAt})
       ON CONFLICT ("key") DO UPDATE SET
         "count" = CASE WHEN "SharedCounter"."resetAt" <= ${now} THEN 1 ELSE "SharedCounter"."count" + 1 END,
         "resetAt" = CASE WHEN "SharedCounter"."resetAt" <= ${now} THEN EXCLUDED."resetAt" ELSE "SharedCounter"."resetAt" END
-      RETURNING "count", "resetAt"`;
+      RETURNING "count", "resetAt"`);
     this.sweepIfDue(now);
     return row!;
   }
 
   /** The key's current window without counting anything, or null when it has none. */
   async peek(key: string, now: Date): Promise<CounterWindow | null> {
-    const [row] = await this.prisma.$queryRaw<{ count: number; resetAt: Date }[]>`
-      SELECT "count", "resetAt" FROM "SharedCounter" WHERE "key" = ${key} AND "resetAt" > ${now}`;
+    const [row] = await this.sql<{ count: number; resetAt: Date }>(Prisma.sql`
+      SELECT "count", "resetAt" FROM "SharedCounter" WHERE "key" = ${key} AND "resetAt" > ${now}`);
     return row ?? null;
   }
 
@@ -48,6 +49,6 @@ export class SharedCounters {
     if (at < this.nextSweepAt) return;
     this.nextSweepAt = at + sweepEveryMs;
     // Any instance may sweep, twice is harmless; a failed sweep is retried at the next one.
-    void this.prisma.$executeRaw`DELETE FROM "SharedCounter" WHERE "resetAt" <= ${now}`.catch(() => undefined);
+    void this.sql(Prisma.sql`DELETE FROM "SharedCounter" WHERE "resetAt" <= ${now}`).catch(() => undefined);
   }
 }

@@ -193,7 +193,7 @@ describe("web console (browser)", () => {
     await page.context().close();
   });
 
-  it("declares a large-scale risk event: every household of the villages gets a lead, and the event tracks them", async () => {
+  it("declares a large-scale risk event: every household of the villages gets a lead, and the event tracks them", { timeout: 90_000 }, async () => {
     const prisma = t.database.db.prisma;
     const page = await consoleAs("county");
     await page.getByRole("menuitem", { name: "规模性风险" }).click();
@@ -206,7 +206,9 @@ describe("web console (browser)", () => {
     await page.getByTestId("event-submit").click();
 
     const progress = page.getByTestId("event-progress");
-    await progress.waitFor();
+    // Declaring opens a lead per household of the village in one request: the heaviest click of the console, which
+    // on a machine busy with the rest of the suite can outlast the usual wait.
+    await progress.waitFor({ timeout: 45_000 });
     const households = await prisma.household.count({ where: { region: { path: { startsWith: (await prisma.region.findUniqueOrThrow({ where: { code: "990101002001" } })).path } } } });
     expect(households).toBeGreaterThan(0);
     expect(Number(await progress.getAttribute("data-total"))).toBe(households);

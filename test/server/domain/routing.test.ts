@@ -70,6 +70,12 @@ describe("the fixture tree", () => {
     expect(tree.idsUnder(county.path)).toHaveLength(nodes.length);
     expect(tree.idsUnder("990199/")).toEqual([]);
   });
+
+  it("lists a region with its ancestors and everything below it, and nothing beside it", () => {
+    expect(tree.idsAlong(shiqiao.path).sort()).toEqual(ids([county, xihe, shiqiao, shiqiaoGroup3]));
+    expect(tree.idsAlong(dongshan.path).sort()).toEqual(ids([county, dongshan, hongxin, hongxinGroup1, xincun, lijiaDongshan]));
+    expect(tree.idsAlong(county.path)).toHaveLength(nodes.length);
+  });
 });
 
 describe("routeCase", () => {

@@ -168,7 +168,7 @@ describe(`household ledgers (${testDatabaseKind})`, () => {
 
   it("come out the same when read two households a page (the hardest held back village by village)", async () => {
     const prisma = t.database.db.prisma;
-    const deps = { prisma, cipher, regions: new RegionDirectory(prisma), calendar: new WorkingDayCalendar(), now: () => new Date(t.clock.now), notifier: new CaseNotifier(t.database.db, t.app.log), assessor: new HouseholdAssessor(shippedMonitoringStandards) };
+    const deps = { prisma, sql: t.database.db.sql, cipher, regions: new RegionDirectory(prisma), calendar: new WorkingDayCalendar(), now: () => new Date(t.clock.now), notifier: new CaseNotifier(t.database.db, t.app.log), assessor: new HouseholdAssessor(shippedMonitoringStandards) };
     const account = await prisma.staffAccount.findUniqueOrThrow({ where: { username: "county" }, include: { region: true } });
     const principal: StaffPrincipal = { kind: "staff", id: account.id, role: "COUNTY", regionId: account.regionId, regionPath: account.region.path, displayName: account.displayName, department: null };
     const small = new LedgerService(deps, 2);

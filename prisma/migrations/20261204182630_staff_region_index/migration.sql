@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "StaffAccount_regionId_idx" ON "StaffAccount"("regionId");
