@@ -8,7 +8,10 @@ import type { RegionDirectory } from "./region-directory.ts";
 /** What every service is built from; assembled once in server/app.ts. */
 export interface ServiceDeps {
   prisma: PrismaClient;
-  /** One statement straight on the driver, for the busiest requests (Database.sql). */
+  /**
+   * One statement straight on the driver, for the busiest requests (Database.sql). Never inside a Prisma
+   * transaction: it is not part of it, and on the embedded database it would wait for it to end (a deadlock).
+   */
   sql: Database["sql"];
   cipher: PersonalDataCipher;
   regions: RegionDirectory;
