@@ -287,6 +287,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     reminders,
     conversations: config.botKey ? conversationTimeouts : null,
     retention: new RetentionService(deps, files),
+    pushes: botPushes,
   });
   if (jobs.length > 0) {
     const scheduler = new Scheduler(db, jobs, app.log);

@@ -80,6 +80,8 @@ export const configSchema = z.object({
   overdueScanSeconds: z.coerce.number().int().min(0).default(60),
   /** How often desks are reminded of tasks due within a working day and of publicity lists come down; 0 turns it off. */
   reminderScanSeconds: z.coerce.number().int().min(0).default(300),
+  /** How often notices of changes whose instance stopped before storing their pushes are taken up (PendingNotice); 0 turns it off. */
+  noticeScanSeconds: z.coerce.number().int().min(0).default(60),
   /** How often the bot's conversations left half-way for 30 minutes are ended and the sender told (with BOT_KEY); 0 turns it off. */
   conversationScanSeconds: z.coerce.number().int().min(0).default(60),
   /** A scheduled job still running after this long is taken for lost (its instance died) and run again by another instance. */
@@ -159,6 +161,7 @@ const envNames: Record<keyof AppConfig, string> = {
   overdueScanSeconds: "OVERDUE_SCAN_SECONDS",
   reminderScanSeconds: "REMINDER_SCAN_SECONDS",
   conversationScanSeconds: "CONVERSATION_SCAN_SECONDS",
+  noticeScanSeconds: "NOTICE_SCAN_SECONDS",
   jobTimeoutSeconds: "JOB_TIMEOUT_SECONDS",
   trustProxy: "TRUST_PROXY",
   botKey: "BOT_KEY",

@@ -1,9 +1,10 @@
+import crypto from "node:crypto";
 import type { Locale, StaffRole } from "../api/common-schemas.ts";
 import { Prisma } from "../db/generated/client.ts";
 import { earliestPush, type QuietHours } from "../domain/push-schedule.ts";
 import { deskOfRole } from "../domain/workflow/definition.ts";
 import { formatDate, hasKey, translator } from "../i18n/i18n.ts";
-import type { CaseNotice, CaseNotifier } from "./case-notifier.ts";
+import { parseNotice, type CaseNotice, type CaseNotifier } from "./case-notifier.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { nextStep, stageLabel, timelineTitle } from "./stage-view.ts";
 
@@ -21,6 +22,10 @@ export interface BotPushOptions {
   redeliverAfterMs: number;
 }
 
+/** A storing pass holds the notices it claimed this long; past it (its instance died), another pass takes them. */
+const noticeClaimMs = 60_000;
+const noticesPerPass = 100;
+
 interface Recipient {
   wechatId: string;
   locale: Locale;
@@ -36,8 +41,9 @@ interface Recipient {
  */
 export class BotPushService {
   private readonly sinks = new Set<(push: BotPush) => void>();
-  /** Enqueues run one after another, so two notices for one person are spaced correctly. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Storing passes run one after another on this instance, so two notices for one person are spaced in order. */
+  private passes: Promise<unknown> = Promise.resolve();
+  private passQueued = false;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -46,14 +52,13 @@ export class BotPushService {
   ) {}
 
   /**
-   * Stores the pushes of the notices this instance publishes (once, here: every instance hears every notice),
-   * and sends due pushes to a bot connected here whenever any instance says some are due, or after this one
-   * may have missed that (its listening connection was lost).
+   * Stores the pushes of the changes made on this instance as soon as they are published (their notices were
+   * recorded with them: every instance hears every notice, but one stores), and sends due pushes to a bot
+   * connected here whenever any instance says some are due, or after this one may have missed that (its
+   * listening connection was lost).
    */
   listen(notifier: CaseNotifier): () => void {
-    const stopStoring = notifier.onPublish((notice) => {
-      this.queue = this.queue.then(() => this.onNotice(notice, notifier)).catch(this.onError);
-    });
+    const stopStoring = notifier.onPublish(() => void this.storeSoon());
     const stopSending = notifier.subscribe((event) => {
       if (event.kind === "bot.pushes.due" || event.kind === "resync") void this.pump().catch(this.onError);
     });
@@ -65,7 +70,74 @@ export class BotPushService {
 
   /** Resolves when the pushes of every notice published here so far are stored (the bot is offered them over the bus). */
   async settled(): Promise<void> {
-    await this.queue;
+    let pass: Promise<unknown>;
+    do {
+      pass = this.passes;
+      await pass;
+    } while (pass !== this.passes);
+  }
+
+  /** A storing pass after the current one, unless one is already waiting: it takes every notice recorded by then. */
+  storeSoon(): Promise<unknown> {
+    if (!this.passQueued) {
+      this.passQueued = true;
+      this.passes = this.passes
+        .then(() => {
+          this.passQueued = false;
+          return this.storePending();
+        })
+        .catch(this.onError);
+    }
+    return this.passes;
+  }
+
+  /**
+   * Turns recorded notices (PendingNotice) into stored pushes, each notice once whichever pass or instance takes
+   * it: a pass claims a batch for a while (rows another pass holds are skipped), and a notice is deleted in the
+   * transaction that stores its pushes, under the pass's claim. Runs after this instance's own changes, and as a
+   * scheduled job that takes what an instance left when it died between a commit and its pass.
+   */
+  async storePending(): Promise<{ notices: number; pushes: number }> {
+    const { sql, prisma, now, notifier } = this.deps;
+    let notices = 0;
+    let pushes = 0;
+    for (;;) {
+      const at = now();
+      const claim = crypto.randomUUID();
+      const claimed = await sql<{ id: string; notice: unknown }>(Prisma.sql`
+        UPDATE "PendingNotice" SET "claimedAt" = ${at}, "claim" = ${claim}::uuid
+        WHERE "id" IN (
+          SELECT "id" FROM "PendingNotice" WHERE "claimedAt" IS NULL OR "claimedAt" < ${new Date(at.getTime() - noticeClaimMs)}
+          ORDER BY "id" LIMIT ${noticesPerPass} FOR UPDATE SKIP LOCKED)
+        RETURNING "id"::text, "notice"`);
+      claimed.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      const silent: string[] = [];
+      for (const row of claimed) {
+        const notice = parseNotice(row.notice);
+        // A kind this version does not know (a newer instance's, during a rolling restart) is left for one that does.
+        if (!notice) continue;
+        const messages = await this.messagesFor(notice);
+        notices++;
+        if (messages.length === 0) {
+          silent.push(row.id);
+          continue;
+        }
+        // One order of recipients everywhere: two passes storing for the same people take their locks alike.
+        messages.sort((a, b) => a.recipient.wechatId.localeCompare(b.recipient.wechatId) || a.topic.localeCompare(b.topic));
+        const kept = await prisma.$transaction(async (tx) => {
+          const deleted = await tx.$executeRaw`DELETE FROM "PendingNotice" WHERE "id" = ${BigInt(row.id)} AND "claim" = ${claim}::uuid`;
+          // Its claim ran out and another pass took it: the pushes are that pass's to store.
+          if (deleted !== 1) return false;
+          for (const m of messages) await this.store(tx, m.recipient, m.topic, m.text);
+          return true;
+        });
+        if (kept) pushes += messages.length;
+      }
+      if (silent.length > 0) await sql(Prisma.sql`DELETE FROM "PendingNotice" WHERE "id" = ANY(${silent}::bigint[]) AND "claim" = ${claim}::uuid`);
+      if (claimed.length < noticesPerPass) break;
+    }
+    if (pushes > 0) notifier.pushesDue();
+    return { notices, pushes };
   }
 
   /** A connected bot; it is offered every due push until one bot confirms it. */
@@ -104,10 +176,8 @@ export class BotPushService {
     return due.length;
   }
 
-  private async onNotice(notice: CaseNotice, notifier: CaseNotifier): Promise<void> {
-    const messages = notice.kind === "case.updated" ? await this.caseMessages(notice) : await this.taskMessages(notice);
-    for (const m of messages) await this.enqueue(m.recipient, m.topic, m.text);
-    if (messages.length > 0) notifier.pushesDue();
+  private messagesFor(notice: CaseNotice) {
+    return notice.kind === "case.updated" ? this.caseMessages(notice) : this.taskMessages(notice);
   }
 
   /**
@@ -117,10 +187,6 @@ export class BotPushService {
    */
   async storeWithin(tx: Prisma.TransactionClient, wechatId: string, topic: string, text: string): Promise<void> {
     await this.store(tx, { wechatId, locale: "zh-CN", staff: false }, topic, text);
-  }
-
-  private async enqueue(recipient: Recipient, topic: string, text: string): Promise<void> {
-    await this.deps.prisma.$transaction((tx) => this.store(tx, recipient, topic, text));
   }
 
   private async store(tx: Prisma.TransactionClient, recipient: Recipient, topic: string, text: string): Promise<void> {

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { z } from "zod";
 import { caseStatusSchema } from "../api/common-schemas.ts";
 import type { Database } from "../db/database.ts";
+import type { Prisma } from "../db/generated/client.ts";
 import { deskSchema } from "../domain/workflow/definition.ts";
 
 /** The PostgreSQL notification channel every instance of the server listens on. */
@@ -40,8 +41,51 @@ const caseUpdatedSchema = z.object({
  */
 const busMessageSchema = z.discriminatedUnion("kind", [taskNoticeSchema, caseUpdatedSchema, z.object({ kind: z.literal("bot.pushes.due") })]);
 
-/** What happened to a case, published after its transaction commits. */
+/** What happened to a case: recorded in its transaction (recordNotices), published after it commits. */
 export type CaseNotice = z.output<typeof taskNoticeSchema> | z.output<typeof caseUpdatedSchema>;
+const caseNoticeSchema = z.discriminatedUnion("kind", [taskNoticeSchema, caseUpdatedSchema]);
+
+/** A case moved (or had something recorded): its applicant's sockets and WeChat hear of it. */
+export function caseMovedNotice(
+  c: {
+    id: string;
+    number: string;
+    stage: string;
+    status: Extract<CaseNotice, { kind: "case.updated" }>["status"];
+    reporterResidentId: string | null;
+    reporterStaffId: string | null;
+    householdId: string | null;
+  },
+  change: { fromStage: string | null; event: string; regionCode: string | null },
+): CaseNotice {
+  return { kind: "case.updated", caseId: c.id, caseNumber: c.number, stage: c.stage, status: c.status, reporterResidentId: c.reporterResidentId, reporterStaffId: c.reporterStaffId, householdId: c.householdId, ...change };
+}
+
+/** A task opened or was escalated: its desk's sockets and bound staff hear of it. */
+export function taskNotice(
+  kind: "task.opened" | "task.escalated",
+  task: { id: string; stage: string; desk: z.output<typeof deskSchema>; regionPath: string; escalatedToPath: string | null; dueAt: Date | null },
+  caseNumber: string,
+): CaseNotice {
+  return { kind, taskId: task.id, caseNumber, stage: task.stage, desk: task.desk, regionPath: task.regionPath, escalatedToPath: task.escalatedToPath, dueAt: task.dueAt };
+}
+
+/**
+ * Records notices in the transaction of the change they tell of (PendingNotice), in order: the pushes they lead
+ * to are stored from there (BotPushService.storePending), so an instance that dies between the commit and
+ * storing them loses none. Publish the same notices after the commit, for the sockets.
+ */
+export async function recordNotices(tx: Pick<Prisma.TransactionClient, "$executeRaw">, notices: readonly CaseNotice[], at: Date): Promise<void> {
+  if (notices.length === 0) return;
+  await tx.$executeRaw`INSERT INTO "PendingNotice" ("notice", "createdAt")
+    SELECT n.value, ${at} FROM jsonb_array_elements(${JSON.stringify(notices)}::jsonb) WITH ORDINALITY AS n ORDER BY n.ordinality`;
+}
+
+/** A recorded notice, or null for one this version does not know (recorded by another version during a rolling restart). */
+export function parseNotice(json: unknown): CaseNotice | null {
+  const parsed = caseNoticeSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
 /**
  * What subscribers hear: every instance's case notices; "bot.pushes.due" when stored pushes wait for a bot
  * (whichever instance holds its socket sends them); "resync" when this instance may have missed notices
@@ -110,22 +154,6 @@ export class CaseNotifier {
       }
     }
     this.send(notice);
-  }
-
-  /** A case moved (or had something recorded): tells its applicant's open sockets. */
-  caseMoved(
-    c: {
-      id: string;
-      number: string;
-      stage: string;
-      status: Extract<CaseNotice, { kind: "case.updated" }>["status"];
-      reporterResidentId: string | null;
-      reporterStaffId: string | null;
-      householdId: string | null;
-    },
-    change: { fromStage: string | null; event: string; regionCode: string | null },
-  ): void {
-    this.publish({ kind: "case.updated", caseId: c.id, caseNumber: c.number, stage: c.stage, status: c.status, reporterResidentId: c.reporterResidentId, reporterStaffId: c.reporterStaffId, householdId: c.householdId, ...change });
   }
 
   /** Stored pushes are due: the instance whose socket holds the bot sends them. */

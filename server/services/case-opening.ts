@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { Prisma } from "../db/generated/client.ts";
 import { chinaDate } from "../domain/china-time.ts";
 import type { RoutingDecision } from "../domain/routing.ts";
+import { taskNotice } from "./case-notifier.ts";
 import type { WorkflowService } from "./workflow-service.ts";
 
 /**
@@ -55,9 +56,12 @@ const perStatement = 100;
  * its own, and a screening run opens thousands without Prisma planning a
  * call per row (BENCHMARKS.md).
  *
+ * The same statement records each new task's notice (PendingNotice), so its
+ * pushes are stored even if the instance dies right after; the caller
+ * publishes the returned notices after its commit, for the sockets.
+ *
  * A case whose idempotency key is already taken is skipped, with its events,
- * consents and task: the answer lists only the cases this call opened. The
- * caller announces their tasks after its commit.
+ * consents, task and notice: the answer lists only the cases this call opened.
  */
 export async function openCases(run: StatementRunner, workflow: WorkflowService, openings: readonly CaseOpening[]) {
   // Set as Prisma sets an @updatedAt column: the clock at writing.
@@ -96,16 +100,28 @@ export async function openCases(run: StatementRunner, workflow: WorkflowService,
       ),
       events AS (${insertInto("CaseEvent", part.flatMap((p) => p.events))}),
       tasks AS (${insertInto("CaseTask", part.map((p) => p.task))}),
-      consents AS (${insertInto("Consent", part.flatMap((p) => p.consents))})
+      consents AS (${insertInto("Consent", part.flatMap((p) => p.consents))}),
+      notices AS (${recordTaskNotices(part)})
       SELECT "id"::text, "number" FROM opened`);
     for (const row of rows) numbers.set(row.id, row.number);
   }
   return planned
     .filter((p) => numbers.has(p.record.id))
-    .map(({ record, task }) => ({
-      record: { ...record, number: numbers.get(record.id)!, status: "OPEN" as const },
-      task: { ...task, escalatedToPath: null },
-    }));
+    .map(({ record, task }) => {
+      const number = numbers.get(record.id)!;
+      const opened = { ...task, escalatedToPath: null };
+      return { record: { ...record, number, status: "OPEN" as const }, task: opened, notice: taskNotice("task.opened", opened, number) };
+    });
+}
+
+/** The opened cases' task.opened notices, their numbers filled in from the statement's own. */
+function recordTaskNotices(part: readonly { record: { id: string; createdAt: Date }; task: Omit<Parameters<typeof taskNotice>[1], "escalatedToPath"> }[]) {
+  // The number is the sequence's, known only inside the statement: a placeholder until then.
+  const rows = part.map((p) => ({ caseId: p.record.id, createdAt: p.record.createdAt, notice: taskNotice("task.opened", { ...p.task, escalatedToPath: null }, "") }));
+  return Prisma.sql`INSERT INTO "PendingNotice" ("notice", "createdAt")
+    SELECT jsonb_set(r.value -> 'notice', '{caseNumber}', to_jsonb(opened."number")), (r.value ->> 'createdAt')::timestamp(3)
+    FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS r
+    JOIN opened ON opened."id" = (r.value ->> 'caseId')::uuid ORDER BY r.ordinality`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError } from "../lib/errors.ts";
 import { translator } from "../i18n/i18n.ts";
 import type { StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
+import { caseMovedNotice, recordNotices } from "./case-notifier.ts";
 
 /** Department handlers see the needs dispatched to their own department in their county, and report back. */
 export class DepartmentService {
@@ -60,9 +61,11 @@ export class DepartmentService {
           payload: { assignmentId: id, department: assignment.department, riskType: assignment.riskType, measure: assignment.measure, report },
         },
       });
-      return assignment.case;
+      const notice = caseMovedNotice(assignment.case, { fromStage: assignment.case.stage, event: "DEPARTMENT_REPORTED", regionCode: null });
+      await recordNotices(tx, [notice], now);
+      return notice;
     });
-    this.deps.notifier.caseMoved(result, { fromStage: result.stage, event: "DEPARTMENT_REPORTED", regionCode: null });
+    this.deps.notifier.publish(result);
     return { id, status: "REPORTED" as const };
   }
 }

@@ -109,7 +109,7 @@ export class IntakeService {
           });
     // Nothing opened: the key was taken, by an earlier copy of this submission (or a racing one).
     if (!created) return this.answerRetry(key, requestHash, locale);
-    this.workflow.announceTask("task.opened", created.task, created.record.number);
+    this.deps.notifier.publish(created.notice);
     return this.acknowledge({ ...created.record, riskTypes }, false, locale);
   }
 

@@ -4,6 +4,7 @@ import { routeCase, type RoutingDecision } from "../domain/routing.ts";
 import { inTransaction, openCases, type CaseOpening, type CaseStart } from "./case-opening.ts";
 import { hashRequest } from "./intake-service.ts";
 import type { StaffPrincipal } from "./principal.ts";
+import type { CaseNotice } from "./case-notifier.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import type { WorkflowService } from "./workflow-service.ts";
 
@@ -52,8 +53,8 @@ export interface LeadResult {
   outcome: LeadOutcome;
   caseId: string;
   caseNumber: string;
-  /** Set for LEAD_CREATED: announce it once the transaction committed. */
-  task?: Awaited<ReturnType<typeof openCases>>[number]["task"];
+  /** Set for LEAD_CREATED: the new task's notice, recorded with it; publish it once the transaction committed. */
+  notice?: CaseNotice;
 }
 
 /** A household "already has a case": one under review (OPEN), or a monitoring object being helped (APPROVED). */
@@ -183,7 +184,7 @@ export class LeadService {
       const earlier = before.get(d);
       if (earlier) return { householdId, outcome: "ALREADY_RAISED", caseId: earlier.id, caseNumber: earlier.number };
       const fresh = created.get(householdId);
-      if (fresh && toOpen.get(householdId) === d) return { householdId, outcome: "LEAD_CREATED", caseId: fresh.record.id, caseNumber: fresh.record.number, task: fresh.task };
+      if (fresh && toOpen.get(householdId) === d) return { householdId, outcome: "LEAD_CREATED", caseId: fresh.record.id, caseNumber: fresh.record.number, notice: fresh.notice };
       const open = active.get(householdId) ?? fresh!.record;
       return { householdId, outcome: "ALREADY_OPEN", caseId: open.id, caseNumber: open.number };
     });
@@ -266,7 +267,7 @@ export class LeadService {
 
   /** Tells the villages' open sockets about the new tasks; call after the transaction committed. */
   announce(results: readonly LeadResult[]): void {
-    for (const r of results) if (r.task) this.workflow.announceTask("task.opened", r.task, r.caseNumber);
+    for (const r of results) if (r.notice) this.deps.notifier.publish(r.notice);
   }
 
   /** Long enough for a run that opens many leads on the embedded database (about 10 ms a statement). */

@@ -1,6 +1,7 @@
 import type { Desk } from "../domain/workflow/definition.ts";
 import { dueReminderHorizonDays, dueReminderWanted } from "../domain/reminders.ts";
 import type { ServiceDeps } from "./service-deps.ts";
+import { recordNotices, type CaseNotice } from "./case-notifier.ts";
 
 const MS_PER_DAY = 86_400_000;
 /** Tasks looked at per run; the next run takes the rest. */
@@ -64,6 +65,7 @@ export class ReminderService {
     const { prisma, notifier } = this.deps;
     let reminded = 0;
     for (const task of tasks) {
+      const notice: CaseNotice = { kind, taskId: task.id, caseNumber: task.number, stage: task.stage, desk: task.desk, regionPath: task.regionPath, escalatedToPath: null, dueAt: task.dueAt };
       const written = await prisma.$transaction(async (tx) => {
         // The task's row lock lines up two runs reminding the same task; the second then finds the first's event.
         const open = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "CaseTask" WHERE "id" = ${task.id}::uuid AND "status" = 'OPEN' FOR UPDATE`;
@@ -81,11 +83,12 @@ export class ReminderService {
             payload: { taskId: task.id, desk: task.desk, dueAt: task.dueAt.toISOString(), ...(task.publicityEndsAt ? { publicityEndsAt: task.publicityEndsAt.toISOString() } : {}) },
           },
         });
+        await recordNotices(tx, [notice], now);
         return true;
       });
       if (!written) continue;
       reminded++;
-      notifier.publish({ kind, taskId: task.id, caseNumber: task.number, stage: task.stage, desk: task.desk, regionPath: task.regionPath, escalatedToPath: null, dueAt: task.dueAt });
+      notifier.publish(notice);
     }
     return reminded;
   }

@@ -1,4 +1,5 @@
 import type { AppConfig } from "../config.ts";
+import type { BotPushService } from "./bot-push-service.ts";
 import type { ConversationTimeouts } from "./conversation-timeouts.ts";
 import type { ReminderService } from "./reminder-service.ts";
 import { retentionPolicy, type RetentionService } from "./retention.ts";
@@ -14,6 +15,7 @@ export interface JobServices {
   /** Null without the bot (no BOT_KEY): nobody could be told. */
   conversations: Pick<ConversationTimeouts, "run"> | null;
   retention: Pick<RetentionService, "run">;
+  pushes: Pick<BotPushService, "storePending">;
 }
 
 /** The server's recurring work as configured; a period of 0 leaves a job out. */
@@ -23,6 +25,8 @@ export function scheduledJobs(config: AppConfig, services: JobServices): Schedul
     { name: "overdue-escalations", everySeconds: config.overdueScanSeconds, timeoutSeconds, run: () => services.workflow.escalateOverdue() },
     { name: "due-reminders", everySeconds: config.reminderScanSeconds, timeoutSeconds, run: () => services.reminders.remindDueTasks() },
     { name: "publicity-ends", everySeconds: config.reminderScanSeconds, timeoutSeconds, run: () => services.reminders.announceEndedPublicity() },
+    // Changes store their own pushes at once; this takes up the notices of an instance that stopped before it did.
+    { name: "pending-notices", everySeconds: config.noticeScanSeconds, timeoutSeconds, run: () => services.pushes.storePending() },
     ...(services.conversations
       ? [{ name: "conversation-timeouts", everySeconds: config.conversationScanSeconds, timeoutSeconds, run: () => services.conversations!.run() }]
       : []),

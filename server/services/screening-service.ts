@@ -610,7 +610,7 @@ export class ScreeningService {
           })),
         ),
       );
-      created.push(...leads.filter((lead) => lead.task));
+      created.push(...leads.filter((lead) => lead.notice));
     }
     return created;
   }

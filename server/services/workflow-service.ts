@@ -10,6 +10,7 @@ import { maskName } from "../lib/personal-data.ts";
 import { translator } from "../i18n/i18n.ts";
 import type { ResidentPrincipal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
+import { caseMovedNotice, recordNotices, taskNotice } from "./case-notifier.ts";
 import { stageLabel } from "./stage-view.ts";
 import type { WorkflowRegistry } from "./workflow-registry.ts";
 import { enclosingPaths } from "./object-scopes.ts";
@@ -73,11 +74,6 @@ export class WorkflowService {
         ? this.place(definition, definition.start, decision.region, tree, now)!
         : { stage: decision.outcome, desk: triageStages[decision.outcome], region: decision.region, dueAt: this.deadline(now, triageWorkingDays), publicityEndsAt: null };
     return { workflowId, placement, caseDueAt: this.deadline(now, definition.caseLimit.workingDays) };
-  }
-
-  /** Tells the desk's open sockets about a task; call after the transaction committed. */
-  announceTask(kind: "task.opened" | "task.escalated", task: { id: string; stage: string; desk: Desk; regionPath: string; escalatedToPath: string | null; dueAt: Date | null }, caseNumber: string) {
-    this.deps.notifier.publish({ kind, taskId: task.id, caseNumber, stage: task.stage, desk: task.desk, regionPath: task.regionPath, escalatedToPath: task.escalatedToPath, dueAt: task.dueAt });
   }
 
   /** Opens the desk's task for a stage, inside the caller's transaction. */
@@ -212,13 +208,17 @@ export class WorkflowService {
             payload: { taskId: task.id, dueAt: task.dueAt?.toISOString() ?? null, regionCode: target.code, desk: task.desk },
           },
         });
-        return true;
+        const c = await tx.case.findUniqueOrThrow({ where: { id: task.caseId } });
+        const notices = [
+          taskNotice("task.escalated", { ...task, escalatedToPath: target.path }, c.number),
+          caseMovedNotice(c, { fromStage: task.stage, event: "OVERDUE_ESCALATED", regionCode: target.code }),
+        ];
+        await recordNotices(tx, notices, now);
+        return notices;
       });
       if (done) {
         tasks++;
-        const c = await prisma.case.findUniqueOrThrow({ where: { id: task.caseId } });
-        this.announceTask("task.escalated", { ...task, escalatedToPath: target.path }, c.number);
-        this.deps.notifier.caseMoved(c, { fromStage: task.stage, event: "OVERDUE_ESCALATED", regionCode: target.code });
+        for (const notice of done) this.deps.notifier.publish(notice);
       }
     }
     let cases = 0;
@@ -292,10 +292,14 @@ export class WorkflowService {
       await tx.caseEvent.create({
         data: { caseId: c.id, at: now, actorType: "STAFF", actorId: principal.id, actorRole: principal.role, action: "REIDENTIFIED", fromStage: c.stage, toStage: decision.toStage, reason },
       });
-      return { updated, nextTask, fromStage: c.stage };
+      const notices = [
+        caseMovedNotice(updated, { fromStage: c.stage, event: "REIDENTIFIED", regionCode: tree.get(updated.regionId)?.code ?? null }),
+        taskNotice("task.opened", nextTask, updated.number),
+      ];
+      await recordNotices(tx, notices, now);
+      return { updated, nextTask, fromStage: c.stage, notices };
     });
-    this.deps.notifier.caseMoved(result.updated, { fromStage: result.fromStage, event: "REIDENTIFIED", regionCode: tree.get(result.updated.regionId)?.code ?? null });
-    this.announceTask("task.opened", result.nextTask, result.updated.number);
+    for (const notice of result.notices) this.deps.notifier.publish(notice);
     return {
       caseId: result.updated.id,
       caseNumber: result.updated.number,
@@ -453,10 +457,14 @@ export class WorkflowService {
           payload: { ...transition.payload, taskId: task.id, stage: task.stage } as Prisma.InputJsonValue,
         },
       });
-      return { updated, nextTask, fromStage: task.stage, event: transition.event };
+      const notices = [
+        caseMovedNotice(updated, { fromStage: task.stage, event: transition.event, regionCode: tree.get(updated.regionId)?.code ?? null }),
+        ...(nextTask ? [taskNotice("task.opened", nextTask, updated.number)] : []),
+      ];
+      await recordNotices(tx, notices, now);
+      return { updated, nextTask, fromStage: task.stage, notices };
     });
-    this.deps.notifier.caseMoved(result.updated, { fromStage: result.fromStage, event: result.event, regionCode: tree.get(result.updated.regionId)?.code ?? null });
-    if (result.nextTask) this.announceTask("task.opened", result.nextTask, result.updated.number);
+    for (const notice of result.notices) this.deps.notifier.publish(notice);
     const next = result.nextTask
       ? await this.view({ ...result.nextTask, case: result.updated }, tree, now, locale)
       : null;

@@ -43,6 +43,7 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}, options:
       overdueScanSeconds: 0,
       reminderScanSeconds: 0,
       conversationScanSeconds: 0,
+      noticeScanSeconds: 0,
       retentionScanHours: 0,
       seedDemo: "true",
       // A test file is one client sending far more than a person would; the tests of these limits set their own.

@@ -52,6 +52,7 @@ describe("scheduled work on two server instances on one PostgreSQL database (pos
         // A scan held by an instance that died is taken up by the other after 3 s.
         JOB_TIMEOUT_SECONDS: "3",
         REMINDER_SCAN_SECONDS: "0",
+        NOTICE_SCAN_SECONDS: "0",
         CONVERSATION_SCAN_SECONDS: "0",
         RETENTION_SCAN_HOURS: "0",
         LOG_LEVEL: "debug",
