@@ -58,7 +58,7 @@ export class BotPushService {
    * listening connection was lost).
    */
   listen(notifier: CaseNotifier): () => void {
-    const stopStoring = notifier.onPublish(() => void this.storeSoon());
+    const stopStoring = notifier.onPublish(() => this.storeSoon());
     const stopSending = notifier.subscribe((event) => {
       if (event.kind === "bot.pushes.due" || event.kind === "resync") void this.pump().catch(this.onError);
     });
@@ -78,17 +78,15 @@ export class BotPushService {
   }
 
   /** A storing pass after the current one, unless one is already waiting: it takes every notice recorded by then. */
-  storeSoon(): Promise<unknown> {
-    if (!this.passQueued) {
-      this.passQueued = true;
-      this.passes = this.passes
-        .then(() => {
-          this.passQueued = false;
-          return this.storePending();
-        })
-        .catch(this.onError);
-    }
-    return this.passes;
+  private storeSoon(): void {
+    if (this.passQueued) return;
+    this.passQueued = true;
+    this.passes = this.passes
+      .then(() => {
+        this.passQueued = false;
+        return this.storePending();
+      })
+      .catch(this.onError);
   }
 
   /**

@@ -85,7 +85,7 @@ export async function openCases(run: StatementRunner, workflow: WorkflowService,
       createdAt: at,
       updatedAt,
     } satisfies Omit<Prisma.CaseCreateManyInput, "number"> & { number: string };
-    const task = { id: timeOrderedId(), caseId: id, ...workflow.taskData(placement, at) } satisfies Prisma.CaseTaskCreateManyInput;
+    const task = { id: timeOrderedId(), caseId: id, ...workflow.taskData(placement, at), escalatedToPath: null } satisfies Prisma.CaseTaskCreateManyInput;
     const events = openingEvents(opening).map((event) => ({ caseId: id, ...event }) satisfies Prisma.CaseEventCreateManyInput);
     const consentRows = consents.map((consent) => ({ id: crypto.randomUUID(), caseId: id, ...consent }) satisfies Prisma.ConsentCreateManyInput);
     return { record, task, events, consents: consentRows };
@@ -109,15 +109,14 @@ export async function openCases(run: StatementRunner, workflow: WorkflowService,
     .filter((p) => numbers.has(p.record.id))
     .map(({ record, task }) => {
       const number = numbers.get(record.id)!;
-      const opened = { ...task, escalatedToPath: null };
-      return { record: { ...record, number, status: "OPEN" as const }, task: opened, notice: taskNotice("task.opened", opened, number) };
+      return { record: { ...record, number, status: "OPEN" as const }, task, notice: taskNotice("task.opened", task, number) };
     });
 }
 
 /** The opened cases' task.opened notices, their numbers filled in from the statement's own. */
-function recordTaskNotices(part: readonly { record: { id: string; createdAt: Date }; task: Omit<Parameters<typeof taskNotice>[1], "escalatedToPath"> }[]) {
+function recordTaskNotices(part: readonly { record: { id: string; createdAt: Date }; task: Parameters<typeof taskNotice>[1] }[]) {
   // The number is the sequence's, known only inside the statement: a placeholder until then.
-  const rows = part.map((p) => ({ caseId: p.record.id, createdAt: p.record.createdAt, notice: taskNotice("task.opened", { ...p.task, escalatedToPath: null }, "") }));
+  const rows = part.map((p) => ({ caseId: p.record.id, createdAt: p.record.createdAt, notice: taskNotice("task.opened", p.task, "") }));
   return Prisma.sql`INSERT INTO "PendingNotice" ("notice", "createdAt")
     SELECT jsonb_set(r.value -> 'notice', '{caseNumber}', to_jsonb(opened."number")), (r.value ->> 'createdAt')::timestamp(3)
     FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS r

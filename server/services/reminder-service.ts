@@ -1,7 +1,7 @@
 import type { Desk } from "../domain/workflow/definition.ts";
 import { dueReminderHorizonDays, dueReminderWanted } from "../domain/reminders.ts";
-import type { ServiceDeps } from "./service-deps.ts";
 import { recordNotices, type CaseNotice } from "./case-notifier.ts";
+import type { ServiceDeps } from "./service-deps.ts";
 
 const MS_PER_DAY = 86_400_000;
 /** Tasks looked at per run; the next run takes the rest. */

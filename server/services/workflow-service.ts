@@ -9,8 +9,8 @@ import { AppError, ConflictError, ForbiddenError, InvalidInputError, NotFoundErr
 import { maskName } from "../lib/personal-data.ts";
 import { translator } from "../i18n/i18n.ts";
 import type { ResidentPrincipal, StaffPrincipal } from "./principal.ts";
-import type { ServiceDeps } from "./service-deps.ts";
 import { caseMovedNotice, recordNotices, taskNotice } from "./case-notifier.ts";
+import type { ServiceDeps } from "./service-deps.ts";
 import { stageLabel } from "./stage-view.ts";
 import type { WorkflowRegistry } from "./workflow-registry.ts";
 import { enclosingPaths } from "./object-scopes.ts";
