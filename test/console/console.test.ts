@@ -62,7 +62,7 @@ describe("web console (browser)", () => {
     await page.context().close();
   });
 
-  it("a township reviewer filters the queue and approves a case; the applicant sees it move live", async () => {
+  it("a township reviewer filters the queue and approves a case; the applicant sees it move live", { timeout: 90_000 }, async () => {
     const staffToken = await t.staffToken("township-liuxi");
     const waiting = await t.app.inject({ method: "GET", url: "/api/staff/cases?stage=TOWNSHIP_REVIEW", headers: { authorization: `Bearer ${staffToken}` } });
     const target = waiting.json().items[0] as { id: string; number: string };
@@ -86,6 +86,8 @@ describe("web console (browser)", () => {
     await page.getByRole("link", { name: target.number }).click();
     await page.getByTestId("action-APPROVE").click();
     await page.getByTestId("action-submit").click();
+    // The dialog closes once the server took the action; if it refused, the failure shows the dialog's words.
+    await expect.poll(async () => ((await page.getByTestId("action-form").count()) ? page.getByRole("dialog").innerText() : "closed"), { timeout: 30_000 }).toBe("closed");
     await expect.poll(() => page.getByTestId("case-stage").innerText()).toContain("县级审定");
     await expect.poll(() => page.getByTestId("case-timeline").innerText()).toContain("乡镇审核:通过");
 
@@ -201,7 +203,9 @@ describe("web console (browser)", () => {
     await page.getByTestId("event-title").fill("白沙河洪水");
     await page.getByTestId("event-villages").click();
     await page.locator(".ant-select-tree-treenode", { hasText: "白沙村" }).locator(".ant-select-tree-checkbox").click();
-    await page.keyboard.press("Escape");
+    // A click on the dialog's title closes the tree; Escape would close the whole dialog once the tree was shut.
+    await page.getByRole("dialog").locator(".ant-modal-title").click();
+    await expect.poll(() => page.locator(".ant-select-tree:visible").count()).toBe(0);
     await page.getByLabel("全部农户").check();
     await page.getByTestId("event-submit").click();
 
