@@ -16,10 +16,12 @@ import { LedgersPage } from "./pages/ledgers-page.tsx";
 import { ScreeningPage } from "./pages/screening-page.tsx";
 import { RiskEventsPage } from "./pages/risk-events-page.tsx";
 import { connectRealtime, type RealtimeMessage, type RealtimeState } from "./realtime.ts";
+import { useReducedMotion } from "./reduced-motion.ts";
 import { session as storedSession, type StaffSession } from "./session.ts";
 
 export function ConsoleApp() {
   const { i18n } = useTranslation();
+  const reducedMotion = useReducedMotion();
   const [session, setSession] = useState<StaffSession | null>(() => storedSession.get());
   const logout = useCallback(() => {
     storedSession.clear();
@@ -27,7 +29,7 @@ export function ConsoleApp() {
   }, []);
   useEffect(() => whenUnauthorized(logout), [logout]);
   return (
-    <ConfigProvider locale={i18n.language === "en" ? enUS : zhCN} theme={{ token: { colorPrimary: "#c0392b", borderRadius: 4 } }}>
+    <ConfigProvider locale={i18n.language === "en" ? enUS : zhCN} theme={{ token: { colorPrimary: "#c0392b", borderRadius: 4, motion: !reducedMotion } }}>
       <AntApp>
         {session ? (
           <Shell session={session} logout={logout} />

@@ -9,6 +9,7 @@ import type { caseStatusViewSchema, myCasesResponseSchema } from "../../server/a
 import { api, ApiError } from "./api.ts";
 import { formatDate, formatDateTime, switchLocale } from "./i18n.ts";
 import { connectRealtime } from "./realtime.ts";
+import { useReducedMotion } from "./reduced-motion.ts";
 
 type CaseStatus = z.output<typeof caseStatusViewSchema>;
 type MyCases = z.output<typeof myCasesResponseSchema>;
@@ -22,6 +23,7 @@ const tokenKey = "fanpin.status.token";
  */
 export function StatusApp() {
   const { t, i18n } = useTranslation();
+  const reducedMotion = useReducedMotion();
   const [token, setToken] = useState<string | null>(() => sessionStorage.getItem(tokenKey));
   const [error, setError] = useState<string | null>(null);
   const [opened, setOpened] = useState<string | null>(() => new URLSearchParams(location.search).get("case"));
@@ -43,7 +45,7 @@ export function StatusApp() {
   }, []);
 
   return (
-    <ConfigProvider locale={i18n.language === "en" ? enUS : zhCN} theme={{ token: { fontSize: 16, colorPrimary: "#c0392b" } }}>
+    <ConfigProvider locale={i18n.language === "en" ? enUS : zhCN} theme={{ token: { fontSize: 16, colorPrimary: "#c0392b", motion: !reducedMotion } }}>
       <AntApp>
         <div className="status-page">
           <Space style={{ width: "100%", justifyContent: "space-between" }}>

@@ -1,6 +1,7 @@
 import type { Locale, RiskType } from "../api/common-schemas.ts";
 import { Prisma } from "../db/generated/client.ts";
 import { routeCase, type RoutingDecision } from "../domain/routing.ts";
+import { ConflictError } from "../lib/errors.ts";
 import { inTransaction, openCases, type CaseOpening, type CaseStart } from "./case-opening.ts";
 import { hashRequest } from "./intake-service.ts";
 import type { StaffPrincipal } from "./principal.ts";
@@ -115,6 +116,9 @@ export class LeadService {
       const resident = household.residents.find((r) => head && r.displayName === head.name) ?? household.residents[0];
       let start = starts.get(household.regionId);
       if (!start) {
+        // Inside the transaction the tree cannot be read (it would wait for the transaction on the embedded
+        // database): a village added since the run began is met by running it again.
+        if (options.db) throw new ConflictError("REGIONS_CHANGED");
         start = await this.startOf(household.regionId, at);
         starts.set(household.regionId, start);
       }

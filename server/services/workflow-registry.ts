@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { CaseKind } from "../api/common-schemas.ts";
 import type { PrismaClient } from "../db/database.ts";
+import type { Prisma } from "../db/generated/client.ts";
 import { workflowDefinitionSchema, type WorkflowDefinition } from "../domain/workflow/definition.ts";
 import type { RegionNode, RegionTree } from "../domain/routing.ts";
 
@@ -66,11 +67,15 @@ export class WorkflowRegistry {
     return chosen;
   }
 
-  /** A case's own version, loaded from the database when this process has not seen it. */
-  async byVersion(id: string): Promise<WorkflowDefinition> {
+  /**
+   * A case's own version, loaded from the database when this process has not seen it: inside a transaction
+   * through that transaction (`db`), as the embedded database runs one transaction at a time and a read
+   * beside it would wait for it to end.
+   */
+  async byVersion(id: string, db: Pick<Prisma.TransactionClient, "workflowDefinition"> = this.prisma): Promise<WorkflowDefinition> {
     const known = this.byId.get(id);
     if (known) return known;
-    const row = await this.prisma.workflowDefinition.findUniqueOrThrow({ where: { id } });
+    const row = await db.workflowDefinition.findUniqueOrThrow({ where: { id } });
     const definition = workflowDefinitionSchema.parse(row.body);
     this.byId.set(id, definition);
     return definition;

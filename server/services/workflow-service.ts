@@ -157,7 +157,7 @@ export class WorkflowService {
       if (task.stage in triageStages) actions = ["ASSIGN_REGION"];
       else if (task.case.workflowId) {
         const definition = await this.registry.byVersion(task.case.workflowId);
-        actions = availableActions(definition, await this.stateOf(this.deps.prisma, definition, { ...task.case, id: task.caseId, stage: task.stage, regionId: task.case.regionId }), now);
+        actions = availableActions(definition, await this.stateOf(this.deps.prisma, definition, { ...task.case, id: task.caseId, stage: task.stage, regionId: task.case.regionId }, tree), now);
       }
     }
     return {
@@ -278,8 +278,8 @@ export class WorkflowService {
       if (!c.workflowId) throw new ConflictError("CASE_HAS_NO_WORKFLOW");
       // A case still waiting in triage for its village is at no step of its workflow yet.
       if (Object.hasOwn(triageStages, c.stage)) throw new ConflictError("ACTION_NOT_ALLOWED_HERE", { action: "REIDENTIFY" });
-      const definition = await this.registry.byVersion(c.workflowId);
-      const decision = decide(definition, await this.stateOf(tx, definition, c), { type: "REIDENTIFY", reason }, now);
+      const definition = await this.registry.byVersion(c.workflowId, tx);
+      const decision = decide(definition, await this.stateOf(tx, definition, c, tree), { type: "REIDENTIFY", reason }, now);
       if (!decision.ok) throw new ConflictError(decision.code, decision.params);
       // Only one re-identification wins: the case must still be where this one found it.
       const moved = await tx.$executeRaw`UPDATE "Case" SET "stage" = ${decision.toStage}, "status" = 'OPEN', "monitoredSince" = NULL, "publicityEndsAt" = NULL,
@@ -310,8 +310,11 @@ export class WorkflowService {
     };
   }
 
-  /** What the workflow's rules need to know about a case beyond its stage. */
-  private async stateOf(tx: Tx, definition: WorkflowDefinition, c: { id: string; stage: string; regionId: string; publicityEndsAt: Date | null; dataComparison: string | null; monitoredSince: Date | null; householdId: string | null }) {
+  /**
+   * What the workflow's rules need to know about a case beyond its stage. Reads only through `tx` and the
+   * caller's `tree`: inside an action's transaction, a read beside it would wait for it on the embedded database.
+   */
+  private async stateOf(tx: Tx, definition: WorkflowDefinition, c: { id: string; stage: string; regionId: string; publicityEndsAt: Date | null; dataComparison: string | null; monitoredSince: Date | null; householdId: string | null }, tree: RegionTree) {
     const current = definition.stages.find((stage) => stage.key === c.stage);
     const sampled = current?.kind === "REVIEW" && !!current.sampling && isSampled(c.id, c.stage, current.sampling.percent);
     let sampleSurveyDone = false;
@@ -328,7 +331,7 @@ export class WorkflowService {
     if (current?.kind === "HELP") reportedMeasures = await tx.departmentAssignment.count({ where: { caseId: c.id, status: "REPORTED" } });
     if (current?.kind === "HELP" && c.householdId) {
       hasWorkingAgeLabour = (await tx.householdMember.count({ where: { householdId: c.householdId, labourCapacity: { in: ["FULL", "PARTIAL"] } } })) > 0;
-      const region = (await this.deps.regions.tree()).get(c.regionId);
+      const region = tree.get(c.regionId);
       const assessment = region ? await this.deps.assessor.assess(tx, { householdId: c.householdId, regionCode: region.code, caseId: c.id }) : null;
       belowLineAfterRigidExpenses = assessment?.belowLineAfterRigidExpenses ?? null;
     }
@@ -373,7 +376,7 @@ export class WorkflowService {
       if (task.status !== "OPEN") throw new ConflictError("TASK_ALREADY_HANDLED");
       const c = task.case;
       if (!c.workflowId) throw new ConflictError("CASE_HAS_NO_WORKFLOW");
-      const definition = await this.registry.byVersion(c.workflowId);
+      const definition = await this.registry.byVersion(c.workflowId, tx);
 
       let transition: { event: string; toStage: string; reason: string | null; payload: Record<string, unknown>; placement: Placement | null; caseRegion: RegionNode; publicityEndsAt: Date | null; dataComparison: string | null; finalStatus: "OPEN" | "APPROVED" | "REJECTED" | "CLOSED" | null; dispatch?: { riskType: string; department: string; measure: string; reportWorkingDays: number }[] };
       if (task.stage in triageStages) {
@@ -388,7 +391,7 @@ export class WorkflowService {
         const caseRegion = village ?? placement.region;
         transition = { event: "REGION_ASSIGNED", toStage: placement.stage, reason: null, payload: { regionCode: caseRegion.code, note: action.note ?? null }, placement, caseRegion, publicityEndsAt: null, dataComparison: null, finalStatus: null };
       } else {
-        const state = await this.stateOf(tx, definition, c);
+        const state = await this.stateOf(tx, definition, c, tree);
         const decision = decide(definition, state, action, now);
         if (!decision.ok) throw new ConflictError(decision.code, decision.params);
         const caseRegion = tree.get(c.regionId)!;

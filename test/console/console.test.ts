@@ -33,7 +33,8 @@ describe("web console (browser)", () => {
   });
 
   async function consoleAs(username: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+    // Reduced motion: dialogs and drop-downs appear at once (reduced-motion.ts), so no click lands on one still zooming in.
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true, reducedMotion: "reduce" });
     // A step that waits in vain fails naming its locator or event, well before the test's own 30 s run out.
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
@@ -53,7 +54,7 @@ describe("web console (browser)", () => {
   const queueNumbers = (page: Page) => page.getByTestId("queue-table").locator("tbody tr.ant-table-row td:first-child").allInnerTexts();
 
   it("refuses a wrong password with the server's own message", async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await browser.newContext({ reducedMotion: "reduce" })).newPage();
     await page.goto(`${base}/console/`);
     await page.getByLabel("用户名").fill("township-liuxi");
     await page.getByLabel("密码").fill("wrong-password");
@@ -69,7 +70,7 @@ describe("web console (browser)", () => {
     expect(target).toBeDefined();
 
     // The applicant (the demo resident) follows the case from WeChat's browser.
-    const applicant = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    const applicant = await (await browser.newContext({ viewport: { width: 390, height: 844 }, reducedMotion: "reduce" })).newPage();
     await applicant.goto(`${base}/status?code=dev:demo&case=${target.number}`);
     await expect.poll(() => applicant.getByTestId("status-stage").innerText()).toBe("乡镇审核");
     await applicant.locator("[data-testid=status-live][data-live=true]").waitFor();
@@ -85,9 +86,14 @@ describe("web console (browser)", () => {
 
     await page.getByRole("link", { name: target.number }).click();
     await page.getByTestId("action-APPROVE").click();
+    await page.getByTestId("action-form").waitFor();
+    expect(await page.locator(".ant-modal[class*=ant-zoom]").count()).toBe(0);
+    // The click must send the action (a failure here names the missing request), and the server must take it.
+    const sent = page.waitForRequest((request) => request.method() === "POST" && request.url().endsWith("/actions"));
     await page.getByTestId("action-submit").click();
-    // The dialog closes once the server took the action; if it refused, the failure shows the dialog's words.
-    await expect.poll(async () => ((await page.getByTestId("action-form").count()) ? page.getByRole("dialog").innerText() : "closed"), { timeout: 30_000 }).toBe("closed");
+    expect((await (await sent).response())?.status()).toBe(200);
+    // The dialog closes once the server took the action; if it did not, the failure shows the dialog's words.
+    await expect.poll(async () => ((await page.getByTestId("action-form").count()) ? page.getByRole("dialog").innerText() : "closed")).toBe("closed");
     await expect.poll(() => page.getByTestId("case-stage").innerText()).toContain("县级审定");
     await expect.poll(() => page.getByTestId("case-timeline").innerText()).toContain("乡镇审核:通过");
 

@@ -37,6 +37,7 @@ export const en: Messages = {
     BACKUP_USE_PG_DUMP: "This server keeps its data on a PostgreSQL server: back it up with pg_dump (see the README, Backup and restore).",
     TASK_NOT_FOUND: "No such task, or it is outside your area.",
     NOT_YOUR_DESK: "This task belongs to another level's desk.",
+    REGIONS_CHANGED: "The administrative regions changed while this was being processed. Nothing was saved; please submit it again.",
     TASK_ALREADY_HANDLED: "Someone else has just handled this task. Please refresh to see where the case is now.",
     CASE_HAS_NO_WORKFLOW: "This case has no workflow; please contact an administrator.",
     ACTION_NOT_ALLOWED_HERE: "This step does not allow that action ({{action}}).",

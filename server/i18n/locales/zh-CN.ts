@@ -36,6 +36,7 @@ export const zhCN = {
     BACKUP_USE_PG_DUMP: "本系统的数据在 PostgreSQL 数据库服务器上,请用 pg_dump 备份(见 README 中的 Backup and restore 一节)。",
     TASK_NOT_FOUND: "没有找到这项任务,或它不在您的管辖范围内。",
     NOT_YOUR_DESK: "这项任务不归您这一级办理。",
+    REGIONS_CHANGED: "处理期间行政区划有变动,本次没有保存任何结果,请重新提交一次。",
     TASK_ALREADY_HANDLED: "这项任务刚刚已经被其他人办理了,请刷新后查看最新情况。",
     CASE_HAS_NO_WORKFLOW: "这个案件没有办理流程,请联系管理员。",
     ACTION_NOT_ALLOWED_HERE: "当前环节不能进行这项操作({{action}})。",

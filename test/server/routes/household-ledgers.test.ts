@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { shippedMonitoringStandards } from "../../../server/domain/household-assessment.ts";
-import { WorkingDayCalendar } from "../../../server/domain/working-days.ts";
 import { PersonalDataCipher } from "../../../server/lib/personal-data.ts";
 import { resolveSecrets } from "../../../server/lib/secrets.ts";
-import { CaseNotifier } from "../../../server/services/case-notifier.ts";
-import { HouseholdAssessor } from "../../../server/services/household-assessor.ts";
 import { LedgerService } from "../../../server/services/ledger-service.ts";
-import type { StaffPrincipal } from "../../../server/services/principal.ts";
-import { RegionDirectory } from "../../../server/services/region-directory.ts";
+import { serviceDepsOf, staffPrincipal } from "../../helpers/service-deps.ts";
 import { readCsv, readXlsx } from "../../helpers/spreadsheets.ts";
 import { createTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
@@ -167,11 +162,8 @@ describe(`household ledgers (${testDatabaseKind})`, () => {
   });
 
   it("come out the same when read two households a page (the hardest held back village by village)", async () => {
-    const prisma = t.database.db.prisma;
-    const deps = { prisma, sql: t.database.db.sql, cipher, regions: new RegionDirectory(prisma), calendar: new WorkingDayCalendar(), now: () => new Date(t.clock.now), notifier: new CaseNotifier(t.database.db, t.app.log), assessor: new HouseholdAssessor(shippedMonitoringStandards) };
-    const account = await prisma.staffAccount.findUniqueOrThrow({ where: { username: "county" }, include: { region: true } });
-    const principal: StaffPrincipal = { kind: "staff", id: account.id, role: "COUNTY", regionId: account.regionId, regionPath: account.region.path, displayName: account.displayName, department: null };
-    const small = new LedgerService(deps, 2);
+    const principal = await staffPrincipal(t, "county");
+    const small = new LedgerService(serviceDepsOf(t), 2);
     for (const id of Object.keys(expected)) {
       const download = await small.export(principal, id, "csv", {}, "zh-CN");
       const chunks: Buffer[] = [];

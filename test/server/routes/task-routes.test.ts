@@ -200,6 +200,21 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     expect(view.timeline.at(-1)).toMatchObject({ title: "乡镇审核:未通过", detail: "家庭人均纯收入高于监测标准" });
   });
 
+  it("acts on a case started on a workflow version this process has not loaded (rules changed since, then a restart)", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const ack = await submit({ kind: "MONITORING_APPLICATION" });
+    const current = await t.database.db.prisma.case.findFirstOrThrow({ where: { number: ack.number }, include: { workflow: true } });
+    const older = await t.database.db.prisma.workflowDefinition.create({
+      data: { key: current.workflow!.key, regionCode: "", checksum: "an-older-release", version: 1000, body: { ...(current.workflow!.body as object), caseLimit: { workingDays: 25 } } },
+    });
+    await t.database.db.prisma.case.update({ where: { id: current.id }, data: { workflowId: older.id } });
+    const task = await t.database.db.prisma.caseTask.findFirstOrThrow({ where: { caseId: current.id, status: "OPEN" } });
+    // Straight to the action: listing the tasks first would load the version outside the action's transaction.
+    const visited = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: auth(village), payload: visit() });
+    expect(visited.statusCode).toBe(200);
+    expect(visited.json()).toMatchObject({ toStage: "VILLAGE_APPRAISAL" });
+  });
+
   it("enforces the democratic vote for low-income assistance: quorum, majority, and a decline that ends the case", async () => {
     t.clock.now = new Date(defaultTestTime);
     const ack = await submit({ kind: "ASSISTANCE_APPLICATION" });

@@ -1,0 +1,32 @@
+import { shippedMonitoringStandards } from "../../server/domain/household-assessment.ts";
+import { WorkingDayCalendar } from "../../server/domain/working-days.ts";
+import { PersonalDataCipher } from "../../server/lib/personal-data.ts";
+import { resolveSecrets } from "../../server/lib/secrets.ts";
+import { CaseNotifier } from "../../server/services/case-notifier.ts";
+import { HouseholdAssessor } from "../../server/services/household-assessor.ts";
+import { RegionDirectory } from "../../server/services/region-directory.ts";
+import type { ServiceDeps } from "../../server/services/service-deps.ts";
+import type { StaffPrincipal } from "../../server/services/principal.ts";
+import type { TestApp } from "./test-app.ts";
+
+/** Services built by hand on a test app's database, keys and clock, for a test that changes one of their parts. */
+export function serviceDepsOf(t: TestApp, overrides: Partial<ServiceDeps> = {}): ServiceDeps {
+  const prisma = t.database.db.prisma;
+  return {
+    prisma,
+    sql: t.database.db.sql,
+    cipher: new PersonalDataCipher(resolveSecrets(t.config, false)),
+    regions: new RegionDirectory(prisma),
+    calendar: new WorkingDayCalendar(),
+    now: () => new Date(t.clock.now),
+    notifier: new CaseNotifier(t.database.db, t.app.log),
+    assessor: new HouseholdAssessor(shippedMonitoringStandards),
+    ...overrides,
+  };
+}
+
+/** A demo staff account as the services see its caller. */
+export async function staffPrincipal(t: TestApp, username: string): Promise<StaffPrincipal> {
+  const account = await t.database.db.prisma.staffAccount.findUniqueOrThrow({ where: { username }, include: { region: true } });
+  return { kind: "staff", id: account.id, role: account.role, regionId: account.regionId, regionPath: account.region.path, displayName: account.displayName, department: account.department };
+}
