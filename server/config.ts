@@ -98,6 +98,8 @@ export const configSchema = z.object({
   retentionYears: z.coerce.number().int().min(0).default(5),
   /** Days the bot's replay record of its answers, delivered pushes and idle conversations are kept. */
   retentionTransientDays: z.coerce.number().int().min(1).default(30),
+  /** Days a department's screening file (ID numbers in clear) is kept after its upload; the import's results stay. 0 keeps it. */
+  screeningFileRetentionDays: z.coerce.number().int().min(0).default(90),
   /** Days the staff-access log is kept: at least six months (the database refuses to delete younger entries). */
   accessLogRetentionDays: z.coerce.number().int().min(183).default(1095),
   /** How often the retention policy is applied; 0 turns the timer off (`npm run data:retention` applies it by hand). */
@@ -171,6 +173,7 @@ const envNames: Record<keyof AppConfig, string> = {
   simulator: "SIMULATOR",
   retentionYears: "RETENTION_YEARS",
   retentionTransientDays: "RETENTION_TRANSIENT_DAYS",
+  screeningFileRetentionDays: "SCREENING_FILE_RETENTION_DAYS",
   accessLogRetentionDays: "ACCESS_LOG_RETENTION_DAYS",
   retentionScanHours: "RETENTION_SCAN_HOURS",
   s3Bucket: "S3_BUCKET",

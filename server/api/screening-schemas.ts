@@ -68,6 +68,8 @@ export const screeningImportSchema = z.object({
   uploadedBy: z.string(),
   createdAt: z.iso.datetime({ offset: true }),
   ranAt: z.iso.datetime({ offset: true }).nullable(),
+  /** When retention removed the file (SCREENING_FILE_RETENTION_DAYS): the results stay; another run needs the file uploaded again. */
+  fileDeletedAt: z.iso.datetime({ offset: true }).nullable(),
 });
 z.globalRegistry.add(screeningImportSchema, { id: "ScreeningImport" });
 

@@ -9,10 +9,12 @@ export interface RetentionPolicy {
   transientDays: number;
   /** Days the staff-access log is kept: at least 183 (the database refuses to delete younger rows). */
   accessLogDays: number;
+  /** Days a department's screening file (ID numbers in clear) is kept after it was stored; 0 keeps it. */
+  screeningFileDays: number;
 }
 
-export function retentionPolicy(config: Pick<AppConfig, "retentionYears" | "retentionTransientDays" | "accessLogRetentionDays">): RetentionPolicy {
-  return { personalDataYears: config.retentionYears, transientDays: config.retentionTransientDays, accessLogDays: config.accessLogRetentionDays };
+export function retentionPolicy(config: Pick<AppConfig, "retentionYears" | "retentionTransientDays" | "accessLogRetentionDays" | "screeningFileRetentionDays">): RetentionPolicy {
+  return { personalDataYears: config.retentionYears, transientDays: config.retentionTransientDays, accessLogDays: config.accessLogRetentionDays, screeningFileDays: config.screeningFileRetentionDays };
 }
 
 export interface RetentionReport {
@@ -22,6 +24,7 @@ export interface RetentionReport {
   botPushesDeleted: number;
   botConversationsDeleted: number;
   accessLogEntriesDeleted: number;
+  screeningFilesDeleted: number;
 }
 
 /** What replaces an erased name: the same in every language, and plainly not a name. */
@@ -51,7 +54,7 @@ export class RetentionService {
   async run(policy: RetentionPolicy, batchSize = 100): Promise<RetentionReport> {
     const { prisma, now } = this.deps;
     const at = now();
-    const report: RetentionReport = { casesErased: 0, attachmentFilesDeleted: 0, botMessagesDeleted: 0, botPushesDeleted: 0, botConversationsDeleted: 0, accessLogEntriesDeleted: 0 };
+    const report: RetentionReport = { casesErased: 0, attachmentFilesDeleted: 0, botMessagesDeleted: 0, botPushesDeleted: 0, botConversationsDeleted: 0, accessLogEntriesDeleted: 0, screeningFilesDeleted: 0 };
     if (policy.personalDataYears > 0) {
       const cutoff = new Date(at);
       cutoff.setUTCFullYear(cutoff.getUTCFullYear() - policy.personalDataYears);
@@ -72,7 +75,26 @@ export class RetentionService {
     report.botPushesDeleted = (await prisma.botPush.deleteMany({ where: { deliveredAt: { lt: transientCutoff } } })).count;
     report.botConversationsDeleted = (await prisma.botConversation.deleteMany({ where: { updatedAt: { lt: transientCutoff } } })).count;
     report.accessLogEntriesDeleted = (await prisma.staffAccessLog.deleteMany({ where: { at: { lt: new Date(at.getTime() - policy.accessLogDays * MS_PER_DAY) } } })).count;
+    if (policy.screeningFileDays > 0) report.screeningFilesDeleted = await this.deleteScreeningFiles(new Date(at.getTime() - policy.screeningFileDays * MS_PER_DAY), at);
     return report;
+  }
+
+  /**
+   * Department files stored before `cutoff`: the file goes, the import keeps its results and leads. Files are
+   * stored once per content, so one that another import stored (or stored again) since the cutoff stays.
+   */
+  private async deleteScreeningFiles(cutoff: Date, at: Date): Promise<number> {
+    const { prisma } = this.deps;
+    const expired = await prisma.screeningImport.findMany({ where: { fileDeletedAt: null, fileStoredAt: { lt: cutoff } }, select: { fileSha256: true }, distinct: ["fileSha256"] });
+    let deleted = 0;
+    for (const { fileSha256 } of expired) {
+      if (await prisma.screeningImport.count({ where: { fileSha256, fileDeletedAt: null, fileStoredAt: { gte: cutoff } } })) continue;
+      // The file first: if its deletion fails, the next pass tries again (a run meanwhile finds the file or asks for it).
+      await this.files.delete(contentKey("screening", fileSha256));
+      await prisma.screeningImport.updateMany({ where: { fileSha256, fileDeletedAt: null, fileStoredAt: { lt: cutoff } }, data: { fileDeletedAt: at } });
+      deleted++;
+    }
+    return deleted;
   }
 
   /** One case's personal data, in one transaction; then the files nothing else points at. Answers the files deleted. */

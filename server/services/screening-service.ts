@@ -258,6 +258,11 @@ export class ScreeningService {
       const identity = { regionPath: principal.regionPath, department: upload.department, period: upload.period, fileSha256: received.sha256 };
       let row = await prisma.screeningImport.findUnique({ where: { regionPath_department_period_fileSha256: identity } });
       const duplicate = !!row;
+      if (row && (row.fileDeletedAt || !(await this.files.exists(this.keyOf(received.sha256))))) {
+        // Retention removed the file (it holds ID numbers in clear): stored again, its retention starts over.
+        await this.keep(received.file, received.sha256);
+        row = await prisma.screeningImport.update({ where: { id: row.id }, data: { fileStoredAt: this.deps.now(), fileDeletedAt: null } });
+      }
       if (!row) {
         await this.keep(received.file, received.sha256);
         try {
@@ -271,6 +276,7 @@ export class ScreeningService {
               headerRow: sheet.headerRow,
               uploadedById: principal.id,
               createdAt: this.deps.now(),
+              fileStoredAt: this.deps.now(),
             },
           });
         } catch (error) {
@@ -373,6 +379,7 @@ export class ScreeningService {
     }
     // Rows are matched to households by ID hash in one join; while the lookup key is rotated, some stored hashes are still under the old key.
     if (this.deps.cipher.rotatingLookupKey) throw new AppError(409, "LOOKUP_KEY_ROTATION_IN_PROGRESS");
+    if (imported.fileDeletedAt) throw new AppError(409, "SCREENING_FILE_DELETED");
     if (!(await this.files.exists(this.keyOf(imported.fileSha256)))) throw new AppError(409, "SCREENING_FILE_MISSING");
 
     const now = this.deps.now();
@@ -724,6 +731,7 @@ export class ScreeningService {
       uploadedBy: names.get(row.uploadedById) ?? "",
       createdAt: row.createdAt.toISOString(),
       ranAt: row.ranAt?.toISOString() ?? null,
+      fileDeletedAt: row.fileDeletedAt?.toISOString() ?? null,
     };
   }
 

@@ -198,6 +198,14 @@ describe("web console (browser)", () => {
     await page.getByTestId("screening-run").click();
     await expect.poll(() => page.getByTestId("screening-counts").innerText()).toMatch(/此前已推送\s+1/);
     expect(await prisma.case.count({ where: { household: { number: "990101001001-7701" } } })).toBe(1);
+
+    // Once retention deleted the file, the page says so and offers no run.
+    const imported = await prisma.screeningImport.findFirstOrThrow({ where: { fileName: "医保局2026Q4.csv" } });
+    await prisma.screeningImport.update({ where: { id: imported.id }, data: { fileDeletedAt: new Date("2027-03-01T02:00:00Z") } });
+    await page.reload();
+    await expect.poll(() => page.getByTestId("screening-file-deleted").innerText()).toContain("已于 2027/03/01 按保存期限删除");
+    expect(await page.getByTestId("screening-run").isDisabled()).toBe(true);
+    expect(await page.getByTestId("screening-counts").innerText()).toMatch(/此前已推送\s+1/);
     await page.context().close();
   });
 

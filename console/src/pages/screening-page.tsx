@@ -7,7 +7,7 @@ import { screeningOutcomes } from "../../../server/api/screening-schemas.ts";
 import { api, ApiError, download, saveBlob } from "../api.ts";
 import { useConsole, useLoader } from "../console-context.tsx";
 import { go, href } from "../hash-route.ts";
-import { formatDateTime } from "../i18n.ts";
+import { formatDate, formatDateTime } from "../i18n.ts";
 
 type Rules = z.output<typeof screeningRulesResponseSchema>;
 type UploadAnswer = z.output<typeof screeningUploadResponseSchema>;
@@ -187,8 +187,9 @@ function ImportPage({ id }: { id: string }) {
             </Space>
           ))}
         </Space>
+        {imp.fileDeletedAt && <Alert type="info" showIcon message={t("console.screening.fileDeleted", { date: formatDate(imp.fileDeletedAt) })} style={{ marginTop: 12 }} data-testid="screening-file-deleted" />}
         <div style={{ marginTop: 12 }}>
-          <Button type="primary" loading={busy} onClick={run} data-testid="screening-run">
+          <Button type="primary" loading={busy} onClick={run} disabled={!!imp.fileDeletedAt} data-testid="screening-run">
             {imp.status === "COMPLETED" ? t("console.screening.rerun") : t("console.screening.run")}
           </Button>
         </div>

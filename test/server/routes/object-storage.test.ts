@@ -115,7 +115,7 @@ describe(`files in S3-compatible object storage (${testDatabaseKind})`, () => {
     try {
       const cipher = new PersonalDataCipher(resolveSecrets(t.config, false));
       const retention = new RetentionService({ prisma: t.database.db.prisma, cipher, now: () => new Date(t.clock.now) }, files);
-      const report = await retention.run({ personalDataYears: 5, transientDays: 30, accessLogDays: 100_000 });
+      const report = await retention.run({ personalDataYears: 5, transientDays: 30, accessLogDays: 100_000, screeningFileDays: 0 });
       expect(report).toMatchObject({ casesErased: 1, attachmentFilesDeleted: 1 });
     } finally {
       files.close();

@@ -1,9 +1,11 @@
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalFileStore } from "../../../server/lib/file-store.ts";
 import { PersonalDataCipher } from "../../../server/lib/personal-data.ts";
 import { resolveSecrets } from "../../../server/lib/secrets.ts";
 import { demoIdNumber } from "../../../server/seed/demo-county.ts";
+import { RetentionService } from "../../../server/services/retention.ts";
 import { createTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
 
@@ -313,6 +315,29 @@ describe(`department screening (${testDatabaseKind})`, () => {
     const foreign = await run(county, importId, { idNumber: "身份证号", housingSafetyGrade: "姓名" }, { "accept-language": "en" });
     expect(foreign.json()).toMatchObject({ code: "MAPPING_UNKNOWN_FIELD", message: 'Healthcare Security Bureau data have no item "Housing safety grade".' });
     expect((await get(county, "/api/staff/screening/imports/00000000-0000-4000-8000-000000000000")).json().code).toBe("SCREENING_IMPORT_NOT_FOUND");
+  });
+
+  it("keeps an import's results once retention deleted its file, asks for the file to run again, and runs when it is uploaded again", async () => {
+    const retention = new RetentionService({ prisma: prisma(), cipher: cipherOf(t), now: () => new Date(t.clock.now) }, new LocalFileStore(t.config.dataDir));
+    const policy = { personalDataYears: 0, transientDays: 30, accessLogDays: 100_000, screeningFileDays: 90 };
+    const mapping = { idNumber: "身份证号", outOfPocketMedical: "个人自付金额(元)", totalMedical: "医疗总费用(元)", name: "姓名" };
+    expect((await retention.run(policy)).screeningFilesDeleted).toBe(0);
+    t.clock.now = new Date(t.clock.now.getTime() + 91 * 86_400_000);
+    expect((await retention.run(policy)).screeningFilesDeleted).toBeGreaterThan(0);
+
+    const detail = (await get(county, `/api/staff/screening/imports/${importId}`)).json();
+    expect(detail.import).toMatchObject({ status: "COMPLETED", fileDeletedAt: t.clock.now.toISOString(), counts: { rows: 9 } });
+    expect(detail.rows.items[0]).toMatchObject({ row: 2, caseNumber: leadNumber });
+    const refused = await run(county, importId, mapping);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: "SCREENING_FILE_DELETED", message: expect.stringContaining("请重新上传同一文件") });
+
+    const again = await upload(county, "department=HEALTH_INSURANCE&period=2026Q3", Buffer.from(medicalCsv, "utf8"), "again.csv");
+    expect(again.json()).toMatchObject({ importId, duplicate: true, import: { fileDeletedAt: null } });
+    expect((await run(county, importId, mapping)).json().import.counts).toMatchObject({ rows: 9, ALREADY_RAISED: 1 });
+    // Stored again today: its days start over.
+    expect((await prisma().screeningImport.findUniqueOrThrow({ where: { id: importId } })).fileStoredAt).toEqual(t.clock.now);
+    expect((await retention.run(policy)).screeningFilesDeleted).toBe(0);
   });
 });
 

@@ -17,7 +17,7 @@ describe(`retention policy (${testDatabaseKind})`, () => {
   let t: TestApp;
   let cipher: PersonalDataCipher;
   let retention: RetentionService;
-  const policy = { personalDataYears: 5, transientDays: 30, accessLogDays: 1095 };
+  const policy = { personalDataYears: 5, transientDays: 30, accessLogDays: 1095, screeningFileDays: 90 };
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   // The database's own clock decides which access-log entries it lets go, so this test runs on real time.
   const now = new Date();
@@ -26,6 +26,8 @@ describe(`retention policy (${testDatabaseKind})`, () => {
   let recent: { caseId: string; number: string };
   let resident: string;
   const files: Record<"shared" | "own", string> = { shared: "", own: "" };
+  /** Department screening files by name: stored 100 days ago only, 100 and 10 days ago (the same bytes twice), 10 days ago. */
+  const screening: Record<"old" | "storedAgain" | "recent", { path: string; importIds: string[] }> = { old: { path: "", importIds: [] }, storedAgain: { path: "", importIds: [] }, recent: { path: "", importIds: [] } };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -69,6 +71,25 @@ describe(`retention policy (${testDatabaseKind})`, () => {
       for (const caseId of caseIds) await prisma.attachment.create({ data: { sha256, kind: "PHOTO", mimeType: "image/png", size: 5, caseId, uploadedByType: "RESIDENT", uploadedById: "x" } });
     }
 
+    const uploader = await prisma.staffAccount.findUniqueOrThrow({ where: { username: "county" } });
+    for (const [name, storedDaysAgo] of [
+      ["old", [100]],
+      ["storedAgain", [100, 10]],
+      ["recent", [10]],
+    ] as const) {
+      const sha256 = crypto.createHash("sha256").update(`screening ${name}`).digest("hex");
+      screening[name].path = path.join(t.config.dataDir, contentKey("screening", sha256));
+      fs.mkdirSync(path.dirname(screening[name].path), { recursive: true });
+      fs.writeFileSync(screening[name].path, "身份证号,姓名\n");
+      for (const [i, days] of storedDaysAgo.entries()) {
+        const at = new Date(now.getTime() - days * day);
+        const row = await prisma.screeningImport.create({
+          data: { department: "HEALTH_INSURANCE", period: `2026-0${i + 1}`, fileSha256: sha256, fileName: `${name}.csv`, fileSize: 12, format: "csv", regionPath: "990101/", headers: ["身份证号", "姓名"], headerRow: 1, uploadedById: uploader.id, createdAt: at, fileStoredAt: at },
+        });
+        screening[name].importIds.push(row.id);
+      }
+    }
+
     // The bot's transient records, old and new.
     const oldTime = new Date(now.getTime() - 40 * day);
     await prisma.botMessage.createMany({ data: [{ messageId: "m-old", senderId: "s", replies: ["您的电话 13577778888"], createdAt: oldTime }, { messageId: "m-new", senderId: "s", replies: [], createdAt: now }] });
@@ -90,15 +111,16 @@ describe(`retention policy (${testDatabaseKind})`, () => {
   afterAll(() => t.close());
 
   it("erases nothing while the policy keeps personal data for ever", async () => {
-    const report = await retention.run({ ...policy, personalDataYears: 0, transientDays: 10_000, accessLogDays: 100_000 });
-    expect(report).toEqual({ casesErased: 0, attachmentFilesDeleted: 0, botMessagesDeleted: 0, botPushesDeleted: 0, botConversationsDeleted: 0, accessLogEntriesDeleted: 0 });
+    const report = await retention.run({ ...policy, personalDataYears: 0, transientDays: 10_000, accessLogDays: 100_000, screeningFileDays: 0 });
+    expect(report).toEqual({ casesErased: 0, attachmentFilesDeleted: 0, botMessagesDeleted: 0, botPushesDeleted: 0, botConversationsDeleted: 0, accessLogEntriesDeleted: 0, screeningFilesDeleted: 0 });
+    expect(Object.values(screening).every((file) => fs.existsSync(file.path))).toBe(true);
   });
 
   it("erases the personal data of cases decided long ago, keeping the case number, events and figures", async () => {
     const prisma = t.database.db.prisma;
     const before = await prisma.case.findUniqueOrThrow({ where: { id: old.caseId }, include: { events: true } });
     const report = await retention.run(policy);
-    expect(report).toMatchObject({ casesErased: 1, attachmentFilesDeleted: 1, botMessagesDeleted: 1, botPushesDeleted: 1, botConversationsDeleted: 1, accessLogEntriesDeleted: 1 });
+    expect(report).toMatchObject({ casesErased: 1, attachmentFilesDeleted: 1, botMessagesDeleted: 1, botPushesDeleted: 1, botConversationsDeleted: 1, accessLogEntriesDeleted: 1, screeningFilesDeleted: 1 });
 
     const after = await prisma.case.findUniqueOrThrow({ where: { id: old.caseId }, include: { events: { orderBy: { id: "asc" } }, consents: true, attachments: true } });
     expect(after).toMatchObject({
@@ -142,7 +164,19 @@ describe(`retention policy (${testDatabaseKind})`, () => {
     expect(accesses.map((a) => a.at)).toEqual([now]);
 
     // A second run has nothing left to do.
-    expect(await retention.run(policy)).toMatchObject({ casesErased: 0, attachmentFilesDeleted: 0, accessLogEntriesDeleted: 0 });
+    expect(await retention.run(policy)).toMatchObject({ casesErased: 0, attachmentFilesDeleted: 0, accessLogEntriesDeleted: 0, screeningFilesDeleted: 0 });
+  });
+
+  it("deletes a department's screening file once kept its days, unless the same bytes were stored again since, and keeps the import's results", async () => {
+    const imports = await t.database.db.prisma.screeningImport.findMany({ where: { id: { in: Object.values(screening).flatMap((file) => file.importIds) } } });
+    const deletedAt = (id: string) => imports.find((row) => row.id === id)!.fileDeletedAt;
+    expect(fs.existsSync(screening.old.path)).toBe(false);
+    expect(deletedAt(screening.old.importIds[0]!)).toEqual(now);
+    for (const kept of [screening.storedAgain, screening.recent]) {
+      expect(fs.existsSync(kept.path)).toBe(true);
+      expect(kept.importIds.map(deletedAt)).toEqual(kept.importIds.map(() => null));
+    }
+    expect(imports).toHaveLength(4);
   });
 
   it("tells the applicant, and keeps the erased values out of every answer", async () => {

@@ -11,7 +11,7 @@ describe("the server's scheduled jobs as configured", () => {
     workflow: { escalateOverdue: async () => ({ tasks: 0, cases: 0 }) },
     reminders: { remindDueTasks: async () => ({ tasks: 0 }), announceEndedPublicity: async () => ({ tasks: 0 }) },
     conversations: { run: async () => ({ conversations: 0 }) },
-    retention: { run: async () => ({ casesErased: 0, attachmentFilesDeleted: 0, botMessagesDeleted: 0, botPushesDeleted: 0, botConversationsDeleted: 0, accessLogEntriesDeleted: 0 }) },
+    retention: { run: async () => ({ casesErased: 0, attachmentFilesDeleted: 0, botMessagesDeleted: 0, botPushesDeleted: 0, botConversationsDeleted: 0, accessLogEntriesDeleted: 0, screeningFilesDeleted: 0 }) },
     pushes: { storePending: async () => ({ notices: 0, pushes: 0 }) },
   };
   const summary = (env: Record<string, string>, jobServices = services) =>
