@@ -223,7 +223,12 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   const wechat =
     options.wechat ??
     (config.wechatProvider === "wechat"
-      ? new WechatApiCodeExchange({ appId: config.wechatAppId, appSecret: config.wechatAppSecret, apiBase: config.wechatApiBase })
+      ? new WechatApiCodeExchange({
+          appId: config.wechatAppId,
+          appSecret: config.wechatAppSecret,
+          apiBase: config.wechatApiBase,
+          ...(config.wechatWebAppId ? { web: { appId: config.wechatWebAppId, appSecret: config.wechatWebAppSecret } } : {}),
+        })
       : new DevelopmentCodeExchange());
   const tokens = {
     sign: (claims: Parameters<typeof app.jwt.sign>[0]) => {
@@ -324,7 +329,11 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(realtimeRoutes, { notifier: deps.notifier });
   // Imported only when on: it brings Wechaty and its mock puppet (~50 MB), which a production server does not need.
   if (simulator) await app.register((await import("./routes/simulator-routes.ts")).simulatorRoutes);
-  await app.register(consoleRoutes, { simulator });
+  await app.register(consoleRoutes, {
+    simulator,
+    wechatWebLogin:
+      config.wechatProvider === "wechat" && config.wechatWebAppId ? { appId: config.wechatWebAppId, authorizeUrl: new URL("/connect/oauth2/authorize", config.wechatOAuthBase).href } : null,
+  });
   return app;
 }
 

@@ -23,6 +23,11 @@ export const configSchema = z.object({
   wechatAppId: z.string().default(""),
   wechatAppSecret: z.string().default(""),
   wechatApiBase: z.string().url().default("https://api.weixin.qq.com"),
+  /** The official account (服务号) whose web log-in (OAuth, snsapi_base) the status page uses inside WeChat; empty: no web log-in. */
+  wechatWebAppId: z.string().default(""),
+  wechatWebAppSecret: z.string().default(""),
+  /** Where WeChat's OAuth page is (the status page sends residents there); a test points it at a stand-in. */
+  wechatOAuthBase: z.string().url().default("https://open.weixin.qq.com"),
   maxUploadBytes: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   bodyLimitBytes: z.coerce.number().int().positive().default(256 * 1024),
   /** Load the demo county into an empty database; "auto" does so on the embedded database only. */
@@ -135,6 +140,9 @@ const envNames: Record<keyof AppConfig, string> = {
   wechatAppId: "WECHAT_APP_ID",
   wechatAppSecret: "WECHAT_APP_SECRET",
   wechatApiBase: "WECHAT_API_BASE",
+  wechatWebAppId: "WECHAT_WEB_APP_ID",
+  wechatWebAppSecret: "WECHAT_WEB_APP_SECRET",
+  wechatOAuthBase: "WECHAT_OAUTH_BASE",
   maxUploadBytes: "MAX_UPLOAD_BYTES",
   bodyLimitBytes: "BODY_LIMIT_BYTES",
   seedDemo: "SEED_DEMO",

@@ -3,6 +3,7 @@ import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { ConsoleFeatures } from "../../server/api/console-schemas.ts";
 import { api, whenUnauthorized } from "./api.ts";
 import { ConsoleContext, useRegionsLoader, type ConsoleContextValue } from "./console-context.tsx";
 import { go, useHashRoute } from "./hash-route.ts";
@@ -68,13 +69,13 @@ function Shell({ session, logout }: { session: StaffSession; logout: () => void 
   const route = useHashRoute();
   const regions = useRegionsLoader();
   const [realtime, setRealtime] = useState<RealtimeState>("connecting");
-  const [features, setFeatures] = useState({ simulator: false });
+  const [features, setFeatures] = useState<ConsoleFeatures>({ simulator: false, wechatWebLogin: null });
   const [unseen, setUnseen] = useState(0);
   const listeners = useRef(new Set<(message: RealtimeMessage) => void>());
   const role = session.staff.role;
 
   useEffect(() => {
-    api<{ simulator: boolean }>("GET", "/console/features").then(setFeatures, () => undefined);
+    api<ConsoleFeatures>("GET", "/console/features").then(setFeatures, () => undefined);
     return connectRealtime(session.token, {
       state: setRealtime,
       message: (message) => {

@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect, useRef, useState, useCallback } from "react";
 import type { z } from "zod";
+import type { ConsoleFeatures } from "../../server/api/console-schemas.ts";
 import type { regionListResponseSchema } from "../../server/api/region-schemas.ts";
 import { api, type RequestOptions } from "./api.ts";
 import type { RealtimeMessage, RealtimeState } from "./realtime.ts";
@@ -15,7 +16,7 @@ export interface ConsoleContextValue {
   realtime: RealtimeState;
   /** Listens to pushes from /ws while the component is mounted. */
   subscribe(listener: (message: RealtimeMessage) => void): () => void;
-  features: { simulator: boolean };
+  features: ConsoleFeatures;
   logout(): void;
 }
 

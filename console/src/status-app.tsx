@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import type { z } from "zod";
 import type { wechatLoginResponseSchema } from "../../server/api/auth-schemas.ts";
 import type { caseStatusViewSchema, myCasesResponseSchema } from "../../server/api/case-schemas.ts";
+import type { ConsoleFeatures } from "../../server/api/console-schemas.ts";
 import { api, ApiError } from "./api.ts";
 import { formatDate, formatDateTime, switchLocale } from "./i18n.ts";
 import { connectRealtime } from "./realtime.ts";
@@ -31,8 +32,12 @@ export function StatusApp() {
   useEffect(() => {
     const params = new URLSearchParams(location.search);
     const code = params.get("code");
-    if (!code) return;
+    if (!code) {
+      if (!sessionStorage.getItem(tokenKey)) void logInThroughWechat();
+      return;
+    }
     params.delete("code");
+    params.delete("state");
     // The code is single-use: it leaves the address bar (and the history) at once.
     history.replaceState(null, "", `${location.pathname}${params.size ? `?${params}` : ""}`);
     api<z.output<typeof wechatLoginResponseSchema>>("POST", "/api/auth/wechat/login", { body: { code, client: "WEB" } }).then(
@@ -67,6 +72,21 @@ export function StatusApp() {
       </AntApp>
     </ConfigProvider>
   );
+}
+
+/**
+ * Opened in WeChat without a log-in: off to WeChat's OAuth page for the official account (snsapi_base, silent),
+ * which sends the resident back here with a code. Elsewhere, or where no account is configured, the look-up by
+ * case number stays.
+ */
+async function logInThroughWechat() {
+  if (!/MicroMessenger/i.test(navigator.userAgent)) return;
+  const features = await api<ConsoleFeatures>("GET", "/console/features").catch(() => null);
+  const login = features?.wechatWebLogin;
+  if (!login) return;
+  // WeChat wants these parameters in this order, and the fragment.
+  const query = `appid=${encodeURIComponent(login.appId)}&redirect_uri=${encodeURIComponent(location.href)}&response_type=code&scope=snsapi_base&state=status`;
+  location.replace(`${login.authorizeUrl}?${query}#wechat_redirect`);
 }
 
 function MyCasesView({ token, opened, open }: { token: string; opened: string | null; open: (number: string | null) => void }) {

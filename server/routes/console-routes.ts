@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
-import { z } from "zod";
+import { consoleFeaturesSchema, type ConsoleFeatures } from "../api/console-schemas.ts";
 import type { AppInstance } from "../app-instance.ts";
 import { publicAccess } from "../plugins/access.ts";
 
@@ -12,14 +12,14 @@ export const consoleDistDir = fileURLToPath(new URL("../../console/dist/", impor
 const pageSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-export const consoleFeaturesSchema = z.object({ simulator: z.boolean() });
+
 
 /**
  * The staff console (/console/) and the residents' status page (/status) as
  * built files. Served by our own routes (not the plugin's), so they declare
  * their access like every other route.
  */
-export async function consoleRoutes(app: AppInstance, options: { simulator: boolean }) {
+export async function consoleRoutes(app: AppInstance, options: ConsoleFeatures) {
   const built = fs.existsSync(consoleDistDir + "index.html");
   if (!built) app.log.warn("console/dist is missing: run `npm run console:build` to serve the web console");
   await app.register(fastifyStatic, { root: consoleDistDir, serve: false });
@@ -35,7 +35,7 @@ export async function consoleRoutes(app: AppInstance, options: { simulator: bool
   app.get(
     "/console/features",
     { config: { access: publicAccess }, schema: { hide: true, response: { 200: consoleFeaturesSchema } } },
-    async () => ({ simulator: options.simulator }),
+    async () => options,
   );
   app.get(
     "/console/assets/*",

@@ -8,7 +8,7 @@ import { maskPhone } from "../lib/personal-data.ts";
 import { lockMinutes, maxFailedLogins, type LoginGuard } from "./login-guard.ts";
 import type { Principal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
-import type { WechatCodeExchange } from "./wechat-code-exchange.ts";
+import type { CodeSource, WechatCodeExchange } from "./wechat-code-exchange.ts";
 
 /** What a bearer token carries; the account itself is re-read on every request. */
 export type TokenClaims = { sub: string; typ: "staff" } | { sub: string; typ: "resident"; client: ResidentClient };
@@ -59,7 +59,7 @@ export class AuthService {
     }
     if (staff.failedLogins > 0 || staff.lockedUntil) await prisma.staffAccount.update({ where: { id: staff.id }, data: { failedLogins: 0, lockedUntil: null } });
     if (wechatCode) {
-      const { openid } = await this.wechat.exchange(wechatCode);
+      const { openid } = await this.wechat.exchange(wechatCode, "MINI_PROGRAM");
       await prisma.$transaction([
         // One WeChat opens one account.
         prisma.staffAccount.updateMany({ where: { miniProgramOpenid: openid, id: { not: staff.id } }, data: { miniProgramOpenid: null } }),
@@ -70,10 +70,10 @@ export class AuthService {
   }
 
   /** A WeChat log-in code from a client that has not failed too often lately; a refused code counts against it. */
-  private async exchangeCode(code: string, from: string) {
+  private async exchangeCode(code: string, from: string, source: CodeSource) {
     await this.guard.checkClient(from);
     try {
-      return await this.wechat.exchange(code);
+      return await this.wechat.exchange(code, source);
     } catch (error) {
       await this.guard.clientFailed(from);
       throw error;
@@ -82,7 +82,7 @@ export class AuthService {
 
   /** The mini-program's log-in for staff whose WeChat was bound at a password log-in there. */
   async staffWechatLogin(code: string, from: string) {
-    const { openid } = await this.exchangeCode(code, from);
+    const { openid } = await this.exchangeCode(code, from, "MINI_PROGRAM");
     const staff = await this.deps.prisma.staffAccount.findUnique({ where: { miniProgramOpenid: openid }, include: { region: true } });
     // Not a guess: WeChat vouched for the caller, whose phone is simply not bound to a staff account (yet). Counting
     // it would lock out an office whose staff open the log-in page behind one address.
@@ -111,13 +111,32 @@ export class AuthService {
     };
   }
 
+  /**
+   * The resident a WeChat identity is: the same person has one openid per app (mini-program, official account), and
+   * one unionid across them when both apps belong to one open-platform account, so a web log-in finds the cases
+   * filed in the mini-program. A first log-in creates the resident; two at once create one.
+   */
+  private async residentOf(identity: { openid: string; unionid: string | null }, locale: Locale | undefined) {
+    const { prisma } = this.deps;
+    const known = () => prisma.residentIdentity.findFirst({ where: { OR: [{ openid: identity.openid }, ...(identity.unionid ? [{ unionid: identity.unionid }] : [])] }, orderBy: { createdAt: "asc" } });
+    const found = await known();
+    if (found) {
+      const data = { ...(identity.unionid && !found.unionid ? { unionid: identity.unionid } : {}), ...(locale ? { locale } : {}) };
+      return Object.keys(data).length > 0 ? prisma.residentIdentity.update({ where: { id: found.id }, data }) : found;
+    }
+    try {
+      return await prisma.residentIdentity.create({ data: { openid: identity.openid, unionid: identity.unionid, locale: locale ?? "zh-CN" } });
+    } catch (error) {
+      // The same person's first log-ins raced (a unique openid or unionid): the winner's row is the resident.
+      const raced = await known();
+      if (!raced) throw error;
+      return raced;
+    }
+  }
+
   async residentLogin(code: string, client: ResidentClient, locale: Locale | undefined, from: string) {
-    const identity = await this.exchangeCode(code, from);
-    const resident = await this.deps.prisma.residentIdentity.upsert({
-      where: { openid: identity.openid },
-      create: { openid: identity.openid, unionid: identity.unionid, locale: locale ?? "zh-CN" },
-      update: { ...(identity.unionid ? { unionid: identity.unionid } : {}), ...(locale ? { locale } : {}) },
-    });
+    const identity = await this.exchangeCode(code, from, client === "WEB" ? "WEB" : "MINI_PROGRAM");
+    const resident = await this.residentOf(identity, locale);
     const { token, expiresAt } = this.tokens.sign({ sub: resident.id, typ: "resident", client });
     return {
       token,

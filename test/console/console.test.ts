@@ -1,13 +1,12 @@
 import fs from "node:fs";
-import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveSecrets } from "../../server/lib/secrets.ts";
 import { PersonalDataCipher } from "../../server/lib/personal-data.ts";
 import { demoIdNumber, demoPassword } from "../../server/seed/demo-county.ts";
-import { ensureConsoleBuilt, launchChromium } from "../helpers/browser.ts";
+import { browserTestApp } from "../helpers/browser.ts";
 import { readXlsx } from "../helpers/spreadsheets.ts";
-import { createTestApp, type TestApp } from "../helpers/test-app.ts";
+import type { TestApp } from "../helpers/test-app.ts";
 
 /**
  * The staff console and the residents' status page in a real browser against
@@ -19,18 +18,13 @@ describe("web console (browser)", () => {
   let browser: Browser;
   let base: string;
 
+  let close: () => Promise<void>;
+
   beforeAll(async () => {
-    await ensureConsoleBuilt();
-    t = await createTestApp();
-    await t.app.listen({ host: "127.0.0.1", port: 0 });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    ({ t, base, browser, close } = await browserTestApp());
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => close?.());
 
   async function consoleAs(username: string): Promise<Page> {
     // Reduced motion: dialogs and drop-downs appear at once (reduced-motion.ts), so no click lands on one still zooming in.

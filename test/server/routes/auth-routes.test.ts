@@ -77,23 +77,75 @@ describe(`login (${testDatabaseKind})`, () => {
   });
 });
 
-describe("WeChat code2Session exchange", () => {
-  it("asks WeChat's API for the openid and refuses WeChat's errors", async () => {
+describe("WeChat code exchanges", () => {
+  it("asks WeChat's API for the openid, the mini-program's code at code2Session and a web page's at the OAuth exchange, and refuses WeChat's errors", async () => {
     const fake = Fastify();
-    const seen: Record<string, string>[] = [];
+    const seen: { path: string; query: Record<string, string> }[] = [];
+    const answer = (code: string | undefined, openid: string) => (code === "good" ? { openid, unionid: "u-9", session_key: "k", access_token: "t" } : { errcode: 40029, errmsg: "invalid code" });
     fake.get("/sns/jscode2session", async (request) => {
       const query = request.query as Record<string, string>;
-      seen.push(query);
-      return query.js_code === "good" ? { openid: "o-123", unionid: "u-9", session_key: "k" } : { errcode: 40029, errmsg: "invalid code" };
+      seen.push({ path: "jscode2session", query });
+      return answer(query.js_code, "o-mini");
+    });
+    fake.get("/sns/oauth2/access_token", async (request) => {
+      const query = request.query as Record<string, string>;
+      seen.push({ path: "oauth2", query });
+      return answer(query.code, "o-web");
     });
     const base = await fake.listen({ port: 0, host: "127.0.0.1" });
     try {
-      const exchange = new WechatApiCodeExchange({ appId: "wx-app", appSecret: "secret", apiBase: base });
-      await expect(exchange.exchange("good")).resolves.toEqual({ openid: "o-123", unionid: "u-9" });
-      await expect(exchange.exchange("bad")).rejects.toMatchObject({ code: "WECHAT_LOGIN_FAILED" });
-      expect(seen[0]).toMatchObject({ appid: "wx-app", secret: "secret", js_code: "good", grant_type: "authorization_code" });
+      const exchange = new WechatApiCodeExchange({ appId: "wx-app", appSecret: "secret", apiBase: base, web: { appId: "wx-web", appSecret: "web-secret" } });
+      await expect(exchange.exchange("good", "MINI_PROGRAM")).resolves.toEqual({ openid: "o-mini", unionid: "u-9" });
+      await expect(exchange.exchange("bad", "MINI_PROGRAM")).rejects.toMatchObject({ code: "WECHAT_LOGIN_FAILED" });
+      await expect(exchange.exchange("good", "WEB")).resolves.toEqual({ openid: "o-web", unionid: "u-9" });
+      await expect(exchange.exchange("bad", "WEB")).rejects.toMatchObject({ code: "WECHAT_LOGIN_FAILED" });
+      expect(seen[0]).toEqual({ path: "jscode2session", query: { appid: "wx-app", secret: "secret", js_code: "good", grant_type: "authorization_code" } });
+      expect(seen[2]).toEqual({ path: "oauth2", query: { appid: "wx-web", secret: "web-secret", code: "good", grant_type: "authorization_code" } });
+      // Without an official account configured, a web code is refused without asking WeChat.
+      const miniOnly = new WechatApiCodeExchange({ appId: "wx-app", appSecret: "secret", apiBase: base });
+      await expect(miniOnly.exchange("good", "WEB")).rejects.toMatchObject({ code: "WECHAT_LOGIN_FAILED" });
+      expect(seen).toHaveLength(4);
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe(`one resident across WeChat's apps (${testDatabaseKind})`, () => {
+  let t: TestApp;
+  // Codes "<app>:<person>": each app sees its own openid, the open platform one unionid per person (none for "solo").
+  const wechat = {
+    exchange: async (code: string, source: "MINI_PROGRAM" | "WEB") => {
+      const [app, person] = code.split(":") as [string, string];
+      if ((app === "web") !== (source === "WEB")) throw new Error(`a ${app} code exchanged as ${source}`);
+      return { openid: `${app}-${person}`, unionid: person === "solo" ? null : `union-${person}` };
+    },
+  };
+  beforeAll(async () => {
+    t = await createTestApp({}, { wechat });
+  });
+  afterAll(() => t.close());
+
+  const login = async (code: string, client: "MINI_PROGRAM" | "WEB") => {
+    const response = await t.app.inject({ method: "POST", url: "/api/auth/wechat/login", payload: { code, client } });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json() as { token: string; resident: { id: string } };
+  };
+
+  it("lets a resident who applied in the mini-program follow the case on the status page, found by the unionid", async () => {
+    const mini = await login("mini:li", "MINI_PROGRAM");
+    const filed = (await t.submit(mini.token, { description: "家里房子被水冲坏了", regionCode: "990101001001" })).json();
+    const web = await login("web:li", "WEB");
+    expect(web.resident.id).toBe(mini.resident.id);
+    const mine = await t.app.inject({ method: "GET", url: "/api/me/cases", headers: { authorization: `Bearer ${web.token}` } });
+    expect(mine.json().items.map((c: { number: string }) => c.number)).toEqual([filed.number]);
+
+    // Someone else, and someone whose apps share no open platform, stay apart.
+    expect((await login("web:wang", "WEB")).resident.id).not.toBe(mini.resident.id);
+    expect((await login("web:solo", "WEB")).resident.id).not.toBe((await login("mini:solo", "MINI_PROGRAM")).resident.id);
+    // First log-ins racing create one resident.
+    const racing = await Promise.all(Array.from({ length: 4 }, (_, i) => login(i % 2 ? "web:zhou" : "mini:zhou", i % 2 ? "WEB" : "MINI_PROGRAM")));
+    expect(new Set(racing.map((r) => r.resident.id)).size).toBe(1);
+    expect(await t.database.db.prisma.residentIdentity.count({ where: { unionid: "union-zhou" } })).toBe(1);
   });
 });

@@ -31,7 +31,7 @@ describe("console pages", () => {
     expect((await t.app.inject({ method: "GET", url: "/console/assets/missing.js" })).statusCode).toBe(404);
   });
 
-  it("tells the console whether the chat simulator is on", async () => {
-    expect((await t.app.inject({ method: "GET", url: "/console/features" })).json()).toEqual({ simulator: false });
+  it("tells the pages whether the chat simulator is on and that there is no WeChat web log-in on the development provider", async () => {
+    expect((await t.app.inject({ method: "GET", url: "/console/features" })).json()).toEqual({ simulator: false, wechatWebLogin: null });
   });
 });
