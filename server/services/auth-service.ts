@@ -121,7 +121,9 @@ export class AuthService {
     const known = () => prisma.residentIdentity.findFirst({ where: { OR: [{ openid: identity.openid }, ...(identity.unionid ? [{ unionid: identity.unionid }] : [])] }, orderBy: { createdAt: "asc" } });
     const found = await known();
     if (found) {
-      const data = { ...(identity.unionid && !found.unionid ? { unionid: identity.unionid } : {}), ...(locale ? { locale } : {}) };
+      // A unionid learned later (the apps bound to an open platform since) joins this resident, unless another one holds it.
+      const learned = identity.unionid && !found.unionid && !(await prisma.residentIdentity.findUnique({ where: { unionid: identity.unionid } }));
+      const data = { ...(learned ? { unionid: identity.unionid } : {}), ...(locale ? { locale } : {}) };
       return Object.keys(data).length > 0 ? prisma.residentIdentity.update({ where: { id: found.id }, data }) : found;
     }
     try {

@@ -113,12 +113,13 @@ describe("WeChat code exchanges", () => {
 
 describe(`one resident across WeChat's apps (${testDatabaseKind})`, () => {
   let t: TestApp;
-  // Codes "<app>:<person>": each app sees its own openid, the open platform one unionid per person (none for "solo").
+  // Codes "<app>:<person>[:before-binding]": each app sees its own openid, the open platform one unionid per person
+  // (none for "solo", nor before the app was bound to the open platform).
   const wechat = {
     exchange: async (code: string, source: "MINI_PROGRAM" | "WEB") => {
-      const [app, person] = code.split(":") as [string, string];
+      const [app, person, when] = code.split(":") as [string, string, string?];
       if ((app === "web") !== (source === "WEB")) throw new Error(`a ${app} code exchanged as ${source}`);
-      return { openid: `${app}-${person}`, unionid: person === "solo" ? null : `union-${person}` };
+      return { openid: `${app}-${person}`, unionid: person === "solo" || when === "before-binding" ? null : `union-${person}` };
     },
   };
   beforeAll(async () => {
@@ -147,5 +148,11 @@ describe(`one resident across WeChat's apps (${testDatabaseKind})`, () => {
     const racing = await Promise.all(Array.from({ length: 4 }, (_, i) => login(i % 2 ? "web:zhou" : "mini:zhou", i % 2 ? "WEB" : "MINI_PROGRAM")));
     expect(new Set(racing.map((r) => r.resident.id)).size).toBe(1);
     expect(await t.database.db.prisma.residentIdentity.count({ where: { unionid: "union-zhou" } })).toBe(1);
+    // A mini-program resident from before the apps were bound, and a web one since: the unionid stays where it is.
+    const before = await login("mini:sun:before-binding", "MINI_PROGRAM");
+    const sinceOnWeb = await login("web:sun", "WEB");
+    expect(sinceOnWeb.resident.id).not.toBe(before.resident.id);
+    expect((await login("mini:sun", "MINI_PROGRAM")).resident.id).toBe(before.resident.id);
+    expect((await login("web:sun", "WEB")).resident.id).toBe(sinceOnWeb.resident.id);
   });
 });
