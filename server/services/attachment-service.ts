@@ -3,6 +3,7 @@ import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
 import { AppError, ConflictError, InvalidInputError, NotFoundError, TooManyRequestsError } from "../lib/errors.ts";
 import { contentKey, type FileStore } from "../lib/file-store.ts";
+import { UnreadablePdfError, withoutMetadata } from "../lib/pdf-metadata.ts";
 import type { Principal, StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { StaffAccessLog, type AccessContext } from "./access-log.ts";
@@ -52,7 +53,8 @@ export class AttachmentService {
     const uploaded = await prisma.attachment.count({ where: { uploadedById: principal.id, createdAt: { gt: new Date(now().getTime() - 24 * 3600_000) } } });
     if (uploaded >= this.limits.maxUploadsPerDay) throw new TooManyRequestsError("UPLOAD_QUOTA_REACHED", { max: this.limits.maxUploadsPerDay });
     // Photos are kept as decoded and encoded again: whatever else the file carried (EXIF with the GPS position of a home, the camera, hidden data) is left behind.
-    const content = kind === "PHOTO" ? await this.reencoded(bytes, type.mime) : bytes;
+    // PDFs are written anew without their metadata, scripts and earlier revisions.
+    const content = kind === "PHOTO" ? await this.reencoded(bytes, type.mime) : kind === "DOCUMENT" ? await this.rewrittenPdf(bytes) : bytes;
     const sha256 = crypto.createHash("sha256").update(content).digest("hex");
     // Stored whole before the row that names it is written.
     await this.files.put(contentKey("attachments", sha256), content);
@@ -93,6 +95,16 @@ export class AttachmentService {
     return encoded.toBuffer().catch(() => {
       throw new AppError(415, "UNSUPPORTED_FILE_TYPE");
     });
+  }
+
+  private async rewrittenPdf(bytes: Buffer): Promise<Buffer> {
+    try {
+      const rewritten = await withoutMetadata(bytes);
+      return rewritten ? Buffer.from(rewritten) : bytes;
+    } catch (error) {
+      if (error instanceof UnreadablePdfError) throw new AppError(415, "PDF_UNREADABLE");
+      throw error;
+    }
   }
 
   /** A file sent after the case was filed joins it, with a trace on the case. */

@@ -19,6 +19,7 @@ export const en: Messages = {
     RATE_LIMITED: "Too many requests. Please wait a moment and try again.",
     PAYLOAD_TOO_LARGE: "What you sent is too large.",
     FILE_TOO_LARGE: "The file is too large: at most {{limitMb}} MB per file.",
+    PDF_UNREADABLE: "This PDF cannot be opened; it may be damaged. Please export it again, or send a photo of the document.",
     UNSUPPORTED_FILE_TYPE: "This kind of file is not accepted. Please send a photo (JPG, PNG), a voice note (AMR, MP3, M4A) or a PDF.",
     FILE_MISSING: "No file was received.",
     PROXY_NOT_CONFIRMED: "When filing for a resident, say how the resident confirmed it.",

@@ -18,6 +18,7 @@ export const zhCN = {
     RATE_LIMITED: "操作太频繁,请稍后再试。",
     PAYLOAD_TOO_LARGE: "提交的内容太大。",
     FILE_TOO_LARGE: "文件太大,单个文件不能超过 {{limitMb}} MB。",
+    PDF_UNREADABLE: "这个 PDF 文件打不开,可能已经损坏。请重新导出一份,或把单据拍照上传。",
     UNSUPPORTED_FILE_TYPE: "不支持这种文件。请上传照片(JPG、PNG)、语音(AMR、MP3、M4A)或 PDF 文件。",
     FILE_MISSING: "没有收到文件。",
     PROXY_NOT_CONFIRMED: "代为申报时,必须写明申请人是如何确认的。",

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { PDFDict, PDFDocument, PDFHexString, PDFName, StandardFonts } from "@cantoo/pdf-lib";
 import exifReader from "exif-reader";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -70,6 +71,59 @@ describe(`attachment service: what is kept, and how much (${testDatabaseKind})`,
       expect(stored.includes("HomeCam")).toBe(false);
       expect(answer.json().size).toBe(stored.length);
     }
+  });
+
+  it("keeps a PDF's pages without its author, software, XMP metadata, opening script, embedded files or earlier revision", async () => {
+    const { token } = await login("pdf-sender");
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    doc.addPage().drawText("Hospital bill 4200 yuan", { font });
+    doc.addPage().drawText("Page two", { font });
+    doc.setAuthor("Zhang Defu");
+    doc.setTitle("Bill of Zhang Defu");
+    doc.setCreator("HomeScanner");
+    doc.catalog.set(PDFName.of("Metadata"), doc.context.register(doc.context.stream("<x:xmpmeta>Zhang Defu, 13512345678</x:xmpmeta>", { Type: "Metadata", Subtype: "XML" })));
+    doc.catalog.set(PDFName.of("OpenAction"), doc.context.obj({ S: "JavaScript", JS: PDFHexString.fromText("app.alert('hi')") }));
+    await doc.attach(Buffer.from("bank account 6217995510007776665"), "account.txt", { mimeType: "text/plain" });
+    // An incremental save keeps the first revision (its old title) in the file after the new one.
+    const first = await doc.save({ useObjectStreams: false });
+    const revised = await PDFDocument.load(first, { forIncrementalUpdate: true });
+    revised.setTitle("Revised");
+    const sent = Buffer.from(await revised.commit({ useObjectStreams: false }));
+    // Strings in a PDF are often hex (UTF-16): either form counts as carried.
+    const carries = (file: Buffer, text: string) => file.includes(text) || file.includes(PDFHexString.fromText(text).toString().slice(1, -1));
+    const markers = ["Zhang Defu", "Bill of Zhang Defu", "Revised", "HomeScanner", "13512345678", "xmpmeta", "app.alert", "account.txt"];
+    for (const marker of markers) expect(carries(sent, marker), marker).toBe(true);
+    const embedded = (pdf: PDFDocument) => pdf.catalog.lookupMaybe(PDFName.of("Names"), PDFDict)?.get(PDFName.of("EmbeddedFiles"));
+    expect(embedded(await PDFDocument.load(sent))).toBeDefined();
+
+    const answer = await upload(token, sent);
+    expect(answer.statusCode).toBe(201);
+    expect(answer.json()).toMatchObject({ kind: "DOCUMENT", mimeType: "application/pdf" });
+    const stored = await storedFile(answer.json().id);
+    for (const marker of markers) expect(carries(stored, marker), marker).toBe(false);
+    // Read as it is (by default the library would write its own name into what it reads).
+    const kept = await PDFDocument.load(stored, { updateMetadata: false });
+    expect(kept.getPageCount()).toBe(2);
+    expect(kept.context.trailerInfo.Info).toBeUndefined();
+    expect(embedded(kept)).toBeUndefined();
+    expect(answer.json().size).toBe(stored.length);
+  });
+
+  it("keeps a password-protected PDF as sent, and refuses one it cannot read, in the sender's words", async () => {
+    const { token } = await login("pdf-locked");
+    const doc = await PDFDocument.create();
+    doc.addPage();
+    doc.encrypt({ userPassword: "19560307", ownerPassword: "bank" });
+    const locked = Buffer.from(await doc.save());
+    const kept = await upload(token, locked);
+    expect(kept.statusCode).toBe(201);
+    expect((await storedFile(kept.json().id)).equals(locked)).toBe(true);
+
+    const damaged = Buffer.from("%PDF-1.7\n" + "nothing a reader could open ".repeat(20));
+    const refused = await upload(token, damaged);
+    expect(refused.statusCode).toBe(415);
+    expect(refused.json()).toMatchObject({ code: "PDF_UNREADABLE", message: expect.stringContaining("拍照上传") });
   });
 
   it("refuses a photo whose header promises more pixels than allowed, before decoding it", async () => {
