@@ -4,7 +4,7 @@ import type { StaffRole } from "../api/common-schemas.ts";
 import { hashPassword } from "../services/auth-service.ts";
 import type { TaskAction } from "../api/workflow-schemas.ts";
 import type { IntakeService } from "../services/intake-service.ts";
-import type { Principal, StaffPrincipal } from "../services/principal.ts";
+import { staffPrincipalOf, type Principal, type StaffPrincipal } from "../services/principal.ts";
 import type { WorkflowService } from "../services/workflow-service.ts";
 import type { ServiceDeps } from "../services/service-deps.ts";
 import { seedDemoHouseholds } from "./demo-households.ts";
@@ -164,7 +164,7 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
     const known = staffPrincipals.get(username);
     if (known) return known;
     const row = await prisma.staffAccount.findUniqueOrThrow({ where: { username }, include: { region: true } });
-    const principal: StaffPrincipal = { kind: "staff", id: row.id, role: row.role, regionId: row.regionId, regionPath: row.region.path, displayName: row.displayName, department: row.department };
+    const principal = staffPrincipalOf(row, row.region.path);
     staffPrincipals.set(username, principal);
     return principal;
   };

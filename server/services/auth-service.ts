@@ -6,7 +6,7 @@ import type { ResidentClient } from "../api/auth-schemas.ts";
 import { TooManyRequestsError, UnauthorizedError } from "../lib/errors.ts";
 import { maskPhone } from "../lib/personal-data.ts";
 import { lockMinutes, maxFailedLogins, type LoginGuard } from "./login-guard.ts";
-import type { Principal, StaffPrincipal } from "./principal.ts";
+import { staffPrincipalOf, type Principal, type StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import type { CodeSource, WechatCodeExchange } from "./wechat-code-exchange.ts";
 
@@ -210,7 +210,7 @@ export class AuthService {
         SELECT "id"::text, "active", "role"::text, "regionId"::text, "displayName", "department" FROM "StaffAccount" WHERE "id" = ${claims.sub}::uuid`);
       const region = staff && ((await this.deps.regions.tree()).get(staff.regionId) ?? (await prisma.region.findUnique({ where: { id: staff.regionId }, select: { path: true } })));
       if (!staff?.active || !region) return null;
-      return { kind: "staff", id: staff.id, role: staff.role, regionId: staff.regionId, regionPath: region.path, displayName: staff.displayName, department: staff.department };
+      return staffPrincipalOf(staff, region.path);
     }
     const [resident] = await sql<{ id: string; locale: string }>(Prisma.sql`SELECT "id"::text, "locale" FROM "ResidentIdentity" WHERE "id" = ${claims.sub}::uuid`);
     if (!resident) return null;

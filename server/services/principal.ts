@@ -8,3 +8,8 @@ export type Principal =
 
 export type StaffPrincipal = Extract<Principal, { kind: "staff" }>;
 export type ResidentPrincipal = Extract<Principal, { kind: "resident" }>;
+
+/** A staff account (and its region's path) as the caller the services see. */
+export function staffPrincipalOf(account: { id: string; role: StaffRole; regionId: string; displayName: string; department: string | null }, regionPath: string): StaffPrincipal {
+  return { kind: "staff", id: account.id, role: account.role, regionId: account.regionId, regionPath, displayName: account.displayName, department: account.department };
+}

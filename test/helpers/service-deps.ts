@@ -6,7 +6,7 @@ import { CaseNotifier } from "../../server/services/case-notifier.ts";
 import { HouseholdAssessor } from "../../server/services/household-assessor.ts";
 import { RegionDirectory } from "../../server/services/region-directory.ts";
 import type { ServiceDeps } from "../../server/services/service-deps.ts";
-import type { StaffPrincipal } from "../../server/services/principal.ts";
+import { staffPrincipalOf, type StaffPrincipal } from "../../server/services/principal.ts";
 import type { TestApp } from "./test-app.ts";
 
 /** Services built by hand on a test app's database, keys and clock, for a test that changes one of their parts. */
@@ -28,5 +28,5 @@ export function serviceDepsOf(t: TestApp, overrides: Partial<ServiceDeps> = {}):
 /** A demo staff account as the services see its caller. */
 export async function staffPrincipal(t: TestApp, username: string): Promise<StaffPrincipal> {
   const account = await t.database.db.prisma.staffAccount.findUniqueOrThrow({ where: { username }, include: { region: true } });
-  return { kind: "staff", id: account.id, role: account.role, regionId: account.regionId, regionPath: account.region.path, displayName: account.displayName, department: account.department };
+  return staffPrincipalOf(account, account.region.path);
 }
