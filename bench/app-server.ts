@@ -45,6 +45,7 @@ const config = loadConfig(
     reminderScanSeconds: 0,
     conversationScanSeconds: 0,
     retentionScanHours: 0,
+    calendarCheckHours: 0,
     botPushScanSeconds: 0,
     // The bot scenario's pushes go out whatever the hour the bench runs at.
     botQuietHours: "off",

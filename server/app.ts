@@ -11,6 +11,9 @@ import type { AppInstance } from "./app-instance.ts";
 import { simulatorEnabled, type AppConfig } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { WorkingDayCalendar, yearCalendarSchema } from "./domain/working-days.ts";
+import { CalendarService } from "./services/calendar-service.ts";
+import { DeadlineRefresh } from "./services/deadline-refresh.ts";
+import { calendarRoutes } from "./routes/calendar-routes.ts";
 import { maskDigitsInText, PersonalDataCipher } from "./lib/personal-data.ts";
 import { openFileStore } from "./lib/file-store.ts";
 import { validatorCompiler } from "./lib/request-validation.ts";
@@ -164,7 +167,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     sql: db.sql,
     cipher: new PersonalDataCipher(secrets),
     regions: new RegionDirectory(db.prisma),
-    calendar: new WorkingDayCalendar(loadCalendarFiles(config.calendarFiles)),
+    // The bundled years and the holiday law until the loaded arrangements are read (calendars.start below).
+    calendar: new WorkingDayCalendar(),
     now: options.now ?? (() => new Date()),
     notifier: new CaseNotifier(db, app.log),
     assessor: new HouseholdAssessor(
@@ -181,6 +185,13 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   // Validated at start-up: a broken rules file stops the start, not the first import.
   const screeningRules = config.screeningRulesFile ? screeningRulesFileSchema.parse(JSON.parse(fs.readFileSync(config.screeningRulesFile, "utf8"))) : shippedScreeningRules;
   const leads = new LeadService(deps, workflow);
+  // The official arrangements loaded by administrators are in force before any deadline is counted.
+  const calendars = new CalendarService(deps, new DeadlineRefresh(deps, registry), app.log);
+  await calendars.start(loadCalendarFiles(config.calendarFiles));
+  const stopHearingCalendars = deps.notifier.subscribe((event) => {
+    if (event.kind === "calendar.changed" || event.kind === "resync") calendars.reload().catch((err: unknown) => app.log.error({ err }, "the holiday arrangements could not be read again"));
+  });
+  app.addHook("onClose", async () => stopHearingCalendars());
 
   if (config.seedDemo === "true" || (config.seedDemo === "auto" && embedded)) {
     // The demo's history is replayed through the real services on a clock set back to when it happened.
@@ -248,6 +259,10 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     maxImagePixels: config.maxImagePixels,
   });
   const households = new HouseholdDirectory(deps);
+  // Deadlines missing or counted on a provisional year that has since been loaded are counted again.
+  const recount = await calendars.refreshDeadlines();
+  if (recount.changed > 0) app.log.info(recount, "open deadlines counted again on the calendars in force");
+  calendars.warnIfMissing();
   // Listening starts after the demo is loaded (nobody could hear its history) and stops after the last push is stored.
   await deps.notifier.start();
   app.addHook("onClose", async () => deps.notifier.stop());
@@ -282,6 +297,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     backup: new BackupService(db, files, { dataKeys: secrets.dataKeys, lookupKeys: secrets.lookupKey.split(",") }, deps.now),
     reminders,
     conversationTimeouts,
+    calendars,
   });
   await app.register(localePlugin);
   await app.register(errorHandlerPlugin);
@@ -293,6 +309,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     conversations: config.botKey ? conversationTimeouts : null,
     retention: new RetentionService(deps, files),
     pushes: botPushes,
+    calendars,
   });
   if (jobs.length > 0) {
     const scheduler = new Scheduler(db, jobs, app.log);
@@ -312,6 +329,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(regionRoutes);
+  await app.register(calendarRoutes);
   await app.register(caseRoutes);
   await app.register(attachmentRoutes);
   await app.register(taskRoutes);

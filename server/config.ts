@@ -109,6 +109,8 @@ export const configSchema = z.object({
   accessLogRetentionDays: z.coerce.number().int().min(183).default(1095),
   /** How often the retention policy is applied; 0 turns the timer off (`npm run data:retention` applies it by hand). */
   retentionScanHours: z.coerce.number().int().min(0).max(576).default(24),
+  /** How often deadlines are counted again and a missing holiday arrangement is warned of in the log (0: never). */
+  calendarCheckHours: z.coerce.number().int().min(0).max(576).default(24),
   /** An S3-compatible bucket for the files (photos, voice notes, PDFs, screening files), shared by every instance; empty: DATA_DIR. */
   s3Bucket: z.string().default(""),
   /** The object store's address (MinIO, Ceph, OSS, COS…); empty: AWS's own for the region. */
@@ -184,6 +186,7 @@ const envNames: Record<keyof AppConfig, string> = {
   screeningFileRetentionDays: "SCREENING_FILE_RETENTION_DAYS",
   accessLogRetentionDays: "ACCESS_LOG_RETENTION_DAYS",
   retentionScanHours: "RETENTION_SCAN_HOURS",
+  calendarCheckHours: "CALENDAR_CHECK_HOURS",
   s3Bucket: "S3_BUCKET",
   s3Endpoint: "S3_ENDPOINT",
   s3Region: "S3_REGION",

@@ -1,9 +1,10 @@
-import { App as AntApp, Badge, Button, ConfigProvider, Layout, Menu, Result, Segmented, Space, Spin, Typography } from "antd";
+import { Alert, App as AntApp, Badge, Button, ConfigProvider, Layout, Menu, Result, Segmented, Space, Spin, Typography } from "antd";
 import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ConsoleFeatures } from "../../server/api/console-schemas.ts";
+import type { CalendarOutlookView } from "../../server/api/calendar-schemas.ts";
 import { api, whenUnauthorized } from "./api.ts";
 import { ConsoleContext, useRegionsLoader, type ConsoleContextValue } from "./console-context.tsx";
 import { go, useHashRoute } from "./hash-route.ts";
@@ -16,6 +17,7 @@ import { CasePage } from "./pages/case-page.tsx";
 import { LedgersPage } from "./pages/ledgers-page.tsx";
 import { ScreeningPage } from "./pages/screening-page.tsx";
 import { RiskEventsPage } from "./pages/risk-events-page.tsx";
+import { CalendarPage } from "./pages/calendar-page.tsx";
 import { connectRealtime, type RealtimeMessage, type RealtimeState } from "./realtime.ts";
 import { useReducedMotion } from "./reduced-motion.ts";
 import { session as storedSession, type StaffSession } from "./session.ts";
@@ -71,8 +73,11 @@ function Shell({ session, logout }: { session: StaffSession; logout: () => void 
   const [realtime, setRealtime] = useState<RealtimeState>("connecting");
   const [features, setFeatures] = useState<ConsoleFeatures>({ simulator: false, wechatWebLogin: null });
   const [unseen, setUnseen] = useState(0);
+  const [outlook, setOutlook] = useState<CalendarOutlookView | null>(null);
   const listeners = useRef(new Set<(message: RealtimeMessage) => void>());
   const role = session.staff.role;
+  // The administrator loads the holiday arrangements; the county desk answers for every deadline in the county.
+  const seesCalendar = role === "ADMIN" || role === "COUNTY";
 
   useEffect(() => {
     api<ConsoleFeatures>("GET", "/console/features").then(setFeatures, () => undefined);
@@ -103,6 +108,10 @@ function Shell({ session, logout }: { session: StaffSession; logout: () => void 
   );
 
   const page = route[0] ?? "dashboard";
+  // Asked again on every page change, so the banner goes as soon as the arrangement is loaded.
+  useEffect(() => {
+    if (seesCalendar) api<CalendarOutlookView>("GET", "/api/calendars/outlook", { token: session.token }).then(setOutlook, () => undefined);
+  }, [seesCalendar, session.token, page]);
   const county = role === "COUNTY" || role === "ADMIN";
   // Auditors read cases and their trace; ledgers and risk events are the working desks'.
   const auditor = role === "AUDITOR";
@@ -113,6 +122,7 @@ function Shell({ session, logout }: { session: StaffSession; logout: () => void 
     ...(auditor ? [] : [{ key: "ledgers", label: t("console.nav.ledgers") }]),
     ...(county ? [{ key: "screening", label: t("console.nav.screening") }] : []),
     ...(auditor ? [] : [{ key: "events", label: t("console.nav.events") }]),
+    ...(seesCalendar ? [{ key: "calendar", label: t("console.nav.calendar") }] : []),
     ...(features.simulator ? [{ key: "simulator", label: t("console.nav.simulator") }] : []),
   ];
 
@@ -124,6 +134,7 @@ function Shell({ session, logout }: { session: StaffSession; logout: () => void 
   else if (page === "ledgers") content = <LedgersPage />;
   else if (page === "screening" && county) content = <ScreeningPage importId={route[1]} />;
   else if (page === "events") content = <RiskEventsPage eventId={route[1]} />;
+  else if (page === "calendar" && seesCalendar) content = <CalendarPage />;
   else content = <Result status="404" title={t("console.notFound")} extra={<Button onClick={() => go("dashboard")}>{t("console.nav.dashboard")}</Button>} />;
 
   return (
@@ -162,7 +173,24 @@ function Shell({ session, logout }: { session: StaffSession; logout: () => void 
               </Button>
             </Space>
           </Layout.Header>
-          <Layout.Content className="console-content">{regions.length === 0 ? <Spin /> : content}</Layout.Content>
+          <Layout.Content className="console-content">
+            {outlook?.message && page !== "calendar" && (
+              <Alert
+                type="warning"
+                showIcon
+                banner
+                style={{ marginBottom: 16 }}
+                data-testid="calendar-banner"
+                message={outlook.message}
+                action={
+                  <Button size="small" onClick={() => go("calendar")}>
+                    {t("console.calendar.goLoad")}
+                  </Button>
+                }
+              />
+            )}
+            {regions.length === 0 ? <Spin /> : content}
+          </Layout.Content>
         </Layout>
       </Layout>
     </ConsoleContext.Provider>

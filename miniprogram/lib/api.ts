@@ -51,6 +51,7 @@ export interface DepartmentAssignment {
   measure: string;
   status: "OPEN" | "REPORTED";
   dueAt: string | null;
+  dueProvisional: boolean;
   overdue: boolean;
   report: string | null;
 }

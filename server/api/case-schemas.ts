@@ -190,6 +190,8 @@ export const queueItemSchema = z.object({
   stageLabel: z.string(),
   status: caseStatusSchema,
   stageDueAt: z.iso.datetime({ offset: true }).nullable(),
+  /** The due date counts days of a year whose official holiday arrangement is not loaded yet (it may still move). */
+  stageDueProvisional: z.boolean(),
   overdue: z.boolean(),
   submittedAt: z.iso.datetime({ offset: true }),
 });
@@ -216,6 +218,10 @@ export const caseDetailSchema = z.object({
   stageLabel: z.string(),
   status: caseStatusSchema,
   stageDueAt: z.iso.datetime({ offset: true }).nullable(),
+  stageDueProvisional: z.boolean(),
+  /** The whole-case limit from intake to decision. */
+  caseDueAt: z.iso.datetime({ offset: true }).nullable(),
+  caseDueProvisional: z.boolean(),
   submittedAt: z.iso.datetime({ offset: true }),
   reporter: z.object({ type: z.enum(["RESIDENT", "STAFF"]), name: z.string().nullable() }),
   household: z

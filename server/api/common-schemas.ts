@@ -77,5 +77,7 @@ export const nextStepSchema = z.object({
   stage: z.string(),
   text: z.string(),
   dueAt: z.iso.datetime({ offset: true }).nullable(),
+  /** The date counts days of a year whose official holiday arrangement is not loaded yet: reckoned from the holiday law alone, it may still move. */
+  provisional: z.boolean(),
 });
 export type NextStep = z.infer<typeof nextStepSchema>;

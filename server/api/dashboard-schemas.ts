@@ -46,6 +46,7 @@ export const dashboardSchema = z.object({
         regionCode: z.string(),
         regionName: z.string(),
         dueAt: z.iso.datetime({ offset: true }),
+        dueProvisional: z.boolean(),
         /** Calendar days (China time) since the due day. */
         daysLate: count,
         /** Working days since the due day. */

@@ -27,6 +27,7 @@ export const realtimeServerMessageSchema = z.discriminatedUnion("type", [
     stage: z.string(),
     stageLabel: z.string(),
     dueAt: z.iso.datetime({ offset: true }).nullable(),
+    dueProvisional: z.boolean(),
   }),
   /** To the applicant: their case moved. */
   z.object({

@@ -72,6 +72,7 @@ export const riskEventHouseholdSchema = z.object({
   stage: z.string(),
   stageLabel: z.string(),
   stageDueAt: z.iso.datetime({ offset: true }).nullable(),
+  stageDueProvisional: z.boolean(),
   overdue: z.boolean(),
 });
 

@@ -114,6 +114,8 @@ export const taskSchema = z.object({
   regionName: z.string(),
   status: z.enum(["OPEN", "DONE", "CANCELLED"]),
   dueAt: z.iso.datetime({ offset: true }).nullable(),
+  /** The due date counts days of a year whose official holiday arrangement is not loaded yet (it may still move). */
+  dueProvisional: z.boolean(),
   overdue: z.boolean(),
   escalated: z.boolean(),
   /** Actions this task accepts now. */

@@ -49,6 +49,8 @@ export interface LedgerRow {
   status: string;
   submittedAt: Date;
   stageDueAt: Date | null;
+  /** The due date counts days of a year whose official holiday arrangement is not loaded yet. */
+  stageDueProvisional: boolean;
   monitoredSince: Date | null;
   /** When the case last entered RISK_ELIMINATED, if it did. */
   eliminatedAt: Date | null;
@@ -136,7 +138,13 @@ const column = {
   stage: { key: "stage", header: "ledgers.columns.stage", width: 16, value: (r, { t }) => t(`stages.${r.stage}`, { defaultValue: r.stage }) },
   status: { key: "status", header: "ledgers.columns.status", width: 10, value: (r, { t }) => t(`statuses.${r.status}`, { defaultValue: r.status }) },
   submittedAt: { key: "submittedAt", header: "ledgers.columns.submittedAt", width: 12, value: (r) => chinaDateText(r.submittedAt) },
-  stageDueAt: { key: "stageDueAt", header: "ledgers.columns.stageDueAt", width: 12, value: (r) => chinaDateText(r.stageDueAt) },
+  stageDueAt: {
+    key: "stageDueAt",
+    header: "ledgers.columns.stageDueAt",
+    width: 16,
+    // A file outlives the calendar it was counted on: a provisional date says so in its cell.
+    value: (r, { t }) => (r.stageDueAt && r.stageDueProvisional ? `${chinaDateText(r.stageDueAt)}${t("provisionalShort")}` : chinaDateText(r.stageDueAt)),
+  },
   overdue: {
     key: "overdue",
     header: "ledgers.columns.overdue",

@@ -40,6 +40,7 @@ export interface TrackedCase {
   status: "OPEN" | "APPROVED" | "REJECTED" | "CLOSED" | "WITHDRAWN";
   stage: string;
   stageDueAt: Date | null;
+  stageDueProvisional: boolean;
 }
 
 export interface Tally {

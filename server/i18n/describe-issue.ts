@@ -11,7 +11,8 @@ const zodLocales = { "zh-CN": z.locales.zhCN(), en: z.locales.en() } as const;
 export function describeIssue(issue: z.core.$ZodIssue, locale: Locale): { path: string; message: string } {
   const t = translator(locale);
   let message: string;
-  if (hasKey(issue.message) && issue.message.startsWith("validation.")) message = t(issue.message);
+  // A rule's own message is a translation key; a custom rule may give the values it names (a date, a year).
+  if (hasKey(issue.message) && issue.message.startsWith("validation.")) message = t(issue.message, issue.code === "custom" ? issue.params : undefined);
   else if (issue.code === "unrecognized_keys") message = t("validation.unknownFields", { keys: issue.keys.join(", ") });
   else {
     const worded = zodLocales[locale].localeError(issue as never);

@@ -20,6 +20,7 @@ import type { AuditService } from "../services/audit-service.ts";
 import type { BackupService } from "../services/backup-service.ts";
 import type { ReminderService } from "../services/reminder-service.ts";
 import type { ConversationTimeouts } from "../services/conversation-timeouts.ts";
+import type { CalendarService } from "../services/calendar-service.ts";
 
 export interface Services {
   db: Database;
@@ -43,6 +44,7 @@ export interface Services {
   /** Scheduled work (server/services/scheduled-jobs.ts); tests run it by hand on their own clock. */
   reminders: ReminderService;
   conversationTimeouts: ConversationTimeouts;
+  calendars: CalendarService;
 }
 
 declare module "fastify" {

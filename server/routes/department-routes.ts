@@ -13,6 +13,7 @@ const assignmentSchema = z.object({
   measure: z.string(),
   status: z.enum(["OPEN", "REPORTED"]),
   dueAt: z.iso.datetime({ offset: true }).nullable(),
+  dueProvisional: z.boolean(),
   overdue: z.boolean(),
   report: z.string().nullable(),
 });

@@ -89,7 +89,7 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
         unsubscribe = options.notifier.subscribe((event) => {
           // This instance may have missed notices: the page reloads what it shows.
           if (event.kind === "resync") return void send({ type: "resync" });
-          if (event.kind === "bot.pushes.due") return;
+          if (event.kind === "bot.pushes.due" || event.kind === "calendar.changed") return;
           const notice = event;
           if (!forMe(notice)) return;
           if (notice.kind === "case.updated") {
@@ -104,7 +104,7 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
               title: timelineTitle(notice.event, region, notice.fromStage, notice.stage, locale),
             });
           } else {
-            send({ type: notice.kind, taskId: notice.taskId, caseNumber: notice.caseNumber, stage: notice.stage, stageLabel: stageLabel(notice.stage, locale), dueAt: notice.dueAt?.toISOString() ?? null });
+            send({ type: notice.kind, taskId: notice.taskId, caseNumber: notice.caseNumber, stage: notice.stage, stageLabel: stageLabel(notice.stage, locale), dueAt: notice.dueAt?.toISOString() ?? null, dueProvisional: notice.dueProvisional });
           }
         });
         send({ type: "ready", audience: principal.kind });

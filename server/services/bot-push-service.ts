@@ -225,7 +225,7 @@ export class BotPushService {
     return recipients.map((recipient) => {
       const t = translator(recipient.locale);
       const title = timelineTitle(notice.event, region, notice.fromStage, notice.stage, recipient.locale);
-      const next = c.status === "OPEN" ? nextStep(c.stage, c.region.name, c.stageDueAt, recipient.locale).text : t(`statuses.${c.status}`);
+      const next = c.status === "OPEN" ? nextStep(c.stage, c.region.name, { at: c.stageDueAt, provisional: c.stageDueProvisional }, recipient.locale).text : t(`statuses.${c.status}`);
       return { recipient, topic: `case:${c.id}`, text: t(recipient.staff ? "bot.push.forwardedCaseUpdated" : "bot.push.caseUpdated", { number: c.number, title, next }) };
     });
   }
@@ -245,7 +245,8 @@ export class BotPushService {
     });
     const t = translator("zh-CN");
     const stage = stageLabel(notice.stage, "zh-CN");
-    const date = notice.dueAt ? formatDate(notice.dueAt, "zh-CN") : t("nextStepNoDate");
+    // Only a task with a date is pushed with one (help runs without an end date).
+    const date = notice.dueAt ? formatDate(notice.dueAt, "zh-CN") + (notice.dueProvisional ? t("provisionalShort") : "") : "";
     // Grid workers work the village desk's tasks in their own area (the home check is done with them).
     const works = (s: (typeof bound)[number], desk: string, path: string) =>
       (deskOfRole(s.role) ?? (s.role === "GRID_WORKER" ? "VILLAGE" : undefined)) === desk && (path.startsWith(s.region.path) || s.region.path.startsWith(path));
@@ -253,7 +254,7 @@ export class BotPushService {
     for (const s of bound) {
       const recipient = { wechatId: s.wechatId, locale: "zh-CN" as const, staff: true };
       if (notice.kind === "task.opened" && works(s, notice.desk, notice.regionPath)) {
-        messages.push({ recipient, topic: `task:${notice.taskId}`, text: t("bot.push.taskOpened", { number: notice.caseNumber, stage, date }) });
+        messages.push({ recipient, topic: `task:${notice.taskId}`, text: t(date ? "bot.push.taskOpened" : "bot.push.taskOpenedUndated", { number: notice.caseNumber, stage, date }) });
       }
       if (notice.kind === "task.dueSoon" && works(s, notice.desk, notice.regionPath)) {
         messages.push({ recipient, topic: `task:${notice.taskId}`, text: t("bot.push.taskDueSoon", { number: notice.caseNumber, stage, date }) });

@@ -20,6 +20,8 @@ const taskNoticeSchema = z.object({
   regionPath: z.string(),
   escalatedToPath: z.string().nullable(),
   dueAt: z.coerce.date().nullable(),
+  // Notices recorded before due dates could be provisional carry none.
+  dueProvisional: z.boolean().default(false),
 });
 const caseUpdatedSchema = z.object({
   kind: z.literal("case.updated"),
@@ -39,7 +41,13 @@ const caseUpdatedSchema = z.object({
  * visible to every session of the database, and must stay under 8000 bytes). Parsed on arrival: an instance
  * of another version during a rolling restart may send a kind this one does not know, which it ignores.
  */
-const busMessageSchema = z.discriminatedUnion("kind", [taskNoticeSchema, caseUpdatedSchema, z.object({ kind: z.literal("bot.pushes.due") })]);
+const busMessageSchema = z.discriminatedUnion("kind", [
+  taskNoticeSchema,
+  caseUpdatedSchema,
+  z.object({ kind: z.literal("bot.pushes.due") }),
+  // An administrator loaded a year's holiday arrangement: every instance reads the calendars again.
+  z.object({ kind: z.literal("calendar.changed") }),
+]);
 
 /** What happened to a case: recorded in its transaction (recordNotices), published after it commits. */
 export type CaseNotice = z.output<typeof taskNoticeSchema> | z.output<typeof caseUpdatedSchema>;
@@ -64,10 +72,20 @@ export function caseMovedNotice(
 /** A task opened or was escalated: its desk's sockets and bound staff hear of it. */
 export function taskNotice(
   kind: "task.opened" | "task.escalated",
-  task: { id: string; stage: string; desk: z.output<typeof deskSchema>; regionPath: string; escalatedToPath: string | null; dueAt: Date | null },
+  task: { id: string; stage: string; desk: z.output<typeof deskSchema>; regionPath: string; escalatedToPath: string | null; dueAt: Date | null; dueProvisional: boolean },
   caseNumber: string,
 ): CaseNotice {
-  return { kind, taskId: task.id, caseNumber, stage: task.stage, desk: task.desk, regionPath: task.regionPath, escalatedToPath: task.escalatedToPath, dueAt: task.dueAt };
+  return {
+    kind,
+    taskId: task.id,
+    caseNumber,
+    stage: task.stage,
+    desk: task.desk,
+    regionPath: task.regionPath,
+    escalatedToPath: task.escalatedToPath,
+    dueAt: task.dueAt,
+    dueProvisional: task.dueProvisional,
+  };
 }
 
 /**
@@ -159,6 +177,11 @@ export class CaseNotifier {
   /** Stored pushes are due: the instance whose socket holds the bot sends them. */
   pushesDue(): void {
     this.send({ kind: "bot.pushes.due" });
+  }
+
+  /** The working-day calendars in the database changed. */
+  calendarChanged(): void {
+    this.send({ kind: "calendar.changed" });
   }
 
   /** This instance's own notices, as they are published (before any instance hears them). */

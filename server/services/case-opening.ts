@@ -20,7 +20,7 @@ export const inTransaction =
 export type CaseStart = Awaited<ReturnType<WorkflowService["planStart"]>>;
 
 /** The case's own columns; number, routing, stage and deadlines come from the plan. */
-export type CaseFields = Omit<Prisma.CaseUncheckedCreateInput, "id" | "number" | "regionId" | "regionPath" | "routing" | "stage" | "stageDueAt" | "workflowId" | "caseDueAt" | "createdAt" | "updatedAt">;
+export type CaseFields = Omit<Prisma.CaseUncheckedCreateInput, "id" | "number" | "regionId" | "regionPath" | "routing" | "stage" | "stageDueAt" | "stageDueProvisional" | "workflowId" | "caseDueAt" | "caseDueProvisional" | "caseDueFrom" | "caseDueWorkingDays" | "createdAt" | "updatedAt">;
 
 export interface CaseOpening {
   at: Date;
@@ -79,9 +79,13 @@ export async function openCases(run: StatementRunner, workflow: WorkflowService,
       regionPath: decision.region.path,
       routing: decision.outcome,
       stage: placement.stage,
-      stageDueAt: placement.dueAt,
+      stageDueAt: placement.due?.at ?? null,
+      stageDueProvisional: placement.due?.provisional ?? false,
       workflowId: start.workflowId,
-      caseDueAt: start.caseDueAt,
+      caseDueAt: start.caseDue.at,
+      caseDueProvisional: start.caseDue.provisional,
+      caseDueFrom: start.caseDue.from,
+      caseDueWorkingDays: start.caseDue.workingDays,
       createdAt: at,
       updatedAt,
     } satisfies Omit<Prisma.CaseCreateManyInput, "number"> & { number: string };
@@ -165,7 +169,7 @@ function timeOrderedId(): string {
 
 /** A case's first two events, filed and routed. */
 function openingEvents({ at, decision, start, filed }: CaseOpening) {
-  const { stage, dueAt } = start.placement;
+  const { stage, due } = start.placement;
   return [
     { at, actorType: filed.actorType, actorId: filed.actorId ?? null, actorRole: filed.actorRole ?? null, action: filed.action, fromStage: null, toStage: "SUBMITTED", reason: filed.reason ?? null, payload: filed.payload },
     {
@@ -177,7 +181,7 @@ function openingEvents({ at, decision, start, filed }: CaseOpening) {
       fromStage: "SUBMITTED",
       toStage: stage,
       reason: null,
-      payload: { regionCode: decision.region.code, basis: decision.basis, candidates: decision.candidates.map((c) => c.code), dueAt: dueAt?.toISOString() ?? null },
+      payload: { regionCode: decision.region.code, basis: decision.basis, candidates: decision.candidates.map((c) => c.code), dueAt: due?.at.toISOString() ?? null },
     },
   ] satisfies Prisma.CaseEventCreateManyCaseInput[];
 }

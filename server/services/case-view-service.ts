@@ -24,6 +24,7 @@ export const statusSelect = {
   riskTypes: true,
   regionId: true,
   stageDueAt: true,
+  stageDueProvisional: true,
   createdAt: true,
   events: { select: { at: true, action: true, fromStage: true, payload: true, reason: true }, orderBy: [{ at: "asc" }, { id: "asc" }] },
 } satisfies Prisma.CaseSelect;
@@ -76,7 +77,7 @@ export class CaseViewService {
         status: c.status,
         stageLabel: stageLabel(c.stage, locale),
         submittedAt: c.createdAt.toISOString(),
-        nextStep: openStatuses.has(c.status) ? nextStep(c.stage, c.region.name, c.stageDueAt, locale) : null,
+        nextStep: openStatuses.has(c.status) ? nextStep(c.stage, c.region.name, { at: c.stageDueAt, provisional: c.stageDueProvisional }, locale) : null,
       })),
     };
   }
@@ -92,7 +93,7 @@ export class CaseViewService {
   async publicLookup(number: string, phoneLast4: string, locale: Locale): Promise<CaseStatusView> {
     // One statement straight on the driver: the public look-up is the busiest read there is (BENCHMARKS.md); same columns as statusSelect.
     const [found] = await this.deps.sql<StatusRow & { contactPhoneEnc: string; events: (Omit<StatusRow["events"][number], "at"> & { at: string })[] }>(Prisma.sql`
-      SELECT c."number", c."kind"::text, c."status"::text, c."stage", c."riskTypes"::text[] AS "riskTypes", c."regionId"::text, c."stageDueAt", c."createdAt", c."contactPhoneEnc",
+      SELECT c."number", c."kind"::text, c."status"::text, c."stage", c."riskTypes"::text[] AS "riskTypes", c."regionId"::text, c."stageDueAt", c."stageDueProvisional", c."createdAt", c."contactPhoneEnc",
              COALESCE((SELECT json_agg(json_build_object('at', e."at", 'action', e."action", 'fromStage', e."fromStage", 'payload', e."payload", 'reason', e."reason") ORDER BY e."at", e."id")
                        FROM "CaseEvent" e WHERE e."caseId" = c."id"), '[]') AS "events"
       FROM "Case" c WHERE c."number" = ${number}`);
@@ -118,7 +119,7 @@ export class CaseViewService {
       riskTypes: c.riskTypes,
       regionName,
       submittedAt: c.createdAt.toISOString(),
-      nextStep: openStatuses.has(c.status) ? nextStep(c.stage, regionName, c.stageDueAt, locale) : null,
+      nextStep: openStatuses.has(c.status) ? nextStep(c.stage, regionName, { at: c.stageDueAt, provisional: c.stageDueProvisional }, locale) : null,
       // Only events with an applicant-facing wording are shown; internal ones stay on the staff side.
       timeline: c.events
         .filter((e) => t(`timeline.${e.action}`, { defaultValue: "" }) !== "")
@@ -149,7 +150,7 @@ export class CaseViewService {
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: query.limit + 1,
       // Only the listed columns: a row's description and declared household are the bulk of it, and a list shows neither.
-      select: { id: true, number: true, kind: true, channel: true, riskTypes: true, applicantName: true, contactPhoneEnc: true, regionId: true, routing: true, stage: true, status: true, stageDueAt: true, createdAt: true },
+      select: { id: true, number: true, kind: true, channel: true, riskTypes: true, applicantName: true, contactPhoneEnc: true, regionId: true, routing: true, stage: true, status: true, stageDueAt: true, stageDueProvisional: true, createdAt: true },
     });
     const tree = await this.deps.regions.tree();
     const page = rows.slice(0, query.limit);
@@ -170,6 +171,7 @@ export class CaseViewService {
         stageLabel: stageLabel(c.stage, locale),
         status: c.status,
         stageDueAt: c.stageDueAt?.toISOString() ?? null,
+        stageDueProvisional: c.stageDueProvisional,
         overdue: c.status === "OPEN" && !!c.stageDueAt && c.stageDueAt < at,
         submittedAt: c.createdAt.toISOString(),
       })),
@@ -234,6 +236,9 @@ export class CaseViewService {
       stageLabel: stageLabel(c.stage, locale),
       status: c.status,
       stageDueAt: c.stageDueAt?.toISOString() ?? null,
+      stageDueProvisional: c.stageDueProvisional,
+      caseDueAt: c.caseDueAt?.toISOString() ?? null,
+      caseDueProvisional: c.caseDueProvisional,
       submittedAt: c.createdAt.toISOString(),
       reporter: c.reporterStaffId
         ? { type: "STAFF", name: reporterStaff?.displayName ?? null }

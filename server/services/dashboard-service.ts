@@ -68,7 +68,7 @@ export class DashboardService {
         where: overdueWhere,
         orderBy: [{ dueAt: "asc" }, { id: "asc" }],
         take: mostOverdueShown,
-        select: { stage: true, desk: true, dueAt: true, case: { select: { number: true, regionId: true } } },
+        select: { stage: true, desk: true, dueAt: true, dueProvisional: true, case: { select: { number: true, regionId: true } } },
       }),
       prisma.$queryRaw<{ day: string; channel: string; n: number }[]>`
         SELECT to_char(c."createdAt" + interval '8 hours', 'YYYY-MM-DD') AS day, c."channel"::text AS channel, count(*)::int AS n
@@ -146,6 +146,7 @@ export class DashboardService {
             regionCode: region?.code ?? "",
             regionName: region?.name ?? "",
             dueAt: dueAt.toISOString(),
+            dueProvisional: task.dueProvisional,
             daysLate: Math.max(0, today - chinaDay(dueAt)),
             workingDaysLate: workingDaysAfter(dueAt, now, isWorkingDay),
           };

@@ -33,6 +33,7 @@ export class DepartmentService {
         measure: a.measure,
         status: a.status,
         dueAt: a.dueAt?.toISOString() ?? null,
+        dueProvisional: a.dueProvisional,
         overdue: a.status === "OPEN" && !!a.dueAt && a.dueAt < now,
         report: a.report,
       })),

@@ -140,13 +140,13 @@ export class IntakeService {
   }
 
   private async acknowledge(
-    record: { id: string; number: string; status: Acknowledgement["status"]; stage: string; riskTypes: Acknowledgement["riskTypes"]; regionId: string; routing: string; stageDueAt: Date | null; createdAt: Date },
+    record: { id: string; number: string; status: Acknowledgement["status"]; stage: string; riskTypes: Acknowledgement["riskTypes"]; regionId: string; routing: string; stageDueAt: Date | null; stageDueProvisional: boolean; createdAt: Date },
     duplicate: boolean,
     locale: Locale,
   ): Promise<Acknowledgement> {
     const tree = await this.deps.regions.tree();
     const region = tree.get(record.regionId)!;
-    const step = nextStep(record.stage, region.name, record.stageDueAt, locale);
+    const step = nextStep(record.stage, region.name, { at: record.stageDueAt, provisional: record.stageDueProvisional }, locale);
     return {
       caseId: record.id,
       number: record.number,

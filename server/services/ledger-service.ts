@@ -64,6 +64,7 @@ const rowSelect = {
   status: true,
   createdAt: true,
   stageDueAt: true,
+  stageDueProvisional: true,
   monitoredSince: true,
   region: { select: { name: true } },
   events: { where: { toStage: eliminatedStage }, orderBy: [{ at: "desc" }, { id: "desc" }], take: 1, select: { at: true } },
@@ -196,6 +197,7 @@ export class LedgerService {
         status: c.status,
         submittedAt: c.createdAt,
         stageDueAt: c.stageDueAt,
+        stageDueProvisional: c.stageDueProvisional,
         monitoredSince: c.monitoredSince,
         eliminatedAt: c.events[0]?.at ?? null,
       }));

@@ -15,6 +15,7 @@ interface OpenTask {
   desk: Desk;
   regionPath: string;
   dueAt: Date;
+  dueProvisional: boolean;
   createdAt: Date;
   publicityEndsAt: Date | null;
 }
@@ -53,7 +54,7 @@ export class ReminderService {
    */
   private openTasksDueSoon(now: Date, event: ReminderEvent): Promise<OpenTask[]> {
     return this.deps.prisma.$queryRaw<OpenTask[]>`
-      SELECT t."id"::text, t."caseId"::text, c."number", t."stage", t."desk"::text, t."regionPath", t."dueAt", t."createdAt", c."publicityEndsAt"
+      SELECT t."id"::text, t."caseId"::text, c."number", t."stage", t."desk"::text, t."regionPath", t."dueAt", t."dueProvisional", t."createdAt", c."publicityEndsAt"
       FROM "CaseTask" t JOIN "Case" c ON c."id" = t."caseId"
       WHERE t."status" = 'OPEN' AND t."escalatedAt" IS NULL AND t."dueAt" > ${now} AND t."dueAt" <= ${new Date(now.getTime() + dueReminderHorizonDays * MS_PER_DAY)}
         AND NOT EXISTS (SELECT 1 FROM "CaseEvent" e WHERE e."caseId" = t."caseId" AND e."action" = ${event} AND e."payload"->>'taskId' = t."id"::text)
@@ -65,7 +66,7 @@ export class ReminderService {
     const { prisma, notifier } = this.deps;
     let reminded = 0;
     for (const task of tasks) {
-      const notice: CaseNotice = { kind, taskId: task.id, caseNumber: task.number, stage: task.stage, desk: task.desk, regionPath: task.regionPath, escalatedToPath: null, dueAt: task.dueAt };
+      const notice: CaseNotice = { kind, taskId: task.id, caseNumber: task.number, stage: task.stage, desk: task.desk, regionPath: task.regionPath, escalatedToPath: null, dueAt: task.dueAt, dueProvisional: task.dueProvisional };
       const written = await prisma.$transaction(async (tx) => {
         // The task's row lock lines up two runs reminding the same task; the second then finds the first's event.
         const open = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "CaseTask" WHERE "id" = ${task.id}::uuid AND "status" = 'OPEN' FOR UPDATE`;

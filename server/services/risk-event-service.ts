@@ -180,6 +180,7 @@ export class RiskEventService {
         stage: h.stage,
         stageLabel: stageLabel(h.stage, locale),
         stageDueAt: h.stageDueAt?.toISOString() ?? null,
+        stageDueProvisional: h.stageDueProvisional,
         overdue: h.status === "OPEN" && !!h.stageDueAt && h.stageDueAt < now,
       })),
     };
@@ -193,7 +194,7 @@ export class RiskEventService {
       ? await prisma.riskEventHousehold.findMany({ where: { eventId: { in: eventIds }, villagePath: { startsWith: principal.regionPath } } })
       : [];
     const [cases, heads] = await Promise.all([
-      prisma.case.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.caseId))] } }, select: { id: true, number: true, status: true, stage: true, stageDueAt: true } }),
+      prisma.case.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.caseId))] } }, select: { id: true, number: true, status: true, stage: true, stageDueAt: true, stageDueProvisional: true } }),
       prisma.household.findMany({
         where: { id: { in: [...new Set(rows.map((r) => r.householdId))] } },
         select: { id: true, number: true, members: { where: { relation: "HEAD" }, select: { name: true }, take: 1 } },
@@ -214,6 +215,7 @@ export class RiskEventService {
         status: c.status,
         stage: c.stage,
         stageDueAt: c.stageDueAt,
+        stageDueProvisional: c.stageDueProvisional,
         householdNumber: household?.number ?? "",
         headName: household?.members[0]?.name ?? "",
         caseNumber: c.number,

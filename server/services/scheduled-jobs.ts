@@ -5,6 +5,7 @@ import type { ReminderService } from "./reminder-service.ts";
 import { retentionPolicy, type RetentionService } from "./retention.ts";
 import type { ScheduledJob } from "./scheduler.ts";
 import type { WorkflowService } from "./workflow-service.ts";
+import type { CalendarService } from "./calendar-service.ts";
 
 /** The retention policy may walk every decided case: it gets an hour before it is taken for lost. */
 const retentionTimeoutSeconds = 3600;
@@ -16,6 +17,7 @@ export interface JobServices {
   conversations: Pick<ConversationTimeouts, "run"> | null;
   retention: Pick<RetentionService, "run">;
   pushes: Pick<BotPushService, "storePending">;
+  calendars: Pick<CalendarService, "dailyCheck">;
 }
 
 /** The server's recurring work as configured; a period of 0 leaves a job out. */
@@ -30,6 +32,8 @@ export function scheduledJobs(config: AppConfig, services: JobServices): Schedul
     ...(services.conversations
       ? [{ name: "conversation-timeouts", everySeconds: config.conversationScanSeconds, timeoutSeconds, run: () => services.conversations!.run() }]
       : []),
+    // Deadlines counted again and a warning in the log while a needed year's holiday arrangement is missing.
+    { name: "calendar-check", everySeconds: config.calendarCheckHours * 3600, timeoutSeconds, run: async () => ({ ...(await services.calendars.dailyCheck()) }) },
     {
       name: "retention",
       everySeconds: config.retentionScanHours * 3600,

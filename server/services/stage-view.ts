@@ -7,10 +7,17 @@ export function stageLabel(stage: string, locale: Locale): string {
   return t(`stages.${stage}`, { defaultValue: stage });
 }
 
-export function nextStep(stage: string, regionName: string, dueAt: Date | null, locale: Locale): NextStep {
+/**
+ * What happens next and by when. A stage without a due date (help runs until
+ * risk elimination) has its own wording with no date in it; a provisional
+ * date says that it may still move.
+ */
+export function nextStep(stage: string, regionName: string, due: { at: Date | null; provisional: boolean }, locale: Locale): NextStep {
   const t = translator(locale);
-  const date = dueAt ? formatDate(dueAt, locale) : t("nextStepNoDate");
-  return { stage, text: t(`nextSteps.${stage}`, { region: regionName, date }), dueAt: dueAt?.toISOString() ?? null };
+  const text = due.at
+    ? t(`nextSteps.${stage}`, { region: regionName, date: formatDate(due.at, locale) }) + (due.provisional ? t("provisionalDate") : "")
+    : t(`nextSteps.${stage}`, { region: regionName, defaultValue: t("nextStepUndated", { region: regionName, stage: stageLabel(stage, locale) }) });
+  return { stage, text, dueAt: due.at?.toISOString() ?? null, provisional: !!due.at && due.provisional };
 }
 
 /** An event as the applicant reads it ("已交给石门村办理"); one without its own wording reads as the case's stage. */

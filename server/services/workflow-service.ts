@@ -2,9 +2,9 @@ import type { Locale } from "../api/common-schemas.ts";
 import type { TaskAction } from "../api/workflow-schemas.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import type { RegionNode, RegionTree, RoutingDecision } from "../domain/routing.ts";
-import { deskOfRole, nextDayOfMonth, stageOf, type Desk, type WorkflowDefinition } from "../domain/workflow/definition.ts";
+import { deskOfRole, type Desk, type WorkflowDefinition } from "../domain/workflow/definition.ts";
 import { availableActions, decide, isSampled } from "../domain/workflow/engine.ts";
-import { UncoveredYearError } from "../domain/working-days.ts";
+import { caseLimitDue, dueColumns, placeStage, triagePlacement, triageStages, workingDaysDue, type Placement } from "../domain/workflow/placement.ts";
 import { AppError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
 import { maskName } from "../lib/personal-data.ts";
 import { translator } from "../i18n/i18n.ts";
@@ -15,20 +15,9 @@ import { stageLabel } from "./stage-view.ts";
 import type { WorkflowRegistry } from "./workflow-registry.ts";
 import { enclosingPaths } from "./object-scopes.ts";
 
-/** Triage happens before a case's workflow starts: a township or the county picks the desk that owns it. */
-export const triageStages = { TOWNSHIP_TRIAGE: "TOWNSHIP", COUNTY_TRIAGE: "COUNTY" } as const;
-const triageWorkingDays = 2;
-const levelOfDesk = { VILLAGE: "VILLAGE", TOWNSHIP: "TOWNSHIP", COUNTY: "COUNTY" } as const;
+export { triageStages };
 
 type Tx = Prisma.TransactionClient;
-
-interface Placement {
-  stage: string;
-  desk: Desk;
-  region: RegionNode;
-  dueAt: Date | null;
-  publicityEndsAt: Date | null;
-}
 
 export class WorkflowService {
   constructor(
@@ -36,44 +25,14 @@ export class WorkflowService {
     private readonly registry: WorkflowRegistry,
   ) {}
 
-  private deadline(from: Date, workingDays: number): Date | null {
-    try {
-      return this.deps.calendar.addWorkingDays(from, workingDays);
-    } catch (error) {
-      // A missing holiday calendar must not block the work: the task is kept without a due date.
-      if (error instanceof UncoveredYearError) return null;
-      throw error;
-    }
-  }
-
-  /** Where a stage's task sits: the case's region lifted to the stage's desk level. */
-  private place(definition: WorkflowDefinition, stageKey: string, caseRegion: RegionNode, tree: RegionTree, now: Date, workingDays?: number, publicityEndsAt: Date | null = null): Placement | null {
-    const stage = stageOf(definition, stageKey);
-    if (stage.kind === "END") return null;
-    const region = tree.ancestorAt(caseRegion, levelOfDesk[stage.desk]) ?? caseRegion;
-    // Help has no end date: it runs, with monthly follow-ups, until risk elimination is proposed.
-    const dueAt =
-      stage.kind === "PUBLICITY"
-        ? this.deadline(publicityEndsAt ?? now, 1)
-        : stage.kind === "HELP"
-          ? null
-          : workingDays !== undefined
-            ? this.deadline(now, workingDays)
-            : "dayOfMonth" in stage.deadline
-              ? nextDayOfMonth(now, stage.deadline.dayOfMonth)
-              : this.deadline(now, stage.deadline.workingDays);
-    return { stage: stageKey, desk: stage.desk, region, dueAt, publicityEndsAt };
-  }
-
   /** Where a new case starts: its workflow version, first stage, desk and deadlines. */
   async planStart(kind: Parameters<WorkflowRegistry["forNewCase"]>[0], decision: RoutingDecision, now: Date) {
     const tree = await this.deps.regions.tree();
     const { id: workflowId, definition } = this.registry.forNewCase(kind, decision.region, tree);
+    const { calendar } = this.deps;
     const placement: Placement =
-      decision.outcome === "VILLAGE"
-        ? this.place(definition, definition.start, decision.region, tree, now)!
-        : { stage: decision.outcome, desk: triageStages[decision.outcome], region: decision.region, dueAt: this.deadline(now, triageWorkingDays), publicityEndsAt: null };
-    return { workflowId, placement, caseDueAt: this.deadline(now, definition.caseLimit.workingDays) };
+      decision.outcome === "VILLAGE" ? placeStage(definition, definition.start, decision.region, tree, now, calendar)! : triagePlacement(decision.outcome, decision.region, now, calendar);
+    return { workflowId, placement, caseDue: caseLimitDue(definition, now, calendar) };
   }
 
   /** Opens the desk's task for a stage, inside the caller's transaction. */
@@ -83,7 +42,7 @@ export class WorkflowService {
 
   /** A new task's columns, for openTask or a case created with its task. */
   taskData(placement: Placement, now: Date) {
-    return { stage: placement.stage, desk: placement.desk, regionId: placement.region.id, regionPath: placement.region.path, dueAt: placement.dueAt, createdAt: now };
+    return { stage: placement.stage, desk: placement.desk, regionId: placement.region.id, regionPath: placement.region.path, ...dueColumns(placement.due), createdAt: now };
   }
 
   /** The open (or done) tasks of the caller's desk in the caller's region. */
@@ -147,7 +106,7 @@ export class WorkflowService {
   }
 
   private async view(
-    task: { id: string; caseId: string; stage: string; desk: Desk; regionId: string; status: "OPEN" | "DONE" | "CANCELLED"; dueAt: Date | null; escalatedAt: Date | null; createdAt: Date; case: { number: string; workflowId: string | null; publicityEndsAt: Date | null; dataComparison: string | null; monitoredSince: Date | null; householdId: string | null; regionId: string } },
+    task: { id: string; caseId: string; stage: string; desk: Desk; regionId: string; status: "OPEN" | "DONE" | "CANCELLED"; dueAt: Date | null; dueProvisional: boolean; escalatedAt: Date | null; createdAt: Date; case: { number: string; workflowId: string | null; publicityEndsAt: Date | null; dataComparison: string | null; monitoredSince: Date | null; householdId: string | null; regionId: string } },
     tree: RegionTree,
     now: Date,
     locale: Locale,
@@ -170,6 +129,7 @@ export class WorkflowService {
       regionName: tree.get(task.regionId)?.name ?? "",
       status: task.status,
       dueAt: task.dueAt?.toISOString() ?? null,
+      dueProvisional: task.dueProvisional,
       overdue: task.status === "OPEN" && !!task.dueAt && task.dueAt < now,
       escalated: !!task.escalatedAt,
       actions,
@@ -282,13 +242,15 @@ export class WorkflowService {
       const decision = decide(definition, await this.stateOf(tx, definition, c, tree), { type: "REIDENTIFY", reason }, now);
       if (!decision.ok) throw new ConflictError(decision.code, decision.params);
       // Only one re-identification wins: the case must still be where this one found it.
+      const caseDue = caseLimitDue(definition, now, this.deps.calendar);
       const moved = await tx.$executeRaw`UPDATE "Case" SET "stage" = ${decision.toStage}, "status" = 'OPEN', "monitoredSince" = NULL, "publicityEndsAt" = NULL,
-        "dataComparison" = NULL, "caseOverdueAt" = NULL, "caseDueAt" = ${this.deadline(now, definition.caseLimit.workingDays)}, "updatedAt" = ${now}
+        "dataComparison" = NULL, "caseOverdueAt" = NULL, "caseDueAt" = ${caseDue.at}, "caseDueProvisional" = ${caseDue.provisional},
+        "caseDueFrom" = ${caseDue.from}, "caseDueWorkingDays" = ${caseDue.workingDays}, "updatedAt" = ${now}
         WHERE "id" = ${c.id}::uuid AND "stage" = ${c.stage} AND "status" = ${c.status}::"CaseStatus"`;
       if (moved !== 1) throw new ConflictError("TASK_ALREADY_HANDLED");
-      const placement = this.place(definition, decision.toStage, tree.get(c.regionId)!, tree, now)!;
+      const placement = placeStage(definition, decision.toStage, tree.get(c.regionId)!, tree, now, this.deps.calendar)!;
       const nextTask = await this.openTask(tx, c.id, placement, now);
-      const updated = await tx.case.update({ where: { id: c.id }, data: { stageDueAt: placement.dueAt } });
+      const updated = await tx.case.update({ where: { id: c.id }, data: stageDueColumns(placement) });
       await tx.caseEvent.create({
         data: { caseId: c.id, at: now, actorType: "STAFF", actorId: principal.id, actorRole: principal.role, action: "REIDENTIFIED", fromStage: c.stage, toStage: decision.toStage, reason },
       });
@@ -386,8 +348,8 @@ export class WorkflowService {
         if (!target || !tree.contains(here, target) || target.id === here.id) throw new InvalidInputError("REGION_OUT_OF_SCOPE", "regionCode");
         const village = tree.ancestorAt(target, "VILLAGE");
         const placement = village
-          ? this.place(definition, definition.start, village, tree, now)!
-          : { stage: "TOWNSHIP_TRIAGE", desk: "TOWNSHIP" as const, region: tree.ancestorAt(target, "TOWNSHIP")!, dueAt: this.deadline(now, triageWorkingDays), publicityEndsAt: null };
+          ? placeStage(definition, definition.start, village, tree, now, this.deps.calendar)!
+          : triagePlacement("TOWNSHIP_TRIAGE", tree.ancestorAt(target, "TOWNSHIP")!, now, this.deps.calendar);
         const caseRegion = village ?? placement.region;
         transition = { event: "REGION_ASSIGNED", toStage: placement.stage, reason: null, payload: { regionCode: caseRegion.code, note: action.note ?? null }, placement, caseRegion, publicityEndsAt: null, dataComparison: null, finalStatus: null };
       } else {
@@ -396,7 +358,9 @@ export class WorkflowService {
         if (!decision.ok) throw new ConflictError(decision.code, decision.params);
         const caseRegion = tree.get(c.regionId)!;
         const staying = decision.toStage === c.stage;
-        const placement = staying ? null : this.place(definition, decision.toStage, caseRegion, tree, now, decision.deadlineWorkingDays, decision.publicityEndsAt);
+        const placement = staying
+          ? null
+          : placeStage(definition, decision.toStage, caseRegion, tree, now, this.deps.calendar, { workingDays: decision.deadlineWorkingDays, publicityEndsAt: decision.publicityEndsAt });
         transition = { ...decision, placement, caseRegion };
       }
 
@@ -420,7 +384,7 @@ export class WorkflowService {
             riskType: need.riskType as never,
             measure: need.measure,
             regionPath: countyPath,
-            dueAt: this.deadline(now, need.reportWorkingDays),
+            ...dueColumns(workingDaysDue(this.deps.calendar, now, need.reportWorkingDays)),
             createdAt: now,
           })),
         });
@@ -428,7 +392,20 @@ export class WorkflowService {
 
       const staying = transition.toStage === c.stage && !transition.placement;
       const nextTask = staying
-        ? await tx.caseTask.create({ data: { caseId: c.id, stage: task.stage, desk: task.desk, regionId: task.regionId, regionPath: task.regionPath, dueAt: task.dueAt, createdAt: now } })
+        ? await tx.caseTask.create({
+            data: {
+              caseId: c.id,
+              stage: task.stage,
+              desk: task.desk,
+              regionId: task.regionId,
+              regionPath: task.regionPath,
+              dueAt: task.dueAt,
+              dueProvisional: task.dueProvisional,
+              dueFrom: task.dueFrom,
+              dueWorkingDays: task.dueWorkingDays,
+              createdAt: now,
+            },
+          })
         : transition.placement
           ? await this.openTask(tx, c.id, transition.placement, now)
           : null;
@@ -436,7 +413,7 @@ export class WorkflowService {
         where: { id: c.id },
         data: {
           stage: transition.toStage,
-          stageDueAt: staying ? c.stageDueAt : (transition.placement?.dueAt ?? null),
+          ...(staying ? {} : stageDueColumns(transition.placement)),
           publicityEndsAt: transition.publicityEndsAt,
           dataComparison: transition.dataComparison,
           regionId: transition.caseRegion.id,
@@ -473,4 +450,9 @@ export class WorkflowService {
       : null;
     return { caseId: result.updated.id, caseNumber: result.updated.number, fromStage: result.fromStage, toStage: result.updated.stage, status: result.updated.status, nextTask: next };
   }
+}
+
+/** The case's copy of its current stage's due date. */
+function stageDueColumns(placement: Placement | null) {
+  return { stageDueAt: placement?.due?.at ?? null, stageDueProvisional: placement?.due?.provisional ?? false };
 }

@@ -247,4 +247,34 @@ describe("web console (browser)", () => {
     await expect.poll(() => page.getByRole("menuitem", { name: "Case queue" }).count()).toBe(1);
     await page.context().close();
   });
+
+  it("warns the county desk of next year's missing holiday arrangement; the administrator loads it, with the bad lines named first", { timeout: 90_000 }, async () => {
+    // 25 November 2026 on the test clock: the 2027 arrangement is awaited.
+    const county = await consoleAs("county");
+    await expect.poll(() => county.getByTestId("calendar-banner").innerText()).toContain("2027 年的国家放假安排还没有导入");
+    await county.context().close();
+
+    const page = await consoleAs("admin");
+    await page.getByTestId("calendar-banner").getByRole("button").click();
+    await page.getByTestId("calendar-years").waitFor();
+    await expect.poll(() => page.getByTestId("calendar-years").locator("tr", { hasText: "2027" }).first().innerText()).toContain("暂按法定节假日推算");
+    await page.getByTestId("calendar-holidays").fill("2027-01-01\n2027-02-05 至 2027-02-11\n二月五号");
+    await page.getByTestId("calendar-makeup").fill("2027-02-12");
+    await page.getByTestId("calendar-submit").click();
+    // Read on the page first, then checked by the server: a line it cannot read, then a make-up day that is a Friday.
+    await expect.poll(() => page.getByTestId("calendar-load").innerText()).toContain("第 3 行“二月五号”看不懂");
+    await page.getByTestId("calendar-holidays").fill("2027-01-01\n2027-02-05 至 2027-02-11");
+    await page.getByTestId("calendar-submit").click();
+    await expect.poll(() => page.getByTestId("calendar-load").innerText()).toContain("2027-02-12 不是周六或周日");
+    await page.getByTestId("calendar-makeup").fill("2027-02-13");
+    await page.getByTestId("calendar-submit").click();
+    await expect.poll(() => page.locator(".ant-message").innerText()).toContain("2027 年的放假安排已导入(第 1 版)");
+    await expect.poll(() => page.getByTestId("calendar-years").locator("tr", { hasText: "2027" }).first().innerText()).toContain("已导入的国家安排");
+    // Elsewhere in the console the banner is gone.
+    await page.getByRole("menuitem", { name: "工作概览" }).click();
+    await page.getByRole("menuitem", { name: "案件队列" }).click();
+    await page.getByTestId("queue-table").waitFor();
+    expect(await page.getByTestId("calendar-banner").count()).toBe(0);
+    await page.context().close();
+  });
 });

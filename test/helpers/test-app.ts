@@ -45,6 +45,7 @@ export async function createTestApp(overrides: Partial<AppConfig> = {}, options:
       conversationScanSeconds: 0,
       noticeScanSeconds: 0,
       retentionScanHours: 0,
+      calendarCheckHours: 0,
       seedDemo: "true",
       // A test file is one client sending far more than a person would; the tests of these limits set their own.
       rateLimitPerMinute: 100_000,

@@ -29,7 +29,7 @@ describe("the run command (npm start's entry point)", () => {
     expect(output).toContain('password "demo1234"');
 
     const base = `http://127.0.0.1:${port}`;
-    expect(await (await fetch(`${base}/health/ready`)).json()).toEqual({ status: "ok", database: "embedded" });
+    expect(await (await fetch(`${base}/health/ready`)).json()).toMatchObject({ status: "ok", database: "embedded" });
     const login = await (await fetch(`${base}/api/auth/wechat/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code: "dev:demo" }) })).json();
     const mine = await (await fetch(`${base}/api/me/cases`, { headers: { authorization: `Bearer ${login.token}` } })).json();
     // The demo resident filed demo cases in different stages.

@@ -55,6 +55,7 @@ describe("scheduled work on two server instances on one PostgreSQL database (pos
         NOTICE_SCAN_SECONDS: "0",
         CONVERSATION_SCAN_SECONDS: "0",
         RETENTION_SCAN_HOURS: "0",
+        CALENDAR_CHECK_HOURS: "0",
         LOG_LEVEL: "debug",
       },
     });

@@ -8,6 +8,7 @@ import { ApiError, download, saveBlob } from "../api.ts";
 import { ActionForm } from "../components/action-form.tsx";
 import { useConsole, useLiveReload, useLoader } from "../console-context.tsx";
 import { formatDate, formatDateTime, formatNumber } from "../i18n.ts";
+import { DueDate } from "../components/due-date.tsx";
 
 type CaseDetail = z.output<typeof caseDetailSchema>;
 type Task = z.output<typeof taskListResponseSchema>["items"][number];
@@ -39,7 +40,11 @@ export function CasePage({ id }: { id: string }) {
         <Tag color={c.status === "OPEN" ? "processing" : c.status === "REJECTED" ? "error" : "success"} data-testid="case-stage">
           {c.stageLabel} · {t(`statuses.${c.status}`)}
         </Tag>
-        {c.stageDueAt && c.status === "OPEN" && <Typography.Text type="secondary">{t("console.case.due", { date: formatDate(c.stageDueAt) })}</Typography.Text>}
+        {c.stageDueAt && c.status === "OPEN" && (
+          <Typography.Text type="secondary">
+            {t("console.case.dueLabel")} <DueDate at={c.stageDueAt} provisional={c.stageDueProvisional} />
+          </Typography.Text>
+        )}
         {loading && <Spin size="small" />}
         {session.staff.role === "AUDITOR" && <TraceExport caseId={c.id} />}
       </Space>

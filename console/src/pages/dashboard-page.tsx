@@ -8,6 +8,7 @@ import { Chart, type ChartOption } from "../components/chart.tsx";
 import { regionTree, useConsole, useLiveReload, useLoader } from "../console-context.tsx";
 import { href } from "../hash-route.ts";
 import { formatDate } from "../i18n.ts";
+import { DueDate } from "../components/due-date.tsx";
 import { EventProgress } from "./risk-events-page.tsx";
 
 type Dashboard = z.output<typeof dashboardSchema>;
@@ -104,7 +105,7 @@ export function DashboardPage() {
                 { title: t("console.queue.number"), dataIndex: "caseNumber" },
                 { title: t("console.queue.stage"), dataIndex: "stageLabel" },
                 { title: t("console.queue.region"), dataIndex: "regionName" },
-                { title: t("console.queue.due"), dataIndex: "dueAt", render: (v: string) => formatDate(v) },
+                { title: t("console.queue.due"), dataIndex: "dueAt", render: (v: string, task) => <DueDate at={v} provisional={task.dueProvisional} /> },
                 { title: t("console.dashboard.workingDaysLate"), dataIndex: "workingDaysLate", render: (v: number) => <span className="overdue">{v}</span> },
               ]}
             />

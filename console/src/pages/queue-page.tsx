@@ -6,6 +6,7 @@ import type { queueResponseSchema } from "../../../server/api/case-schemas.ts";
 import { regionTree, useConsole, useLiveReload, useLoader } from "../console-context.tsx";
 import { href } from "../hash-route.ts";
 import { formatDate } from "../i18n.ts";
+import { DueDate } from "../components/due-date.tsx";
 import { caseStatuses, channels, riskTypes, stageKeys } from "../labels.ts";
 
 type Queue = z.output<typeof queueResponseSchema>;
@@ -107,7 +108,7 @@ export function QueuePage() {
             title: t("console.queue.due"),
             dataIndex: "stageDueAt",
             width: 120,
-            render: (due: string | null, row) => <span className={row.overdue ? "overdue" : ""}>{formatDate(due)}{row.overdue ? ` · ${t("console.queue.overdue")}` : ""}</span>,
+            render: (due: string | null, row) => <DueDate at={due} provisional={row.stageDueProvisional} overdue={row.overdue} />,
           },
           { title: t("console.queue.channel"), dataIndex: "channel", render: (channel: string) => t(`ledgers.channels.${channel}`), width: 110 },
           { title: t("console.queue.submitted"), dataIndex: "submittedAt", render: (at: string) => formatDate(at), width: 110 },

@@ -8,6 +8,7 @@ import { ApiError, fieldErrors } from "../api.ts";
 import { regionTree, useConsole, useLiveReload, useLoader } from "../console-context.tsx";
 import { go, href } from "../hash-route.ts";
 import { formatDate } from "../i18n.ts";
+import { DueDate } from "../components/due-date.tsx";
 
 type EventList = z.output<typeof riskEventListSchema>;
 type EventDetail = z.output<typeof riskEventDetailSchema>;
@@ -206,7 +207,7 @@ function EventPage({ id }: { id: string }) {
             { title: t("console.queue.number"), dataIndex: "caseNumber" },
             { title: t("console.events.outcome"), dataIndex: "outcomeLabel" },
             { title: t("console.queue.stage"), dataIndex: "stageLabel" },
-            { title: t("console.queue.due"), dataIndex: "stageDueAt", render: (v: string | null, h) => <span className={h.overdue ? "overdue" : ""}>{formatDate(v)}</span> },
+            { title: t("console.queue.due"), dataIndex: "stageDueAt", render: (v: string | null, h) => <DueDate at={v} provisional={h.stageDueProvisional} overdue={h.overdue} /> },
           ]}
         />
       </Card>

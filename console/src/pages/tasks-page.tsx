@@ -6,7 +6,7 @@ import { bulkActionTypes, type bulkActionResultSchema, type taskListResponseSche
 import { ApiError } from "../api.ts";
 import { useConsole, useLiveReload, useLoader } from "../console-context.tsx";
 import { href } from "../hash-route.ts";
-import { formatDate } from "../i18n.ts";
+import { DueDate } from "../components/due-date.tsx";
 
 type Task = z.output<typeof taskListResponseSchema>["items"][number];
 type BulkResult = z.output<typeof bulkActionResultSchema>;
@@ -112,12 +112,7 @@ export function TasksPage() {
           {
             title: t("console.queue.due"),
             dataIndex: "dueAt",
-            render: (due: string | null, task) => (
-              <span className={task.overdue ? "overdue" : ""}>
-                {formatDate(due)}
-                {task.overdue ? ` · ${t("console.queue.overdue")}` : ""}
-              </span>
-            ),
+            render: (due: string | null, task) => <DueDate at={due} provisional={task.dueProvisional} overdue={task.overdue} />,
           },
           { title: t("console.tasks.actions"), dataIndex: "actions", render: (actions: string[], task) => (task.escalated ? <Tag color="red">{t("mp.review.escalated")}</Tag> : actions.map((a) => <Tag key={a}>{t(`mp.review.actions.${a}`)}</Tag>)) },
         ]}

@@ -21,7 +21,7 @@ interface Row {
 }
 
 function row(a: DepartmentAssignment): Row {
-  const due = a.dueAt ? formatDate(new Date(a.dueAt), settings.locale()) : t("mp.review.noDue");
+  const due = a.dueAt ? formatDate(new Date(a.dueAt), settings.locale()) + (a.dueProvisional ? t("provisionalShort") : "") : t("mp.review.noDue");
   const sentence = t("mp.review.rowLabel", { number: a.caseNumber, stage: a.measure, region: a.regionName, date: due });
   return {
     id: a.id,

@@ -108,7 +108,7 @@ Page({
         caseNumber: task.caseNumber,
         stageLabel: task.stageLabel,
         regionName: task.regionName,
-        due: task.dueAt ? t("mp.grid.dueBy", { date: formatDate(new Date(task.dueAt), locale) }) : t("mp.grid.noDeadline"),
+        due: task.dueAt ? t("mp.grid.dueBy", { date: formatDate(new Date(task.dueAt), locale) + (task.dueProvisional ? t("provisionalShort") : "") }) : t("mp.grid.noDeadline"),
         overdue: task.overdue || lateByPhone(task.dueAt),
         queued: queued.has(task.id),
       })),

@@ -32,6 +32,7 @@ const row: LedgerRow = {
   // 23:30 on 24 November UTC is already 25 November in China.
   submittedAt: new Date("2026-11-24T23:30:00Z"),
   stageDueAt: new Date("2026-11-20T02:00:00Z"),
+  stageDueProvisional: false,
   monitoredSince: null,
   eliminatedAt: null,
 };
@@ -88,6 +89,9 @@ describe("ledger definitions", () => {
     expect(en[4]).toBeNull();
     expect(en.at(-1)).toBe("No");
     expect(en[9]).toBe(t("statuses.CLOSED"));
+    // A date counted on the holiday law alone says so in the file.
+    const provisional = cellsOf(columns, { ...row, stageDueAt: new Date("2027-01-05T15:59:59.999Z"), stageDueProvisional: true }, ctx);
+    expect(provisional.at(-2)).toBe("2027-01-05(暂定)");
   });
 
   it("leave out health-related columns for department handlers only", () => {

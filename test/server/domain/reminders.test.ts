@@ -21,8 +21,12 @@ describe("when a desk is reminded of a deadline", () => {
     expect(dueReminderAt(cst("2026-02-24"), calendar)).toEqual(cst("2026-02-14", "00:00:00.000"));
   });
 
-  it("not at all when no holiday calendar covers those days", () => {
-    expect(dueReminderAt(cst("2027-01-04"), calendar)).toBeNull();
+  it("on the provisional calendar of a year without its official arrangement (New Year's Day 2027 is off by law)", () => {
+    expect(dueReminderAt(cst("2027-01-04"), calendar)).toEqual(cst("2026-12-31", "00:00:00.000"));
+  });
+
+  it("not at all when no calendar covers those days", () => {
+    expect(dueReminderAt(cst("2003-06-04"), calendar)).toBeNull();
   });
 
   it("once its time has come, while the task is not yet late, unless it was opened after that time", () => {

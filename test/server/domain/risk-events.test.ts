@@ -6,7 +6,7 @@ const before = new Date("2026-11-24T02:00:00Z");
 const after = new Date("2026-11-30T02:00:00Z");
 
 function tracked(villageCode: string, status: TrackedCase["status"], stage: string, stageDueAt: Date | null, outcome: TrackedCase["outcome"] = "LEAD_CREATED"): TrackedCase {
-  return { villageCode, villageName: villageCode === "A" ? "石门村" : "白沙村", outcome, status, stage, stageDueAt };
+  return { villageCode, villageName: villageCode === "A" ? "石门村" : "白沙村", outcome, status, stage, stageDueAt, stageDueProvisional: false };
 }
 
 describe("risk events", () => {

@@ -40,16 +40,17 @@ describe("workingDaysAfter and workingDayOr", () => {
     expect(workingDaysAfter(due, china("2026-12-21T10:00:00"), isWorkingDay)).toBe(calendar.workingDaysBetween(due, china("2026-12-21T10:00:00")));
   });
 
-  it("fall back to Monday–Friday in a year without a holiday calendar, and only then", () => {
+  it("fall back to Monday–Friday in a year no calendar covers, and only then", () => {
     const lenient = workingDayOr(calendar, (error) => error instanceof UncoveredYearError);
-    expect(() => calendar.isWorkingDay(china("2027-01-01T00:00:00"))).toThrow(UncoveredYearError);
-    // Friday 1 January 2027 (a holiday, once the schedule is published) counts as a weekday; Saturday the 2nd does not.
-    expect(lenient(china("2027-01-01T00:00:00"))).toBe(true);
-    expect(lenient(china("2027-01-02T00:00:00"))).toBe(false);
-    // Covered years keep their holidays.
+    expect(() => calendar.isWorkingDay(china("2003-10-01T00:00:00"))).toThrow(UncoveredYearError);
+    // Wednesday 1 October 2003 (National Day) counts as a weekday; Saturday the 4th does not.
+    expect(lenient(china("2003-10-01T00:00:00"))).toBe(true);
+    expect(lenient(china("2003-10-04T00:00:00"))).toBe(false);
+    // Covered years keep their holidays, provisional ones (2027: the holiday law alone) too.
     expect(lenient(china("2026-10-01T00:00:00"))).toBe(false);
+    expect(lenient(china("2027-01-01T00:00:00"))).toBe(false);
     const strict = workingDayOr(calendar, () => false);
-    expect(() => strict(china("2027-01-01T00:00:00"))).toThrow(UncoveredYearError);
+    expect(() => strict(china("2003-10-01T00:00:00"))).toThrow(UncoveredYearError);
   });
 });
 

@@ -156,30 +156,33 @@ describe("isWorkingDay", () => {
     expect(calendar.isWorkingDay(new Date("2026-03-13T16:00:00.000Z"))).toBe(false); // Sat 00:00 CST
   });
 
-  it("refuses 2027 rather than guessing from weekdays", () => {
+  it("counts 2027 on the holiday law rather than guessing from weekdays", () => {
     // The library itself would call this a workday.
     expect(cd.isWorkday(new Date(2027, 0, 1))).toBe(true);
+    expect(calendar.sourceOf(2027)).toBe("provisional");
+    expect(calendar.isWorkingDay(cst("2027-01-01"))).toBe(false);
+    expect(calendar.isWorkingDay(cst("2027-01-04"))).toBe(true);
+  });
+
+  it("reads an instant that is already 2027 in China, though still 2026 in UTC, on 2027's calendar", () => {
+    expect(calendar.isWorkingDay(new Date("2026-12-31T15:59:59.999Z"))).toBe(true);
+    expect(calendar.isWorkingDay(new Date("2026-12-31T16:00:00.000Z"))).toBe(false);
+  });
+
+  it("refuses years before the built-in range and past the provisional one", () => {
     const err = (() => {
       try {
-        calendar.isWorkingDay(cst("2027-01-01"));
+        calendar.isWorkingDay(cst("2003-10-01"));
       } catch (e) {
         return e;
       }
       return undefined;
     })();
     expect(err).toBeInstanceOf(UncoveredYearError);
-    expect(err).toBeInstanceOf(Error);
-    expect(err).toMatchObject({ year: 2027, code: "CALENDAR_YEAR_NOT_COVERED", name: "UncoveredYearError" });
-    expect((err as Error).message).toMatch(/2027/);
-  });
-
-  it("refuses an instant that is already 2027 in China though still 2026 in UTC", () => {
-    expect(calendar.isWorkingDay(new Date("2026-12-31T15:59:59.999Z"))).toBe(true);
-    expect(() => calendar.isWorkingDay(new Date("2026-12-31T16:00:00.000Z"))).toThrow(UncoveredYearError);
-  });
-
-  it("refuses years before the built-in range", () => {
-    expect(() => calendar.isWorkingDay(cst("2003-10-01"))).toThrow(UncoveredYearError);
+    expect(err).toMatchObject({ year: 2003, code: "CALENDAR_YEAR_NOT_COVERED", name: "UncoveredYearError" });
+    expect((err as Error).message).toMatch(/2003/);
+    expect(calendar.sourceOf(2003)).toBeNull();
+    expect(() => calendar.isWorkingDay(cst("2200-01-05"))).toThrow(UncoveredYearError);
   });
 
   it("rejects an invalid Date", () => {
@@ -236,12 +239,21 @@ describe("addWorkingDays", () => {
     expect(calendar.addWorkingDays(cst("2025-12-30"), 2)).toEqual(endOfCst("2026-01-04"));
   });
 
-  it("refuses a deadline that runs into 2027", () => {
-    expect(calendar.addWorkingDays(cst("2026-12-29"), 2)).toEqual(endOfCst("2026-12-31"));
-    expect(() => calendar.addWorkingDays(cst("2026-12-29"), 5)).toThrow(UncoveredYearError);
-    expect(() => calendar.addWorkingDays(cst("2026-12-29"), 3)).toThrow(
-      expect.objectContaining({ year: 2027, code: "CALENDAR_YEAR_NOT_COVERED" }),
-    );
+  it("counts a deadline that runs into 2027 on the provisional calendar and says so", () => {
+    expect(calendar.deadline(cst("2026-12-29"), 2)).toEqual({ at: endOfCst("2026-12-31"), provisional: false });
+    // Mon 28 Dec 2026 + 5: Dec 29, 30, 31, then New Year's Day (law) and the weekend are skipped: Jan 4, Jan 5.
+    expect(calendar.deadline(cst("2026-12-28"), 5)).toEqual({ at: endOfCst("2027-01-05"), provisional: true });
+    expect(calendar.addWorkingDays(cst("2026-12-28"), 5)).toEqual(endOfCst("2027-01-05"));
+  });
+
+  it("counts the Spring Festival 2027 (除夕 5 February to 初三 8 February, and the weekend days made up after) as off", () => {
+    // Thu 4 Feb + 1: Fri 5 Feb (除夕) … Wed 10 Feb are off; Thu 11 Feb is the first working day.
+    expect(calendar.deadline(cst("2027-02-04"), 1)).toEqual({ at: endOfCst("2027-02-11"), provisional: true });
+    for (const day of ["05", "06", "07", "08"]) expect(calendar.isWorkingDay(cst(`2027-02-${day}`)), `2027-02-${day}`).toBe(false);
+  });
+
+  it("refuses a deadline that runs past every calendar", () => {
+    expect(() => calendar.addWorkingDays(cst("2199-12-30"), 5)).toThrow(expect.objectContaining({ year: 2200, code: "CALENDAR_YEAR_NOT_COVERED" }));
   });
 
   it("requires n to be an integer >= 1", () => {
@@ -283,8 +295,9 @@ describe("workingDaysBetween", () => {
     }
   });
 
-  it("refuses a range that reaches into 2027", () => {
-    expect(() => calendar.workingDaysBetween(cst("2026-12-29"), cst("2027-01-05"))).toThrow(UncoveredYearError);
+  it("counts a range that reaches into 2027 on the provisional calendar", () => {
+    // Dec 30, Dec 31, Jan 4, Jan 5.
+    expect(calendar.workingDaysBetween(cst("2026-12-29"), cst("2027-01-05"))).toBe(4);
   });
 });
 
@@ -311,13 +324,30 @@ describe("extra years loaded as data", () => {
     expect(with2027.addWorkingDays(cst("2027-02-05"), 3)).toEqual(endOfCst("2027-02-16"));
   });
 
-  it("still refuses years that were not loaded", () => {
+  it("leaves the years that were not loaded provisional", () => {
     expect(with2027.covers(2028)).toBe(false);
-    expect(() => with2027.isWorkingDay(cst("2028-01-03"))).toThrow(UncoveredYearError);
+    expect(with2027.sourceOf(2028)).toBe("provisional");
+    expect(with2027.sourceOf(2027)).toBe("official");
+    // Saturday 1 January 2028 is made up on Monday the 3rd (Article 6 of the holiday law).
+    expect(with2027.isWorkingDay(cst("2028-01-03"))).toBe(false);
+    expect(with2027.deadline(cst("2027-01-04"), 5).provisional).toBe(false);
+  });
+
+  it("puts loaded years into force and out again", () => {
+    const live = new WorkingDayCalendar();
+    expect(live.isWorkingDay(cst("2027-02-11"))).toBe(true);
+    live.setOfficialYears([FIXTURE_2027]);
+    expect(live.isWorkingDay(cst("2027-02-11"))).toBe(false);
+    expect(live.deadline(cst("2026-12-29"), 5)).toEqual({ at: endOfCst("2027-01-06"), provisional: false });
+    live.setOfficialYears([]);
+    expect(live.sourceOf(2027)).toBe("provisional");
   });
 
   it("does not change the built-in calendar", () => {
-    expect(() => calendar.isWorkingDay(cst("2027-01-04"))).toThrow(UncoveredYearError);
+    expect(calendar.sourceOf(2027)).toBe("provisional");
+    // Thu 11 Feb 2027: off in the fixture's break, a working day by the law alone.
+    expect(calendar.isWorkingDay(cst("2027-02-11"))).toBe(true);
+    expect(with2027.isWorkingDay(cst("2027-02-11"))).toBe(false);
   });
 
   it("replaces a built-in year wholesale", () => {

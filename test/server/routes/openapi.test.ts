@@ -43,6 +43,10 @@ describe(`OpenAPI document and health (${testDatabaseKind})`, () => {
       ["/api/staff/person-data-exports", "post"],
       ["/api/audit/cases/{id}/trace", "get"],
       ["/api/audit/access-log", "get"],
+      ["/api/calendars/outlook", "get"],
+      ["/api/admin/calendars", "get"],
+      ["/api/admin/calendars", "post"],
+      ["/api/admin/calendar-versions", "get"],
       ["/health/live", "get"],
       ["/health/ready", "get"],
     ] as const) {
@@ -55,7 +59,7 @@ describe(`OpenAPI document and health (${testDatabaseKind})`, () => {
     expect(submit.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/SubmitCaseRequestInput");
     expect(submit.parameters.map((p: { name: string }) => p.name)).toContain("idempotency-key");
     expect(doc.components.schemas.SubmitCaseRequestInput.additionalProperties).toBe(false);
-    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api") || p.startsWith("/health")).length).toBe(45);
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api") || p.startsWith("/health")).length).toBe(48);
   });
 
   it("serves interactive docs", async () => {
@@ -66,7 +70,12 @@ describe(`OpenAPI document and health (${testDatabaseKind})`, () => {
 
   it("reports liveness and readiness with the database kind", async () => {
     expect((await t.app.inject({ method: "GET", url: "/health/live" })).json()).toEqual({ status: "ok" });
-    expect((await t.app.inject({ method: "GET", url: "/health/ready" })).json()).toEqual({ status: "ok", database: testDatabaseKind });
+    // The details name what an operator should act on: here the holiday arrangement for 2027, awaited since 1 November.
+    expect((await t.app.inject({ method: "GET", url: "/health/ready" })).json()).toMatchObject({
+      status: "ok",
+      database: testDatabaseKind,
+      details: { calendar: { year: 2026, source: "built-in", nextYear: 2027, nextSource: "provisional", missingYear: 2027 } },
+    });
   });
 
   it("answers unknown paths with a localized 404", async () => {

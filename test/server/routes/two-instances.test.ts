@@ -134,4 +134,32 @@ describe(`two server instances on one database (${testDatabaseKind})`, () => {
     expect(new Set(offered.map((push) => push.id)).size).toBe(40);
     for (const stop of detach) stop();
   });
+
+  it("puts a holiday arrangement loaded on one instance into force on the other", async () => {
+    const saved = a.clock.now;
+    // Monday 28 December 2026: a village visit's five working days run into 2027.
+    a.clock.now = new Date("2026-12-28T02:00:00Z");
+    const resident = await b.residentToken("two-instances-calendar");
+    const before = (await b.submit(resident, { description: "家里房子漏雨塌了", regionCode: "990101001002" })).json();
+    expect(before.nextStep).toMatchObject({ dueAt: "2027-01-05T15:59:59.999Z", provisional: true });
+
+    const admin = await a.staffToken("admin");
+    const loaded = await a.app.inject({
+      method: "POST",
+      url: "/api/admin/calendars",
+      headers: { authorization: `Bearer ${admin}` },
+      payload: { year: 2027, holidays: ["2027-01-01"], makeupWorkdays: ["2027-01-02"] },
+    });
+    expect(loaded.statusCode).toBe(200);
+    // Instance b hears of it and counts on it: Saturday 2 January is worked.
+    await expect
+      .poll(async () => (await b.submit(resident, { description: "孩子上学交不起学费", regionCode: "990101001002" })).json().nextStep)
+      .toMatchObject({ dueAt: "2027-01-04T15:59:59.999Z", provisional: false });
+    const outlook = (await b.app.inject({ method: "GET", url: "/api/calendars/outlook", headers: { authorization: `Bearer ${admin}` } })).json();
+    expect(outlook).toMatchObject({ nextYear: 2027, nextSource: "official", missingYear: null });
+    // The case filed on b before the load was counted again by a.
+    const status = (await b.app.inject({ method: "GET", url: `/api/me/cases/${before.number}`, headers: { authorization: `Bearer ${resident}` } })).json();
+    expect(status.nextStep).toMatchObject({ dueAt: "2027-01-04T15:59:59.999Z", provisional: false });
+    a.clock.now = saved;
+  });
 });

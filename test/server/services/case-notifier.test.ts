@@ -26,6 +26,7 @@ const opened = (n: number): Extract<CaseNotice, { desk: unknown }> => ({
   regionPath: "990101/990101001/990101001001/",
   escalatedToPath: null,
   dueAt: new Date("2026-12-02T15:59:59.999Z"),
+  dueProvisional: false,
 });
 
 describe(`the notice bus between server instances (${testDatabaseKind})`, () => {

@@ -13,6 +13,7 @@ describe("the server's scheduled jobs as configured", () => {
     conversations: { run: async () => ({ conversations: 0 }) },
     retention: { run: async () => ({ casesErased: 0, attachmentFilesDeleted: 0, botMessagesDeleted: 0, botPushesDeleted: 0, botConversationsDeleted: 0, accessLogEntriesDeleted: 0, screeningFilesDeleted: 0 }) },
     pushes: { storePending: async () => ({ notices: 0, pushes: 0 }) },
+    calendars: { dailyCheck: async () => ({ examined: 0, changed: 0, moved: 0, set: 0, yearsMissing: 0 }) },
   };
   const summary = (env: Record<string, string>, jobServices = services) =>
     scheduledJobs(loadConfig(env), jobServices).map((job) => ({ name: job.name, everySeconds: job.everySeconds, timeoutSeconds: job.timeoutSeconds }));
@@ -24,13 +25,14 @@ describe("the server's scheduled jobs as configured", () => {
       { name: "publicity-ends", everySeconds: 300, timeoutSeconds: 300 },
       { name: "pending-notices", everySeconds: 60, timeoutSeconds: 300 },
       { name: "conversation-timeouts", everySeconds: 60, timeoutSeconds: 300 },
+      { name: "calendar-check", everySeconds: 86_400, timeoutSeconds: 300 },
       { name: "retention", everySeconds: 86_400, timeoutSeconds: 3600 },
     ]);
   });
 
   it("leaves out a job whose period is 0, and the conversation timeouts without the bot", () => {
-    expect(summary({ OVERDUE_SCAN_SECONDS: "0", REMINDER_SCAN_SECONDS: "0", NOTICE_SCAN_SECONDS: "0", RETENTION_SCAN_HOURS: "0" }, { ...services, conversations: null })).toEqual([]);
-    expect(summary({ REMINDER_SCAN_SECONDS: "0", NOTICE_SCAN_SECONDS: "0", CONVERSATION_SCAN_SECONDS: "0", RETENTION_SCAN_HOURS: "0", JOB_TIMEOUT_SECONDS: "30" })).toEqual([
+    expect(summary({ OVERDUE_SCAN_SECONDS: "0", REMINDER_SCAN_SECONDS: "0", NOTICE_SCAN_SECONDS: "0", RETENTION_SCAN_HOURS: "0", CALENDAR_CHECK_HOURS: "0" }, { ...services, conversations: null })).toEqual([]);
+    expect(summary({ REMINDER_SCAN_SECONDS: "0", NOTICE_SCAN_SECONDS: "0", CONVERSATION_SCAN_SECONDS: "0", RETENTION_SCAN_HOURS: "0", CALENDAR_CHECK_HOURS: "0", JOB_TIMEOUT_SECONDS: "30" })).toEqual([
       { name: "overdue-escalations", everySeconds: 60, timeoutSeconds: 30 },
     ]);
   });
