@@ -12,7 +12,11 @@ const postgresOnlyTests = ["test/server/scale-out.test.ts", "test/server/scale-o
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: [...configDefaults.exclude, ...(process.env.CRASH_TESTS ? [] : crashTests), ...(process.env.TEST_DATABASE_URL ? [] : postgresOnlyTests)],
+    exclude: [
+      ...configDefaults.exclude,
+      ...(process.env.CRASH_TESTS ? [] : crashTests),
+      ...(process.env.TEST_DATABASE_URL ? [] : postgresOnlyTests),
+    ],
     environment: "node",
     pool: "forks",
     // Vitest's default (CPUs − 1) runs one file at a time on a 2-core machine; the tests spend much of

@@ -31,7 +31,12 @@ const joining = process.env.BENCH_JOIN_KEYS ? (JSON.parse(process.env.BENCH_JOIN
 type Keys = { dataKeys: string; lookupKey: string; tokenSecret: string; botKey: string };
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "fanpin-bench-"));
-const keys: Keys = joining ?? { dataKeys: `k1:${generateKey()}`, lookupKey: generateKey(), tokenSecret: generateKey(), botKey: generateKey() };
+const keys: Keys = joining ?? {
+  dataKeys: `k1:${generateKey()}`,
+  lookupKey: generateKey(),
+  tokenSecret: generateKey(),
+  botKey: generateKey(),
+};
 const config = loadConfig(
   {},
   {
@@ -84,7 +89,16 @@ const app = await buildApp({ ...config, seedDemo: "false" }, { database: db });
 await app.listen({ host: "127.0.0.1", port: 0 });
 const address = app.server.address();
 const port = typeof address === "object" && address ? address.port : 0;
-send({ type: "ready", port, loadSeconds, kind: db.kind, counts: loaded?.counts ?? {}, lookups: loaded?.lookups ?? [], botKey: keys.botKey, keys });
+send({
+  type: "ready",
+  port,
+  loadSeconds,
+  kind: db.kind,
+  counts: loaded?.counts ?? {},
+  lookups: loaded?.lookups ?? [],
+  botKey: keys.botKey,
+  keys,
+});
 
 // The parent died without saying stop: do not linger with a port and a temporary database.
 process.on("disconnect", () => {
@@ -103,11 +117,17 @@ process.on("message", async (raw: unknown) => {
       [`%:${message.prefix}%`],
     );
     // Every acknowledged number must be a stored case of this run, once (numbers are UNIQUE; counted against the run's keys).
-    const [acked] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Case" WHERE number = ANY($1::text[]) AND "idempotencyKey" LIKE $2`, [
-      message.numbers ?? [],
-      `%:${message.prefix}%`,
-    ]);
-    send({ type: "intake-count", stored: row?.stored ?? 0, distinct: row?.distinct ?? 0, submittedEvents: events?.n ?? 0, acknowledgedFound: acked?.n ?? 0 });
+    const [acked] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "Case" WHERE number = ANY($1::text[]) AND "idempotencyKey" LIKE $2`,
+      [message.numbers ?? [], `%:${message.prefix}%`],
+    );
+    send({
+      type: "intake-count",
+      stored: row?.stored ?? 0,
+      distinct: row?.distinct ?? 0,
+      submittedEvents: events?.n ?? 0,
+      acknowledgedFound: acked?.n ?? 0,
+    });
   } else if (message.type === "count-screening") {
     const { importId, prefix } = message as unknown as { importId: string; prefix: string };
     const [leads] = await db.query<{ leads: number; households: number; events: number; tasks: number }>(
@@ -151,7 +171,10 @@ process.on("message", async (raw: unknown) => {
     send({ type: "decision-count", handled: row?.handled ?? 0, decisions: row?.decisions ?? 0, cases: row?.cases ?? 0 });
   } else if (message.type === "stop") {
     // Closing waits for work still in flight (a bot's socket, a screening run); the bench does not wait for it long.
-    const closed = app.close().then(() => db.close()).catch(() => undefined);
+    const closed = app
+      .close()
+      .then(() => db.close())
+      .catch(() => undefined);
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     fs.rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);

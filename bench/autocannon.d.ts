@@ -32,7 +32,10 @@ declare module "autocannon" {
     headers?: Record<string, string>;
     body?: string;
     onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
-    setupRequest?: (request: RequestSpec & Record<string, unknown>, context: Record<string, unknown>) => RequestSpec & Record<string, unknown>;
+    setupRequest?: (
+      request: RequestSpec & Record<string, unknown>,
+      context: Record<string, unknown>,
+    ) => RequestSpec & Record<string, unknown>;
   }
   export interface Options {
     url: string;

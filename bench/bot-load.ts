@@ -30,7 +30,11 @@ const timeoutMs = 10_000;
 const t = translator("zh-CN");
 /** A reply template's fixed start, up to its first parameter (templates keep unfilled {{parameters}} as they are). */
 const head = (key: string, params?: Record<string, string>) => t(key, params).split("{{")[0]!;
-const questions = { name: [t("bot.askName"), t("bot.askNameAgain")], phone: [t("bot.askPhone"), t("bot.askPhoneAgain")], place: [t("bot.askPlace")] };
+const questions = {
+  name: [t("bot.askName"), t("bot.askNameAgain")],
+  phone: [t("bot.askPhone"), t("bot.askPhoneAgain")],
+  place: [t("bot.askPlace")],
+};
 const readBack = head("bot.confirm");
 const acknowledgement = head("acknowledgement.received");
 /** What the bot says when it cannot reach the server (bot/wechaty-bot.ts). */
@@ -65,7 +69,12 @@ async function run(spec: BotLoadSpec): Promise<LoadResult> {
     },
   );
   // A bot the server refuses keeps reconnecting; failing here ends this process, and the bench with it, instead of hanging.
-  const wechat = await Promise.race([starting, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the bot was not accepted by the server within 30 s")), 30_000).unref())]);
+  const wechat = await Promise.race([
+    starting,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error("the bot was not accepted by the server within 30 s")), 30_000).unref(),
+    ),
+  ]);
   const latencies: number[] = [];
   const acknowledgedNumbers: string[] = [];
   let timeouts = 0;

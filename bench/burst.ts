@@ -43,7 +43,11 @@ async function run(spec: BurstSpec): Promise<BurstResult> {
     await pause(Math.max(0, (n * spec.seconds * 1000) / spec.reports - (performance.now() - started)));
     const arrived = performance.now();
     const body = JSON.stringify(intakeBody(n));
-    const headers = { "content-type": "application/json", authorization: `Bearer ${spec.token}`, "idempotency-key": `${spec.keyPrefix}-${n}` };
+    const headers = {
+      "content-type": "application/json",
+      authorization: `Bearer ${spec.token}`,
+      "idempotency-key": `${spec.keyPrefix}-${n}`,
+    };
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) {
         retries++;

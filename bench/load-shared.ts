@@ -20,5 +20,12 @@ function percentile(sorted: Float64Array, p: number): number {
 /** Throughput and latency percentiles of one scenario's answered requests. */
 export function summarise(latencies: number[], seconds: number) {
   const sorted = Float64Array.from(latencies).sort();
-  return { requests: latencies.length, seconds, rps: latencies.length / seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
+  return {
+    requests: latencies.length,
+    seconds,
+    rps: latencies.length / seconds,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+  };
 }

@@ -60,8 +60,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
         },
       },
     ];
-  }
-  else if (mode.kind === "status") {
+  } else if (mode.kind === "status") {
     requests = [
       {
         method: "POST",
@@ -85,7 +84,11 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
           const n = counter++;
           return {
             ...req,
-            headers: { "content-type": "application/json", authorization: `Bearer ${mode.token}`, "idempotency-key": `${mode.keyPrefix}-${n}` },
+            headers: {
+              "content-type": "application/json",
+              authorization: `Bearer ${mode.token}`,
+              "idempotency-key": `${mode.keyPrefix}-${n}`,
+            },
             body: JSON.stringify(intakeBody(n)),
           };
         },
@@ -100,7 +103,13 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const share = (total: number, i: number) => Math.floor(total / urls.length) + (i < total % urls.length ? 1 : 0);
   const results = await Promise.all(
     urls.map((url, i) => {
-      const instance = autocannon({ url, connections: share(spec.connections, i), ...(spec.amount ? { amount: share(spec.amount, i) } : { duration: spec.duration }), timeout: 10, requests });
+      const instance = autocannon({
+        url,
+        connections: share(spec.connections, i),
+        ...(spec.amount ? { amount: share(spec.amount, i) } : { duration: spec.duration }),
+        timeout: 10,
+        requests,
+      });
       instance.on("response", (...args: unknown[]) => {
         const [, statusCode, , responseTime] = args as [unknown, number, number, number];
         latencies.push(responseTime);

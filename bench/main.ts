@@ -39,7 +39,8 @@ const burstReports = Number(option("burst-reports") ?? (quick ? 1_000 : 20_000))
 const cpuProfDir = option("cpu-prof");
 const only = option("only")?.split(",");
 if (dbKind !== "embedded" && dbKind !== "postgres") throw new Error("--db is embedded or postgres");
-if (dbKind === "postgres" && !process.env.BENCH_DATABASE_URL) throw new Error("--db postgres needs BENCH_DATABASE_URL=postgres://… (an empty database)");
+if (dbKind === "postgres" && !process.env.BENCH_DATABASE_URL)
+  throw new Error("--db postgres needs BENCH_DATABASE_URL=postgres://… (an empty database)");
 
 const here = import.meta.dirname;
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -78,7 +79,12 @@ interface Row {
 }
 
 /** Samples the memory of a server (its pid), or of the load child itself ("loader": the bot scenario's load child is the bot). */
-async function measure(scenario: string, sampled: number | "loader", spec: LoadSpec | BotLoadSpec | BurstSpec, loaderFile = "load.ts"): Promise<Row> {
+async function measure(
+  scenario: string,
+  sampled: number | "loader",
+  spec: LoadSpec | BotLoadSpec | BurstSpec,
+  loaderFile = "load.ts",
+): Promise<Row> {
   const loader = start(loaderFile, {}, sampled === "loader");
   await nextMessage(loader, "ready");
   const pid = sampled === "loader" ? loader.pid! : sampled;
@@ -96,7 +102,9 @@ async function measure(scenario: string, sampled: number | "loader", spec: LoadS
   const { result } = await nextMessage<{ result: LoadResult }>(loader, "result");
   clearInterval(sampler);
   sample();
-  log(`${scenario}: ${result.requests} requests in ${result.seconds.toFixed(1)} s, statuses ${JSON.stringify(result.statuses)}, errors ${result.errors}, timeouts ${result.timeouts}`);
+  log(
+    `${scenario}: ${result.requests} requests in ${result.seconds.toFixed(1)} s, statuses ${JSON.stringify(result.statuses)}, errors ${result.errors}, timeouts ${result.timeouts}`,
+  );
   return { scenario, result, peakRssMb: peak };
 }
 
@@ -106,11 +114,19 @@ async function json(url: string, body: unknown): Promise<Record<string, unknown>
   return (await response.json()) as Record<string, unknown>;
 }
 
-log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
-log(`scale: ${households} households, database ${dbKind}, ${connections} connections, ${duration} s per scenario, intake ${intakeAmount} requests`);
+log(
+  `machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`,
+);
+log(
+  `scale: ${households} households, database ${dbKind}, ${connections} connections, ${duration} s per scenario, intake ${intakeAmount} requests`,
+);
 
 const hello = start("hello-server.ts");
-const app = start("app-server.ts", { BENCH_HOUSEHOLDS: String(households), BENCH_DATABASE_URL: dbKind === "postgres" ? process.env.BENCH_DATABASE_URL : "" }, true);
+const app = start(
+  "app-server.ts",
+  { BENCH_HOUSEHOLDS: String(households), BENCH_DATABASE_URL: dbKind === "postgres" ? process.env.BENCH_DATABASE_URL : "" },
+  true,
+);
 const stopAll = () => {
   for (const child of [hello, app]) if (child.connected) child.send({ type: "stop" });
 };
@@ -122,9 +138,21 @@ process.on("uncaughtException", (error) => {
 
 const helloReady = await nextMessage<{ port: number }>(hello, "ready");
 const t0 = Date.now();
-const ready = await nextMessage<{ port: number; loadSeconds: number; kind: string; counts: Record<string, number>; lookups: { number: string; phoneLast4: string }[]; botKey: string; keys: Record<string, string> }>(app, "ready");
-log(`app ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (synthetic load ${ready.loadSeconds.toFixed(1)} s) on ${ready.kind}: ${JSON.stringify(ready.counts)}`);
-log(`app server RSS after load: ${rssMb(app.pid!).rss.toFixed(0)} MB (high-water mark so far ${rssMb(app.pid!).hwm.toFixed(0)} MB, includes the bulk load)`);
+const ready = await nextMessage<{
+  port: number;
+  loadSeconds: number;
+  kind: string;
+  counts: Record<string, number>;
+  lookups: { number: string; phoneLast4: string }[];
+  botKey: string;
+  keys: Record<string, string>;
+}>(app, "ready");
+log(
+  `app ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (synthetic load ${ready.loadSeconds.toFixed(1)} s) on ${ready.kind}: ${JSON.stringify(ready.counts)}`,
+);
+log(
+  `app server RSS after load: ${rssMb(app.pid!).rss.toFixed(0)} MB (high-water mark so far ${rssMb(app.pid!).hwm.toFixed(0)} MB, includes the bulk load)`,
+);
 
 const base = `http://127.0.0.1:${ready.port}`;
 const resident = String((await json(`${base}/api/auth/wechat/login`, { code: "dev:bench" })).token);
@@ -140,7 +168,10 @@ const checks: { line: string; ok: boolean }[] = [];
 /** `retried`: the clients retried until acknowledged, so every report sent must be acknowledged and stored, once. */
 async function countIntake(prefix: string, numbers: string[], sent: number, label: string, retried = false): Promise<void> {
   app.send({ type: "count-intake", prefix, numbers });
-  const stored = await nextMessage<{ stored: number; distinct: number; submittedEvents: number; acknowledgedFound: number }>(app, "intake-count");
+  const stored = await nextMessage<{ stored: number; distinct: number; submittedEvents: number; acknowledgedFound: number }>(
+    app,
+    "intake-count",
+  );
   const acknowledged = numbers.length;
   // Exactly once: every acknowledged number is a stored case of this run; no key stored twice; one SUBMITTED event per case;
   // nothing stored beyond what was sent (a request answered with an error may still have been stored: stored ≥ acknowledged).
@@ -165,7 +196,13 @@ const scenarios: { id: string; run: () => Promise<void> }[] = [
     id: "intake",
     run: async () => {
       const keyPrefix = `bench-${Date.now().toString(36)}`;
-      const row = await measure("intake POST /api/cases", app.pid!, { url: base, connections, duration, amount: intakeAmount, mode: { kind: "intake", token: resident, keyPrefix } });
+      const row = await measure("intake POST /api/cases", app.pid!, {
+        url: base,
+        connections,
+        duration,
+        amount: intakeAmount,
+        mode: { kind: "intake", token: resident, keyPrefix },
+      });
       rows.push(row);
       await countIntake(keyPrefix, row.result.acknowledgedNumbers ?? [], intakeAmount, "intake");
     },
@@ -175,7 +212,10 @@ const scenarios: { id: string; run: () => Promise<void> }[] = [
     run: async () => {
       // Several instances share one PostgreSQL server; the embedded database belongs to one process.
       if (dbKind !== "postgres") return log("intake on two instances: PostgreSQL only (--db postgres), skipped");
-      const second = start("app-server.ts", { BENCH_JOIN_KEYS: JSON.stringify(ready.keys), BENCH_DATABASE_URL: process.env.BENCH_DATABASE_URL });
+      const second = start("app-server.ts", {
+        BENCH_JOIN_KEYS: JSON.stringify(ready.keys),
+        BENCH_DATABASE_URL: process.env.BENCH_DATABASE_URL,
+      });
       const { port } = await nextMessage<{ port: number }>(second, "ready");
       try {
         const keyPrefix = `bench2x-${Date.now().toString(36)}`;
@@ -202,10 +242,17 @@ const scenarios: { id: string; run: () => Promise<void> }[] = [
       const seconds = (reports / 20_000) * 60;
       const keyPrefix = `burst-${Date.now().toString(36)}`;
       const spec: BurstSpec = { url: base, token: resident, keyPrefix, reports, seconds, sockets: 256, timeoutMs: 30_000 };
-      const row = await measure(`disaster burst: ${reports} reports arriving in ${seconds.toFixed(0)} s (latency from arrival to acknowledgement)`, app.pid!, spec, "burst.ts");
+      const row = await measure(
+        `disaster burst: ${reports} reports arriving in ${seconds.toFixed(0)} s (latency from arrival to acknowledgement)`,
+        app.pid!,
+        spec,
+        "burst.ts",
+      );
       rows.push(row);
       const result = row.result as BurstResult;
-      log(`burst: ${result.requests} acknowledged ${result.seconds.toFixed(1)} s after the first arrival; ${result.retries} retries with the same key`);
+      log(
+        `burst: ${result.requests} acknowledged ${result.seconds.toFixed(1)} s after the first arrival; ${result.retries} retries with the same key`,
+      );
       await countIntake(keyPrefix, result.acknowledgedNumbers ?? [], reports, "disaster burst", true);
     },
   },
@@ -214,20 +261,30 @@ const scenarios: { id: string; run: () => Promise<void> }[] = [
     run: async () => {
       app.send({ type: "open-tasks", username: "township-liuxi", limit: workflowTasks });
       const { taskIds } = await nextMessage<{ taskIds: string[] }>(app, "open-tasks");
-      const row = await measure(`workflow: approve vs return racing on ${taskIds.length} township reviews (2 requests per task)`, app.pid!, {
-        url: base,
-        connections,
-        duration,
-        amount: taskIds.length * 2,
-        mode: { kind: "race", token: township, taskIds },
-      });
+      const row = await measure(
+        `workflow: approve vs return racing on ${taskIds.length} township reviews (2 requests per task)`,
+        app.pid!,
+        {
+          url: base,
+          connections,
+          duration,
+          amount: taskIds.length * 2,
+          mode: { kind: "race", token: township, taskIds },
+        },
+      );
       rows.push(row);
       app.send({ type: "count-decisions", taskIds });
       const count = await nextMessage<{ handled: number; decisions: number; cases: number }>(app, "decision-count");
       const won = (row.result.statuses["200"] ?? 0) + (row.result.statuses["201"] ?? 0);
       const refused = row.result.statuses["409"] ?? 0;
       // One winner per task: every task handled, one decision event per case, every loser refused with 409.
-      const ok = taskIds.length > 0 && won === taskIds.length && refused === taskIds.length && count.handled === taskIds.length && count.decisions === count.cases && count.cases === taskIds.length;
+      const ok =
+        taskIds.length > 0 &&
+        won === taskIds.length &&
+        refused === taskIds.length &&
+        count.handled === taskIds.length &&
+        count.decisions === count.cases &&
+        count.cases === taskIds.length;
       checks.push({
         ok,
         line: `workflow one-winner: ${taskIds.length} tasks, ${won} actions won, ${refused} refused (409), ${count.handled} tasks handled, ${count.decisions} decision events on ${count.cases} cases → ${ok ? "OK" : "MISMATCH"}`,
@@ -237,7 +294,14 @@ const scenarios: { id: string; run: () => Promise<void> }[] = [
   {
     id: "status",
     run: async () => {
-      rows.push(await measure("status POST /api/public/case-status", app.pid!, { url: base, connections, duration, mode: { kind: "status", lookups: ready.lookups } }));
+      rows.push(
+        await measure("status POST /api/public/case-status", app.pid!, {
+          url: base,
+          connections,
+          duration,
+          mode: { kind: "status", lookups: ready.lookups },
+        }),
+      );
     },
   },
   {
@@ -262,17 +326,32 @@ const scenarios: { id: string; run: () => Promise<void> }[] = [
         }),
       );
       rows.push(
-        await measure("queue GET /api/staff/cases (township, OPEN, any stage)", app.pid!, { url: base, connections, duration, mode: { kind: "get", path: "/api/staff/cases?status=OPEN&limit=20", headers } }),
+        await measure("queue GET /api/staff/cases (township, OPEN, any stage)", app.pid!, {
+          url: base,
+          connections,
+          duration,
+          mode: { kind: "get", path: "/api/staff/cases?status=OPEN&limit=20", headers },
+        }),
       );
       rows.push(
-        await measure("my tasks GET /api/staff/tasks (township desk, first 50 by due date)", app.pid!, { url: base, connections, duration, mode: { kind: "get", path: "/api/staff/tasks?limit=50", headers } }),
+        await measure("my tasks GET /api/staff/tasks (township desk, first 50 by due date)", app.pid!, {
+          url: base,
+          connections,
+          duration,
+          mode: { kind: "get", path: "/api/staff/tasks?limit=50", headers },
+        }),
       );
     },
   },
   {
     id: "bot",
     run: async () => {
-      const row = await measure(`bot messages (mock puppet, ${connections} contacts; RSS of the bot process)`, "loader", { url: base, botKey: ready.botKey, contacts: connections, duration }, "bot-load.ts");
+      const row = await measure(
+        `bot messages (mock puppet, ${connections} contacts; RSS of the bot process)`,
+        "loader",
+        { url: base, botKey: ready.botKey, contacts: connections, duration },
+        "bot-load.ts",
+      );
       rows.push(row);
       // The bot files with the key "bot-<message id>" (server/services/bot-service.ts); no other case of the run has one.
       await countIntake("bot-", row.result.acknowledgedNumbers ?? [], row.result.statuses.confirmations ?? 0, "bot");
@@ -297,20 +376,32 @@ const scenarios: { id: string; run: () => Promise<void> }[] = [
 const unknown = only?.filter((id) => !scenarios.some((s) => s.id === id)) ?? [];
 if (unknown.length > 0) throw new Error(`--only: unknown scenario ${unknown.join(", ")} (known: ${scenarios.map((s) => s.id).join(", ")})`);
 
-rows.push(await measure("hello world (baseline)", hello.pid!, { url: `http://127.0.0.1:${helloReady.port}`, connections, duration, mode: { kind: "get", path: "/" } }));
+rows.push(
+  await measure("hello world (baseline)", hello.pid!, {
+    url: `http://127.0.0.1:${helloReady.port}`,
+    connections,
+    duration,
+    mode: { kind: "get", path: "/" },
+  }),
+);
 for (const scenario of scenarios) if (!only || only.includes(scenario.id)) await scenario.run();
 stopAll();
 
 const baseline = rows[0]!.result;
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
 console.log("");
-console.log(`${households} households / ${ready.counts.Case ?? "?"} cases, ${ready.kind} database, ${connections} connections, node ${process.version}, ${os.cpus().length} CPUs`);
+console.log(
+  `${households} households / ${ready.counts.Case ?? "?"} cases, ${ready.kind} database, ${connections} connections, node ${process.version}, ${os.cpus().length} CPUs`,
+);
 console.log("");
 console.log("| scenario | requests | req/s | p50 ms | p95 ms | p99 ms | non-2xx | peak server RSS MB | req/s ÷ hello | p99 ÷ hello |");
 console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const { scenario, result, peakRssMb } of rows) {
   // HTTP status codes only: the bot scenario's statuses are counts ("replied", "cases"…), its failures are in errors.
-  const non2xx = Object.entries(result.statuses).filter(([code]) => /^\d+$/.test(code) && !code.startsWith("2")).reduce((sum, [, n]) => sum + n, 0) + result.errors;
+  const non2xx =
+    Object.entries(result.statuses)
+      .filter(([code]) => /^\d+$/.test(code) && !code.startsWith("2"))
+      .reduce((sum, [, n]) => sum + n, 0) + result.errors;
   console.log(
     `| ${scenario} | ${result.requests} | ${fmt(result.rps, 0)} | ${fmt(result.p50)} | ${fmt(result.p95)} | ${fmt(result.p99)} | ${non2xx} | ${fmt(peakRssMb, 0)} | ${fmt(result.rps / baseline.rps, 3)} | ${fmt(result.p99 / baseline.p99, 1)} |`,
   );

@@ -37,7 +37,10 @@ export interface ScreeningCount {
   createdHouseholds: number;
 }
 
-type Counts = Record<"rows" | "ERROR" | "NO_MATCH" | "OUT_OF_SCOPE" | "NO_HIT" | "LEAD_CREATED" | "ALREADY_OPEN" | "ALREADY_RAISED" | "DUPLICATE_ROW", number>;
+type Counts = Record<
+  "rows" | "ERROR" | "NO_MATCH" | "OUT_OF_SCOPE" | "NO_HIT" | "LEAD_CREATED" | "ALREADY_OPEN" | "ALREADY_RAISED" | "DUPLICATE_ROW",
+  number
+>;
 
 const department = "HEALTH_INSURANCE";
 const names = ["王德福", "李桂英", "张建国", "刘秀兰", "陈志强", "杨春梅", "赵国华", "黄玉珍"];
@@ -82,12 +85,19 @@ async function writeFile(file: string, rows: number) {
 function postJson(url: string, token: string, body: unknown): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
-    const request = http.request(url, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": Buffer.byteLength(payload) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-      response.on("error", reject);
-    });
+    const request = http.request(
+      url,
+      {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        response.on("error", reject);
+      },
+    );
     request.on("error", reject);
     request.end(payload);
   });
@@ -112,19 +122,28 @@ export async function screeningScenario(options: {
   try {
     let started = Date.now();
     const designed = await writeFile(file, households);
-    log(`screening: wrote a ${households}-row file (${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MiB) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `screening: wrote a ${households}-row file (${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MiB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     const period = "2026Q3";
 
     started = Date.now();
     const form = new FormData();
     form.append("file", await fs.openAsBlob(file), path.basename(file));
-    const uploaded = await fetch(`${base}/api/staff/screening/imports?department=${department}&period=${period}`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: form });
-    if (uploaded.status !== 201 && uploaded.status !== 200) throw new Error(`screening upload: ${uploaded.status} ${(await uploaded.text()).slice(0, 500)}`);
+    const uploaded = await fetch(`${base}/api/staff/screening/imports?department=${department}&period=${period}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    if (uploaded.status !== 201 && uploaded.status !== 200)
+      throw new Error(`screening upload: ${uploaded.status} ${(await uploaded.text()).slice(0, 500)}`);
     const upload = (await uploaded.json()) as { importId: string; suggestedMapping: Record<string, string> };
     const uploadSeconds = (Date.now() - started) / 1000;
     const counts = await run(base, token, upload.importId, upload.suggestedMapping);
     const seconds = (Date.now() - started) / 1000;
-    log(`screening: upload ${uploadSeconds.toFixed(1)} s, run ${(seconds - uploadSeconds).toFixed(1)} s; outcomes ${JSON.stringify(counts)}`);
+    log(
+      `screening: upload ${uploadSeconds.toFixed(1)} s, run ${(seconds - uploadSeconds).toFixed(1)} s; outcomes ${JSON.stringify(counts)}`,
+    );
     const prefix = `screening:${department}:${period}:`;
     const first = await options.count(upload.importId, prefix);
 
@@ -150,12 +169,26 @@ export async function screeningScenario(options: {
       first.leadTasks === first.leads &&
       first.hitRows === hits &&
       first.hitRowsWithOwnCase === hits;
-    const againOk = again.LEAD_CREATED === 0 && again.ALREADY_RAISED === counts.LEAD_CREATED && second.leads === first.leads && second.leadEvents === first.leadEvents;
+    const againOk =
+      again.LEAD_CREATED === 0 &&
+      again.ALREADY_RAISED === counts.LEAD_CREATED &&
+      second.leads === first.leads &&
+      second.leadEvents === first.leadEvents;
     const ok = designedOk && leadsOk && againOk;
     const rowsPerSecond = households / seconds;
     return {
       label: `screening ${department} file → leads (upload + run, ${households} rows)`,
-      result: { requests: households, seconds, rps: rowsPerSecond, p50: NaN, p95: NaN, p99: NaN, statuses: { "200": 2 }, errors: 0, timeouts: 0 },
+      result: {
+        requests: households,
+        seconds,
+        rps: rowsPerSecond,
+        p50: NaN,
+        p95: NaN,
+        p99: NaN,
+        statuses: { "200": 2 },
+        errors: 0,
+        timeouts: 0,
+      },
       checks: [
         {
           ok,

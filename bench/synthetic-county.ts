@@ -83,7 +83,12 @@ export function caseNumber(n: number): string {
   return `2026-${n < 1_000_000 ? String(n).padStart(6, "0") : String(n)}`;
 }
 
-export async function loadSyntheticCounty(db: Database, cipher: PersonalDataCipher, households: number, log: (line: string) => void): Promise<SyntheticCounty> {
+export async function loadSyntheticCounty(
+  db: Database,
+  cipher: PersonalDataCipher,
+  households: number,
+  log: (line: string) => void,
+): Promise<SyntheticCounty> {
   if (households > maxHouseholds) throw new Error(`at most ${maxHouseholds} synthetic households (head ID numbers would repeat)`);
   const phones = Array.from({ length: PHONE_POOL }, (_, i) => phoneOf(i));
   const phoneEnc = phones.map((p) => cipher.encrypt(p));

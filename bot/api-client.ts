@@ -32,7 +32,11 @@ export class BotApiClient {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         const request = body();
-        const response = await fetch(new URL(path, this.serverUrl), { method: "POST", body: request.body, headers: { ...request.headers, "x-bot-key": this.botKey } });
+        const response = await fetch(new URL(path, this.serverUrl), {
+          method: "POST",
+          body: request.body,
+          headers: { ...request.headers, "x-bot-key": this.botKey },
+        });
         if (response.ok) return botMessageResponseSchema.parse(await response.json());
         lastError = new Error(`server answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
         if (response.status < 500) break;

@@ -16,7 +16,12 @@ const t = translator("zh-CN");
 const show = (text: string) => process.stdout.write(`${t("bot.terminal.bot")}> ${text.replaceAll("\n", "\n       ")}\n`);
 
 show(`${t("bot.greeting")}${t("bot.menu")}`);
-const lines = readline.createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, prompt: `${t("bot.terminal.you")}> `, terminal: interactive });
+const lines = readline.createInterface({
+  input: process.stdin,
+  output: interactive ? process.stdout : undefined,
+  prompt: `${t("bot.terminal.you")}> `,
+  terminal: interactive,
+});
 if (interactive) lines.prompt();
 for await (const line of lines) {
   const text = line.trim();

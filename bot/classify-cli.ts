@@ -5,5 +5,7 @@ import { understand } from "../server/domain/understanding/understand.ts";
 const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
 for await (const line of lines) {
   const result = understand(line);
-  process.stdout.write(`${JSON.stringify({ is_hardship: result.isHardship, intent: result.intent, risk_types: result.riskTypes, amounts: result.amounts, case_number: result.caseNumber })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ is_hardship: result.isHardship, intent: result.intent, risk_types: result.riskTypes, amounts: result.amounts, case_number: result.caseNumber })}\n`,
+  );
 }

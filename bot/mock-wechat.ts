@@ -41,13 +41,21 @@ export class MockWeChat {
     private readonly log: BotLog,
   ) {}
 
-  static async start(server: { serverUrl: string; botKey: string }, log: BotLog = { info: () => {}, error: () => {} }): Promise<MockWeChat> {
+  static async start(
+    server: { serverUrl: string; botKey: string },
+    log: BotLog = { info: () => {}, error: () => {} },
+  ): Promise<MockWeChat> {
     const mocker = new mock.Mocker();
     const botUser = mocker.createContact({ id: "fanpin-bot", name: "防返贫助手" });
     return new MockWeChat(mocker, await MockWeChat.login(mocker, botUser, server, log), botUser, server, log);
   }
 
-  private static async login(mocker: mock.Mocker, botUser: ContactMock, server: { serverUrl: string; botKey: string }, log: BotLog): Promise<RunningBot> {
+  private static async login(
+    mocker: mock.Mocker,
+    botUser: ContactMock,
+    server: { serverUrl: string; botKey: string },
+    log: BotLog,
+  ): Promise<RunningBot> {
     // The mocker keeps the previous puppet, which a new puppet's constructor would try to log as JSON (a cycle).
     (mocker as unknown as { _puppet?: unknown })._puppet = undefined;
     const bot = await startBot(WechatyBuilder.build({ puppet: new PuppetMock({ mocker }) }), server, log);
@@ -109,7 +117,10 @@ export class MockWeChat {
         const found = inbox.find(match);
         if (found) return Promise.resolve(found);
         return new Promise((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`no matching message within ${timeoutMs} ms; inbox: ${JSON.stringify(inbox)}`)), timeoutMs);
+          const timer = setTimeout(
+            () => reject(new Error(`no matching message within ${timeoutMs} ms; inbox: ${JSON.stringify(inbox)}`)),
+            timeoutMs,
+          );
           waiters.push({ match, resolve: (text) => (clearTimeout(timer), resolve(text)) });
         });
       },
@@ -123,7 +134,10 @@ export class MockWeChat {
   }
 
   /** A group chat with the bot in it; `transcript` collects what the bot says there. */
-  group(topic: string, members: MockPerson[]): { room: RoomMock; transcript: string[]; say(from: MockPerson, text: string, mentionBot?: boolean): Promise<void> } {
+  group(
+    topic: string,
+    members: MockPerson[],
+  ): { room: RoomMock; transcript: string[]; say(from: MockPerson, text: string, mentionBot?: boolean): Promise<void> } {
     const room = this.mocker.createRoom({ id: `${topic}@chatroom`, topic, memberIdList: [this.botUser.id, ...members.map((m) => m.id)] });
     const transcript: string[] = [];
     listen(room, (message) => {

@@ -99,7 +99,9 @@ export async function startBot(wechaty: Wechaty, config: Pick<BotConfig, "server
   });
 
   wechaty.on("message", (message) => void relay(message).catch((error) => log.error("message handling failed", error)));
-  wechaty.on("scan", (qrcode, status) => log.info(`scan to log in (${types.ScanStatus[status]}): https://wechaty.js.org/qrcode/${encodeURIComponent(qrcode)}`));
+  wechaty.on("scan", (qrcode, status) =>
+    log.info(`scan to log in (${types.ScanStatus[status]}): https://wechaty.js.org/qrcode/${encodeURIComponent(qrcode)}`),
+  );
   wechaty.on("login", (user) => {
     log.info(`bot logged in as ${user.name()}`);
     push.start();

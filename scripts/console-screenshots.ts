@@ -43,7 +43,13 @@ await township.screenshot({ path: `${out}console-case.png` });
 await county.goto(`${base}/console/#/screening`);
 await county.getByTestId("screening-department").click();
 await county.locator(".ant-select-item-option", { hasText: "医保局" }).click();
-const csv = ["姓名,身份证号,个人自付金额,医疗总费用", `张德福,${demoIdNumber("1956-03-07", 31)},32000,50000`, "李某,110101199003070000,5000,8000", `周某,${demoIdNumber("1972-02-02", 88)},不详,300`, `吴某,${demoIdNumber("1981-01-01", 95)},20000,30000`].join("\r\n");
+const csv = [
+  "姓名,身份证号,个人自付金额,医疗总费用",
+  `张德福,${demoIdNumber("1956-03-07", 31)},32000,50000`,
+  "李某,110101199003070000,5000,8000",
+  `周某,${demoIdNumber("1972-02-02", 88)},不详,300`,
+  `吴某,${demoIdNumber("1981-01-01", 95)},20000,30000`,
+].join("\r\n");
 await county.locator("input[type=file]").setInputFiles({ name: "医保局2026Q4.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
 await county.getByTestId("screening-run").click();
 await county.getByTestId("screening-errors").waitFor();

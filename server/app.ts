@@ -118,17 +118,34 @@ const redactPaths = [
 
 /** Fastify's request line, with ID numbers, phones and account numbers in the address masked: staff search by them. */
 function requestLogLine(request: FastifyRequest) {
-  return { method: request.method, url: maskDigitsInText(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
+  return {
+    method: request.method,
+    url: maskDigitsInText(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
 }
 
 /** An error as logged: a database error's message may quote the value it choked on. */
 function errorLogLine(error: Error & { code?: unknown; statusCode?: unknown }) {
-  return { type: error.name, message: maskDigitsInText(String(error.message)), stack: maskDigitsInText(String(error.stack)), code: error.code, statusCode: error.statusCode };
+  return {
+    type: error.name,
+    message: maskDigitsInText(String(error.message)),
+    stack: maskDigitsInText(String(error.stack)),
+    code: error.code,
+    statusCode: error.statusCode,
+  };
 }
 
 export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<AppInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel, redact: { paths: redactPaths, censor: "[redacted]" }, serializers: { req: requestLogLine, err: errorLogLine }, ...(options.logStream ? { stream: options.logStream } : {}) },
+    logger: {
+      level: config.logLevel,
+      redact: { paths: redactPaths, censor: "[redacted]" },
+      serializers: { req: requestLogLine, err: errorLogLine },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestIdHeader: "x-request-id",
@@ -172,7 +189,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     now: options.now ?? (() => new Date()),
     notifier: new CaseNotifier(db, app.log),
     assessor: new HouseholdAssessor(
-      config.monitoringStandardsFile ? monitoringStandardsFileSchema.parse(JSON.parse(fs.readFileSync(config.monitoringStandardsFile, "utf8"))) : shippedMonitoringStandards,
+      config.monitoringStandardsFile
+        ? monitoringStandardsFileSchema.parse(JSON.parse(fs.readFileSync(config.monitoringStandardsFile, "utf8")))
+        : shippedMonitoringStandards,
     ),
   };
   // Log-in guesses, binding codes, the bot's senders and the stricter route limits, counted by every instance together.
@@ -183,13 +202,16 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   const intake = new IntakeService(deps, workflow);
   const caseViews = new CaseViewService(deps);
   // Validated at start-up: a broken rules file stops the start, not the first import.
-  const screeningRules = config.screeningRulesFile ? screeningRulesFileSchema.parse(JSON.parse(fs.readFileSync(config.screeningRulesFile, "utf8"))) : shippedScreeningRules;
+  const screeningRules = config.screeningRulesFile
+    ? screeningRulesFileSchema.parse(JSON.parse(fs.readFileSync(config.screeningRulesFile, "utf8")))
+    : shippedScreeningRules;
   const leads = new LeadService(deps, workflow);
   // The official arrangements loaded by administrators are in force before any deadline is counted.
   const calendars = new CalendarService(deps, new DeadlineRefresh(deps, registry), app.log);
   await calendars.start(loadCalendarFiles(config.calendarFiles));
   const stopHearingCalendars = deps.notifier.subscribe((event) => {
-    if (event.kind === "calendar.changed" || event.kind === "resync") calendars.reload().catch((err: unknown) => app.log.error({ err }, "the holiday arrangements could not be read again"));
+    if (event.kind === "calendar.changed" || event.kind === "resync")
+      calendars.reload().catch((err: unknown) => app.log.error({ err }, "the holiday arrangements could not be read again"));
   });
   app.addHook("onClose", async () => stopHearingCalendars());
 
@@ -208,10 +230,17 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(rateLimitsPlugin, { counters, now: deps.now });
   await app.register(jsonBodyPlugin);
   await app.register(fastifyJwt, { secret: secrets.tokenSecret, sign: { expiresIn: config.tokenTtlSeconds } });
-  await app.register(fastifyMultipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 0, parts: 1 }, throwFileSizeLimit: true });
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: config.maxUploadBytes, files: 1, fields: 0, parts: 1 },
+    throwFileSizeLimit: true,
+  });
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: "防返贫监测与社会救助申报 API", description: "Citizen application channel: intake, status, review queues.", version: "0.1.0" },
+      info: {
+        title: "防返贫监测与社会救助申报 API",
+        description: "Citizen application channel: intake, status, review queues.",
+        version: "0.1.0",
+      },
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
       security: [{ bearer: [] }],
     },
@@ -248,7 +277,11 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     },
   };
   const loginGuard = new LoginGuard(
-    { failuresPerClient: config.loginFailuresPerClient, bindingFailuresPerSender: config.bindingFailuresPerSender, bindingFailuresPerHour: config.bindingFailuresPerHour },
+    {
+      failuresPerClient: config.loginFailuresPerClient,
+      bindingFailuresPerSender: config.bindingFailuresPerSender,
+      bindingFailuresPerHour: config.bindingFailuresPerHour,
+    },
     counters,
     deps.now,
   );
@@ -283,7 +316,11 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     intake,
     workflow,
     departments: new DepartmentService(deps),
-    bot: new BotService(deps, { intake, caseViews, workflow, attachments, auth, households, counters }, { messagesPerMinute: config.botSenderMessagesPerMinute }),
+    bot: new BotService(
+      deps,
+      { intake, caseViews, workflow, attachments, auth, households, counters },
+      { messagesPerMinute: config.botSenderMessagesPerMinute },
+    ),
     botPushes,
     households,
     ledgers: new LedgerService(deps),
@@ -350,7 +387,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(consoleRoutes, {
     simulator,
     wechatWebLogin:
-      config.wechatProvider === "wechat" && config.wechatWebAppId ? { appId: config.wechatWebAppId, authorizeUrl: new URL("/connect/oauth2/authorize", config.wechatOAuthBase).href } : null,
+      config.wechatProvider === "wechat" && config.wechatWebAppId
+        ? { appId: config.wechatWebAppId, authorizeUrl: new URL("/connect/oauth2/authorize", config.wechatOAuthBase).href }
+        : null,
   });
   return app;
 }

@@ -16,7 +16,11 @@ export const configSchema = z.object({
   dataKeys: z.string().default(""),
   lookupKey: z.string().default(""),
   tokenSecret: z.string().default(""),
-  tokenTtlSeconds: z.coerce.number().int().positive().default(12 * 3600),
+  tokenTtlSeconds: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(12 * 3600),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** "dev" accepts any code locally; "wechat" calls WeChat's code2session. */
   wechatProvider: z.enum(["dev", "wechat"]).default("dev"),
@@ -28,8 +32,16 @@ export const configSchema = z.object({
   wechatWebAppSecret: z.string().default(""),
   /** Where WeChat's OAuth page is (the status page sends residents there); a test points it at a stand-in. */
   wechatOAuthBase: z.string().url().default("https://open.weixin.qq.com"),
-  maxUploadBytes: z.coerce.number().int().positive().default(10 * 1024 * 1024),
-  bodyLimitBytes: z.coerce.number().int().positive().default(256 * 1024),
+  maxUploadBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  bodyLimitBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024),
   /** Load the demo county into an empty database; "auto" does so on the embedded database only. */
   seedDemo: z.enum(["auto", "true", "false"]).default("auto"),
   /** Extra holiday calendars (JSON files of {year, holidays, makeupWorkdays}), for years the bundled calendar lacks. */
@@ -41,7 +53,11 @@ export const configSchema = z.object({
   /** Data rows a department's screening file may hold (one Excel sheet's worth by default); files are streamed, so this bounds run time, not memory. */
   screeningMaxRows: z.coerce.number().int().positive().default(1_048_576),
   /** Largest department screening file (a million-row CSV is about 60 MB); it is streamed to disk, not held in memory. */
-  screeningMaxUploadBytes: z.coerce.number().int().positive().default(256 * 1024 * 1024),
+  screeningMaxUploadBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
   /** A county's own workflow definitions (JSON, the shape of server/workflows/*.json, with "regionCode"). */
   workflowFiles: z.string().default(""),
   /** Anonymous case look-ups (number + phone digits) allowed per client per minute. */
@@ -122,7 +138,10 @@ export const configSchema = z.object({
   /** The bucket in the path (most self-hosted stores) instead of the host name. */
   s3ForcePathStyle: z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]).default(false),
   /** Put before every key, so that several installations can share a bucket. */
-  s3Prefix: z.string().regex(/^$|^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*\/?$/, "folder names of letters, digits, . _ - separated by /").default(""),
+  s3Prefix: z
+    .string()
+    .regex(/^$|^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*\/?$/, "folder names of letters, digits, . _ - separated by /")
+    .default(""),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -204,7 +223,8 @@ const envNames: Record<keyof AppConfig, string> = {
 export function simulatorEnabled(config: Pick<AppConfig, "simulator" | "databaseUrl" | "botKey">): boolean {
   if (config.simulator === "false") return false;
   if (config.simulator === "true") {
-    if (!config.botKey) throw new Error("SIMULATOR=true needs BOT_KEY: the simulator runs the WeChat bot, which authenticates to the server with that key");
+    if (!config.botKey)
+      throw new Error("SIMULATOR=true needs BOT_KEY: the simulator runs the WeChat bot, which authenticates to the server with that key");
     return true;
   }
   return !config.databaseUrl && !!config.botKey;

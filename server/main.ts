@@ -40,7 +40,8 @@ if (demo) {
   for (const s of demoStaff) lines.push(`    ${s.username.padEnd(18)} ${s.role.padEnd(12)} ${s.displayName}`);
   lines.push(`  Demo resident: POST ${base}/api/auth/wechat/login with {"code":"dev:demo"}`);
 }
-if (app.hasRoute({ method: "GET", url: "/simulator" })) lines.push(`  Chat simulator  ${base}/simulator   (the WeChat bot in a web page, no WeChat needed)`);
+if (app.hasRoute({ method: "GET", url: "/simulator" }))
+  lines.push(`  Chat simulator  ${base}/simulator   (the WeChat bot in a web page, no WeChat needed)`);
 if (withBot) {
   const botConfig = loadBotConfig({ ...process.env, BOT_SERVER_URL: base, BOT_KEY: config.botKey });
   // Loaded only here: Wechaty costs ~50 MB of memory a server without the bot should not carry.

@@ -28,7 +28,8 @@ export function whenUnauthorized(handler: () => void): void {
 
 export function withQuery(url: string, query: RequestOptions["query"]): string {
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined && value !== null && value !== "") params.set(name, String(value));
+  for (const [name, value] of Object.entries(query ?? {}))
+    if (value !== undefined && value !== null && value !== "") params.set(name, String(value));
   const text = params.toString();
   return text ? `${url}?${text}` : url;
 }
@@ -40,14 +41,31 @@ async function send(method: string, url: string, options: RequestOptions): Promi
   if (options.body !== undefined) headers["content-type"] = "application/json";
   let response: Response;
   try {
-    response = await fetch(withQuery(url, options.query), { method, headers, body: options.form ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined) });
+    response = await fetch(withQuery(url, options.query), {
+      method,
+      headers,
+      body: options.form ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
+    });
   } catch {
-    throw new ApiError(0, "NETWORK", currentLocale() === "en" ? "The server cannot be reached. Check the network and try again." : "连不上服务器,请检查网络后重试。");
+    throw new ApiError(
+      0,
+      "NETWORK",
+      currentLocale() === "en" ? "The server cannot be reached. Check the network and try again." : "连不上服务器,请检查网络后重试。",
+    );
   }
   if (!response.ok) {
-    const answer = (await response.json().catch(() => null)) as { code?: string; message?: string; fields?: { path: string; message: string }[] } | null;
+    const answer = (await response.json().catch(() => null)) as {
+      code?: string;
+      message?: string;
+      fields?: { path: string; message: string }[];
+    } | null;
     if (response.status === 401 && options.token) onUnauthorized?.();
-    throw new ApiError(response.status, answer?.code ?? "HTTP_" + response.status, answer?.message ?? response.statusText, answer?.fields ?? []);
+    throw new ApiError(
+      response.status,
+      answer?.code ?? "HTTP_" + response.status,
+      answer?.message ?? response.statusText,
+      answer?.fields ?? [],
+    );
   }
   return response;
 }
@@ -83,7 +101,11 @@ export function fieldErrors(error: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!(error instanceof ApiError)) return out;
   for (const { path, message } of error.fields) {
-    const field = path.split(".").filter((part) => !/^\d+$/.test(part)).pop() ?? path;
+    const field =
+      path
+        .split(".")
+        .filter((part) => !/^\d+$/.test(part))
+        .pop() ?? path;
     out[field] ??= message;
   }
   return out;

@@ -32,7 +32,10 @@ export function ConsoleApp() {
   }, []);
   useEffect(() => whenUnauthorized(logout), [logout]);
   return (
-    <ConfigProvider locale={i18n.language === "en" ? enUS : zhCN} theme={{ token: { colorPrimary: "#c0392b", borderRadius: 4, motion: !reducedMotion } }}>
+    <ConfigProvider
+      locale={i18n.language === "en" ? enUS : zhCN}
+      theme={{ token: { colorPrimary: "#c0392b", borderRadius: 4, motion: !reducedMotion } }}
+    >
       <AntApp>
         {session ? (
           <Shell session={session} logout={logout} />
@@ -118,7 +121,18 @@ function Shell({ session, logout }: { session: StaffSession; logout: () => void 
   const items = [
     { key: "dashboard", label: t("console.nav.dashboard") },
     { key: "queue", label: t("console.nav.queue") },
-    ...(deskRoles.includes(role) ? [{ key: "tasks", label: <Badge count={unseen} size="small" offset={[10, 0]} style={{ boxShadow: "none" }} className="menu-badge">{t("console.nav.tasks")}</Badge> }] : []),
+    ...(deskRoles.includes(role)
+      ? [
+          {
+            key: "tasks",
+            label: (
+              <Badge count={unseen} size="small" offset={[10, 0]} style={{ boxShadow: "none" }} className="menu-badge">
+                {t("console.nav.tasks")}
+              </Badge>
+            ),
+          },
+        ]
+      : []),
     ...(auditor ? [] : [{ key: "ledgers", label: t("console.nav.ledgers") }]),
     ...(county ? [{ key: "screening", label: t("console.nav.screening") }] : []),
     ...(auditor ? [] : [{ key: "events", label: t("console.nav.events") }]),
@@ -135,7 +149,14 @@ function Shell({ session, logout }: { session: StaffSession; logout: () => void 
   else if (page === "screening" && county) content = <ScreeningPage importId={route[1]} />;
   else if (page === "events") content = <RiskEventsPage eventId={route[1]} />;
   else if (page === "calendar" && seesCalendar) content = <CalendarPage />;
-  else content = <Result status="404" title={t("console.notFound")} extra={<Button onClick={() => go("dashboard")}>{t("console.nav.dashboard")}</Button>} />;
+  else
+    content = (
+      <Result
+        status="404"
+        title={t("console.notFound")}
+        extra={<Button onClick={() => go("dashboard")}>{t("console.nav.dashboard")}</Button>}
+      />
+    );
 
   return (
     <ConsoleContext.Provider value={value}>

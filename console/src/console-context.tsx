@@ -29,7 +29,10 @@ export function useConsole(): ConsoleContextValue {
 }
 
 /** Loads data and reloads it on demand; keeps the last answer while reloading so tables do not flash. */
-export function useLoader<T>(load: () => Promise<T>, deps: unknown[]): { data: T | null; error: Error | null; loading: boolean; reload: () => void } {
+export function useLoader<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+): { data: T | null; error: Error | null; loading: boolean; reload: () => void } {
   const [state, setState] = useState<{ data: T | null; error: Error | null; loading: boolean }>({ data: null, error: null, loading: true });
   const [tick, setTick] = useState(0);
   const current = useRef(0);
@@ -69,7 +72,10 @@ export function useLiveReload(reload: () => void, filter: (message: RealtimeMess
 export function useRegionsLoader(): RegionNode[] {
   const [regions, setRegions] = useState<RegionNode[]>([]);
   useEffect(() => {
-    api<{ items: RegionNode[] }>("GET", "/api/regions").then((r) => setRegions(r.items), () => setRegions([]));
+    api<{ items: RegionNode[] }>("GET", "/api/regions").then(
+      (r) => setRegions(r.items),
+      () => setRegions([]),
+    );
   }, []);
   return regions;
 }
@@ -95,7 +101,11 @@ export interface TreeOption {
 }
 
 /** antd TreeSelect data for the user's own region downwards (villagers' groups left out unless asked). */
-export function regionTree(regions: RegionNode[], rootCode: string, options: { withGroups?: boolean; selectable?: (node: RegionNode) => boolean } = {}): TreeOption[] {
+export function regionTree(
+  regions: RegionNode[],
+  rootCode: string,
+  options: { withGroups?: boolean; selectable?: (node: RegionNode) => boolean } = {},
+): TreeOption[] {
   const nodes = subtree(regions, rootCode).filter((n) => options.withGroups || n.level !== "GROUP");
   const byParent = new Map<string | null, RegionNode[]>();
   for (const node of nodes) {
@@ -105,7 +115,12 @@ export function regionTree(regions: RegionNode[], rootCode: string, options: { w
   const build = (parent: string | null): TreeOption[] =>
     (byParent.get(parent) ?? []).map((node) => {
       const children = build(node.code);
-      return { value: node.code, title: node.name, disabled: options.selectable ? !options.selectable(node) : false, ...(children.length ? { children } : {}) };
+      return {
+        value: node.code,
+        title: node.name,
+        disabled: options.selectable ? !options.selectable(node) : false,
+        ...(children.length ? { children } : {}),
+      };
     });
   return build(null);
 }

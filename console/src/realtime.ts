@@ -8,7 +8,10 @@ export type RealtimeState = "connecting" | "live" | "offline";
  * One WebSocket to /ws that authenticates in-band, keeps itself alive, and
  * reconnects with growing pauses when the network drops (offices on weak links).
  */
-export function connectRealtime(token: string, listeners: { message(m: RealtimeMessage): void; state(s: RealtimeState): void }): () => void {
+export function connectRealtime(
+  token: string,
+  listeners: { message(m: RealtimeMessage): void; state(s: RealtimeState): void },
+): () => void {
   let socket: WebSocket | null = null;
   let closed = false;
   let attempt = 0;

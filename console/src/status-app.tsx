@@ -50,7 +50,10 @@ export function StatusApp() {
   }, []);
 
   return (
-    <ConfigProvider locale={i18n.language === "en" ? enUS : zhCN} theme={{ token: { fontSize: 16, colorPrimary: "#c0392b", motion: !reducedMotion } }}>
+    <ConfigProvider
+      locale={i18n.language === "en" ? enUS : zhCN}
+      theme={{ token: { fontSize: 16, colorPrimary: "#c0392b", motion: !reducedMotion } }}
+    >
       <AntApp>
         <div className="status-page">
           <Space style={{ width: "100%", justifyContent: "space-between" }}>
@@ -128,7 +131,17 @@ function MyCasesView({ token, opened, open }: { token: string; opened: string | 
       <Typography.Paragraph type="secondary" style={{ marginTop: 8 }} data-testid="status-live" data-live={live}>
         {live ? t("console.status.live") : t("console.status.notLive")}
       </Typography.Paragraph>
-      {notice && <Alert type="success" showIcon closable message={notice} onClose={() => setNotice(null)} style={{ marginBottom: 12 }} data-testid="status-notice" />}
+      {notice && (
+        <Alert
+          type="success"
+          showIcon
+          closable
+          message={notice}
+          onClose={() => setNotice(null)}
+          style={{ marginBottom: 12 }}
+          data-testid="status-notice"
+        />
+      )}
       {detail ? (
         <>
           <Button type="link" onClick={() => open(null)} style={{ padding: 0 }}>
@@ -188,7 +201,11 @@ function LookupView() {
         <Form.Item name="number" label={t("fields.number")} rules={[{ required: true, message: t("console.status.numberRequired") }]}>
           <Input placeholder="2026-000123" inputMode="numeric" />
         </Form.Item>
-        <Form.Item name="phoneLast4" label={t("fields.phoneLast4")} rules={[{ required: true, message: t("console.status.phoneRequired") }]}>
+        <Form.Item
+          name="phoneLast4"
+          label={t("fields.phoneLast4")}
+          rules={[{ required: true, message: t("console.status.phoneRequired") }]}
+        >
           <Input maxLength={4} inputMode="numeric" />
         </Form.Item>
         <Button type="primary" htmlType="submit" block size="large">
@@ -205,7 +222,10 @@ function CaseView({ status }: { status: CaseStatus }) {
     <Card title={`${status.kindLabel} · ${status.number}`} data-testid="status-case">
       <Space direction="vertical" style={{ width: "100%" }}>
         <div>
-          <Tag color={status.status === "OPEN" ? "processing" : status.status === "REJECTED" ? "error" : "success"} data-testid="status-stage">
+          <Tag
+            color={status.status === "OPEN" ? "processing" : status.status === "REJECTED" ? "error" : "success"}
+            data-testid="status-stage"
+          >
             {status.stageLabel}
           </Tag>
           {status.statusLabel}

@@ -1,6 +1,18 @@
 import type { z } from "zod";
-import type { staffLoginRequestSchema, staffLoginResponseSchema, staffWechatLoginRequestSchema, wechatLoginRequestSchema, wechatLoginResponseSchema } from "../../server/api/auth-schemas.ts";
-import type { acknowledgementSchema, caseDetailSchema, caseStatusViewSchema, myCasesResponseSchema, submitCaseRequestSchema } from "../../server/api/case-schemas.ts";
+import type {
+  staffLoginRequestSchema,
+  staffLoginResponseSchema,
+  staffWechatLoginRequestSchema,
+  wechatLoginRequestSchema,
+  wechatLoginResponseSchema,
+} from "../../server/api/auth-schemas.ts";
+import type {
+  acknowledgementSchema,
+  caseDetailSchema,
+  caseStatusViewSchema,
+  myCasesResponseSchema,
+  submitCaseRequestSchema,
+} from "../../server/api/case-schemas.ts";
 import type { errorResponseSchema } from "../../server/api/common-schemas.ts";
 import type { householdSearchResponseSchema } from "../../server/api/household-schemas.ts";
 import type { objectionRequestSchema, objectionResponseSchema } from "../../server/api/publicity-schemas.ts";
@@ -30,9 +42,17 @@ export interface Endpoints {
   "GET /api/staff/tasks": { query?: { limit?: number; view?: "mine" | "escalated" }; response: Out<typeof taskListResponseSchema> };
   "GET /api/staff/cases/:id": { params: { id: string }; response: Out<typeof caseDetailSchema> };
   "GET /api/staff/cases/forwarded": { response: Out<typeof myCasesResponseSchema> };
-  "POST /api/staff/tasks/:id/actions": { params: { id: string }; body: In<typeof taskActionSchema>; response: Out<typeof actionResultSchema> };
+  "POST /api/staff/tasks/:id/actions": {
+    params: { id: string };
+    body: In<typeof taskActionSchema>;
+    response: Out<typeof actionResultSchema>;
+  };
   "GET /api/department/assignments": { query?: { status?: "OPEN" | "REPORTED" }; response: { items: DepartmentAssignment[] } };
-  "POST /api/department/assignments/:id/report": { params: { id: string }; body: { report: string }; response: { id: string; status: "REPORTED" } };
+  "POST /api/department/assignments/:id/report": {
+    params: { id: string };
+    body: { report: string };
+    response: { id: string; status: "REPORTED" };
+  };
 }
 export type Endpoint = keyof Endpoints;
 export type ApiErrorBody = Out<typeof errorResponseSchema>;
@@ -84,9 +104,17 @@ export const session = {
   clear: () => wx.removeStorageSync(tokenKey),
 };
 
-export function call<E extends Endpoint>(endpoint: E, ...[options]: {} extends Options<E> ? [Options<E>?] : [Options<E>]): Promise<Endpoints[E]["response"]> {
+export function call<E extends Endpoint>(
+  endpoint: E,
+  ...[options]: {} extends Options<E> ? [Options<E>?] : [Options<E>]
+): Promise<Endpoints[E]["response"]> {
   const [method, template] = endpoint.split(" ") as ["GET" | "POST", string];
-  const opts = (options ?? {}) as { params?: Record<string, string>; query?: Record<string, string | number | undefined>; body?: unknown; idempotencyKey?: string };
+  const opts = (options ?? {}) as {
+    params?: Record<string, string>;
+    query?: Record<string, string | number | undefined>;
+    body?: unknown;
+    idempotencyKey?: string;
+  };
   const path = template.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(opts.params?.[name] ?? ""));
   const query = Object.entries(opts.query ?? {})
     .filter(([, v]) => v !== undefined && v !== "")

@@ -17,7 +17,12 @@ export async function ensureResident(): Promise<void> {
 
 /** wx.login's code for the server's exchange (residents' log-in, and binding a staff member's WeChat). */
 export async function loginCode(): Promise<string> {
-  return developmentCode() ?? new Promise<string>((resolve, reject) => wx.login({ success: (res) => resolve(res.code), fail: (err) => reject(new Error(err.errMsg)) }));
+  return (
+    developmentCode() ??
+    new Promise<string>((resolve, reject) =>
+      wx.login({ success: (res) => resolve(res.code), fail: (err) => reject(new Error(err.errMsg)) }),
+    )
+  );
 }
 
 function developmentCode(): string | null {

@@ -5,7 +5,11 @@
 export function errorsByField(errors: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [path, message] of Object.entries(errors)) {
-    const field = path.split(".").filter((part) => !/^\d+$/.test(part)).pop() ?? path;
+    const field =
+      path
+        .split(".")
+        .filter((part) => !/^\d+$/.test(part))
+        .pop() ?? path;
     out[field] ??= message;
   }
   return out;

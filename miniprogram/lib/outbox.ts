@@ -50,7 +50,10 @@ export const outbox = {
   },
 
   /** Stores a submission under a new idempotency key and tries to send it now. */
-  async submit(body: Submission, photos: string[]): Promise<{ outcome: "sent"; ack: Acknowledgement } | { outcome: "refused"; error: ApiError } | { outcome: "queued" }> {
+  async submit(
+    body: Submission,
+    photos: string[],
+  ): Promise<{ outcome: "sent"; ack: Acknowledgement } | { outcome: "refused"; error: ApiError } | { outcome: "queued" }> {
     const key = newIdempotencyKey();
     outbox.add({ key, body, photos });
     const result = await outbox.flush();
@@ -74,7 +77,7 @@ async function send(): Promise<FlushResult> {
   for (const report of load()) {
     try {
       await ensureResident();
-      const attachmentIds = [...report.body.attachmentIds ?? []];
+      const attachmentIds = [...(report.body.attachmentIds ?? [])];
       for (const photo of [...report.photos]) {
         attachmentIds.push(await upload(photo));
         forgetFiles([photo]);

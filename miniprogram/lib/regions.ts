@@ -11,7 +11,9 @@ export async function villageChoices(): Promise<VillageChoice[]> {
   try {
     const { items } = await call("GET /api/regions");
     const names = new Map(items.map((r) => [r.code, r.name]));
-    return items.filter((r) => r.level === "VILLAGE").map((r) => ({ code: r.code, label: `${names.get(r.parentCode ?? "") ?? ""} ${r.name}`.trim() }));
+    return items
+      .filter((r) => r.level === "VILLAGE")
+      .map((r) => ({ code: r.code, label: `${names.get(r.parentCode ?? "") ?? ""} ${r.name}`.trim() }));
   } catch {
     return [];
   }

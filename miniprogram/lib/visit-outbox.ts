@@ -80,13 +80,19 @@ export const visitOutbox = {
 
   add(visit: Omit<QueuedVisit, "queuedAt">): void {
     save([...load().filter((v) => v.taskId !== visit.taskId), { ...visit, queuedAt: new Date().toISOString() }]);
-    wx.setStorageSync(refusedKey, loadRefused().filter((r) => r.visit.taskId !== visit.taskId));
+    wx.setStorageSync(
+      refusedKey,
+      loadRefused().filter((r) => r.visit.taskId !== visit.taskId),
+    );
   },
 
   /** The worker has seen a refusal: it goes, and so do its photos kept on the phone. */
   dismiss(taskId: string): void {
     for (const r of loadRefused()) if (r.visit.taskId === taskId) forgetFiles(r.visit.photos.map((photo) => photo.path));
-    wx.setStorageSync(refusedKey, loadRefused().filter((r) => r.visit.taskId !== taskId));
+    wx.setStorageSync(
+      refusedKey,
+      loadRefused().filter((r) => r.visit.taskId !== taskId),
+    );
   },
 
   /**
@@ -113,7 +119,10 @@ async function send(): Promise<VisitFlushResult> {
         // Kept after each photo, so a retry does not upload it again.
         save(load().map((v) => (v.taskId === queued.taskId ? queued : v)));
       }
-      const answer = await call("POST /api/staff/tasks/:id/actions", { params: { id: queued.taskId }, body: actionOf(queued.visit, queued.photos) });
+      const answer = await call("POST /api/staff/tasks/:id/actions", {
+        params: { id: queued.taskId },
+        body: actionOf(queued.visit, queued.photos),
+      });
       save(load().filter((v) => v.taskId !== queued.taskId));
       forgetFiles(queued.photos.map((photo) => photo.path));
       result.sent.push({ taskId: queued.taskId, result: answer });

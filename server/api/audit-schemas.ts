@@ -27,7 +27,10 @@ export const accessLogQuerySchema = z.strictObject({
   to: z.iso.date().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** The `nextCursor` of the previous page. */
-  cursor: z.string().regex(/^\d{1,19}$/).optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional(),
 });
 export type AccessLogQuery = z.infer<typeof accessLogQuerySchema>;
 
@@ -79,10 +82,26 @@ export const caseTraceSchema = z.object({
   ),
   accesses: z.array(staffAccessEntrySchema),
   consents: z.array(
-    z.object({ scope: z.string(), method: z.string(), grantorNameMasked: z.string(), recordedByStaffId: z.string().nullable(), grantedAt: z.iso.datetime({ offset: true }), revokedAt: z.iso.datetime({ offset: true }).nullable() }),
+    z.object({
+      scope: z.string(),
+      method: z.string(),
+      grantorNameMasked: z.string(),
+      recordedByStaffId: z.string().nullable(),
+      grantedAt: z.iso.datetime({ offset: true }),
+      revokedAt: z.iso.datetime({ offset: true }).nullable(),
+    }),
   ),
   attachments: z.array(
-    z.object({ id: z.uuid(), kind: z.string(), mimeType: z.string(), size: z.number().int(), sha256: z.string(), uploadedByType: z.string(), uploadedById: z.string(), uploadedAt: z.iso.datetime({ offset: true }) }),
+    z.object({
+      id: z.uuid(),
+      kind: z.string(),
+      mimeType: z.string(),
+      size: z.number().int(),
+      sha256: z.string(),
+      uploadedByType: z.string(),
+      uploadedById: z.string(),
+      uploadedAt: z.iso.datetime({ offset: true }),
+    }),
   ),
   tasks: z.array(
     z.object({

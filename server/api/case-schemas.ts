@@ -39,8 +39,20 @@ export const declaredHouseholdSchema = z
       )
       .min(1, { error: "validation.householdMembers" })
       .max(20),
-    incomes: z.array(z.strictObject({ source: z.enum(["WAGE", "BUSINESS", "PROPERTY", "TRANSFER"]), amount: z.number().int().min(0).max(10_000_000), productionCost: z.number().int().min(0).max(10_000_000).default(0) })).max(20).default([]),
-    expenses: z.array(z.strictObject({ kind: z.enum(["MEDICAL", "EDUCATION", "OTHER"]), amount: z.number().int().min(0).max(10_000_000) })).max(20).default([]),
+    incomes: z
+      .array(
+        z.strictObject({
+          source: z.enum(["WAGE", "BUSINESS", "PROPERTY", "TRANSFER"]),
+          amount: z.number().int().min(0).max(10_000_000),
+          productionCost: z.number().int().min(0).max(10_000_000).default(0),
+        }),
+      )
+      .max(20)
+      .default([]),
+    expenses: z
+      .array(z.strictObject({ kind: z.enum(["MEDICAL", "EDUCATION", "OTHER"]), amount: z.number().int().min(0).max(10_000_000) }))
+      .max(20)
+      .default([]),
   })
   .refine((h) => h.members.filter((m) => m.relation === "HEAD").length === 1, { error: "validation.oneHouseholdHead", path: ["members"] });
 export type DeclaredHousehold = z.infer<typeof declaredHouseholdSchema>;
@@ -167,7 +179,10 @@ export const queueQuerySchema = z.strictObject({
   channel: channelSchema.optional(),
   /** Narrow to a region inside the caller's own. */
   regionCode: regionCodeSchema.optional(),
-  overdue: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  overdue: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
   /** Case number, applicant name, or a full ID number (matched by its lookup hash). */
   q: z.string().trim().min(1).max(50).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -244,7 +259,16 @@ export const caseDetailSchema = z.object({
   /** What the application declared (ID numbers masked), and those figures against the standard of the year it was filed. */
   declaredHousehold: z
     .object({
-      members: z.array(z.object({ name: z.string(), relation: z.string(), birthYear: z.number().int(), idNumberMasked: z.string().nullable(), labourCapacity: z.string(), health: z.string().nullable() })),
+      members: z.array(
+        z.object({
+          name: z.string(),
+          relation: z.string(),
+          birthYear: z.number().int(),
+          idNumberMasked: z.string().nullable(),
+          labourCapacity: z.string(),
+          health: z.string().nullable(),
+        }),
+      ),
       incomes: z.array(z.object({ source: z.string(), amount: z.number(), productionCost: z.number() })),
       expenses: z.array(z.object({ kind: z.string(), amount: z.number() })),
       perCapitaNetIncome: z.number().nullable(),
@@ -274,7 +298,9 @@ export const caseDetailSchema = z.object({
       reasons: z.array(z.string()),
     })
     .nullable(),
-  consents: z.array(z.object({ scope: z.string(), method: z.string(), grantorName: z.string(), grantedAt: z.iso.datetime({ offset: true }) })),
+  consents: z.array(
+    z.object({ scope: z.string(), method: z.string(), grantorName: z.string(), grantedAt: z.iso.datetime({ offset: true }) }),
+  ),
   attachments: z.array(z.object({ id: z.uuid(), kind: z.string(), mimeType: z.string(), size: z.number().int() })),
   events: z.array(
     z.object({

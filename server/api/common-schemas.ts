@@ -22,7 +22,13 @@ export const riskTypes = [
 export const riskTypeSchema = z.enum(riskTypes);
 export type RiskType = z.infer<typeof riskTypeSchema>;
 
-export const caseKindSchema = z.enum(["HARDSHIP_REPORT", "MONITORING_APPLICATION", "ASSISTANCE_APPLICATION", "EMERGENCY_AID", "DEPARTMENT_LEAD"]);
+export const caseKindSchema = z.enum([
+  "HARDSHIP_REPORT",
+  "MONITORING_APPLICATION",
+  "ASSISTANCE_APPLICATION",
+  "EMERGENCY_AID",
+  "DEPARTMENT_LEAD",
+]);
 export type CaseKind = z.infer<typeof caseKindSchema>;
 export const channelSchema = z.enum(["BOT", "MINI_PROGRAM", "GRID_WORKER", "DEPARTMENT_SCREENING", "CADRE_VISIT", "WEB", "RISK_EVENT"]);
 export type Channel = z.infer<typeof channelSchema>;

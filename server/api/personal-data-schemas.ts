@@ -4,7 +4,11 @@ import { timelineEntrySchema } from "./case-schemas.ts";
 import { caseKindSchema, caseStatusSchema, idNumberSchema } from "./common-schemas.ts";
 
 /** Why a full value is needed, in the staff member's words: kept in the staff-access log and shown to auditors. */
-export const accessReasonSchema = z.string().trim().min(4, { error: "validation.accessReason" }).max(200, { error: "validation.accessReason" });
+export const accessReasonSchema = z
+  .string()
+  .trim()
+  .min(4, { error: "validation.accessReason" })
+  .max(200, { error: "validation.accessReason" });
 
 /**
  * One personal value in full. MEMBER_ID_NUMBER names the member: a household
@@ -18,7 +22,10 @@ export const revealRequestSchema = z
     declaredIndex: z.number().int().min(0).max(19).optional(),
     reason: accessReasonSchema,
   })
-  .refine((r) => (r.field === "MEMBER_ID_NUMBER") === (r.memberId !== undefined || r.declaredIndex !== undefined), { error: "validation.revealMember", path: ["memberId"] })
+  .refine((r) => (r.field === "MEMBER_ID_NUMBER") === (r.memberId !== undefined || r.declaredIndex !== undefined), {
+    error: "validation.revealMember",
+    path: ["memberId"],
+  })
   .refine((r) => r.memberId === undefined || r.declaredIndex === undefined, { error: "validation.revealMember", path: ["memberId"] });
 export type RevealRequest = z.infer<typeof revealRequestSchema>;
 
@@ -30,12 +37,33 @@ export const revealResponseSchema = z.object({
   revealedAt: z.iso.datetime({ offset: true }),
 });
 
-const attachmentRecordSchema = z.object({ id: z.uuid(), kind: z.string(), mimeType: z.string(), size: z.number().int(), uploadedAt: z.iso.datetime({ offset: true }) });
-const consentRecordSchema = z.object({ scope: z.string(), method: z.string(), grantorName: z.string(), grantedAt: z.iso.datetime({ offset: true }), revokedAt: z.iso.datetime({ offset: true }).nullable() });
+const attachmentRecordSchema = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  mimeType: z.string(),
+  size: z.number().int(),
+  uploadedAt: z.iso.datetime({ offset: true }),
+});
+const consentRecordSchema = z.object({
+  scope: z.string(),
+  method: z.string(),
+  grantorName: z.string(),
+  grantedAt: z.iso.datetime({ offset: true }),
+  revokedAt: z.iso.datetime({ offset: true }).nullable(),
+});
 
 /** The household an application declared, as it was given (answers carry no transforms: they are only serialised). */
 const declaredHouseholdRecordSchema = z.object({
-  members: z.array(z.object({ name: z.string(), relation: z.string(), idNumber: z.string().optional(), birthYear: z.number().int(), labourCapacity: z.string(), health: z.string() })),
+  members: z.array(
+    z.object({
+      name: z.string(),
+      relation: z.string(),
+      idNumber: z.string().optional(),
+      birthYear: z.number().int(),
+      labourCapacity: z.string(),
+      health: z.string(),
+    }),
+  ),
   incomes: z.array(z.object({ source: z.string(), amount: z.number(), productionCost: z.number() })),
   expenses: z.array(z.object({ kind: z.string(), amount: z.number() })),
 });
@@ -104,6 +132,8 @@ export const personExportSchema = z.object({
   /** Cases the person applied for (their ID number given as the applicant's). */
   cases: z.array(personalCaseRecordSchema),
   /** Other cases about the person's household: their numbers and state only, since they hold others' data. */
-  householdCases: z.array(z.object({ number: z.string(), kind: caseKindSchema, status: caseStatusSchema, submittedAt: z.iso.datetime({ offset: true }) })),
+  householdCases: z.array(
+    z.object({ number: z.string(), kind: caseKindSchema, status: caseStatusSchema, submittedAt: z.iso.datetime({ offset: true }) }),
+  ),
 });
 export type PersonExport = z.infer<typeof personExportSchema>;

@@ -3,7 +3,15 @@ import { caseNumberSchema } from "./common-schemas.ts";
 
 export const publicityListSchema = z.object({
   village: z.string(),
-  items: z.array(z.object({ caseNumber: z.string(), applicantName: z.string(), kindLabel: z.string(), stageLabel: z.string(), publicityEndsAt: z.iso.datetime({ offset: true }) })),
+  items: z.array(
+    z.object({
+      caseNumber: z.string(),
+      applicantName: z.string(),
+      kindLabel: z.string(),
+      stageLabel: z.string(),
+      publicityEndsAt: z.iso.datetime({ offset: true }),
+    }),
+  ),
 });
 
 export const objectionRequestSchema = z.strictObject({

@@ -10,5 +10,8 @@ export const regionNodeSchema = z.object({
 export const regionListResponseSchema = z.object({ items: z.array(regionNodeSchema) });
 export const regionListQuerySchema = z.strictObject({
   /** Only the children of this node (a picker opens one level at a time); all when omitted. */
-  parentCode: z.string().regex(/^\d{6,15}$/, { error: "validation.regionCode" }).optional(),
+  parentCode: z
+    .string()
+    .regex(/^\d{6,15}$/, { error: "validation.regionCode" })
+    .optional(),
 });

@@ -32,7 +32,13 @@ const tallySchema = z.object({
   alreadyOpen: z.number().int(),
   open: z.number().int(),
   overdue: z.number().int(),
-  decided: z.object({ total: z.number().int(), approved: z.number().int(), rejected: z.number().int(), closed: z.number().int(), withdrawn: z.number().int() }),
+  decided: z.object({
+    total: z.number().int(),
+    approved: z.number().int(),
+    rejected: z.number().int(),
+    closed: z.number().int(),
+    withdrawn: z.number().int(),
+  }),
 });
 
 export const riskEventProgressSchema = tallySchema.extend({

@@ -4,12 +4,24 @@ import { departmentSchema } from "./workflow-schemas.ts";
 
 /** Department screening (部门筛查预警): upload a department's file, map its columns, run the rules. */
 
-export const screeningOutcomes = ["ERROR", "NO_MATCH", "OUT_OF_SCOPE", "NO_HIT", "LEAD_CREATED", "ALREADY_OPEN", "ALREADY_RAISED", "DUPLICATE_ROW"] as const;
+export const screeningOutcomes = [
+  "ERROR",
+  "NO_MATCH",
+  "OUT_OF_SCOPE",
+  "NO_HIT",
+  "LEAD_CREATED",
+  "ALREADY_OPEN",
+  "ALREADY_RAISED",
+  "DUPLICATE_ROW",
+] as const;
 export const screeningOutcomeSchema = z.enum(screeningOutcomes);
 export type ScreeningOutcome = z.infer<typeof screeningOutcomeSchema>;
 
 /** "2026Q3", "2026H2", "2026-09" or "2026": the data-exchange period a file covers. */
-export const screeningPeriodSchema = z.string().trim().regex(/^\d{4}(Q[1-4]|H[12]|-(0[1-9]|1[0-2]))?$/, { error: "validation.screeningPeriod" });
+export const screeningPeriodSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{4}(Q[1-4]|H[12]|-(0[1-9]|1[0-2]))?$/, { error: "validation.screeningPeriod" });
 
 /** The multipart upload carries one file; which department and period it is go in the query string. */
 export const screeningUploadQuerySchema = z.strictObject({
@@ -130,7 +142,15 @@ export const screeningRulesResponseSchema = z.object({
     z.object({
       department: departmentSchema,
       label: z.string(),
-      fields: z.array(z.object({ field: z.string(), label: z.string(), type: z.enum(["idNumber", "text", "number", "boolean", "choice"]), required: z.boolean(), synonyms: z.array(z.string()) })),
+      fields: z.array(
+        z.object({
+          field: z.string(),
+          label: z.string(),
+          type: z.enum(["idNumber", "text", "number", "boolean", "choice"]),
+          required: z.boolean(),
+          synonyms: z.array(z.string()),
+        }),
+      ),
       rules: z.array(
         z.object({
           id: z.string(),

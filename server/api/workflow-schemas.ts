@@ -65,7 +65,11 @@ export const taskActionSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({ type: z.literal("RECORD_OBJECTION"), objection: reason }),
   z.strictObject({ type: z.literal("CLOSE_PUBLICITY") }),
-  z.strictObject({ type: z.literal("RECORD_DATA_COMPARISON"), result: z.enum(["CLEAR", "DOUBTFUL"]), notes: z.string().trim().max(2000).default("") }),
+  z.strictObject({
+    type: z.literal("RECORD_DATA_COMPARISON"),
+    result: z.enum(["CLEAR", "DOUBTFUL"]),
+    notes: z.string().trim().max(2000).default(""),
+  }),
   z.strictObject({ type: z.literal("APPROVE"), note: z.string().trim().max(1000).optional() }),
   z.strictObject({ type: z.literal("RETURN"), reason }),
   z.strictObject({ type: z.literal("REJECT"), reason }),
@@ -78,7 +82,11 @@ export const taskActionSchema = z.discriminatedUnion("type", [
       .max(12),
   }),
   z.strictObject({ type: z.literal("ASSIGN_HELPER"), helperName: z.string().trim().min(1).max(50), helperPhone: phoneSchema.optional() }),
-  z.strictObject({ type: z.literal("RECORD_FOLLOW_UP"), visitedAt: z.iso.datetime({ offset: true }), notes: z.string().trim().min(2).max(2000) }),
+  z.strictObject({
+    type: z.literal("RECORD_FOLLOW_UP"),
+    visitedAt: z.iso.datetime({ offset: true }),
+    notes: z.string().trim().min(2).max(2000),
+  }),
   z.strictObject({ type: z.literal("PROPOSE_ELIMINATION"), reason }),
   z.strictObject({ type: z.literal("REIDENTIFY"), reason }),
 ]);
@@ -89,7 +97,9 @@ z.globalRegistry.add(taskActionSchema, { id: "TaskAction" });
 export const bulkActionTypes = ["APPROVE", "RETURN", "REJECT", "CLOSE_PUBLICITY", "RECORD_DATA_COMPARISON"] as const;
 export const bulkTaskActionSchema = z.strictObject({
   taskIds: z.array(z.uuid()).min(1).max(100),
-  action: taskActionSchema.refine((action) => (bulkActionTypes as readonly string[]).includes(action.type), { error: "validation.notBulkAction" }),
+  action: taskActionSchema.refine((action) => (bulkActionTypes as readonly string[]).includes(action.type), {
+    error: "validation.notBulkAction",
+  }),
 });
 export const bulkActionResultSchema = z.object({
   done: z.number().int(),
@@ -125,7 +135,10 @@ export const taskSchema = z.object({
 export const taskListResponseSchema = z.object({ items: z.array(taskSchema) });
 export const taskListQuerySchema = z.strictObject({
   status: z.enum(["OPEN", "DONE", "CANCELLED"]).default("OPEN"),
-  overdue: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  overdue: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
   /** "mine": my desk's tasks; "escalated": late tasks of the desks below, escalated to me. */
   view: z.enum(["mine", "escalated"]).default("mine"),
   limit: z.coerce.number().int().min(1).max(100).default(50),

@@ -11,7 +11,8 @@ if (!target) {
 try {
   const { bytes, objectStorage } = await backupDataDir(loadConfig(), target);
   console.log(`Backup written to ${target} (${(bytes / 1e6).toFixed(1)} MB).`);
-  if (objectStorage) console.log(`It holds the database only: the files stay in ${objectStorage}, kept by the bucket's own versioning or replication.`);
+  if (objectStorage)
+    console.log(`It holds the database only: the files stay in ${objectStorage}, kept by the bucket's own versioning or replication.`);
   console.log("It holds no keys: keep DATA_DIR/secrets.json (or your DATA_KEYS and LOOKUP_KEY) safe, apart from it; a restore needs them.");
 } catch (error) {
   if (!(error instanceof BackupError)) throw error;

@@ -7,7 +7,15 @@ import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
 import { z } from "zod";
 import { keyFingerprints, type KeyMaterial } from "../lib/key-fingerprints.ts";
-import { contentFolders, contentHashOf, FileNotFoundError, LocalFileStore, openFileStore, type FileStore, type FileStoreConfig } from "../lib/file-store.ts";
+import {
+  contentFolders,
+  contentHashOf,
+  FileNotFoundError,
+  LocalFileStore,
+  openFileStore,
+  type FileStore,
+  type FileStoreConfig,
+} from "../lib/file-store.ts";
 import { acquireDataDirLock, dataDirLockHolder } from "./data-dir-lock.ts";
 import { openDatabase, type Database } from "./database.ts";
 
@@ -38,14 +46,15 @@ export type BackupManifest = z.infer<typeof manifestSchema>;
 
 export class BackupError extends Error {}
 
-
 /**
  * The keys a server on this configuration would run with: the environment's
  * (DATA_KEYS, LOOKUP_KEY), else those in `secretsFile` (DATA_DIR/secrets.json,
  * where the server keeps the keys it generated); null when either is missing.
  */
 export function keysFrom(config: { dataKeys: string; lookupKey: string }, secretsFile: string): KeyMaterial | null {
-  const stored = fs.existsSync(secretsFile) ? (JSON.parse(fs.readFileSync(secretsFile, "utf8")) as { dataKeys?: string; lookupKey?: string }) : {};
+  const stored = fs.existsSync(secretsFile)
+    ? (JSON.parse(fs.readFileSync(secretsFile, "utf8")) as { dataKeys?: string; lookupKey?: string })
+    : {};
   const dataKeys = config.dataKeys || stored.dataKeys || "";
   const lookupKey = config.lookupKey || stored.lookupKey || "";
   if (!dataKeys || !lookupKey) return null;
@@ -74,7 +83,8 @@ export function backupFileName(at: Date): string {
  */
 export function createBackup(db: Database, files: FileStore, keys: KeyMaterial, now = new Date()): Readable {
   const dump = db.dumpDataDir;
-  if (!dump) throw new BackupError("only the embedded database is backed up this way; on PostgreSQL use pg_dump (README, Backup and restore)");
+  if (!dump)
+    throw new BackupError("only the embedded database is backed up this way; on PostgreSQL use pg_dump (README, Backup and restore)");
   const pack = tar.pack();
   void (async () => {
     const migrations = (await db.query<{ name: string }>("SELECT name FROM _app_migrations ORDER BY name")).map((row) => row.name);
@@ -153,11 +163,18 @@ export async function restoreBackup(archive: Readable, options: RestoreOptions):
   const lock = acquireDataDirLock(databaseDir);
   const staging = path.join(dataDir, `.restore-${process.pid}-${Date.now()}`);
   try {
-    const present = [databaseDir, ...fileDirs.map((dir) => path.join(dataDir, dir))].filter((place) => fs.existsSync(place) && fs.readdirSync(place).length > 0);
+    const present = [databaseDir, ...fileDirs.map((dir) => path.join(dataDir, dir))].filter(
+      (place) => fs.existsSync(place) && fs.readdirSync(place).length > 0,
+    );
     const targetSecrets = path.join(dataDir, "secrets.json");
-    const secretsClash = !!options.secretsFile && fs.existsSync(targetSecrets) && fs.readFileSync(targetSecrets, "utf8") !== fs.readFileSync(options.secretsFile, "utf8");
+    const secretsClash =
+      !!options.secretsFile &&
+      fs.existsSync(targetSecrets) &&
+      fs.readFileSync(targetSecrets, "utf8") !== fs.readFileSync(options.secretsFile, "utf8");
     if ((present.length > 0 || secretsClash) && !options.replace) {
-      throw new BackupError(`${dataDir} already holds ${[...present.map((place) => path.basename(place)), ...(secretsClash ? ["other secrets.json"] : [])].join(", ")}: restore into an empty DATA_DIR, or pass --replace to move them aside first`);
+      throw new BackupError(
+        `${dataDir} already holds ${[...present.map((place) => path.basename(place)), ...(secretsClash ? ["other secrets.json"] : [])].join(", ")}: restore into an empty DATA_DIR, or pass --replace to move them aside first`,
+      );
     }
 
     fs.mkdirSync(staging);
@@ -201,7 +218,12 @@ export async function restoreBackup(archive: Readable, options: RestoreOptions):
   }
 }
 
-async function unpack(archive: Readable, staging: string, keys: KeyMaterial | null, bucket: FileStore | null): Promise<{ manifest: BackupManifest; files: number }> {
+async function unpack(
+  archive: Readable,
+  staging: string,
+  keys: KeyMaterial | null,
+  bucket: FileStore | null,
+): Promise<{ manifest: BackupManifest; files: number }> {
   const extract = tar.extract();
   archive.on("error", (error) => extract.destroy(error));
   archive.pipe(extract as unknown as NodeJS.WritableStream);
@@ -217,7 +239,9 @@ async function unpack(archive: Readable, staging: string, keys: KeyMaterial | nu
       manifest = parsed.data;
       checkKeys(manifest, keys);
       if (manifest.objectStorage && !bucket) {
-        throw new BackupError(`the backup holds the database only: its files are in object storage (${manifest.objectStorage}); restore it with S3_BUCKET and the other S3_ settings of that store`);
+        throw new BackupError(
+          `the backup holds the database only: its files are in object storage (${manifest.objectStorage}); restore it with S3_BUCKET and the other S3_ settings of that store`,
+        );
       }
       continue;
     }
@@ -276,7 +300,8 @@ async function checkDatabase(dump: string, dir: string, manifest: BackupManifest
   try {
     await pglite.waitReady;
     const migrations = (await pglite.query<{ name: string }>("SELECT name FROM _app_migrations ORDER BY name")).rows.map((row) => row.name);
-    if (JSON.stringify(migrations) !== JSON.stringify(manifest.database.migrations)) throw new BackupError("the database in the backup does not match its manifest");
+    if (JSON.stringify(migrations) !== JSON.stringify(manifest.database.migrations))
+      throw new BackupError("the database in the backup does not match its manifest");
     const [counts] = (
       await pglite.query<{ cases: number; events: number; attachments: number }>(
         `SELECT (SELECT count(*)::int FROM "Case") AS cases, (SELECT count(*)::int FROM "CaseEvent") AS events, (SELECT count(*)::int FROM "Attachment") AS attachments`,
@@ -294,7 +319,9 @@ async function checkDatabase(dump: string, dir: string, manifest: BackupManifest
 }
 
 function addBuffer(pack: tar.Pack, name: string, content: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => pack.entry({ name, size: content.length, mode: 0o600 }, content, (error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    pack.entry({ name, size: content.length, mode: 0o600 }, content, (error) => (error ? reject(error) : resolve())),
+  );
 }
 
 /** Adds a stored file; false when it was deleted before it could be opened (erased under the retention policy meanwhile). */
@@ -334,7 +361,8 @@ interface Placement extends FileStoreConfig {
  * GET /api/admin/backup, which this points to).
  */
 export async function backupDataDir(config: Placement, target: string): Promise<{ bytes: number; objectStorage: string | null }> {
-  if (config.databaseUrl) throw new BackupError("DATABASE_URL is set: back a PostgreSQL server up with pg_dump (README, Backup and restore)");
+  if (config.databaseUrl)
+    throw new BackupError("DATABASE_URL is set: back a PostgreSQL server up with pg_dump (README, Backup and restore)");
   const databaseDir = path.join(config.dataDir, "pglite");
   if (!fs.existsSync(databaseDir)) throw new BackupError(`no embedded database in ${config.dataDir} (DATA_DIR)`);
   const holder = dataDirLockHolder(databaseDir);
@@ -365,8 +393,13 @@ export async function backupDataDir(config: Placement, target: string): Promise<
 }
 
 /** npm run db:restore: restores `archive` into DATA_DIR, with the keys of the configuration or of `secretsFile`. */
-export async function restoreDataDir(config: Placement, archive: string, options: { secretsFile?: string; replace?: boolean } = {}): Promise<RestoreResult> {
-  if (config.databaseUrl) throw new BackupError("DATABASE_URL is set: restore a PostgreSQL server with pg_restore (README, Backup and restore)");
+export async function restoreDataDir(
+  config: Placement,
+  archive: string,
+  options: { secretsFile?: string; replace?: boolean } = {},
+): Promise<RestoreResult> {
+  if (config.databaseUrl)
+    throw new BackupError("DATABASE_URL is set: restore a PostgreSQL server with pg_restore (README, Backup and restore)");
   for (const file of [archive, options.secretsFile]) if (file && !fs.existsSync(file)) throw new BackupError(`${file}: no such file`);
   const files = await openStore(config);
   try {

@@ -45,8 +45,15 @@ if (!parsed.success) {
 }
 
 const config = loadConfig();
-const db = await openDatabase({ url: config.databaseUrl, embeddedDir: config.databaseUrl ? undefined : path.join(config.dataDir, "pglite") });
-const log = { info: () => undefined, warn: (_d: object, message: string) => console.warn(message), error: (d: object, message: string) => console.error(message, d) };
+const db = await openDatabase({
+  url: config.databaseUrl,
+  embeddedDir: config.databaseUrl ? undefined : path.join(config.dataDir, "pglite"),
+});
+const log = {
+  info: () => undefined,
+  warn: (_d: object, message: string) => console.warn(message),
+  error: (d: object, message: string) => console.error(message, d),
+};
 try {
   await db.migrate();
   const notifier = new CaseNotifier(db, log);

@@ -86,7 +86,9 @@ const driverValues = (params: readonly unknown[] = []) => params.map((value) => 
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir;
-  return options.url ? openPostgres(options.url, migrationsDir, options.onConnectionError) : openEmbedded(options.embeddedDir, migrationsDir, options.embeddedSnapshot);
+  return options.url
+    ? openPostgres(options.url, migrationsDir, options.onConnectionError)
+    : openEmbedded(options.embeddedDir, migrationsDir, options.embeddedSnapshot);
 }
 
 async function openEmbedded(dir: string | undefined, migrationsDir: string, snapshot: Blob | undefined): Promise<Database> {
@@ -129,7 +131,8 @@ async function openEmbedded(dir: string | undefined, migrationsDir: string, snap
       await pglite.refreshArrayTypes();
       return result;
     },
-    query: async (sql, params) => (await pglite.query(sql, driverValues(params), { parsers: { [timestampOid]: utcTimestamp } })).rows as never[],
+    query: async (sql, params) =>
+      (await pglite.query(sql, driverValues(params), { parsers: { [timestampOid]: utcTimestamp } })).rows as never[],
     sql: (statement) => database.query(statement.text, statement.values),
     notify: async (channel, payloads) => void (await pglite.query(notifySql, [checkChannelName(channel), payloads])),
     listen: async (channel, handlers) => {
@@ -140,7 +143,9 @@ async function openEmbedded(dir: string | undefined, migrationsDir: string, snap
     // Several statements run inside PGlite's own transaction: one that fails half-way is rolled back there, where a
     // bare exec would leave the one shared session in an aborted transaction block for every later query.
     executeSql: async (text, values) =>
-      values && values.length > 0 ? { rows: (await pglite.query(text, values)).rows } : { rows: await pglite.transaction(async (tx) => (await tx.exec(text)).at(-1)?.rows ?? []) },
+      values && values.length > 0
+        ? { rows: (await pglite.query(text, values)).rows }
+        : { rows: await pglite.transaction(async (tx) => (await tx.exec(text)).at(-1)?.rows ?? []) },
     dumpDataDir: async () => {
       // A checkpoint first: the copy then needs little WAL replay when it is opened.
       await pglite.exec("CHECKPOINT");
@@ -158,9 +163,14 @@ async function openEmbedded(dir: string | undefined, migrationsDir: string, snap
   return database;
 }
 
-const typeParser = ((oid: number, format?: "text" | "binary") => (oid === timestampOid ? utcTimestamp : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser;
+const typeParser = ((oid: number, format?: "text" | "binary") =>
+  oid === timestampOid ? utcTimestamp : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser;
 
-async function openPostgres(url: string, migrationsDir: string, onConnectionError: (error: Error) => void = () => undefined): Promise<Database> {
+async function openPostgres(
+  url: string,
+  migrationsDir: string,
+  onConnectionError: (error: Error) => void = () => undefined,
+): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on("error", onConnectionError);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), ...clientOptions });
@@ -193,7 +203,8 @@ async function openPostgres(url: string, migrationsDir: string, onConnectionErro
         client.release();
       }
     },
-    query: async (sql, params) => (await pool.query({ text: sql, values: driverValues(params), types: { getTypeParser: typeParser } })).rows,
+    query: async (sql, params) =>
+      (await pool.query({ text: sql, values: driverValues(params), types: { getTypeParser: typeParser } })).rows,
     sql: (statement) => database.query(statement.text, statement.values),
     notify: async (channel, payloads) => void (await pool.query(notifySql, [checkChannelName(channel), payloads])),
     listen: (channel, handlers) => listenOnServer(url, channel, handlers),

@@ -29,7 +29,13 @@ class SyncingNodeFS extends NodeFS {
   }
 }
 
-export const durableStartParams = [...PGlite.defaultStartParams.filter((param) => param !== "-F"), "-c", "fsync=on", "-c", "wal_sync_method=fsync"];
+export const durableStartParams = [
+  ...PGlite.defaultStartParams.filter((param) => param !== "-F"),
+  "-c",
+  "fsync=on",
+  "-c",
+  "wal_sync_method=fsync",
+];
 
 /** The embedded database in `dir`, committing to disk before it answers; an empty `dir` can start from a copy (PGlite's dumpDataDir). */
 export function openDurablePGlite(dir: string, loadDataDir?: Blob): PGlite {

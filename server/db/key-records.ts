@@ -18,7 +18,7 @@ export async function checkAndRecordKeys(prisma: PrismaClient, keys: KeyMaterial
     if (mismatched.length > 0) {
       throw new KeyMismatchError(
         `${mismatched.join(" and ")} differ from the keys this database's personal data was written with: ` +
-          "give every instance and command the same DATA_KEYS and LOOKUP_KEY (README, \"Running in production\" and \"Key rotation\")",
+          'give every instance and command the same DATA_KEYS and LOOKUP_KEY (README, "Running in production" and "Key rotation")',
       );
     }
     for (const [name, fingerprint] of records) {

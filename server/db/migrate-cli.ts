@@ -4,10 +4,15 @@ import { loadConfig } from "../config.ts";
 import { openDatabase } from "./database.ts";
 
 const config = loadConfig();
-const db = await openDatabase({ url: config.databaseUrl, embeddedDir: config.databaseUrl ? undefined : path.join(config.dataDir, "pglite") });
+const db = await openDatabase({
+  url: config.databaseUrl,
+  embeddedDir: config.databaseUrl ? undefined : path.join(config.dataDir, "pglite"),
+});
 try {
   const result = await db.migrate();
-  console.log(`${db.kind} database: applied ${result.applied.length} migration(s)${result.applied.length ? `: ${result.applied.join(", ")}` : ""}; ${result.alreadyApplied.length} already applied.`);
+  console.log(
+    `${db.kind} database: applied ${result.applied.length} migration(s)${result.applied.length ? `: ${result.applied.join(", ")}` : ""}; ${result.alreadyApplied.length} already applied.`,
+  );
 } finally {
   await db.close();
 }

@@ -45,7 +45,10 @@ export async function applyMigrations(session: SqlSession, migrationsDir: string
     applied_at timestamptz NOT NULL DEFAULT now()
   )`);
   const done = new Map(
-    (await session.query<{ name: string; checksum: string }>("SELECT name, checksum FROM _app_migrations")).map((row) => [row.name, row.checksum]),
+    (await session.query<{ name: string; checksum: string }>("SELECT name, checksum FROM _app_migrations")).map((row) => [
+      row.name,
+      row.checksum,
+    ]),
   );
   const result: MigrationResult = { applied: [], alreadyApplied: [] };
   for (const migration of listMigrations(migrationsDir)) {

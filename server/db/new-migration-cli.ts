@@ -20,4 +20,6 @@ const dir = path.join(defaultMigrationsDir, `${stamp}_${name}`);
 fs.mkdirSync(dir, { recursive: true });
 fs.writeFileSync(path.join(dir, "migration.sql"), `${sql}\n`);
 fs.copyFileSync(schemaFile, migratedSchemaFile);
-console.log(`wrote ${path.relative(process.cwd(), dir)}/migration.sql — review it (add hand-written SQL if needed), then commit it with the schema change.`);
+console.log(
+  `wrote ${path.relative(process.cwd(), dir)}/migration.sql — review it (add hand-written SQL if needed), then commit it with the schema change.`,
+);

@@ -32,7 +32,12 @@ export const notifySql = "SELECT pg_notify($1, payload) FROM unnest($2::text[]) 
  * and LISTENs again; the caller hears of the loss and of the return, since notifications sent in between
  * are gone. Resolves once listening, so a server does not start deaf.
  */
-export async function listenOnServer(url: string, channel: string, handlers: ListenHandlers, options: ServerListenOptions = {}): Promise<() => Promise<void>> {
+export async function listenOnServer(
+  url: string,
+  channel: string,
+  handlers: ListenHandlers,
+  options: ServerListenOptions = {},
+): Promise<() => Promise<void>> {
   const retryMs = options.retryMs ?? 200;
   const maxRetryMs = options.maxRetryMs ?? 10_000;
   const heartbeatMs = options.heartbeatMs ?? 30_000;
@@ -42,7 +47,13 @@ export async function listenOnServer(url: string, channel: string, handlers: Lis
   let retry: NodeJS.Timeout | undefined;
 
   const connect = async (): Promise<pg.Client> => {
-    const next = new pg.Client({ connectionString: url, application_name: "fanpin-listen", keepAlive: true, query_timeout: 10_000, connectionTimeoutMillis: 10_000 });
+    const next = new pg.Client({
+      connectionString: url,
+      application_name: "fanpin-listen",
+      keepAlive: true,
+      query_timeout: 10_000,
+      connectionTimeoutMillis: 10_000,
+    });
     let established = false;
     const broken = (error: Error) => {
       if (established && client === next) lose(next, error);

@@ -5,7 +5,10 @@ import { loadConfig } from "../config.ts";
 import { BackupError, restoreDataDir } from "./backup.ts";
 import { DataDirLockedError } from "./data-dir-lock.ts";
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { secrets: { type: "string" }, replace: { type: "boolean", default: false } } });
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { secrets: { type: "string" }, replace: { type: "boolean", default: false } },
+});
 const archive = positionals[0];
 if (!archive) {
   console.error("usage: npm run db:restore -- <backup.tar> [--secrets <secrets.json>] [--replace]");
@@ -14,9 +17,13 @@ if (!archive) {
 const config = loadConfig();
 try {
   const result = await restoreDataDir(config, archive, { secretsFile: values.secrets, replace: values.replace });
-  console.log(`Restored the backup of ${result.manifest.createdAt} into ${config.dataDir}: ${result.cases} cases, ${result.events} events, ${result.attachments} attachments, ${result.files} files.`);
+  console.log(
+    `Restored the backup of ${result.manifest.createdAt} into ${config.dataDir}: ${result.cases} cases, ${result.events} events, ${result.attachments} attachments, ${result.files} files.`,
+  );
   if (result.replacedInto) console.log(`The database and files it replaced are in ${result.replacedInto}.`);
-  const from = result.manifest.objectStorage ? `in ${result.manifest.objectStorage} (restore them from the bucket's earlier versions)` : "in the backup";
+  const from = result.manifest.objectStorage
+    ? `in ${result.manifest.objectStorage} (restore them from the bucket's earlier versions)`
+    : "in the backup";
   if (result.missingFiles > 0) console.warn(`Warning: ${result.missingFiles} attachment file(s) named by the database are not ${from}.`);
 } catch (error) {
   if (!(error instanceof BackupError || error instanceof DataDirLockedError)) throw error;

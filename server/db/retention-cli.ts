@@ -10,7 +10,10 @@ import { openDatabase } from "./database.ts";
 
 const config = loadConfig();
 const files = await openFileStore(config);
-const db = await openDatabase({ url: config.databaseUrl, embeddedDir: config.databaseUrl ? undefined : path.join(config.dataDir, "pglite") });
+const db = await openDatabase({
+  url: config.databaseUrl,
+  embeddedDir: config.databaseUrl ? undefined : path.join(config.dataDir, "pglite"),
+});
 try {
   await db.migrate();
   const deps = { prisma: db.prisma, cipher: new PersonalDataCipher(resolveSecrets(config, true)), now: () => new Date() };

@@ -17,10 +17,16 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const config = loadConfig();
-if (args.has("--new-keys")) console.log(`new data key ${prependGeneratedKeys(config).dataKeyId} and a new lookup key put first in ${path.join(config.dataDir, "secrets.json")}`);
+if (args.has("--new-keys"))
+  console.log(
+    `new data key ${prependGeneratedKeys(config).dataKeyId} and a new lookup key put first in ${path.join(config.dataDir, "secrets.json")}`,
+  );
 const secrets = resolveSecrets(config, true);
 const cipher = new PersonalDataCipher(secrets);
-const db = await openDatabase({ url: config.databaseUrl, embeddedDir: config.databaseUrl ? undefined : path.join(config.dataDir, "pglite") });
+const db = await openDatabase({
+  url: config.databaseUrl,
+  embeddedDir: config.databaseUrl ? undefined : path.join(config.dataDir, "pglite"),
+});
 try {
   await db.migrate();
   const report = await rotateKeys(db.prisma, cipher, {
@@ -37,7 +43,9 @@ try {
     dropOldGeneratedKeys(config);
     console.log("every value is under the new keys; the old keys were removed from secrets.json.");
   } else {
-    console.log(`every value is under data key ${cipher.currentKeyId}${cipher.rotatingLookupKey ? " and every hash under the first lookup key" : ""}: the older keys can now be removed from DATA_KEYS / LOOKUP_KEY (restart the servers after).`);
+    console.log(
+      `every value is under data key ${cipher.currentKeyId}${cipher.rotatingLookupKey ? " and every hash under the first lookup key" : ""}: the older keys can now be removed from DATA_KEYS / LOOKUP_KEY (restart the servers after).`,
+    );
   }
 } finally {
   await db.close();

@@ -28,7 +28,9 @@ export async function diffDatamodels(from: string | null, to: string): Promise<s
 /** Tables, columns, indexes, constraints and enums, as text to compare two databases by. */
 export async function describeSchema(db: Database): Promise<string[]> {
   const parts = await Promise.all([
-    db.query<{ line: string }>(`SELECT table_name || '.' || column_name || ' ' || udt_name || ' ' || is_nullable || ' ' || coalesce(column_default, '') AS line
+    db.query<{
+      line: string;
+    }>(`SELECT table_name || '.' || column_name || ' ' || udt_name || ' ' || is_nullable || ' ' || coalesce(column_default, '') AS line
       FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_app_migrations'`),
     db.query<{ line: string }>(`SELECT indexdef AS line FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_app_migrations'`),
     db.query<{ line: string }>(`SELECT c.conrelid::regclass::text || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid) AS line
@@ -44,7 +46,9 @@ export async function describeSchema(db: Database): Promise<string[]> {
  * built straight from prisma/schema.prisma; empty when a migration is not
  * missing. Hand-written extras (sequences, triggers) are not compared.
  */
-export async function findSchemaDrift(migrationsDir = defaultMigrationsDir): Promise<{ onlyInMigrations: string[]; onlyInSchema: string[] }> {
+export async function findSchemaDrift(
+  migrationsDir = defaultMigrationsDir,
+): Promise<{ onlyInMigrations: string[]; onlyInSchema: string[] }> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "schema-drift-"));
   const fromMigrations = await openDatabase({ url: "", migrationsDir });
   const fromSchema = await openDatabase({ url: "", migrationsDir: scratch });

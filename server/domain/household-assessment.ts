@@ -127,7 +127,9 @@ function asFraction(value: number): { numerator: bigint; denominator: bigint } {
   const [whole = "0", fraction = ""] = mantissa.split(".");
   const digits = BigInt(whole + fraction);
   const shift = Number(exponentText) - fraction.length;
-  return shift >= 0 ? { numerator: digits * 10n ** BigInt(shift), denominator: 1n } : { numerator: digits, denominator: 10n ** BigInt(-shift) };
+  return shift >= 0
+    ? { numerator: digits * 10n ** BigInt(shift), denominator: 1n }
+    : { numerator: digits, denominator: 10n ** BigInt(-shift) };
 }
 
 export function assessHousehold(figures: HouseholdFigures, standard: MonitoringStandard): Assessment {

@@ -1,6 +1,13 @@
 import type { RiskType } from "../api/common-schemas.ts";
 import { chinaDate } from "./china-time.ts";
-import { assessHousehold, type Assessment, type ExpenseKind, type Guarantee, type IncomeSource, type MonitoringStandard } from "./household-assessment.ts";
+import {
+  assessHousehold,
+  type Assessment,
+  type ExpenseKind,
+  type Guarantee,
+  type IncomeSource,
+  type MonitoringStandard,
+} from "./household-assessment.ts";
 
 /**
  * Which households the household-level ledgers (seed 002 附件 1–5) list, as
@@ -27,11 +34,18 @@ import { assessHousehold, type Assessment, type ExpenseKind, type Guarantee, typ
 
 export type LabourCapacity = "FULL" | "PARTIAL" | "NONE" | "NOT_WORKING_AGE";
 export type HealthStatus = "HEALTHY" | "CHRONIC_ILLNESS" | "SERIOUS_ILLNESS" | "DISABLED";
-export type Schooling = "NONE" | "PRESCHOOL" | "PRIMARY" | "JUNIOR_SECONDARY" | "SENIOR_SECONDARY" | "VOCATIONAL" | "HIGHER" | "NOT_IN_SCHOOL";
+export type Schooling =
+  "NONE" | "PRESCHOOL" | "PRIMARY" | "JUNIOR_SECONDARY" | "SENIOR_SECONDARY" | "VOCATIONAL" | "HIGHER" | "NOT_IN_SCHOOL";
 export type Relation = "HEAD" | "SPOUSE" | "CHILD" | "PARENT" | "GRANDCHILD" | "GRANDPARENT" | "SIBLING" | "OTHER";
 export type HouseholdCategory = "NONE" | "FORMERLY_POOR" | "MARGINAL" | "SUDDEN_HARDSHIP";
 
-export const householdRuleIds = ["below-income-line", "hardest-households", "multi-child-schooling", "zero-employment", "unstable-work"] as const;
+export const householdRuleIds = [
+  "below-income-line",
+  "hardest-households",
+  "multi-child-schooling",
+  "zero-employment",
+  "unstable-work",
+] as const;
 export type HouseholdRuleId = (typeof householdRuleIds)[number];
 
 /** Schooling the state does not make free and compulsory: the costly years (seed 002 §三(三) 2). */
@@ -131,7 +145,9 @@ export function profileOf(record: HouseholdRecord, standardFor: (year: number) =
     assessment = assessHousehold(
       {
         members: record.members.length,
-        incomes: record.incomes.filter((i) => i.year === year).map((i) => ({ source: i.source, amount: i.amount, productionCost: i.productionCost })),
+        incomes: record.incomes
+          .filter((i) => i.year === year)
+          .map((i) => ({ source: i.source, amount: i.amount, productionCost: i.productionCost })),
         expenses: record.expenses.filter((e) => e.year === year).map((e) => ({ kind: e.kind, amount: e.amount })),
         guaranteesAtRisk: [...record.guaranteesAtRisk],
       },
@@ -152,7 +168,12 @@ export function profileOf(record: HouseholdRecord, standardFor: (year: number) =
 function belowLineFacts(a: Assessment): QualifyingFact[] {
   const facts: QualifyingFact[] = [];
   if (a.belowLine) facts.push({ kind: "BELOW_LINE", perCapitaNetIncome: a.perCapitaNetIncome, incomeLine: a.incomeLine });
-  if (a.belowLineAfterRigidExpenses) facts.push({ kind: "BELOW_LINE_AFTER_RIGID_EXPENSES", perCapitaAfterRigidExpenses: a.perCapitaAfterRigidExpenses, incomeLine: a.incomeLine });
+  if (a.belowLineAfterRigidExpenses)
+    facts.push({
+      kind: "BELOW_LINE_AFTER_RIGID_EXPENSES",
+      perCapitaAfterRigidExpenses: a.perCapitaAfterRigidExpenses,
+      incomeLine: a.incomeLine,
+    });
   return facts;
 }
 
@@ -174,7 +195,9 @@ export function hardestHousehold(p: HouseholdProfile): QualifyingFact[] | null {
   const aggravating: QualifyingFact[] = [];
   if (!p.record.members.some(ableToWork)) aggravating.push({ kind: "NO_LABOUR" });
   for (const guarantee of p.assessment.guaranteesAtRisk) aggravating.push({ kind: "GUARANTEE_AT_RISK", guarantee });
-  for (const m of p.record.members) if (m.health === "SERIOUS_ILLNESS" || m.health === "DISABLED") aggravating.push({ kind: "ILL_OR_DISABLED", name: m.name, health: m.health });
+  for (const m of p.record.members)
+    if (m.health === "SERIOUS_ILLNESS" || m.health === "DISABLED")
+      aggravating.push({ kind: "ILL_OR_DISABLED", name: m.name, health: m.health });
   if (aggravating.length === 0) return null;
   return [...belowLineFacts(p.assessment), ...aggravating];
 }
@@ -183,7 +206,8 @@ export function hardestHousehold(p: HouseholdProfile): QualifyingFact[] | null {
 export function multiChildSchooling(p: HouseholdProfile): QualifyingFact[] | null {
   const facts: QualifyingFact[] = [];
   p.record.members.forEach((m, i) => {
-    if (nonCompulsorySchooling.has(m.schooling)) facts.push({ kind: "IN_NON_COMPULSORY_SCHOOL", name: m.name, age: p.ages[i]!, schooling: m.schooling });
+    if (nonCompulsorySchooling.has(m.schooling))
+      facts.push({ kind: "IN_NON_COMPULSORY_SCHOOL", name: m.name, age: p.ages[i]!, schooling: m.schooling });
   });
   return facts.length >= 2 ? facts : null;
 }
@@ -199,7 +223,8 @@ export function zeroEmployment(p: HouseholdProfile): QualifyingFact[] | null {
   const idle: QualifyingFact[] = [];
   p.record.members.forEach((m, i) => {
     const age = p.ages[i]!;
-    if (ableToWork(m) && age >= workingAge.min && age <= workingAge.max && !inSchool.has(m.schooling)) idle.push({ kind: "IDLE_LABOURER", name: m.name, age, labourCapacity: m.labourCapacity });
+    if (ableToWork(m) && age >= workingAge.min && age <= workingAge.max && !inSchool.has(m.schooling))
+      idle.push({ kind: "IDLE_LABOURER", name: m.name, age, labourCapacity: m.labourCapacity });
   });
   return idle.length > 0 ? [...idle, { kind: "NO_WAGE_INCOME", year: p.year }] : null;
 }
@@ -217,7 +242,14 @@ export function unstableWork(p: HouseholdProfile): QualifyingFact[] | null {
     // Exact: (prev - now) / prev >= 3/10.
     const sharp = (prev.wage - p.wage) * sharpWageDrop.denominator >= prev.wage * sharpWageDrop.numerator;
     if (dependent && sharp) {
-      facts.push({ kind: "WAGE_DROP", year: p.year, wage: p.wage, previousYear: prev.year, previousWage: prev.wage, dropPercent: Math.round(((prev.wage - p.wage) * 100) / prev.wage) });
+      facts.push({
+        kind: "WAGE_DROP",
+        year: p.year,
+        wage: p.wage,
+        previousYear: prev.year,
+        previousWage: prev.wage,
+        dropPercent: Math.round(((prev.wage - p.wage) * 100) / prev.wage),
+      });
     }
   }
   if (p.record.activeCaseRiskTypes.includes("UNSTABLE_WORK")) facts.push({ kind: "UNSTABLE_WORK_CASE" });
@@ -257,7 +289,11 @@ function afterRigidTotal(p: HouseholdProfile): number | null {
 }
 
 /** The first `limit` of one village's qualifying households in `order`, numbered from 1. */
-export function rankWithin<T extends { profile: HouseholdProfile }>(rows: readonly T[], limit: number, order: (a: HouseholdProfile, b: HouseholdProfile) => number): (T & { rank: number })[] {
+export function rankWithin<T extends { profile: HouseholdProfile }>(
+  rows: readonly T[],
+  limit: number,
+  order: (a: HouseholdProfile, b: HouseholdProfile) => number,
+): (T & { rank: number })[] {
   return [...rows]
     .sort((a, b) => order(a.profile, b.profile))
     .slice(0, limit)

@@ -2,7 +2,13 @@ import { chinaDate, MS_PER_DAY } from "./china-time.ts";
 import { maskIdNumber, maskName, maskPhone } from "../lib/personal-data.ts";
 import type { StaffRole } from "../api/common-schemas.ts";
 import { seesHealth } from "./personal-data-policy.ts";
-import { hardestPerVillage, isHealthFact, type HouseholdProfile, type HouseholdRuleId, type QualifyingFact } from "./household-selections.ts";
+import {
+  hardestPerVillage,
+  isHealthFact,
+  type HouseholdProfile,
+  type HouseholdRuleId,
+  type QualifyingFact,
+} from "./household-selections.ts";
 
 /**
  * Ledgers (台账): the lists offices keep and exchange as spreadsheets (seed
@@ -14,7 +20,13 @@ import { hardestPerVillage, isHealthFact, type HouseholdProfile, type HouseholdR
  */
 
 export const caseLedgerIds = ["queue", "newly-identified", "risk-eliminated"] as const;
-export const householdLedgerIds = ["below-income-line", "hardest-households", "multi-child-schooling", "zero-employment", "unstable-work"] as const satisfies readonly HouseholdRuleId[];
+export const householdLedgerIds = [
+  "below-income-line",
+  "hardest-households",
+  "multi-child-schooling",
+  "zero-employment",
+  "unstable-work",
+] as const satisfies readonly HouseholdRuleId[];
 export const ledgerIds = [...caseLedgerIds, ...householdLedgerIds] as const;
 export type CaseLedgerId = (typeof caseLedgerIds)[number];
 export type HouseholdLedgerId = (typeof householdLedgerIds)[number];
@@ -124,9 +136,19 @@ const column = {
   // Names, phones and ID numbers are masked for everyone: a ledger leaves the system as a file.
   applicantName: { key: "applicantName", header: "ledgers.columns.applicantName", width: 10, value: (r) => maskName(r.applicantName) },
   phone: { key: "phone", header: "ledgers.columns.phone", width: 14, value: (r) => maskPhone(r.phone) },
-  idNumber: { key: "idNumber", header: "ledgers.columns.idNumber", width: 20, value: (r) => (r.idNumber ? maskIdNumber(r.idNumber) : null) },
+  idNumber: {
+    key: "idNumber",
+    header: "ledgers.columns.idNumber",
+    width: 20,
+    value: (r) => (r.idNumber ? maskIdNumber(r.idNumber) : null),
+  },
   kind: { key: "kind", header: "ledgers.columns.kind", width: 16, value: (r, { t }) => t(`kinds.${r.kind}`, { defaultValue: r.kind }) },
-  channel: { key: "channel", header: "ledgers.columns.channel", width: 12, value: (r, { t }) => t(`ledgers.channels.${r.channel}`, { defaultValue: r.channel }) },
+  channel: {
+    key: "channel",
+    header: "ledgers.columns.channel",
+    width: 12,
+    value: (r, { t }) => t(`ledgers.channels.${r.channel}`, { defaultValue: r.channel }),
+  },
   // 因病 / 因残 say something about a person's health.
   riskTypes: {
     key: "riskTypes",
@@ -135,15 +157,26 @@ const column = {
     width: 18,
     value: (r, { t }) => r.riskTypes.map((x) => t(`riskTypes.${x}`, { defaultValue: x })).join(t("ledgers.listSeparator")),
   },
-  stage: { key: "stage", header: "ledgers.columns.stage", width: 16, value: (r, { t }) => t(`stages.${r.stage}`, { defaultValue: r.stage }) },
-  status: { key: "status", header: "ledgers.columns.status", width: 10, value: (r, { t }) => t(`statuses.${r.status}`, { defaultValue: r.status }) },
+  stage: {
+    key: "stage",
+    header: "ledgers.columns.stage",
+    width: 16,
+    value: (r, { t }) => t(`stages.${r.stage}`, { defaultValue: r.stage }),
+  },
+  status: {
+    key: "status",
+    header: "ledgers.columns.status",
+    width: 10,
+    value: (r, { t }) => t(`statuses.${r.status}`, { defaultValue: r.status }),
+  },
   submittedAt: { key: "submittedAt", header: "ledgers.columns.submittedAt", width: 12, value: (r) => chinaDateText(r.submittedAt) },
   stageDueAt: {
     key: "stageDueAt",
     header: "ledgers.columns.stageDueAt",
     width: 16,
     // A file outlives the calendar it was counted on: a provisional date says so in its cell.
-    value: (r, { t }) => (r.stageDueAt && r.stageDueProvisional ? `${chinaDateText(r.stageDueAt)}${t("provisionalShort")}` : chinaDateText(r.stageDueAt)),
+    value: (r, { t }) =>
+      r.stageDueAt && r.stageDueProvisional ? `${chinaDateText(r.stageDueAt)}${t("provisionalShort")}` : chinaDateText(r.stageDueAt),
   },
   overdue: {
     key: "overdue",
@@ -151,7 +184,12 @@ const column = {
     width: 8,
     value: (r, { t, now }) => t(r.status === "OPEN" && !!r.stageDueAt && r.stageDueAt < now ? "ledgers.yes" : "ledgers.no"),
   },
-  monitoredSince: { key: "monitoredSince", header: "ledgers.columns.monitoredSince", width: 12, value: (r) => chinaDateText(r.monitoredSince) },
+  monitoredSince: {
+    key: "monitoredSince",
+    header: "ledgers.columns.monitoredSince",
+    width: 12,
+    value: (r) => chinaDateText(r.monitoredSince),
+  },
   eliminatedAt: { key: "eliminatedAt", header: "ledgers.columns.eliminatedAt", width: 12, value: (r) => chinaDateText(r.eliminatedAt) },
 } satisfies Record<string, LedgerColumn>;
 
@@ -169,42 +207,112 @@ export function describeFact(fact: QualifyingFact, t: CellContext["t"]): string 
     case "ILL_OR_DISABLED":
       return t("ledgers.facts.ILL_OR_DISABLED", { name: maskName(fact.name), health: t(`ledgers.health.${fact.health}`) });
     case "IN_NON_COMPULSORY_SCHOOL":
-      return t("ledgers.facts.IN_NON_COMPULSORY_SCHOOL", { name: maskName(fact.name), age: fact.age, schooling: t(`ledgers.schooling.${fact.schooling}`) });
+      return t("ledgers.facts.IN_NON_COMPULSORY_SCHOOL", {
+        name: maskName(fact.name),
+        age: fact.age,
+        schooling: t(`ledgers.schooling.${fact.schooling}`),
+      });
     case "IDLE_LABOURER":
-      return t("ledgers.facts.IDLE_LABOURER", { name: maskName(fact.name), age: fact.age, labour: t(`ledgers.labour.${fact.labourCapacity}`) });
+      return t("ledgers.facts.IDLE_LABOURER", {
+        name: maskName(fact.name),
+        age: fact.age,
+        labour: t(`ledgers.labour.${fact.labourCapacity}`),
+      });
     case "NO_WAGE_INCOME":
       return t("ledgers.facts.NO_WAGE_INCOME", { year: fact.year });
     case "WAGE_DROP":
-      return t("ledgers.facts.WAGE_DROP", { year: fact.year, wage: fact.wage, previousYear: fact.previousYear, previousWage: fact.previousWage, drop: fact.dropPercent });
+      return t("ledgers.facts.WAGE_DROP", {
+        year: fact.year,
+        wage: fact.wage,
+        previousYear: fact.previousYear,
+        previousWage: fact.previousWage,
+        drop: fact.dropPercent,
+      });
     case "UNSTABLE_WORK_CASE":
       return t("ledgers.facts.UNSTABLE_WORK_CASE");
   }
 }
 
-const factList = (facts: readonly QualifyingFact[], t: CellContext["t"]) => (facts.length > 0 ? facts.map((f) => describeFact(f, t)).join(t("ledgers.factSeparator")) : null);
+const factList = (facts: readonly QualifyingFact[], t: CellContext["t"]) =>
+  facts.length > 0 ? facts.map((f) => describeFact(f, t)).join(t("ledgers.factSeparator")) : null;
 
 const householdColumn = {
   village: { key: "village", header: "ledgers.householdColumns.village", width: 12, value: (r) => r.profile.record.villageName },
-  householdNumber: { key: "householdNumber", header: "ledgers.householdColumns.householdNumber", width: 20, value: (r) => r.profile.record.number },
+  householdNumber: {
+    key: "householdNumber",
+    header: "ledgers.householdColumns.householdNumber",
+    width: 20,
+    value: (r) => r.profile.record.number,
+  },
   // Masked like the case ledgers' names and ID numbers: the file leaves the system.
-  headName: { key: "headName", header: "ledgers.householdColumns.headName", width: 10, value: (r) => (r.profile.head ? maskName(r.profile.head.name) : null) },
+  headName: {
+    key: "headName",
+    header: "ledgers.householdColumns.headName",
+    width: 10,
+    value: (r) => (r.profile.head ? maskName(r.profile.head.name) : null),
+  },
   members: { key: "members", header: "ledgers.householdColumns.members", width: 8, value: (r) => r.profile.record.members.length },
-  headIdNumber: { key: "headIdNumber", header: "ledgers.householdColumns.headIdNumber", width: 20, value: (r) => (r.profile.record.headIdNumber ? maskIdNumber(r.profile.record.headIdNumber) : null) },
-  category: { key: "category", header: "ledgers.householdColumns.category", width: 14, value: (r, { t }) => t(`ledgers.householdCategories.${r.profile.record.category}`) },
+  headIdNumber: {
+    key: "headIdNumber",
+    header: "ledgers.householdColumns.headIdNumber",
+    width: 20,
+    value: (r) => (r.profile.record.headIdNumber ? maskIdNumber(r.profile.record.headIdNumber) : null),
+  },
+  category: {
+    key: "category",
+    header: "ledgers.householdColumns.category",
+    width: 14,
+    value: (r, { t }) => t(`ledgers.householdCategories.${r.profile.record.category}`),
+  },
   year: { key: "year", header: "ledgers.householdColumns.year", width: 8, value: (r) => r.profile.year },
-  perCapitaNetIncome: { key: "perCapitaNetIncome", header: "ledgers.householdColumns.perCapitaNetIncome", width: 12, value: (r) => r.profile.assessment?.perCapitaNetIncome ?? null },
-  incomeLine: { key: "incomeLine", header: "ledgers.householdColumns.incomeLine", width: 12, value: (r) => r.profile.assessment?.incomeLine ?? null },
+  perCapitaNetIncome: {
+    key: "perCapitaNetIncome",
+    header: "ledgers.householdColumns.perCapitaNetIncome",
+    width: 12,
+    value: (r) => r.profile.assessment?.perCapitaNetIncome ?? null,
+  },
+  incomeLine: {
+    key: "incomeLine",
+    header: "ledgers.householdColumns.incomeLine",
+    width: 12,
+    value: (r) => r.profile.assessment?.incomeLine ?? null,
+  },
   perCapitaAfterRigidExpenses: {
     key: "perCapitaAfterRigidExpenses",
     header: "ledgers.householdColumns.perCapitaAfterRigidExpenses",
     width: 14,
     value: (r) => r.profile.assessment?.perCapitaAfterRigidExpenses ?? null,
   },
-  wage: { key: "wage", header: "ledgers.householdColumns.wage", width: 12, value: (r) => (r.profile.year === null ? null : r.profile.wage) },
-  previousWage: { key: "previousWage", header: "ledgers.householdColumns.previousWage", width: 12, value: (r) => r.profile.previous?.wage ?? null },
-  facts: { key: "facts", header: "ledgers.householdColumns.facts", width: 40, value: (r, { t }) => factList(r.facts.filter((f) => !isHealthFact(f)), t) },
+  wage: {
+    key: "wage",
+    header: "ledgers.householdColumns.wage",
+    width: 12,
+    value: (r) => (r.profile.year === null ? null : r.profile.wage),
+  },
+  previousWage: {
+    key: "previousWage",
+    header: "ledgers.householdColumns.previousWage",
+    width: 12,
+    value: (r) => r.profile.previous?.wage ?? null,
+  },
+  facts: {
+    key: "facts",
+    header: "ledgers.householdColumns.facts",
+    width: 40,
+    value: (r, { t }) =>
+      factList(
+        r.facts.filter((f) => !isHealthFact(f)),
+        t,
+      ),
+  },
   // Illness, disability and the medical guarantee say something about a person's health.
-  healthFacts: { key: "healthFacts", header: "ledgers.householdColumns.healthFacts", healthRelated: true, width: 30, value: (r, { t }) => factList(r.facts.filter(isHealthFact), t) },
+  healthFacts: {
+    key: "healthFacts",
+    header: "ledgers.householdColumns.healthFacts",
+    healthRelated: true,
+    width: 30,
+    value: (r, { t }) => factList(r.facts.filter(isHealthFact), t),
+  },
   rank: { key: "rank", header: "ledgers.householdColumns.rank", width: 8, value: (r) => r.rank },
 } satisfies Record<string, LedgerColumn<HouseholdLedgerRow>>;
 
@@ -222,7 +330,9 @@ const householdBasics = [
   householdColumn.perCapitaAfterRigidExpenses,
 ];
 
-type LedgerTable = { [K in CaseLedgerId]: CaseLedgerDefinition & { id: K } } & { [K in HouseholdLedgerId]: HouseholdLedgerDefinition & { id: K } };
+type LedgerTable = { [K in CaseLedgerId]: CaseLedgerDefinition & { id: K } } & {
+  [K in HouseholdLedgerId]: HouseholdLedgerDefinition & { id: K };
+};
 
 export const ledgers: LedgerTable = {
   queue: {
@@ -252,7 +362,18 @@ export const ledgers: LedgerTable = {
     subject: "cases",
     title: "ledgers.titles.newly-identified",
     selection: { monitoredOnly: true, period: { on: "monitoredSince" } },
-    columns: [column.number, column.region, column.applicantName, column.phone, column.idNumber, column.kind, column.riskTypes, column.monitoredSince, column.stage, column.status],
+    columns: [
+      column.number,
+      column.region,
+      column.applicantName,
+      column.phone,
+      column.idNumber,
+      column.kind,
+      column.riskTypes,
+      column.monitoredSince,
+      column.stage,
+      column.status,
+    ],
   },
   /** 风险消除: the county approved elimination (stage RISK_ELIMINATED, status CLOSED); a re-identified case leaves the list. */
   "risk-eliminated": {
@@ -260,7 +381,17 @@ export const ledgers: LedgerTable = {
     subject: "cases",
     title: "ledgers.titles.risk-eliminated",
     selection: { stages: ["RISK_ELIMINATED"], period: { on: "enteredStage", stage: "RISK_ELIMINATED" } },
-    columns: [column.number, column.region, column.applicantName, column.phone, column.idNumber, column.kind, column.riskTypes, column.monitoredSince, column.eliminatedAt],
+    columns: [
+      column.number,
+      column.region,
+      column.applicantName,
+      column.phone,
+      column.idNumber,
+      column.kind,
+      column.riskTypes,
+      column.monitoredSince,
+      column.eliminatedAt,
+    ],
   },
   /** 附件1: per-capita net income below the year's monitoring standard. */
   "below-income-line": {

@@ -48,6 +48,7 @@ export function outsideQuietHours(at: Date, quiet: QuietHours | null): Date {
 
 /** The earliest a new push may go: after the last one by the interval, and outside quiet hours. */
 export function earliestPush(now: Date, lastPushAt: Date | null, minIntervalMs: number, quiet: QuietHours | null): Date {
-  const afterInterval = lastPushAt && lastPushAt.getTime() + minIntervalMs > now.getTime() ? new Date(lastPushAt.getTime() + minIntervalMs) : now;
+  const afterInterval =
+    lastPushAt && lastPushAt.getTime() + minIntervalMs > now.getTime() ? new Date(lastPushAt.getTime() + minIntervalMs) : now;
   return outsideQuietHours(afterInterval, quiet);
 }

@@ -60,7 +60,14 @@ export interface Progress extends Tally {
 }
 
 function emptyTally(): Tally {
-  return { households: 0, leadsCreated: 0, alreadyOpen: 0, open: 0, overdue: 0, decided: { total: 0, approved: 0, rejected: 0, closed: 0, withdrawn: 0 } };
+  return {
+    households: 0,
+    leadsCreated: 0,
+    alreadyOpen: 0,
+    open: 0,
+    overdue: 0,
+    decided: { total: 0, approved: 0, rejected: 0, closed: 0, withdrawn: 0 },
+  };
 }
 
 function count(tally: Tally, c: TrackedCase, now: Date) {
@@ -73,7 +80,9 @@ function count(tally: Tally, c: TrackedCase, now: Date) {
     return;
   }
   tally.decided.total++;
-  tally.decided[c.status === "APPROVED" ? "approved" : c.status === "REJECTED" ? "rejected" : c.status === "CLOSED" ? "closed" : "withdrawn"]++;
+  tally.decided[
+    c.status === "APPROVED" ? "approved" : c.status === "REJECTED" ? "rejected" : c.status === "CLOSED" ? "closed" : "withdrawn"
+  ]++;
 }
 
 /**

@@ -147,7 +147,7 @@ function fromAddress(tree: RegionTree, address: string, within: RegionNode | und
   const townships = unique(mentions.filter((m) => m.node.level === "TOWNSHIP").map((m) => m.node));
   let villages = unique(mentions.filter((m) => m.node.level === "VILLAGE").map((m) => m.node));
 
-  const scope = within ? tree.ancestorAt(within, "TOWNSHIP") ?? tree.ancestorAt(within, "COUNTY") : undefined;
+  const scope = within ? (tree.ancestorAt(within, "TOWNSHIP") ?? tree.ancestorAt(within, "COUNTY")) : undefined;
   if (scope) {
     const inScope = villages.filter((v) => tree.contains(scope, v));
     if (inScope.length > 0) villages = inScope;
@@ -160,9 +160,11 @@ function fromAddress(tree: RegionTree, address: string, within: RegionNode | und
 
   if (villages.length > 1) {
     const commonTownships = unique(villages.map((v) => tree.ancestorAt(v, "TOWNSHIP")).filter((t): t is RegionNode => !!t));
-    if (commonTownships.length === 1) return { outcome: "TOWNSHIP_TRIAGE", region: commonTownships[0]!, basis: "address", candidates: villages };
+    if (commonTownships.length === 1)
+      return { outcome: "TOWNSHIP_TRIAGE", region: commonTownships[0]!, basis: "address", candidates: villages };
     const county = tree.ancestorAt(villages[0]!, "COUNTY");
-    if (county && villages.every((v) => tree.contains(county, v))) return { outcome: "COUNTY_TRIAGE", region: county, basis: "address", candidates: villages };
+    if (county && villages.every((v) => tree.contains(county, v)))
+      return { outcome: "COUNTY_TRIAGE", region: county, basis: "address", candidates: villages };
   }
   if (townships.length === 1) return { outcome: "TOWNSHIP_TRIAGE", region: townships[0]!, basis: "address", candidates: villages };
   return undefined;

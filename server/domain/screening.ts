@@ -62,36 +62,49 @@ export type ScreeningRule = FieldRule | AssessmentRule;
 export const screeningRulesFileSchema = z
   .strictObject({
     fields: z.record(fieldKeySchema, fieldDefinitionSchema),
-    departments: z.partialRecord(departmentSchema, z.strictObject({ fields: z.array(fieldKeySchema).min(1), required: z.array(fieldKeySchema).default([]), label: labelSchema.optional() })),
+    departments: z.partialRecord(
+      departmentSchema,
+      z.strictObject({
+        fields: z.array(fieldKeySchema).min(1),
+        required: z.array(fieldKeySchema).default([]),
+        label: labelSchema.optional(),
+      }),
+    ),
     rules: z.array(z.union([assessmentRuleSchema, fieldRuleSchema])),
   })
   .superRefine((file, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
-    if (file.fields.idNumber?.type !== "idNumber") issue(["fields", "idNumber"], 'a field "idNumber" of type "idNumber" is required: rows are matched to households by it');
+    if (file.fields.idNumber?.type !== "idNumber")
+      issue(["fields", "idNumber"], 'a field "idNumber" of type "idNumber" is required: rows are matched to households by it');
     for (const [key, field] of Object.entries(file.fields)) {
       if (field.type === "choice" && !field.choices?.length) issue(["fields", key, "choices"], "a choice field needs its choices");
       if (field.min !== undefined && field.max !== undefined && field.min > field.max) issue(["fields", key, "max"], "max is below min");
     }
     for (const [department, entry] of Object.entries(file.departments)) {
       if (!entry.fields.includes("idNumber")) issue(["departments", department, "fields"], "every department's file carries idNumber");
-      for (const key of [...entry.fields, ...entry.required]) if (!file.fields[key]) issue(["departments", department], `unknown field "${key}"`);
-      for (const key of entry.required) if (!entry.fields.includes(key)) issue(["departments", department, "required"], `"${key}" is required but not among the fields`);
+      for (const key of [...entry.fields, ...entry.required])
+        if (!file.fields[key]) issue(["departments", department], `unknown field "${key}"`);
+      for (const key of entry.required)
+        if (!entry.fields.includes(key)) issue(["departments", department, "required"], `"${key}" is required but not among the fields`);
     }
     const seen = new Set<string>();
     file.rules.forEach((rule, index) => {
       if (seen.has(rule.id)) issue(["rules", index, "id"], `duplicate rule id "${rule.id}"`);
       seen.add(rule.id);
       const departments = rule.kind === "assessment" ? rule.departments : [rule.department];
-      for (const department of departments) if (!file.departments[department]) issue(["rules", index], `department ${department} has no entry under "departments"`);
+      for (const department of departments)
+        if (!file.departments[department]) issue(["rules", index], `department ${department} has no entry under "departments"`);
       if (rule.kind !== "field") return;
       const field = file.fields[rule.field];
-      if (!field || !file.departments[rule.department]?.fields.includes(rule.field)) return issue(["rules", index, "field"], `"${rule.field}" is not a field of ${rule.department}`);
-      const ok =
-        (comparisonOps as readonly string[]).includes(rule.op)
-          ? field.type === "number" && typeof rule.value === "number"
-          : rule.op === "eq"
-            ? (field.type === "boolean" && typeof rule.value === "boolean") || (field.type === "number" && typeof rule.value === "number") || (field.type === "choice" && typeof rule.value === "string")
-            : field.type === "choice" && !!rule.values && rule.values.every((v) => field.choices?.some((c) => c.value === v));
+      if (!field || !file.departments[rule.department]?.fields.includes(rule.field))
+        return issue(["rules", index, "field"], `"${rule.field}" is not a field of ${rule.department}`);
+      const ok = (comparisonOps as readonly string[]).includes(rule.op)
+        ? field.type === "number" && typeof rule.value === "number"
+        : rule.op === "eq"
+          ? (field.type === "boolean" && typeof rule.value === "boolean") ||
+            (field.type === "number" && typeof rule.value === "number") ||
+            (field.type === "choice" && typeof rule.value === "string")
+          : field.type === "choice" && !!rule.values && rule.values.every((v) => field.choices?.some((c) => c.value === v));
       if (!ok) issue(["rules", index, "op"], `op "${rule.op}" with this value does not fit the ${field.type} field "${rule.field}"`);
     });
   });
@@ -113,7 +126,9 @@ export function requiredFieldsOf(rules: ScreeningRules, department: Department):
 }
 
 export function rulesOf(rules: ScreeningRules, department: Department): ScreeningRule[] {
-  return rules.rules.filter((rule) => (rule.kind === "assessment" ? rule.departments.includes(department) : rule.department === department));
+  return rules.rules.filter((rule) =>
+    rule.kind === "assessment" ? rule.departments.includes(department) : rule.department === department,
+  );
 }
 
 // ---------- column mapping ----------
@@ -164,7 +179,12 @@ export interface MappingProblem {
 }
 
 /** What is wrong with a column mapping ({ field: header }) for a department's file with these headers; empty when it can run. */
-export function checkMapping(rules: ScreeningRules, department: Department, headers: readonly string[], mapping: Record<string, string>): MappingProblem[] {
+export function checkMapping(
+  rules: ScreeningRules,
+  department: Department,
+  headers: readonly string[],
+  mapping: Record<string, string>,
+): MappingProblem[] {
   const problems: MappingProblem[] = [];
   const fields = fieldsOf(rules, department);
   const byHeader = new Map<string, string>();
@@ -174,7 +194,8 @@ export function checkMapping(rules: ScreeningRules, department: Department, head
     else if (byHeader.has(header)) problems.push({ code: "MAPPING_HEADER_TWICE", field, header });
     else byHeader.set(header, field);
   }
-  for (const field of requiredFieldsOf(rules, department)) if (mapping[field] === undefined) problems.push({ code: "MAPPING_REQUIRED_FIELD", field });
+  for (const field of requiredFieldsOf(rules, department))
+    if (mapping[field] === undefined) problems.push({ code: "MAPPING_REQUIRED_FIELD", field });
   return problems;
 }
 
@@ -182,7 +203,16 @@ export function checkMapping(rules: ScreeningRules, department: Department, head
 
 export type CellValue = string | number | boolean;
 
-export type RowIssueCode = "REQUIRED" | "ID_INVALID" | "ID_AS_NUMBER" | "NOT_A_NUMBER" | "NOT_AN_INTEGER" | "OUT_OF_RANGE" | "NOT_YES_NO" | "NOT_ALLOWED_VALUE" | "TOO_LONG";
+export type RowIssueCode =
+  | "REQUIRED"
+  | "ID_INVALID"
+  | "ID_AS_NUMBER"
+  | "NOT_A_NUMBER"
+  | "NOT_AN_INTEGER"
+  | "OUT_OF_RANGE"
+  | "NOT_YES_NO"
+  | "NOT_ALLOWED_VALUE"
+  | "TOO_LONG";
 
 /** One problem in one cell; `column` is the header the user mapped. Localized when shown. */
 export interface RowIssue {
@@ -233,8 +263,12 @@ export function parseCell(field: FieldDefinition, raw: string): Parsed {
     }
     case "choice": {
       const upper = text.toUpperCase();
-      const choice = field.choices?.find((c) => c.value.toUpperCase() === upper || c.synonyms.some((s) => s.normalize("NFKC").toUpperCase() === upper));
-      return choice ? { ok: true, value: choice.value } : fail("NOT_ALLOWED_VALUE", { allowed: (field.choices ?? []).map((c) => c.value).join("/") });
+      const choice = field.choices?.find(
+        (c) => c.value.toUpperCase() === upper || c.synonyms.some((s) => s.normalize("NFKC").toUpperCase() === upper),
+      );
+      return choice
+        ? { ok: true, value: choice.value }
+        : fail("NOT_ALLOWED_VALUE", { allowed: (field.choices ?? []).map((c) => c.value).join("/") });
     }
   }
 }
@@ -281,12 +315,22 @@ function checkFields<F extends MappedField>(fields: readonly F[], cellOf: (field
  * Every mapped cell of one row read and checked; all problems are reported,
  * not only the first. `cellOf` gives a header's cell text ("" when empty).
  */
-export function validateRow(rules: ScreeningRules, department: Department, mapping: Record<string, string>, cellOf: (header: string) => string): ValidatedRow {
+export function validateRow(
+  rules: ScreeningRules,
+  department: Department,
+  mapping: Record<string, string>,
+  cellOf: (header: string) => string,
+): ValidatedRow {
   return checkFields(mappedFields(rules, department, mapping), (mapped) => cellOf(mapped.header));
 }
 
 /** validateRow for the rows of one file, given as cells in the order of its headers: the mapping is resolved once, not per row. */
-export function rowValidator(rules: ScreeningRules, department: Department, mapping: Record<string, string>, headers: readonly string[]): (cells: readonly string[]) => ValidatedRow {
+export function rowValidator(
+  rules: ScreeningRules,
+  department: Department,
+  mapping: Record<string, string>,
+  headers: readonly string[],
+): (cells: readonly string[]) => ValidatedRow {
   const fields = mappedFields(rules, department, mapping).map((mapped) => ({ ...mapped, column: headers.indexOf(mapped.header) }));
   return (cells) => checkFields(fields, (mapped) => cells[mapped.column] ?? "");
 }
@@ -303,7 +347,15 @@ export interface HouseholdStanding {
 }
 
 export type RuleHit =
-  | { ruleId: string; kind: "field"; riskTypes: RiskType[]; field: string; actual: CellValue; op: FieldRule["op"]; expected: CellValue | string[] }
+  | {
+      ruleId: string;
+      kind: "field";
+      riskTypes: RiskType[];
+      field: string;
+      actual: CellValue;
+      op: FieldRule["op"];
+      expected: CellValue | string[];
+    }
   | { ruleId: string; kind: "assessment"; riskTypes: RiskType[]; check: AssessmentRule["check"]; standing: HouseholdStanding };
 
 function compare(op: FieldRule["op"], actual: CellValue, rule: FieldRule): boolean {
@@ -314,16 +366,30 @@ function compare(op: FieldRule["op"], actual: CellValue, rule: FieldRule): boole
 }
 
 /** The department's rules a validated row trips, in the rules file's order; assessment rules need the household's standing. */
-export function evaluateRules(rules: ScreeningRules, department: Department, values: Record<string, CellValue>, standing: HouseholdStanding | null): RuleHit[] {
+export function evaluateRules(
+  rules: ScreeningRules,
+  department: Department,
+  values: Record<string, CellValue>,
+  standing: HouseholdStanding | null,
+): RuleHit[] {
   const hits: RuleHit[] = [];
   for (const rule of rulesOf(rules, department)) {
     if (rule.kind === "assessment") {
-      if (standing && standing[rule.check]) hits.push({ ruleId: rule.id, kind: "assessment", riskTypes: rule.riskTypes, check: rule.check, standing });
+      if (standing && standing[rule.check])
+        hits.push({ ruleId: rule.id, kind: "assessment", riskTypes: rule.riskTypes, check: rule.check, standing });
       continue;
     }
     const actual = values[rule.field];
     if (actual === undefined || !compare(rule.op, actual, rule)) continue;
-    hits.push({ ruleId: rule.id, kind: "field", riskTypes: rule.riskTypes, field: rule.field, actual, op: rule.op, expected: rule.op === "in" ? (rule.values ?? []) : (rule.value ?? "") });
+    hits.push({
+      ruleId: rule.id,
+      kind: "field",
+      riskTypes: rule.riskTypes,
+      field: rule.field,
+      actual,
+      op: rule.op,
+      expected: rule.op === "in" ? (rule.values ?? []) : (rule.value ?? ""),
+    });
   }
   return hits;
 }

@@ -57,7 +57,8 @@ export function stageStays(events: readonly StageEvent[]): StageStay[] {
     let current: { stage: string; enteredAt: Date } | null = null;
     for (const e of list) {
       if (!e.toStage || e.fromStage === e.toStage) continue;
-      if (current && e.fromStage === current.stage) stays.push({ caseId, stage: current.stage, enteredAt: current.enteredAt, leftAt: e.at });
+      if (current && e.fromStage === current.stage)
+        stays.push({ caseId, stage: current.stage, enteredAt: current.enteredAt, leftAt: e.at });
       // A move whose fromStage is not where the history says the case was (a history edited by hand) starts afresh.
       current = { stage: e.toStage, enteredAt: e.at };
     }
@@ -94,7 +95,10 @@ export function workingDaysAfter(from: Date, to: Date, isWorkingDay: (dayStart: 
  * does not cover, so a chart still draws (approximately) before next year's
  * holiday schedule is loaded. Deadlines, which must be exact, do not use this.
  */
-export function workingDayOr(calendar: { isWorkingDay(date: Date): boolean }, isUncovered: (error: unknown) => boolean): (dayStart: Date) => boolean {
+export function workingDayOr(
+  calendar: { isWorkingDay(date: Date): boolean },
+  isUncovered: (error: unknown) => boolean,
+): (dayStart: Date) => boolean {
   return (dayStart) => {
     try {
       return calendar.isWorkingDay(dayStart);

@@ -92,7 +92,8 @@ export function checkYearCalendar(cal: { year: number; holidays: string[]; makeu
       const day = parseIsoDay(iso);
       // Malformed dates were already reported by the element schema.
       if (day === undefined) return;
-      const issue = (message: string) => ctx.addIssue({ code: "custom", path: [field, index], message, params: { date: iso, year: cal.year } });
+      const issue = (message: string) =>
+        ctx.addIssue({ code: "custom", path: [field, index], message, params: { date: iso, year: cal.year } });
       if (dayYear(day) !== cal.year) issue("validation.calendar.outsideYear");
       if (seen.has(iso)) issue("validation.calendar.repeated");
       seen.add(iso);

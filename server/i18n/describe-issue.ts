@@ -12,7 +12,8 @@ export function describeIssue(issue: z.core.$ZodIssue, locale: Locale): { path: 
   const t = translator(locale);
   let message: string;
   // A rule's own message is a translation key; a custom rule may give the values it names (a date, a year).
-  if (hasKey(issue.message) && issue.message.startsWith("validation.")) message = t(issue.message, issue.code === "custom" ? issue.params : undefined);
+  if (hasKey(issue.message) && issue.message.startsWith("validation."))
+    message = t(issue.message, issue.code === "custom" ? issue.params : undefined);
   else if (issue.code === "unrecognized_keys") message = t("validation.unknownFields", { keys: issue.keys.join(", ") });
   else {
     const worded = zodLocales[locale].localeError(issue as never);

@@ -63,7 +63,12 @@ export function negotiateLocale(acceptLanguage: string | undefined): Locale {
     .split(",")
     .map((part, index) => {
       const [tag = "", ...params] = part.trim().split(";");
-      const q = Number(params.find((p) => p.trim().startsWith("q="))?.trim().slice(2) ?? "1");
+      const q = Number(
+        params
+          .find((p) => p.trim().startsWith("q="))
+          ?.trim()
+          .slice(2) ?? "1",
+      );
       return { tag: tag.toLowerCase(), q: Number.isFinite(q) ? q : 0, index };
     })
     .sort((a, b) => b.q - a.q || a.index - b.index);
@@ -77,6 +82,16 @@ export function negotiateLocale(acceptLanguage: string | undefined): Locale {
 /** A calendar date as the applicant reads it, always in China time. */
 export function formatDate(date: Date, locale: Locale): string {
   let format = dateFormats.get(locale);
-  if (!format) dateFormats.set(locale, (format = new Intl.DateTimeFormat(locale, { timeZone: "Asia/Shanghai", year: "numeric", month: "long", day: "numeric", weekday: "short" })));
+  if (!format)
+    dateFormats.set(
+      locale,
+      (format = new Intl.DateTimeFormat(locale, {
+        timeZone: "Asia/Shanghai",
+        year: "numeric",
+        month: "long",
+        day: "numeric",
+        weekday: "short",
+      })),
+    );
   return format.format(date);
 }

@@ -39,7 +39,11 @@ export class ConflictError extends AppError {
 
 /** Input that passed the schema but breaks a rule only the service can check. */
 export class InvalidInputError extends AppError {
-  constructor(code: string, readonly field?: string, params: Record<string, string | number> = {}) {
+  constructor(
+    code: string,
+    readonly field?: string,
+    params: Record<string, string | number> = {},
+  ) {
     super(400, code, params);
   }
 }

@@ -64,7 +64,12 @@ export function contentKey(folder: ContentFolder, sha256: string): string {
 /** The hash a content key names, or null for any other key. */
 export function contentHashOf(key: string): string | null {
   const [folder, prefix, sha256, ...rest] = key.split("/");
-  const ok = contentFolders.includes(folder as ContentFolder) && !!sha256 && sha256Pattern.test(sha256) && prefix === sha256.slice(0, 2) && rest.length === 0;
+  const ok =
+    contentFolders.includes(folder as ContentFolder) &&
+    !!sha256 &&
+    sha256Pattern.test(sha256) &&
+    prefix === sha256.slice(0, 2) &&
+    rest.length === 0;
   return ok ? sha256! : null;
 }
 
@@ -295,7 +300,10 @@ function isNotFound(error: unknown): boolean {
 }
 
 /** The settings a store is chosen by (AppConfig has them all; without S3_BUCKET only DATA_DIR counts). */
-export type FileStoreConfig = Pick<AppConfig, "dataDir"> & Partial<Pick<AppConfig, "s3Bucket" | "s3Endpoint" | "s3Region" | "s3AccessKeyId" | "s3SecretAccessKey" | "s3ForcePathStyle" | "s3Prefix">>;
+export type FileStoreConfig = Pick<AppConfig, "dataDir"> &
+  Partial<
+    Pick<AppConfig, "s3Bucket" | "s3Endpoint" | "s3Region" | "s3AccessKeyId" | "s3SecretAccessKey" | "s3ForcePathStyle" | "s3Prefix">
+  >;
 
 /** The configured store: the bucket when S3_BUCKET is set (checked reachable first), else DATA_DIR. */
 export async function openFileStore(config: FileStoreConfig): Promise<FileStore> {
@@ -314,7 +322,10 @@ export async function openFileStore(config: FileStoreConfig): Promise<FileStore>
   } catch (error) {
     store.close();
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    throw new Error(`object storage: bucket ${config.s3Bucket} at ${config.s3Endpoint || "AWS"} cannot be used (${(error as Error).name}${status ? ` ${status}` : ""}): check S3_BUCKET, S3_ENDPOINT, S3_REGION and the keys`, { cause: error });
+    throw new Error(
+      `object storage: bucket ${config.s3Bucket} at ${config.s3Endpoint || "AWS"} cannot be used (${(error as Error).name}${status ? ` ${status}` : ""}): check S3_BUCKET, S3_ENDPOINT, S3_REGION and the keys`,
+      { cause: error },
+    );
   }
   return store;
 }

@@ -26,7 +26,10 @@ export function keyFingerprints(keys: KeyMaterial): { dataKeys: Record<string, s
  * ids, and the lookup key once it is current (a rotation puts the new key
  * first and keeps the old one until every hash is redone).
  */
-export function compareKeyFingerprints(recorded: ReadonlyMap<string, string>, keys: KeyMaterial): { mismatched: string[]; records: Map<string, string> } {
+export function compareKeyFingerprints(
+  recorded: ReadonlyMap<string, string>,
+  keys: KeyMaterial,
+): { mismatched: string[]; records: Map<string, string> } {
   const prints = keyFingerprints(keys);
   const mismatched: string[] = [];
   const records = new Map<string, string>();

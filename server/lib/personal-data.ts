@@ -26,7 +26,9 @@ export class PersonalDataCipher {
     const iv = crypto.randomBytes(12);
     const cipher = crypto.createCipheriv("aes-256-gcm", this.keys.get(this.currentKeyId)!, iv);
     const data = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
-    return [this.currentKeyId, iv, cipher.getAuthTag(), data].map((part) => (typeof part === "string" ? part : part.toString("base64url"))).join(".");
+    return [this.currentKeyId, iv, cipher.getAuthTag(), data]
+      .map((part) => (typeof part === "string" ? part : part.toString("base64url")))
+      .join(".");
   }
 
   decrypt(sealed: string): string {

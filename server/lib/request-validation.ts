@@ -28,10 +28,13 @@ const unstorableCharacter = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud8
 
 /** Where a request's strings (or the names of its fields) hold characters no database stores; one issue each. */
 export function unstorableTextIssues(value: unknown, path: PropertyKey[] = []): z.core.$ZodIssue[] {
-  if (typeof value === "string") return unstorableCharacter.test(value) ? [{ code: "custom", path, message: "validation.unstorableText", input: value }] : [];
+  if (typeof value === "string")
+    return unstorableCharacter.test(value) ? [{ code: "custom", path, message: "validation.unstorableText", input: value }] : [];
   if (typeof value !== "object" || value === null) return [];
   // Nesting is bounded by the JSON body parser (JSON_MAX_DEPTH) and by the query-string parser.
   return Object.entries(value).flatMap(([key, item]) =>
-    unstorableCharacter.test(key) ? [{ code: "custom" as const, path: [...path, key], message: "validation.unstorableText", input: key }] : unstorableTextIssues(item, [...path, key]),
+    unstorableCharacter.test(key)
+      ? [{ code: "custom" as const, path: [...path, key], message: "validation.unstorableText", input: key }]
+      : unstorableTextIssues(item, [...path, key]),
   );
 }

@@ -49,7 +49,8 @@ export function resolveSecrets(config: AppConfig, persist: boolean): Secrets {
  * change there.
  */
 export function prependGeneratedKeys(config: AppConfig): { dataKeyId: string } {
-  if (config.dataKeys || config.lookupKey) throw new Error("DATA_KEYS / LOOKUP_KEY come from the environment: put the new key first there (see README, Key rotation)");
+  if (config.dataKeys || config.lookupKey)
+    throw new Error("DATA_KEYS / LOOKUP_KEY come from the environment: put the new key first there (see README, Key rotation)");
   const file = path.join(config.dataDir, "secrets.json");
   if (!fs.existsSync(file)) throw new Error(`No generated keys in ${file}`);
   const stored = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string>;

@@ -152,7 +152,9 @@ async function* csvInput(source: ByteSource, encoding: "utf-8" | "gb18030"): Asy
     if (chunk.includes(0)) throw new SpreadsheetError("SPREADSHEET_UNSUPPORTED");
     if (!decoder) yield chunk;
     else {
-      yield decoder.decode(first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk, { stream: true });
+      yield decoder.decode(first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk, {
+        stream: true,
+      });
       first = false;
     }
   }
@@ -197,7 +199,13 @@ async function* xlsxRecords(source: ByteSource): AsyncGenerator<SheetRow[]> {
   // Styles are read so that date cells come out as dates.
   // Loaded on first use, as the writer does (spreadsheet-stream.ts).
   const { default: ExcelJS } = await import("exceljs");
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit", entries: "ignore" });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    sharedStrings: "cache",
+    styles: "cache",
+    hyperlinks: "ignore",
+    worksheets: "emit",
+    entries: "ignore",
+  });
   let batch: SheetRow[] = [];
   try {
     for await (const sheet of workbook) {
@@ -266,7 +274,8 @@ export function cellText(value: ExcelJS.CellValue): string {
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if (typeof value === "object") {
     if ("richText" in value) return value.richText.map((part) => part.text).join("");
-    if ("formula" in value || "sharedFormula" in value) return "result" in value && value.result !== undefined ? cellText(value.result as ExcelJS.CellValue) : "";
+    if ("formula" in value || "sharedFormula" in value)
+      return "result" in value && value.result !== undefined ? cellText(value.result as ExcelJS.CellValue) : "";
     if ("text" in value) return typeof value.text === "string" ? value.text : cellText(value.text as ExcelJS.CellValue);
     if ("error" in value) return "";
   }

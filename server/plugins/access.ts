@@ -1,4 +1,11 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyPluginCallback, FastifyPluginOptions, FastifyRequest, RouteOptions } from "fastify";
+import type {
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyPluginCallback,
+  FastifyPluginOptions,
+  FastifyRequest,
+  RouteOptions,
+} from "fastify";
 import fp from "fastify-plugin";
 import { staffRoleSchema, type StaffRole } from "../api/common-schemas.ts";
 import { ForbiddenError, UnauthorizedError } from "../lib/errors.ts";
@@ -87,11 +94,14 @@ export function declarationProblem(access: Access | undefined, url: string): str
   if (!isObjectScope(access.scope)) {
     if (!["region", "own", "shared"].includes(access.scope)) return `has an unknown scope "${access.scope}"`;
     // A parameter names something; the gate (and the access matrix test) must know what.
-    return params.length === 0 ? null : `has path parameters (${params.join(", ")}) but no object scope: declare the kind of object they name`;
+    return params.length === 0
+      ? null
+      : `has path parameters (${params.join(", ")}) but no object scope: declare the kind of object they name`;
   }
   const kind = objectScopes[access.scope];
   const names = kind.params.map((p) => `:${p}`).join(" or ");
-  if (params.length !== 1 || !(kind.params as readonly string[]).includes(params[0]!)) return `must name its ${access.scope} by one path parameter, ${names}`;
+  if (params.length !== 1 || !(kind.params as readonly string[]).includes(params[0]!))
+    return `must name its ${access.scope} by one path parameter, ${names}`;
   if (access.residents && !kind.residents) return `admits residents, who reach no ${access.scope}`;
   return null;
 }
@@ -106,7 +116,11 @@ const pluginAccess = Symbol("pluginAccess");
  * A third-party plugin whose routes take no options of ours (Swagger UI's
  * pages), registered with one declaration for all of its routes.
  */
-export function withAccess<Options extends FastifyPluginOptions>(access: Access, plugin: FastifyPluginCallback<Options> | FastifyPluginAsync<Options>, options: Options) {
+export function withAccess<Options extends FastifyPluginOptions>(
+  access: Access,
+  plugin: FastifyPluginCallback<Options> | FastifyPluginAsync<Options>,
+  options: Options,
+) {
   return async (scope: FastifyInstance) => {
     scope.decorate<Access>(pluginAccess, access);
     await scope.register(plugin as FastifyPluginAsync, options);
@@ -129,7 +143,11 @@ export const accessPlugin = fp(
       if (problem) throw new Error(`Route ${route.method} ${route.url} ${problem}`);
       route.config = { ...route.config, access };
       const gate = gateFor(app, access!, route);
-      if (gate) route.preParsing = [gate as never, ...(route.preParsing ? (Array.isArray(route.preParsing) ? route.preParsing : [route.preParsing]) : [])];
+      if (gate)
+        route.preParsing = [
+          gate as never,
+          ...(route.preParsing ? (Array.isArray(route.preParsing) ? route.preParsing : [route.preParsing]) : []),
+        ];
     });
   },
   { name: "access" },
@@ -145,16 +163,24 @@ function gateFor(app: FastifyInstance, access: Access, route: RouteOptions) {
   }
   const kind = isObjectScope(access.scope) ? access.scope : null;
   const param = kind ? pathParams(route.url)[0]! : null;
-  const paramsSchema = route.schema?.params as { safeParse?: (value: unknown) => { success: boolean; data?: Record<string, unknown> } } | undefined;
+  const paramsSchema = route.schema?.params as
+    { safeParse?: (value: unknown) => { success: boolean; data?: Record<string, unknown> } } | undefined;
   return async (request: FastifyRequest) => {
     const principal = await authenticate(app, request);
     if (!admits(access, principal)) throw new ForbiddenError();
     request.principal = principal;
     if (!kind || !param) return;
     // A malformed parameter is left to the route's validation, which answers it with 400.
-    const parsed = paramsSchema?.safeParse ? paramsSchema.safeParse(request.params) : { success: true, data: request.params as Record<string, unknown> };
+    const parsed = paramsSchema?.safeParse
+      ? paramsSchema.safeParse(request.params)
+      : { success: true, data: request.params as Record<string, unknown> };
     if (!parsed.success) return;
-    const refusal = await objectScopes[kind].check({ prisma: app.services.db.prisma, regions: app.services.regions }, principal, param, String(parsed.data![param]));
+    const refusal = await objectScopes[kind].check(
+      { prisma: app.services.db.prisma, regions: app.services.regions },
+      principal,
+      param,
+      String(parsed.data![param]),
+    );
     if (refusal) throw refusal;
   };
 }

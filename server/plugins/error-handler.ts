@@ -14,15 +14,34 @@ export const errorHandlerPlugin = fp(
     app.setErrorHandler((error: FastifyError | Error, request, reply) => {
       const t = translator(request.locale);
       const send = (statusCode: number, code: string, params: Record<string, unknown> = {}, fields?: { path: string; message: string }[]) =>
-        reply.status(statusCode).send({ statusCode, code, message: t(`errors.${code}`, params), requestId: request.id, ...(fields ? { fields } : {}) });
+        reply
+          .status(statusCode)
+          .send({ statusCode, code, message: t(`errors.${code}`, params), requestId: request.id, ...(fields ? { fields } : {}) });
 
       if (error instanceof RequestValidationError) {
         const prefix = error.validationContext && error.validationContext !== "body" ? [error.validationContext] : [];
-        return send(400, "VALIDATION_FAILED", {}, error.issues.map((issue) => describeIssue({ ...issue, path: [...prefix, ...issue.path] }, request.locale)));
+        return send(
+          400,
+          "VALIDATION_FAILED",
+          {},
+          error.issues.map((issue) => describeIssue({ ...issue, path: [...prefix, ...issue.path] }, request.locale)),
+        );
       }
       if (error instanceof InvalidInputError) {
         const message = t(`errors.${error.code}`, error.params);
-        return send(400, error.code, error.params, error.field ? [{ path: error.field, message: t("validation.field", { field: t(`fields.${error.field}`, { defaultValue: error.field }), message }) }] : undefined);
+        return send(
+          400,
+          error.code,
+          error.params,
+          error.field
+            ? [
+                {
+                  path: error.field,
+                  message: t("validation.field", { field: t(`fields.${error.field}`, { defaultValue: error.field }), message }),
+                },
+              ]
+            : undefined,
+        );
       }
       if (error instanceof AppError) return send(error.statusCode, error.code, error.params);
       if (error instanceof UncoveredYearError) return send(503, "CALENDAR_YEAR_NOT_COVERED", { year: error.year });
@@ -36,7 +55,8 @@ export const errorHandlerPlugin = fp(
       }
       if (code === "FST_ERR_CTP_BODY_TOO_LARGE" || code === "FST_REQ_FILE_TOO_LARGE") return send(413, "PAYLOAD_TOO_LARGE");
       if (code === "FST_FILES_LIMIT" || code === "FST_PARTS_LIMIT") return send(413, "TOO_MANY_FILES");
-      if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || code === "FST_INVALID_MULTIPART_CONTENT_TYPE") return send(415, "UNSUPPORTED_FILE_TYPE");
+      if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || code === "FST_INVALID_MULTIPART_CONTENT_TYPE")
+        return send(415, "UNSUPPORTED_FILE_TYPE");
       if (code === "FST_ERR_CTP_INVALID_JSON_BODY" || code === "FST_ERR_CTP_EMPTY_JSON_BODY") return send(400, "MALFORMED_JSON");
       if (status === 429) return send(429, "RATE_LIMITED");
       if (status && status >= 400 && status < 500 && !isResponseSerializationError(error as never)) {

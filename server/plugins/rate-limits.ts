@@ -63,7 +63,12 @@ function countingStore(counters: SharedCounters, now: () => Date, maxKeys: numbe
     private readonly local: WindowCounter;
 
     constructor(params: { timeWindow?: unknown }) {
-      this.local = new WindowCounter({ max: Number.POSITIVE_INFINITY, windowMs: Number(params.timeWindow), now: () => now().getTime(), maxKeys });
+      this.local = new WindowCounter({
+        max: Number.POSITIVE_INFINITY,
+        windowMs: Number(params.timeWindow),
+        now: () => now().getTime(),
+        maxKeys,
+      });
     }
 
     incr(key: string, callback: StoreCallback): void {

@@ -6,7 +6,12 @@ import { requirePrincipal, requireStaff } from "../plugins/access.ts";
 import { readUpload } from "./uploads.ts";
 import { accessContext } from "./access-context.ts";
 
-const attachmentSchema = z.object({ id: z.uuid(), kind: z.enum(["PHOTO", "VOICE", "DOCUMENT"]), mimeType: z.string(), size: z.number().int() });
+const attachmentSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(["PHOTO", "VOICE", "DOCUMENT"]),
+  mimeType: z.string(),
+  size: z.number().int(),
+});
 
 export async function attachmentRoutes(app: AppInstance) {
   app.post(
@@ -18,9 +23,16 @@ export async function attachmentRoutes(app: AppInstance) {
       },
       schema: {
         tags: ["attachments"],
-        summary: "Upload one photo, voice note or PDF (multipart field \"file\"); pass its id with the submission",
+        summary: 'Upload one photo, voice note or PDF (multipart field "file"); pass its id with the submission',
         consumes: ["multipart/form-data"],
-        response: { 201: attachmentSchema, 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 413: errorResponseSchema, 415: errorResponseSchema },
+        response: {
+          201: attachmentSchema,
+          400: errorResponseSchema,
+          401: errorResponseSchema,
+          403: errorResponseSchema,
+          413: errorResponseSchema,
+          415: errorResponseSchema,
+        },
       },
     },
     async (request, reply) => {
@@ -45,7 +57,11 @@ export async function attachmentRoutes(app: AppInstance) {
     async (request, reply) => {
       const file = await app.services.attachments.readForStaff(requireStaff(request), request.params.id, accessContext(request));
       // Personal evidence: the browser may show it but must not keep it in shared caches.
-      return reply.header("content-type", file.mimeType).header("cache-control", "private, no-store").header("x-content-type-options", "nosniff").send(file.bytes);
+      return reply
+        .header("content-type", file.mimeType)
+        .header("cache-control", "private, no-store")
+        .header("x-content-type-options", "nosniff")
+        .send(file.bytes);
     },
   );
 }

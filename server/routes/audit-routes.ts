@@ -20,7 +20,8 @@ export async function auditRoutes(app: AppInstance) {
       config: { access: { ...auditAccess, scope: "case" } },
       schema: {
         tags: ["audit"],
-        summary: "One case's full trace: the case (masked), every event, every staff access, consents, files' metadata, tasks, department assignments",
+        summary:
+          "One case's full trace: the case (masked), every event, every staff access, consents, files' metadata, tasks, department assignments",
         description: "format=json (default), or xlsx / csv: the same trace as one sheet in time order. The export is itself logged.",
         params: caseIdParamsSchema,
         querystring: traceQuerySchema,
@@ -30,9 +31,16 @@ export async function auditRoutes(app: AppInstance) {
     async (request, reply) => {
       const { format } = request.query;
       const principal = requireStaff(request);
-      if (format === "json") return reply.header("cache-control", "no-store").send(await service.caseTrace(principal, request.params.id, format, accessContext(request)));
+      if (format === "json")
+        return reply
+          .header("cache-control", "no-store")
+          .send(await service.caseTrace(principal, request.params.id, format, accessContext(request)));
       const file = await service.caseTraceFile(principal, request.params.id, format, request.locale, accessContext(request));
-      return reply.header("content-type", file.contentType).header("content-disposition", file.contentDisposition).header("cache-control", "no-store").send(file.stream);
+      return reply
+        .header("content-type", file.contentType)
+        .header("content-disposition", file.contentDisposition)
+        .header("cache-control", "no-store")
+        .send(file.stream);
     },
   );
 

@@ -46,7 +46,8 @@ export async function authRoutes(app: AppInstance) {
       config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"], scope: "own" } },
       schema: {
         tags: ["auth"],
-        summary: "A one-time code (10 minutes) to send the WeChat bot as \"绑定 <code>\": binds the sender's WeChat to this account for forwarding and task notices",
+        summary:
+          'A one-time code (10 minutes) to send the WeChat bot as "绑定 <code>": binds the sender\'s WeChat to this account for forwarding and task notices',
         response: { 200: wechatBindingCodeResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema },
       },
     },

@@ -12,7 +12,13 @@ export async function backupRoutes(app: AppInstance) {
         tags: ["admin"],
         summary: "Download a backup of the embedded database and its files (tar, streamed; restore with npm run db:restore)",
         description: "On a PostgreSQL server the answer is 409 BACKUP_USE_PG_DUMP: back it up with pg_dump (README, Backup and restore).",
-        response: { 200: z.any().describe("The backup file (tar)"), 401: errorResponseSchema, 403: errorResponseSchema, 409: errorResponseSchema, 429: errorResponseSchema },
+        response: {
+          200: z.any().describe("The backup file (tar)"),
+          401: errorResponseSchema,
+          403: errorResponseSchema,
+          409: errorResponseSchema,
+          429: errorResponseSchema,
+        },
       },
     },
     async (request, reply) => {

@@ -48,7 +48,10 @@ export async function caseRoutes(app: AppInstance) {
 
   app.get(
     "/api/me/cases",
-    { config: { access: { residents: true, scope: "own" } }, schema: { tags: ["cases"], summary: "My cases", response: { 200: myCasesResponseSchema, ...errors } } },
+    {
+      config: { access: { residents: true, scope: "own" } },
+      schema: { tags: ["cases"], summary: "My cases", response: { 200: myCasesResponseSchema, ...errors } },
+    },
     async (request) => app.services.caseViews.myCases(requireResident(request), request.locale),
   );
 
@@ -56,7 +59,12 @@ export async function caseRoutes(app: AppInstance) {
     "/api/me/cases/:number",
     {
       config: { access: { residents: true, scope: "case" } },
-      schema: { tags: ["cases"], summary: "One of my cases as a plain-language timeline", params: caseNumberParamsSchema, response: { 200: caseStatusViewSchema, ...errors } },
+      schema: {
+        tags: ["cases"],
+        summary: "One of my cases as a plain-language timeline",
+        params: caseNumberParamsSchema,
+        response: { 200: caseStatusViewSchema, ...errors },
+      },
     },
     async (request) => app.services.caseViews.myCaseStatus(requireResident(request), request.params.number, request.locale),
   );
@@ -79,7 +87,12 @@ export async function caseRoutes(app: AppInstance) {
     "/api/staff/cases",
     {
       config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN", "AUDITOR"], scope: "region" } },
-      schema: { tags: ["staff"], summary: "The queue of cases in my region", querystring: queueQuerySchema, response: { 200: queueResponseSchema, ...errors } },
+      schema: {
+        tags: ["staff"],
+        summary: "The queue of cases in my region",
+        querystring: queueQuerySchema,
+        response: { 200: queueResponseSchema, ...errors },
+      },
     },
     async (request) => app.services.caseViews.queue(requireStaff(request), request.query, request.locale),
   );
@@ -88,7 +101,11 @@ export async function caseRoutes(app: AppInstance) {
     "/api/staff/cases/forwarded",
     {
       config: { access: { staff: ["GRID_WORKER", "VILLAGE", "TOWNSHIP", "COUNTY"], scope: "own" } },
-      schema: { tags: ["staff"], summary: "Cases I filed for residents, newest first, with where each stands", response: { 200: myCasesResponseSchema, ...errors } },
+      schema: {
+        tags: ["staff"],
+        summary: "Cases I filed for residents, newest first, with where each stands",
+        response: { 200: myCasesResponseSchema, ...errors },
+      },
     },
     async (request) => app.services.caseViews.forwardedBy(requireStaff(request), request.locale),
   );
@@ -98,7 +115,12 @@ export async function caseRoutes(app: AppInstance) {
     {
       // Not grid workers: a case sits at its village, above a grid worker's group; they follow what they filed (forwarded).
       config: { access: { staff: ["VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN", "AUDITOR"], scope: "case" } },
-      schema: { tags: ["staff"], summary: "Open a case in my region", params: caseIdParamsSchema, response: { 200: caseDetailSchema, ...errors } },
+      schema: {
+        tags: ["staff"],
+        summary: "Open a case in my region",
+        params: caseIdParamsSchema,
+        response: { 200: caseDetailSchema, ...errors },
+      },
     },
     async (request) => app.services.caseViews.detail(requireStaff(request), request.params.id, request.locale, accessContext(request)),
   );

@@ -12,8 +12,6 @@ export const consoleDistDir = fileURLToPath(new URL("../../console/dist/", impor
 const pageSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-
-
 /**
  * The staff console (/console/) and the residents' status page (/status) as
  * built files. Served by our own routes (not the plugin's), so they declare
@@ -26,7 +24,10 @@ export async function consoleRoutes(app: AppInstance, options: ConsoleFeatures) 
 
   const page = (file: string) => async (_request: unknown, reply: import("fastify").FastifyReply) => {
     if (!built) return reply.status(503).type("text/plain; charset=utf-8").send("The web console is not built: npm run console:build");
-    return reply.header("content-security-policy", pageSecurityPolicy).header("cache-control", "no-cache").sendFile(file, { cacheControl: false });
+    return reply
+      .header("content-security-policy", pageSecurityPolicy)
+      .header("cache-control", "no-cache")
+      .sendFile(file, { cacheControl: false });
   };
   app.get("/", { config: { access: publicAccess }, schema: { hide: true } }, async (_request, reply) => reply.redirect("/console/"));
   app.get("/console", { config: { access: publicAccess }, schema: { hide: true } }, async (_request, reply) => reply.redirect("/console/"));
@@ -37,13 +38,9 @@ export async function consoleRoutes(app: AppInstance, options: ConsoleFeatures) 
     { config: { access: publicAccess }, schema: { hide: true, response: { 200: consoleFeaturesSchema } } },
     async () => options,
   );
-  app.get(
-    "/console/assets/*",
-    { config: { access: publicAccess }, schema: { hide: true } },
-    async (request, reply) => {
-      const file = (request.params as { "*": string })["*"];
-      // Built asset names carry their content hash: they never change, so browsers may keep them.
-      return reply.sendFile(`assets/${file}`, { maxAge: "365d", immutable: true });
-    },
-  );
+  app.get("/console/assets/*", { config: { access: publicAccess }, schema: { hide: true } }, async (request, reply) => {
+    const file = (request.params as { "*": string })["*"];
+    // Built asset names carry their content hash: they never change, so browsers may keep them.
+    return reply.sendFile(`assets/${file}`, { maxAge: "365d", immutable: true });
+  });
 }

@@ -3,7 +3,13 @@ import { errorResponseSchema } from "../api/common-schemas.ts";
 import { dashboardQuerySchema, dashboardSchema } from "../api/dashboard-schemas.ts";
 import { requireStaff } from "../plugins/access.ts";
 
-const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 503: errorResponseSchema };
+const errors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+  503: errorResponseSchema,
+};
 
 /** The offices that watch their region's cases, and the auditor; grid workers and department handlers work from their own lists. */
 const dashboardAccess = { staff: ["VILLAGE", "TOWNSHIP", "COUNTY", "ADMIN", "AUDITOR"] } as const;
@@ -15,7 +21,8 @@ export async function dashboardRoutes(app: AppInstance) {
       config: { access: { ...dashboardAccess, scope: "region" } },
       schema: {
         tags: ["staff"],
-        summary: "Figures for the dashboard's charts: open cases by stage, risk type and region, statuses, overdue tasks, time per stage, cases received per day",
+        summary:
+          "Figures for the dashboard's charts: open cases by stage, risk type and region, statuses, overdue tasks, time per stage, cases received per day",
         querystring: dashboardQuerySchema,
         response: { 200: dashboardSchema, ...errors },
       },

@@ -17,7 +17,13 @@ const assignmentSchema = z.object({
   overdue: z.boolean(),
   report: z.string().nullable(),
 });
-const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
+const errors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+  409: errorResponseSchema,
+};
 
 export async function departmentRoutes(app: AppInstance) {
   app.get(

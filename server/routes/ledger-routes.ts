@@ -47,7 +47,11 @@ export async function ledgerRoutes(app: AppInstance) {
     "/api/staff/ledgers",
     {
       config: { access: { ...ledgerAccess, scope: "shared" } },
-      schema: { tags: ["staff"], summary: "The ledgers (台账) I can export, with their titles", response: { 200: ledgerListSchema, ...errors } },
+      schema: {
+        tags: ["staff"],
+        summary: "The ledgers (台账) I can export, with their titles",
+        response: { 200: ledgerListSchema, ...errors },
+      },
     },
     async (request) => service.list(request.locale),
   );
@@ -59,7 +63,8 @@ export async function ledgerRoutes(app: AppInstance) {
       schema: {
         tags: ["staff"],
         summary: "Download a ledger of the cases or households in my region as XLSX or CSV (streamed; names, phones and ID numbers masked)",
-        description: "Household ledgers (subject households) take regionCode only; a case filter or period is refused with LEDGER_FILTER_NOT_APPLICABLE.",
+        description:
+          "Household ledgers (subject households) take regionCode only; a case filter or period is refused with LEDGER_FILTER_NOT_APPLICABLE.",
         params: ledgerParamsSchema,
         querystring: ledgerQuerySchema,
         response: { 200: z.any().describe("The spreadsheet file"), ...errors },
@@ -67,8 +72,19 @@ export async function ledgerRoutes(app: AppInstance) {
     },
     async (request, reply) => {
       const { format, ...query } = request.query;
-      const download = await service.export(requireStaff(request), request.params.id, format, query, request.locale, accessContext(request));
-      return reply.header("content-type", download.contentType).header("content-disposition", download.contentDisposition).header("cache-control", "no-store").send(download.stream);
+      const download = await service.export(
+        requireStaff(request),
+        request.params.id,
+        format,
+        query,
+        request.locale,
+        accessContext(request),
+      );
+      return reply
+        .header("content-type", download.contentType)
+        .header("content-disposition", download.contentDisposition)
+        .header("cache-control", "no-store")
+        .send(download.stream);
     },
   );
 }

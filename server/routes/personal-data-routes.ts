@@ -1,7 +1,13 @@
 import type { AppInstance } from "../app-instance.ts";
 import { caseIdParamsSchema } from "../api/case-schemas.ts";
 import { errorResponseSchema } from "../api/common-schemas.ts";
-import { myDataSchema, personExportRequestSchema, personExportSchema, revealRequestSchema, revealResponseSchema } from "../api/personal-data-schemas.ts";
+import {
+  myDataSchema,
+  personExportRequestSchema,
+  personExportSchema,
+  revealRequestSchema,
+  revealResponseSchema,
+} from "../api/personal-data-schemas.ts";
 import { requireResident, requireStaff } from "../plugins/access.ts";
 import { accessContext } from "./access-context.ts";
 
@@ -17,7 +23,8 @@ export async function personalDataRoutes(app: AppInstance) {
       config: { access: { staff: ["VILLAGE", "TOWNSHIP", "COUNTY"], scope: "case" } },
       schema: {
         tags: ["staff"],
-        summary: "See one personal value of a case in full (phone, ID number, a member's ID number, bank account), with a reason; written to the staff-access log",
+        summary:
+          "See one personal value of a case in full (phone, ID number, a member's ID number, bank account), with a reason; written to the staff-access log",
         params: caseIdParamsSchema,
         body: revealRequestSchema,
         response: { 200: revealResponseSchema, ...errors, 409: errorResponseSchema },
@@ -33,9 +40,14 @@ export async function personalDataRoutes(app: AppInstance) {
     "/api/me/data",
     {
       config: { access: { residents: true, scope: "own" } },
-      schema: { tags: ["cases"], summary: "Everything held about me: my account, the cases I filed in full with their timelines, consents and files", response: { 200: myDataSchema, ...errors } },
+      schema: {
+        tags: ["cases"],
+        summary: "Everything held about me: my account, the cases I filed in full with their timelines, consents and files",
+        response: { 200: myDataSchema, ...errors },
+      },
     },
-    async (request, reply) => reply.header("cache-control", "no-store").send(await service.myData(requireResident(request), request.locale)),
+    async (request, reply) =>
+      reply.header("cache-control", "no-store").send(await service.myData(requireResident(request), request.locale)),
   );
 
   app.post(
@@ -44,13 +56,20 @@ export async function personalDataRoutes(app: AppInstance) {
       config: { access: { staff: ["COUNTY"], scope: "region" } },
       schema: {
         tags: ["staff"],
-        summary: "Export what is held about one person (found by ID number) at their request, with a reason; written to the staff-access log",
+        summary:
+          "Export what is held about one person (found by ID number) at their request, with a reason; written to the staff-access log",
         body: personExportRequestSchema,
         response: { 200: personExportSchema, ...errors },
       },
     },
     async (request, reply) => {
-      const exported = await service.exportPerson(requireStaff(request), request.body.idNumber, request.body.reason, request.locale, accessContext(request));
+      const exported = await service.exportPerson(
+        requireStaff(request),
+        request.body.idNumber,
+        request.body.reason,
+        request.locale,
+        accessContext(request),
+      );
       return reply.header("cache-control", "no-store").send(exported);
     },
   );

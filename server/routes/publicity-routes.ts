@@ -4,7 +4,13 @@ import { errorResponseSchema, regionCodeSchema } from "../api/common-schemas.ts"
 import { objectionRequestSchema, objectionResponseSchema, publicityListSchema } from "../api/publicity-schemas.ts";
 import { requirePrincipal, requireResident } from "../plugins/access.ts";
 
-const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
+const errors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+  409: errorResponseSchema,
+};
 
 export async function publicityRoutes(app: AppInstance) {
   app.get(
@@ -24,7 +30,10 @@ export async function publicityRoutes(app: AppInstance) {
   app.post(
     "/api/publicity/objections",
     {
-      config: { access: { residents: true, scope: "shared" }, rateLimit: { max: app.config.objectionRateLimitPerHour, timeWindow: "1 hour" } },
+      config: {
+        access: { residents: true, scope: "shared" },
+        rateLimit: { max: app.config.objectionRateLimitPerHour, timeWindow: "1 hour" },
+      },
       schema: {
         tags: ["publicity"],
         summary: "Object to a case on a publicity list; the village surveys it again",
@@ -32,6 +41,7 @@ export async function publicityRoutes(app: AppInstance) {
         response: { 200: objectionResponseSchema, ...errors, 429: errorResponseSchema },
       },
     },
-    async (request) => app.services.workflow.objectAsResident(requireResident(request), request.body.caseNumber, request.body.objection, request.locale),
+    async (request) =>
+      app.services.workflow.objectAsResident(requireResident(request), request.body.caseNumber, request.body.objection, request.locale),
   );
 }

@@ -75,7 +75,11 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
         // Notices name regions by code; their names and paths come from the tree, loaded here if this instance has not yet.
         await app.services.regions.tree();
         const forMe = (notice: CaseNotice): boolean => {
-          if (principal.kind === "resident") return notice.kind === "case.updated" && (notice.reporterResidentId === principal.id || (!!householdId && notice.householdId === householdId));
+          if (principal.kind === "resident")
+            return (
+              notice.kind === "case.updated" &&
+              (notice.reporterResidentId === principal.id || (!!householdId && notice.householdId === householdId))
+            );
           // Consoles refresh their queues when a case in their region moves; grid workers and departments work from their own lists.
           if (notice.kind === "case.updated") {
             const path = notice.regionCode ? app.services.regions.pathOf(notice.regionCode) : "";
@@ -104,7 +108,15 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
               title: timelineTitle(notice.event, region, notice.fromStage, notice.stage, locale),
             });
           } else {
-            send({ type: notice.kind, taskId: notice.taskId, caseNumber: notice.caseNumber, stage: notice.stage, stageLabel: stageLabel(notice.stage, locale), dueAt: notice.dueAt?.toISOString() ?? null, dueProvisional: notice.dueProvisional });
+            send({
+              type: notice.kind,
+              taskId: notice.taskId,
+              caseNumber: notice.caseNumber,
+              stage: notice.stage,
+              stageLabel: stageLabel(notice.stage, locale),
+              dueAt: notice.dueAt?.toISOString() ?? null,
+              dueProvisional: notice.dueProvisional,
+            });
           }
         });
         send({ type: "ready", audience: principal.kind });

@@ -23,7 +23,8 @@ export async function riskEventRoutes(app: AppInstance) {
       schema: {
         tags: ["risk-events"],
         summary: "Declare a large-scale risk event (规模性返贫风险) for villages of my county: one lead per household to check",
-        description: "Send an Idempotency-Key header: a retry with the same key and body answers 200 with the same event and creates nothing.",
+        description:
+          "Send an Idempotency-Key header: a retry with the same key and body answers 200 with the same event and creates nothing.",
         headers: idempotencyHeadersSchema,
         body: declareRiskEventSchema,
         response: { 201: declareRiskEventResponseSchema, 200: declareRiskEventResponseSchema, ...errors, 409: errorResponseSchema },
@@ -39,7 +40,12 @@ export async function riskEventRoutes(app: AppInstance) {
     "/api/staff/risk-events",
     {
       config: { access: { staff: ["COUNTY", "TOWNSHIP", "VILLAGE", "ADMIN"], scope: "region" } },
-      schema: { tags: ["risk-events"], summary: "Risk events touching my region, newest first, with their progress in my region", querystring: riskEventListQuerySchema, response: { 200: riskEventListSchema, ...errors } },
+      schema: {
+        tags: ["risk-events"],
+        summary: "Risk events touching my region, newest first, with their progress in my region",
+        querystring: riskEventListQuerySchema,
+        response: { 200: riskEventListSchema, ...errors },
+      },
     },
     async (request) => service.list(requireStaff(request), request.query, request.locale),
   );

@@ -28,7 +28,11 @@ export async function screeningRoutes(app: AppInstance) {
     "/api/staff/screening/rules",
     {
       config: { access: { ...screeningAccess, scope: "shared" } },
-      schema: { tags: ["screening"], summary: "Departments, the fields their files carry and the screening rules, labelled (for the column-mapping screen)", response: { 200: screeningRulesResponseSchema, ...errors } },
+      schema: {
+        tags: ["screening"],
+        summary: "Departments, the fields their files carry and the screening rules, labelled (for the column-mapping screen)",
+        response: { 200: screeningRulesResponseSchema, ...errors },
+      },
     },
     async (request) => service.rulesView(request.locale),
   );
@@ -36,21 +40,36 @@ export async function screeningRoutes(app: AppInstance) {
   app.post(
     "/api/staff/screening/imports",
     {
-      config: { access: { ...screeningAccess, scope: "region" }, rateLimit: { max: app.config.uploadRateLimitPerMinute, timeWindow: "1 minute" } },
+      config: {
+        access: { ...screeningAccess, scope: "region" },
+        rateLimit: { max: app.config.uploadRateLimitPerMinute, timeWindow: "1 minute" },
+      },
       schema: {
         tags: ["screening"],
-        summary: "Upload one department's file (multipart field \"file\": XLSX, or CSV in UTF-8 or GBK); answers its headers, sample rows and a suggested column mapping",
-        description: "department and period go in the query string. The same bytes again for the same department and period answer 200 with the existing import.",
+        summary:
+          'Upload one department\'s file (multipart field "file": XLSX, or CSV in UTF-8 or GBK); answers its headers, sample rows and a suggested column mapping',
+        description:
+          "department and period go in the query string. The same bytes again for the same department and period answer 200 with the existing import.",
         consumes: ["multipart/form-data"],
         querystring: screeningUploadQuerySchema,
-        response: { 201: screeningUploadResponseSchema, 200: screeningUploadResponseSchema, ...errors, 413: errorResponseSchema, 415: errorResponseSchema },
+        response: {
+          201: screeningUploadResponseSchema,
+          200: screeningUploadResponseSchema,
+          ...errors,
+          413: errorResponseSchema,
+          415: errorResponseSchema,
+        },
       },
     },
     async (request, reply) => {
       // Department files run to millions of rows: a limit of their own, and the file streamed to disk by the service.
       const file = await request.file({ limits: { fileSize: app.config.screeningMaxUploadBytes, files: 1, fields: 0, parts: 1 } });
       if (!file) throw new InvalidInputError("FILE_MISSING", "file");
-      const result = await service.upload(requireStaff(request), { ...request.query, fileName: file.filename, file: file.file }, request.locale);
+      const result = await service.upload(
+        requireStaff(request),
+        { ...request.query, fileName: file.filename, file: file.file },
+        request.locale,
+      );
       return reply.status(result.duplicate ? 200 : 201).send(result);
     },
   );
@@ -59,7 +78,12 @@ export async function screeningRoutes(app: AppInstance) {
     "/api/staff/screening/imports",
     {
       config: { access: { ...screeningAccess, scope: "region" } },
-      schema: { tags: ["screening"], summary: "The screening imports of my county, newest first, with their row counts by outcome", querystring: screeningListQuerySchema, response: { 200: screeningImportListSchema, ...errors } },
+      schema: {
+        tags: ["screening"],
+        summary: "The screening imports of my county, newest first, with their row counts by outcome",
+        querystring: screeningListQuerySchema,
+        response: { 200: screeningImportListSchema, ...errors },
+      },
     },
     async (request) => service.list(requireStaff(request), request.query, request.locale),
   );
@@ -109,7 +133,11 @@ export async function screeningRoutes(app: AppInstance) {
     },
     async (request, reply) => {
       const download = await service.report(requireStaff(request), request.params.id, request.query.format, request.locale);
-      return reply.header("content-type", download.contentType).header("content-disposition", download.contentDisposition).header("cache-control", "no-store").send(download.stream);
+      return reply
+        .header("content-type", download.contentType)
+        .header("content-disposition", download.contentDisposition)
+        .header("cache-control", "no-store")
+        .send(download.stream);
     },
   );
 }

@@ -47,7 +47,10 @@ export async function simulatorRoutes(app: AppInstance) {
 
   app.get(
     "/simulator/strings",
-    { config: { access: publicAccess }, schema: { hide: true, querystring: simulatorLocaleQuerySchema, response: { 200: simulatorStringsResponseSchema } } },
+    {
+      config: { access: publicAccess },
+      schema: { hide: true, querystring: simulatorLocaleQuerySchema, response: { 200: simulatorStringsResponseSchema } },
+    },
     async (request) => {
       const locale = request.query.lng ?? request.locale;
       const t = translator(locale);
@@ -64,7 +67,10 @@ export async function simulatorRoutes(app: AppInstance) {
   const mockWeChat = (): Promise<MockWeChat> => {
     started ??= MockWeChat.start(
       { serverUrl: ownUrl(app.server.address()), botKey: app.config.botKey },
-      { info: (message) => app.log.info(`simulator bot: ${message}`), error: (message, err) => app.log.error({ err }, `simulator bot: ${message}`) },
+      {
+        info: (message) => app.log.info(`simulator bot: ${message}`),
+        error: (message, err) => app.log.error({ err }, `simulator bot: ${message}`),
+      },
     ).catch((error: unknown) => {
       started = null;
       throw error;
@@ -90,9 +96,11 @@ export async function simulatorRoutes(app: AppInstance) {
 
     const handle = async (message: SimulatorClientMessage): Promise<void> => {
       if (message.type === "hello") {
-        const wechatId = message.as === "grid" ? demoGridWorkerWechatId : (message.personId ?? `sim-${crypto.randomBytes(16).toString("base64url")}`);
+        const wechatId =
+          message.as === "grid" ? demoGridWorkerWechatId : (message.personId ?? `sim-${crypto.randomBytes(16).toString("base64url")}`);
         // Someone may have sent "解除绑定" as the grid worker; speaking as her would then be speaking as a resident.
-        if (message.as === "grid" && !(await app.services.auth.staffByWechat(wechatId))) return void fail("GRID_WORKER_UNAVAILABLE", t("simulator.errors.gridUnavailable"));
+        if (message.as === "grid" && !(await app.services.auth.staffByWechat(wechatId)))
+          return void fail("GRID_WORKER_UNAVAILABLE", t("simulator.errors.gridUnavailable"));
         let wechat: MockWeChat;
         try {
           wechat = await mockWeChat();
@@ -129,10 +137,12 @@ export async function simulatorRoutes(app: AppInstance) {
         if (too("text")) return void fail("TOO_LONG", t("simulator.errors.tooLong", { max: simulatorMaxTextChars }));
         return void fail("VALIDATION_FAILED", t("simulator.errors.invalidMessage"));
       }
-      queue = queue.then(() => handle(parsed.data)).catch((err: unknown) => {
-        request.log.error({ err }, "simulator message failed");
-        fail("INTERNAL", t("errors.INTERNAL"));
-      });
+      queue = queue
+        .then(() => handle(parsed.data))
+        .catch((err: unknown) => {
+          request.log.error({ err }, "simulator message failed");
+          fail("INTERNAL", t("errors.INTERNAL"));
+        });
     });
   });
 }

@@ -1,6 +1,14 @@
 import type { AppInstance } from "../app-instance.ts";
 import { errorResponseSchema } from "../api/common-schemas.ts";
-import { actionResultSchema, bulkActionResultSchema, bulkTaskActionSchema, taskActionSchema, taskIdParamsSchema, taskListQuerySchema, taskListResponseSchema } from "../api/workflow-schemas.ts";
+import {
+  actionResultSchema,
+  bulkActionResultSchema,
+  bulkTaskActionSchema,
+  taskActionSchema,
+  taskIdParamsSchema,
+  taskListQuerySchema,
+  taskListResponseSchema,
+} from "../api/workflow-schemas.ts";
 import { caseIdParamsSchema } from "../api/case-schemas.ts";
 import { z } from "zod";
 import { requireStaff } from "../plugins/access.ts";
@@ -15,7 +23,12 @@ export async function taskRoutes(app: AppInstance) {
     "/api/staff/tasks",
     {
       config: { access: { staff: withGridWorkers, scope: "region" } },
-      schema: { tags: ["workflow"], summary: "My desk's tasks in my region, soonest deadline first (grid workers: the home visits in their area)", querystring: taskListQuerySchema, response: { 200: taskListResponseSchema, ...errors } },
+      schema: {
+        tags: ["workflow"],
+        summary: "My desk's tasks in my region, soonest deadline first (grid workers: the home visits in their area)",
+        querystring: taskListQuerySchema,
+        response: { 200: taskListResponseSchema, ...errors },
+      },
     },
     async (request) => app.services.workflow.listTasks(requireStaff(request), request.query, request.locale),
   );
@@ -41,7 +54,8 @@ export async function taskRoutes(app: AppInstance) {
       config: { access: { staff: desks, scope: "region" } },
       schema: {
         tags: ["workflow"],
-        summary: "One decision (approve, return, reject, close publicity, data comparison) on several tasks; each succeeds or fails on its own",
+        summary:
+          "One decision (approve, return, reject, close publicity, data comparison) on several tasks; each succeeds or fails on its own",
         body: bulkTaskActionSchema,
         response: { 200: bulkActionResultSchema, ...errors },
       },
@@ -53,7 +67,12 @@ export async function taskRoutes(app: AppInstance) {
     "/api/staff/cases/:id/tasks",
     {
       config: { access: { staff: [...desks, "ADMIN", "AUDITOR"], scope: "case" } },
-      schema: { tags: ["workflow"], summary: "The open tasks on one case; actions listed on those of my desk", params: caseIdParamsSchema, response: { 200: taskListResponseSchema, ...errors } },
+      schema: {
+        tags: ["workflow"],
+        summary: "The open tasks on one case; actions listed on those of my desk",
+        params: caseIdParamsSchema,
+        response: { 200: taskListResponseSchema, ...errors },
+      },
     },
     async (request) => app.services.workflow.caseTasks(requireStaff(request), request.params.id, request.locale),
   );

@@ -13,7 +13,10 @@ export interface UploadLimits {
  * TOO_MANY_FILES by the error handler) instead of having its extra file
  * silently dropped; null when it carries no file.
  */
-export async function readUpload(request: FastifyRequest, limits: UploadLimits): Promise<{ bytes: Buffer; fields: Record<string, string> } | null> {
+export async function readUpload(
+  request: FastifyRequest,
+  limits: UploadLimits,
+): Promise<{ bytes: Buffer; fields: Record<string, string> } | null> {
   let bytes: Buffer | null = null;
   const fields: Record<string, string> = {};
   for await (const part of request.parts({ limits })) {

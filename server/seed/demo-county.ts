@@ -69,7 +69,14 @@ export const demoCounty: DemoRegion = {
 /** The demo grid worker's WeChat is bound already, so the simulators can forward cases as her. */
 export const demoGridWorkerWechatId = "demo-grid-shimen";
 
-export const demoStaff: { username: string; displayName: string; role: StaffRole; regionCode: string; department?: string; wechatId?: string }[] = [
+export const demoStaff: {
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  regionCode: string;
+  department?: string;
+  wechatId?: string;
+}[] = [
   { username: "admin", displayName: "系统管理员", role: "ADMIN", regionCode: "990101" },
   { username: "county", displayName: "县防返贫办 李主任", role: "COUNTY", regionCode: "990101" },
   { username: "dept-health", displayName: "县医保局 王科长", role: "DEPARTMENT", regionCode: "990101", department: "HEALTH_INSURANCE" },
@@ -77,7 +84,13 @@ export const demoStaff: { username: string; displayName: string; role: StaffRole
   { username: "township-yunling", displayName: "云岭乡 周干事", role: "TOWNSHIP", regionCode: "990101002" },
   { username: "village-shimen", displayName: "石门村 村委 赵书记", role: "VILLAGE", regionCode: "990101001001" },
   { username: "village-baisha", displayName: "白沙村 村委 孙主任", role: "VILLAGE", regionCode: "990101002001" },
-  { username: "grid-shimen", displayName: "石门村一组 网格员 刘芳", role: "GRID_WORKER", regionCode: "990101001001001", wechatId: demoGridWorkerWechatId },
+  {
+    username: "grid-shimen",
+    displayName: "石门村一组 网格员 刘芳",
+    role: "GRID_WORKER",
+    regionCode: "990101001001001",
+    wechatId: demoGridWorkerWechatId,
+  },
   { username: "auditor", displayName: "县纪委监委 吴监督员", role: "AUDITOR", regionCode: "990101" },
 ];
 
@@ -101,7 +114,17 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
   const ids = new Map<string, { id: string; path: string }>();
   const insert = async (node: DemoRegion, depth: number, parent?: { id: string; path: string }) => {
     const path = `${parent?.path ?? ""}${node.code}/`;
-    const row = await prisma.region.create({ data: { code: node.code, name: node.name, aliases: node.aliases, contactPhone: node.contactPhone ?? null, level: levels[depth]!, parentId: parent?.id ?? null, path } });
+    const row = await prisma.region.create({
+      data: {
+        code: node.code,
+        name: node.name,
+        aliases: node.aliases,
+        contactPhone: node.contactPhone ?? null,
+        level: levels[depth]!,
+        parentId: parent?.id ?? null,
+        path,
+      },
+    });
     ids.set(node.code, { id: row.id, path });
     for (const child of node.children ?? []) await insert(child, depth + 1, { id: row.id, path });
   };
@@ -112,7 +135,15 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
   const staffIds = new Map<string, string>();
   for (const s of demoStaff) {
     const row = await prisma.staffAccount.create({
-      data: { username: s.username, displayName: s.displayName, role: s.role, regionId: ids.get(s.regionCode)!.id, department: s.department ?? null, wechatId: s.wechatId ?? null, passwordHash },
+      data: {
+        username: s.username,
+        displayName: s.displayName,
+        role: s.role,
+        regionId: ids.get(s.regionCode)!.id,
+        department: s.department ?? null,
+        wechatId: s.wechatId ?? null,
+        passwordHash,
+      },
     });
     staffIds.set(s.username, row.id);
   }
@@ -125,13 +156,50 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
       category: "FORMERLY_POOR",
       members: {
         create: [
-          { name: "张德福", relation: "HEAD", gender: "M", birthDate: new Date("1956-03-07"), labourCapacity: "PARTIAL", health: "CHRONIC_ILLNESS", schooling: "NOT_IN_SCHOOL", ...idFields(cipher, demoIdNumber("1956-03-07", 31)) },
-          { name: "李秀英", relation: "SPOUSE", gender: "F", birthDate: new Date("1958-11-20"), labourCapacity: "NONE", health: "SERIOUS_ILLNESS", schooling: "NOT_IN_SCHOOL", ...idFields(cipher, demoIdNumber("1958-11-20", 42)) },
-          { name: "张小军", relation: "GRANDCHILD", gender: "M", birthDate: new Date("2009-06-01"), labourCapacity: "NOT_WORKING_AGE", health: "HEALTHY", schooling: "SENIOR_SECONDARY", ...idFields(cipher, demoIdNumber("2009-06-01", 53)) },
+          {
+            name: "张德福",
+            relation: "HEAD",
+            gender: "M",
+            birthDate: new Date("1956-03-07"),
+            labourCapacity: "PARTIAL",
+            health: "CHRONIC_ILLNESS",
+            schooling: "NOT_IN_SCHOOL",
+            ...idFields(cipher, demoIdNumber("1956-03-07", 31)),
+          },
+          {
+            name: "李秀英",
+            relation: "SPOUSE",
+            gender: "F",
+            birthDate: new Date("1958-11-20"),
+            labourCapacity: "NONE",
+            health: "SERIOUS_ILLNESS",
+            schooling: "NOT_IN_SCHOOL",
+            ...idFields(cipher, demoIdNumber("1958-11-20", 42)),
+          },
+          {
+            name: "张小军",
+            relation: "GRANDCHILD",
+            gender: "M",
+            birthDate: new Date("2009-06-01"),
+            labourCapacity: "NOT_WORKING_AGE",
+            health: "HEALTHY",
+            schooling: "SENIOR_SECONDARY",
+            ...idFields(cipher, demoIdNumber("2009-06-01", 53)),
+          },
         ],
       },
-      incomes: { create: [{ year: 2026, source: "BUSINESS", amount: 9000, productionCost: 3000 }, { year: 2026, source: "TRANSFER", amount: 4200 }] },
-      expenses: { create: [{ year: 2026, kind: "MEDICAL", amount: 32000, note: "住院自付" }, { year: 2026, kind: "EDUCATION", amount: 3000 }] },
+      incomes: {
+        create: [
+          { year: 2026, source: "BUSINESS", amount: 9000, productionCost: 3000 },
+          { year: 2026, source: "TRANSFER", amount: 4200 },
+        ],
+      },
+      expenses: {
+        create: [
+          { year: 2026, kind: "MEDICAL", amount: 32000, note: "住院自付" },
+          { year: 2026, kind: "EDUCATION", amount: 3000 },
+        ],
+      },
     },
   });
   await prisma.household.create({
@@ -142,8 +210,24 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
       category: "MARGINAL",
       members: {
         create: [
-          { name: "王建国", relation: "HEAD", gender: "M", birthDate: new Date("1975-08-15"), labourCapacity: "FULL", schooling: "NOT_IN_SCHOOL", ...idFields(cipher, demoIdNumber("1975-08-15", 11)) },
-          { name: "王丽", relation: "CHILD", gender: "F", birthDate: new Date("2006-02-02"), labourCapacity: "NOT_WORKING_AGE", schooling: "HIGHER", ...idFields(cipher, demoIdNumber("2006-02-02", 22)) },
+          {
+            name: "王建国",
+            relation: "HEAD",
+            gender: "M",
+            birthDate: new Date("1975-08-15"),
+            labourCapacity: "FULL",
+            schooling: "NOT_IN_SCHOOL",
+            ...idFields(cipher, demoIdNumber("1975-08-15", 11)),
+          },
+          {
+            name: "王丽",
+            relation: "CHILD",
+            gender: "F",
+            birthDate: new Date("2006-02-02"),
+            labourCapacity: "NOT_WORKING_AGE",
+            schooling: "HIGHER",
+            ...idFields(cipher, demoIdNumber("2006-02-02", 22)),
+          },
         ],
       },
       incomes: { create: [{ year: 2026, source: "WAGE", amount: 21000 }] },
@@ -155,7 +239,13 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
   const headId = (householdNumber: string) => heads.get(householdNumber)!;
 
   const resident = await prisma.residentIdentity.create({
-    data: { openid: "dev-demo", displayName: "张德福", phoneEnc: cipher.encrypt("13800001234"), phoneHash: cipher.lookupHash("13800001234"), householdId: household.id },
+    data: {
+      openid: "dev-demo",
+      displayName: "张德福",
+      phoneEnc: cipher.encrypt("13800001234"),
+      phoneHash: cipher.lookupHash("13800001234"),
+      householdId: household.id,
+    },
   });
 
   // Cases go through the real intake and workflow so they carry the same events, routing and deadlines as live ones.
@@ -177,12 +267,23 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
   // Each action answers the case's next task, so only a case's first action looks its task up.
   const openTasks = new Map<string, { id: string; stage: string } | null>();
   const act = async (days: number, username: string, caseId: string, stage: string, action: TaskAction) => {
-    const task = openTasks.has(caseId) ? openTasks.get(caseId) : await prisma.caseTask.findFirst({ where: { caseId, status: "OPEN" }, select: { id: true, stage: true } });
+    const task = openTasks.has(caseId)
+      ? openTasks.get(caseId)
+      : await prisma.caseTask.findFirst({ where: { caseId, status: "OPEN" }, select: { id: true, stage: true } });
     if (!task || task.stage !== stage) return;
     const result = await servicesAt(daysAgo(days)).workflow.act(await staff(username), task.id, action, "zh-CN");
     openTasks.set(caseId, result.nextTask ? { id: result.nextTask.id, stage: result.nextTask.stage } : null);
   };
-  const findings = { annualIncome: 13200, rigidExpenses: 35000, foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE", notes: "" } as const;
+  const findings = {
+    annualIncome: 13200,
+    rigidExpenses: 35000,
+    foodAndClothing: "SECURE",
+    education: "SECURE",
+    medical: "AT_RISK",
+    housing: "SECURE",
+    drinkingWater: "SECURE",
+    notes: "",
+  } as const;
 
   // 1. A monitoring application that went through the village and waits, late, at the township.
   const first = await submit(16, residentPrincipal, "demo-case-1", {
@@ -194,8 +295,19 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
     idNumber: demoIdNumber("1956-03-07", 31),
     bankAccount: { bankName: "青山县农村信用合作联社", accountNumber: "6217995510001234567" },
   });
-  await act(15, "village-shimen", first.caseId, "VILLAGE_VERIFICATION", { type: "RECORD_HOME_VISIT", visitedAt: daysAgo(15).toISOString(), investigators: ["赵书记", "刘芳"], findings, photoIds: [] });
-  await act(14, "village-shimen", first.caseId, "VILLAGE_APPRAISAL", { type: "RECORD_APPRAISAL", meetingAt: daysAgo(14).toISOString(), proposal: "PROPOSE", reason: "村两委会议一致同意纳入" });
+  await act(15, "village-shimen", first.caseId, "VILLAGE_VERIFICATION", {
+    type: "RECORD_HOME_VISIT",
+    visitedAt: daysAgo(15).toISOString(),
+    investigators: ["赵书记", "刘芳"],
+    findings,
+    photoIds: [],
+  });
+  await act(14, "village-shimen", first.caseId, "VILLAGE_APPRAISAL", {
+    type: "RECORD_APPRAISAL",
+    meetingAt: daysAgo(14).toISOString(),
+    proposal: "PROPOSE",
+    reason: "村两委会议一致同意纳入",
+  });
   await act(8, "village-shimen", first.caseId, "VILLAGE_PUBLICITY", { type: "CLOSE_PUBLICITY" });
 
   // 2. A flood report a grid worker filed yesterday for an old man: the village's home visit is due.
@@ -210,10 +322,24 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
   });
 
   // 3. "桃园村" exists twice: the county must say which.
-  await submit(0, residentPrincipal, "demo-case-3", { ...base, kind: "HARDSHIP_REPORT", description: "在外打工的工厂倒闭了,没活干,家里两个孩子上学", applicantName: "周明", phone: "13700009876", address: "桃园村" });
+  await submit(0, residentPrincipal, "demo-case-3", {
+    ...base,
+    kind: "HARDSHIP_REPORT",
+    description: "在外打工的工厂倒闭了,没活干,家里两个孩子上学",
+    applicantName: "周明",
+    phone: "13700009876",
+    address: "桃园村",
+  });
 
   // 4. A fire: emergency aid, the township decides first.
-  await submit(0, residentPrincipal, "demo-case-4", { ...base, kind: "EMERGENCY_AID", description: "家里着火了,东西都烧了,急需帮助", applicantName: "吴桂兰", phone: "13600002468", address: "云岭乡白沙村" });
+  await submit(0, residentPrincipal, "demo-case-4", {
+    ...base,
+    kind: "EMERGENCY_AID",
+    description: "家里着火了,东西都烧了,急需帮助",
+    applicantName: "吴桂兰",
+    phone: "13600002468",
+    address: "云岭乡白沙村",
+  });
 
   // 5. A report the township turned down, with its reason for the applicant.
   const fifth = await submit(20, residentPrincipal, "demo-case-5", {
@@ -224,10 +350,24 @@ export async function seedDemo(deps: ServiceDeps, servicesAt: ServicesAt): Promi
     phone: "13500001111",
     idNumber: demoIdNumber("1975-08-15", 11),
   });
-  await act(19, "village-baisha", fifth.caseId, "VILLAGE_VERIFICATION", { type: "RECORD_HOME_VISIT", visitedAt: daysAgo(19).toISOString(), investigators: ["孙主任", "李会计"], findings: { ...findings, annualIncome: 21000, rigidExpenses: 0, medical: "SECURE" }, photoIds: [] });
-  await act(18, "village-baisha", fifth.caseId, "VILLAGE_APPRAISAL", { type: "RECORD_APPRAISAL", meetingAt: daysAgo(18).toISOString(), proposal: "PROPOSE", reason: "损失较大,报乡镇审核" });
+  await act(19, "village-baisha", fifth.caseId, "VILLAGE_VERIFICATION", {
+    type: "RECORD_HOME_VISIT",
+    visitedAt: daysAgo(19).toISOString(),
+    investigators: ["孙主任", "李会计"],
+    findings: { ...findings, annualIncome: 21000, rigidExpenses: 0, medical: "SECURE" },
+    photoIds: [],
+  });
+  await act(18, "village-baisha", fifth.caseId, "VILLAGE_APPRAISAL", {
+    type: "RECORD_APPRAISAL",
+    meetingAt: daysAgo(18).toISOString(),
+    proposal: "PROPOSE",
+    reason: "损失较大,报乡镇审核",
+  });
   await act(12, "village-baisha", fifth.caseId, "VILLAGE_PUBLICITY", { type: "CLOSE_PUBLICITY" });
-  await act(11, "township-yunling", fifth.caseId, "TOWNSHIP_REVIEW", { type: "REJECT", reason: "家庭人均纯收入高于监测标准,养殖损失已获保险理赔" });
+  await act(11, "township-yunling", fifth.caseId, "TOWNSHIP_REVIEW", {
+    type: "REJECT",
+    reason: "家庭人均纯收入高于监测标准,养殖损失已获保险理赔",
+  });
 
   await seedMoreCases({ prisma, submit, act, staff, daysAgo, base, findings, headId });
   return true;
@@ -269,7 +409,12 @@ async function seedMoreCases(ctx: {
   const identities = people.map(([key, displayName]) => ({ id: residentIds.get(key)!, openid: `demo-resident-${key}`, displayName }));
   await prisma.$executeRaw`INSERT INTO "ResidentIdentity" ("id", "openid", "displayName")
     SELECT x."id", x."openid", x."displayName" FROM json_to_recordset(${JSON.stringify(identities)}::json) AS x("id" uuid, "openid" text, "displayName" text)`;
-  const resident = (key: (typeof people)[number][0]): Principal => ({ kind: "resident", id: residentIds.get(key)!, client: people.find(([k]) => k === key)![2], locale: "zh-CN" });
+  const resident = (key: (typeof people)[number][0]): Principal => ({
+    kind: "resident",
+    id: residentIds.get(key)!,
+    client: people.find(([k]) => k === key)![2],
+    locale: "zh-CN",
+  });
   const secure = { ...findings, medical: "SECURE" as const };
   const visit = (days: number, investigators: string[], over: Partial<typeof findings> = {}): TaskAction => ({
     type: "RECORD_HOME_VISIT",
@@ -278,7 +423,12 @@ async function seedMoreCases(ctx: {
     findings: { ...secure, ...over },
     photoIds: [],
   });
-  const appraisal = (days: number, proposal: "PROPOSE" | "DECLINE", reason: string): TaskAction => ({ type: "RECORD_APPRAISAL", meetingAt: daysAgo(days).toISOString(), proposal, reason });
+  const appraisal = (days: number, proposal: "PROPOSE" | "DECLINE", reason: string): TaskAction => ({
+    type: "RECORD_APPRAISAL",
+    meetingAt: daysAgo(days).toISOString(),
+    proposal,
+    reason,
+  });
   const shimen = ["赵书记", "刘芳"];
   const baisha = ["孙主任", "李会计"];
 
@@ -303,7 +453,13 @@ async function seedMoreCases(ctx: {
     idNumber: headId("990101002001-0023"),
     riskTypes: ["HOUSING"],
   });
-  await act(11, "village-baisha", ma.caseId, "VILLAGE_VERIFICATION", visit(11, baisha, { annualIncome: 17200, rigidExpenses: 2000, housing: "AT_RISK" }));
+  await act(
+    11,
+    "village-baisha",
+    ma.caseId,
+    "VILLAGE_VERIFICATION",
+    visit(11, baisha, { annualIncome: 17200, rigidExpenses: 2000, housing: "AT_RISK" }),
+  );
 
   // 8.–11. Waiting for the village's home visit: two of them late.
   await submit(9, resident("luo"), "demo-case-8", {
@@ -381,8 +537,15 @@ async function seedMoreCases(ctx: {
   });
 
   // 15. Only a township named: 河口镇 must say which village, and is late.
-  await submit(8, resident("hekou"), "demo-case-15", { ...base,
-    kind: "HARDSHIP_REPORT", description: "河口镇这边好几户的庄稼被冰雹打了,颗粒无收", applicantName: "河口镇居民", phone: "13700001015", address: "河口镇", riskTypes: ["DISASTER"] });
+  await submit(8, resident("hekou"), "demo-case-15", {
+    ...base,
+    kind: "HARDSHIP_REPORT",
+    description: "河口镇这边好几户的庄稼被冰雹打了,颗粒无收",
+    applicantName: "河口镇居民",
+    phone: "13700001015",
+    address: "河口镇",
+    riskTypes: ["DISASTER"],
+  });
 
   // 16.–17. Fresh reports.
   await submit(1, resident("zheng"), "demo-case-16", {

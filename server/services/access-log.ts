@@ -27,7 +27,12 @@ type Db = Pick<Prisma.TransactionClient, "staffAccessLog">;
 export class StaffAccessLog {
   constructor(private readonly deps: Pick<ServiceDeps, "prisma" | "now">) {}
 
-  async record(principal: StaffPrincipal, entries: readonly AccessEntry[], context: AccessContext = {}, db: Db = this.deps.prisma): Promise<void> {
+  async record(
+    principal: StaffPrincipal,
+    entries: readonly AccessEntry[],
+    context: AccessContext = {},
+    db: Db = this.deps.prisma,
+  ): Promise<void> {
     if (entries.length === 0) return;
     const at = this.deps.now();
     await db.staffAccessLog.createMany({

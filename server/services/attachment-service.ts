@@ -50,11 +50,15 @@ export class AttachmentService {
     const kind = type ? accepted[type.mime] : undefined;
     if (!type || !kind) throw new AppError(415, "UNSUPPORTED_FILE_TYPE");
     const { prisma, now } = this.deps;
-    const uploaded = await prisma.attachment.count({ where: { uploadedById: principal.id, createdAt: { gt: new Date(now().getTime() - 24 * 3600_000) } } });
-    if (uploaded >= this.limits.maxUploadsPerDay) throw new TooManyRequestsError("UPLOAD_QUOTA_REACHED", { max: this.limits.maxUploadsPerDay });
+    const uploaded = await prisma.attachment.count({
+      where: { uploadedById: principal.id, createdAt: { gt: new Date(now().getTime() - 24 * 3600_000) } },
+    });
+    if (uploaded >= this.limits.maxUploadsPerDay)
+      throw new TooManyRequestsError("UPLOAD_QUOTA_REACHED", { max: this.limits.maxUploadsPerDay });
     // Photos are kept as decoded and encoded again: whatever else the file carried (EXIF with the GPS position of a home, the camera, hidden data) is left behind.
     // PDFs are written anew without their metadata, scripts and earlier revisions.
-    const content = kind === "PHOTO" ? await this.reencoded(bytes, type.mime) : kind === "DOCUMENT" ? await this.rewrittenPdf(bytes) : bytes;
+    const content =
+      kind === "PHOTO" ? await this.reencoded(bytes, type.mime) : kind === "DOCUMENT" ? await this.rewrittenPdf(bytes) : bytes;
     const sha256 = crypto.createHash("sha256").update(content).digest("hex");
     // Stored whole before the row that names it is written.
     await this.files.put(contentKey("attachments", sha256), content);
@@ -77,7 +81,9 @@ export class AttachmentService {
    * did not exist. Each opening is written to the staff-access log.
    */
   async readForStaff(principal: StaffPrincipal, attachmentId: string, context: AccessContext = {}) {
-    const row = await this.deps.prisma.attachment.findFirst({ where: { id: attachmentId, case: { regionPath: { startsWith: principal.regionPath } } } });
+    const row = await this.deps.prisma.attachment.findFirst({
+      where: { id: attachmentId, case: { regionPath: { startsWith: principal.regionPath } } },
+    });
     if (!row) throw new NotFoundError("ATTACHMENT_NOT_FOUND");
     const bytes = await this.files.get(contentKey("attachments", row.sha256));
     await this.accessLog.record(principal, [{ action: "VIEW_ATTACHMENT", caseId: row.caseId, subject: row.id }], context);
@@ -86,7 +92,9 @@ export class AttachmentService {
 
   private async reencoded(bytes: Buffer, mime: string): Promise<Buffer> {
     // The header alone tells the size, so a decompression bomb is refused before it is decoded.
-    const { width = 0, height = 0 } = await sharp(bytes).metadata().catch(() => ({ width: 0, height: 0 }));
+    const { width = 0, height = 0 } = await sharp(bytes)
+      .metadata()
+      .catch(() => ({ width: 0, height: 0 }));
     if (width * height === 0) throw new AppError(415, "UNSUPPORTED_FILE_TYPE");
     if (width * height > this.limits.maxImagePixels) throw new AppError(413, "IMAGE_TOO_LARGE");
     // Turned upright first: the orientation lives in the EXIF data that is dropped.
@@ -112,7 +120,10 @@ export class AttachmentService {
     const { prisma, now } = this.deps;
     return prisma.$transaction(async (tx) => {
       const c = await tx.case.findFirst({
-        where: { number: caseNumber, ...(principal.kind === "resident" ? { reporterResidentId: principal.id } : { regionPath: { startsWith: principal.regionPath } }) },
+        where: {
+          number: caseNumber,
+          ...(principal.kind === "resident" ? { reporterResidentId: principal.id } : { regionPath: { startsWith: principal.regionPath } }),
+        },
       });
       if (!c) throw new NotFoundError("CASE_NOT_FOUND");
       // The case row is locked while its attachments are counted, so two files sent at once cannot both take the last place.
@@ -120,7 +131,10 @@ export class AttachmentService {
       if ((await tx.attachment.count({ where: { caseId: c.id } })) >= this.limits.maxAttachmentsPerCase) {
         throw new ConflictError("ATTACHMENT_LIMIT_REACHED", { max: this.limits.maxAttachmentsPerCase });
       }
-      const linked = await tx.attachment.updateMany({ where: { id: attachmentId, caseId: null, uploadedById: principal.id }, data: { caseId: c.id } });
+      const linked = await tx.attachment.updateMany({
+        where: { id: attachmentId, caseId: null, uploadedById: principal.id },
+        data: { caseId: c.id },
+      });
       if (linked.count !== 1) throw new InvalidInputError("ATTACHMENT_NOT_FOUND", "attachmentId");
       const attachment = await tx.attachment.findUniqueOrThrow({ where: { id: attachmentId } });
       await tx.caseEvent.create({

@@ -10,7 +10,10 @@ import type { StaffPrincipal } from "./principal.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { streamSpreadsheet } from "./spreadsheet-stream.ts";
 
-const accessInclude = { staff: { select: { id: true, displayName: true, username: true } }, case: { select: { number: true } } } satisfies Prisma.StaffAccessLogInclude;
+const accessInclude = {
+  staff: { select: { id: true, displayName: true, username: true } },
+  case: { select: { number: true } },
+} satisfies Prisma.StaffAccessLogInclude;
 type AccessRow = Prisma.StaffAccessLogGetPayload<{ include: typeof accessInclude }>;
 
 /**
@@ -26,9 +29,17 @@ export class AuditService {
   }
 
   /** The trace of one case in the auditor's region (404 outside it); the export itself is the last access it lists. */
-  async caseTrace(principal: StaffPrincipal, caseId: string, format: "json" | "xlsx" | "csv", context: AccessContext = {}): Promise<CaseTrace> {
+  async caseTrace(
+    principal: StaffPrincipal,
+    caseId: string,
+    format: "json" | "xlsx" | "csv",
+    context: AccessContext = {},
+  ): Promise<CaseTrace> {
     const { prisma, cipher, now } = this.deps;
-    const exists = await prisma.case.findFirst({ where: { id: caseId, regionPath: { startsWith: principal.regionPath } }, select: { id: true } });
+    const exists = await prisma.case.findFirst({
+      where: { id: caseId, regionPath: { startsWith: principal.regionPath } },
+      select: { id: true },
+    });
     if (!exists) throw new NotFoundError("CASE_NOT_FOUND");
     await this.accessLog.record(principal, [{ action: "EXPORT_TRACE", caseId, detail: { format } }], context);
     const c = await prisma.case.findUniqueOrThrow({
@@ -46,7 +57,12 @@ export class AuditService {
       },
     });
     const staffIds = [...new Set(c.events.filter((e) => e.actorType === "STAFF" && e.actorId).map((e) => e.actorId!))];
-    const staff = new Map((await prisma.staffAccount.findMany({ where: { id: { in: staffIds } }, select: { id: true, displayName: true } })).map((s) => [s.id, s.displayName]));
+    const staff = new Map(
+      (await prisma.staffAccount.findMany({ where: { id: { in: staffIds } }, select: { id: true, displayName: true } })).map((s) => [
+        s.id,
+        s.displayName,
+      ]),
+    );
     const iso = (d: Date | null) => d?.toISOString() ?? null;
     return {
       exportedAt: now().toISOString(),
@@ -89,8 +105,24 @@ export class AuditService {
         payload: e.payload,
       })),
       accesses: c.accesses.map(accessEntry),
-      consents: c.consents.map((x) => ({ scope: x.scope, method: x.method, grantorNameMasked: maskName(x.grantorName), recordedByStaffId: x.recordedByStaffId, grantedAt: x.grantedAt.toISOString(), revokedAt: iso(x.revokedAt) })),
-      attachments: c.attachments.map((a) => ({ id: a.id, kind: a.kind, mimeType: a.mimeType, size: a.size, sha256: a.sha256, uploadedByType: a.uploadedByType, uploadedById: a.uploadedById, uploadedAt: a.createdAt.toISOString() })),
+      consents: c.consents.map((x) => ({
+        scope: x.scope,
+        method: x.method,
+        grantorNameMasked: maskName(x.grantorName),
+        recordedByStaffId: x.recordedByStaffId,
+        grantedAt: x.grantedAt.toISOString(),
+        revokedAt: iso(x.revokedAt),
+      })),
+      attachments: c.attachments.map((a) => ({
+        id: a.id,
+        kind: a.kind,
+        mimeType: a.mimeType,
+        size: a.size,
+        sha256: a.sha256,
+        uploadedByType: a.uploadedByType,
+        uploadedById: a.uploadedById,
+        uploadedAt: a.createdAt.toISOString(),
+      })),
       tasks: c.tasks.map((task) => ({
         id: task.id,
         stage: task.stage,
@@ -125,14 +157,43 @@ export class AuditService {
     const trace = await this.caseTrace(principal, caseId, format, context);
     const t = translator(locale);
     const rows: { at: string; cells: CellValue[] }[] = [
-      ...trace.events.map((e) => ({ at: e.at, cells: [e.at, t("audit.trace.kinds.event"), e.actorName ?? e.actorId ?? "", e.actorRole ?? e.actorType, e.action, [e.fromStage, e.toStage].filter(Boolean).join(" → "), e.reason ?? ""] })),
-      ...trace.accesses.map((a) => ({ at: a.at, cells: [a.at, t("audit.trace.kinds.access"), a.staff.displayName, a.staffRole, a.action, a.subject ?? "", a.reason ?? ""] })),
-      ...trace.consents.map((x) => ({ at: x.grantedAt, cells: [x.grantedAt, t("audit.trace.kinds.consent"), x.grantorNameMasked, "", x.scope, x.method, x.revokedAt ?? ""] })),
-      ...trace.attachments.map((a) => ({ at: a.uploadedAt, cells: [a.uploadedAt, t("audit.trace.kinds.attachment"), a.uploadedById, a.uploadedByType, a.kind, a.mimeType, `${a.size}`] })),
-      ...trace.tasks.map((task) => ({ at: task.createdAt, cells: [task.createdAt, t("audit.trace.kinds.task"), task.completedBy ?? "", task.desk, task.stage, task.status, task.dueAt ?? ""] })),
-      ...trace.assignments.map((a) => ({ at: a.createdAt, cells: [a.createdAt, t("audit.trace.kinds.assignment"), a.reportedBy ?? "", a.department, a.measure, a.status, a.report ?? ""] })),
+      ...trace.events.map((e) => ({
+        at: e.at,
+        cells: [
+          e.at,
+          t("audit.trace.kinds.event"),
+          e.actorName ?? e.actorId ?? "",
+          e.actorRole ?? e.actorType,
+          e.action,
+          [e.fromStage, e.toStage].filter(Boolean).join(" → "),
+          e.reason ?? "",
+        ],
+      })),
+      ...trace.accesses.map((a) => ({
+        at: a.at,
+        cells: [a.at, t("audit.trace.kinds.access"), a.staff.displayName, a.staffRole, a.action, a.subject ?? "", a.reason ?? ""],
+      })),
+      ...trace.consents.map((x) => ({
+        at: x.grantedAt,
+        cells: [x.grantedAt, t("audit.trace.kinds.consent"), x.grantorNameMasked, "", x.scope, x.method, x.revokedAt ?? ""],
+      })),
+      ...trace.attachments.map((a) => ({
+        at: a.uploadedAt,
+        cells: [a.uploadedAt, t("audit.trace.kinds.attachment"), a.uploadedById, a.uploadedByType, a.kind, a.mimeType, `${a.size}`],
+      })),
+      ...trace.tasks.map((task) => ({
+        at: task.createdAt,
+        cells: [task.createdAt, t("audit.trace.kinds.task"), task.completedBy ?? "", task.desk, task.stage, task.status, task.dueAt ?? ""],
+      })),
+      ...trace.assignments.map((a) => ({
+        at: a.createdAt,
+        cells: [a.createdAt, t("audit.trace.kinds.assignment"), a.reportedBy ?? "", a.department, a.measure, a.status, a.report ?? ""],
+      })),
     ].sort((a, b) => a.at.localeCompare(b.at));
-    const columns = ["at", "kind", "who", "role", "what", "detail", "reason"].map((key) => ({ header: t(`audit.trace.columns.${key}`), width: key === "reason" || key === "detail" ? 30 : 18 }));
+    const columns = ["at", "kind", "who", "role", "what", "detail", "reason"].map((key) => ({
+      header: t(`audit.trace.columns.${key}`),
+      width: key === "reason" || key === "detail" ? 30 : 18,
+    }));
     const title = t("audit.trace.title", { number: trace.case.number });
     async function* pages() {
       yield rows.map((r) => r.cells);
@@ -154,7 +215,12 @@ export class AuditService {
     if (period.gte) where.push({ at: { gte: period.gte } });
     if (period.lt) where.push({ at: { lt: period.lt } });
     if (query.cursor) where.push({ id: { lt: BigInt(query.cursor) } });
-    const rows = await this.deps.prisma.staffAccessLog.findMany({ where: { AND: where }, orderBy: { id: "desc" }, take: query.limit + 1, include: accessInclude });
+    const rows = await this.deps.prisma.staffAccessLog.findMany({
+      where: { AND: where },
+      orderBy: { id: "desc" },
+      take: query.limit + 1,
+      include: accessInclude,
+    });
     const page = rows.slice(0, query.limit);
     return { items: page.map(accessEntry), nextCursor: rows.length > query.limit ? page.at(-1)!.id.toString() : null };
   }

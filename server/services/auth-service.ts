@@ -50,14 +50,22 @@ export class AuthService {
       if (!staff) await this.guard.unknownNameFailed(username);
       if (staff) {
         // Counted in the row itself (guesses sent at once, to several instances, each count), then locked once it reaches the limit.
-        const { failedLogins } = await prisma.staffAccount.update({ where: { id: staff.id }, data: { failedLogins: { increment: 1 } }, select: { failedLogins: true } });
+        const { failedLogins } = await prisma.staffAccount.update({
+          where: { id: staff.id },
+          data: { failedLogins: { increment: 1 } },
+          select: { failedLogins: true },
+        });
         if (failedLogins >= maxFailedLogins) {
-          await prisma.staffAccount.updateMany({ where: { id: staff.id, failedLogins: { gte: maxFailedLogins } }, data: { failedLogins: 0, lockedUntil: new Date(now().getTime() + lockMinutes * 60_000) } });
+          await prisma.staffAccount.updateMany({
+            where: { id: staff.id, failedLogins: { gte: maxFailedLogins } },
+            data: { failedLogins: 0, lockedUntil: new Date(now().getTime() + lockMinutes * 60_000) },
+          });
         }
       }
       throw new UnauthorizedError("INVALID_CREDENTIALS");
     }
-    if (staff.failedLogins > 0 || staff.lockedUntil) await prisma.staffAccount.update({ where: { id: staff.id }, data: { failedLogins: 0, lockedUntil: null } });
+    if (staff.failedLogins > 0 || staff.lockedUntil)
+      await prisma.staffAccount.update({ where: { id: staff.id }, data: { failedLogins: 0, lockedUntil: null } });
     if (wechatCode) {
       const { openid } = await this.wechat.exchange(wechatCode, "MINI_PROGRAM");
       await prisma.$transaction([
@@ -118,16 +126,23 @@ export class AuthService {
    */
   private async residentOf(identity: { openid: string; unionid: string | null }, locale: Locale | undefined) {
     const { prisma } = this.deps;
-    const known = () => prisma.residentIdentity.findFirst({ where: { OR: [{ openid: identity.openid }, ...(identity.unionid ? [{ unionid: identity.unionid }] : [])] }, orderBy: { createdAt: "asc" } });
+    const known = () =>
+      prisma.residentIdentity.findFirst({
+        where: { OR: [{ openid: identity.openid }, ...(identity.unionid ? [{ unionid: identity.unionid }] : [])] },
+        orderBy: { createdAt: "asc" },
+      });
     const found = await known();
     if (found) {
       // A unionid learned later (the apps bound to an open platform since) joins this resident, unless another one holds it.
-      const learned = identity.unionid && !found.unionid && !(await prisma.residentIdentity.findUnique({ where: { unionid: identity.unionid } }));
+      const learned =
+        identity.unionid && !found.unionid && !(await prisma.residentIdentity.findUnique({ where: { unionid: identity.unionid } }));
       const data = { ...(learned ? { unionid: identity.unionid } : {}), ...(locale ? { locale } : {}) };
       return Object.keys(data).length > 0 ? prisma.residentIdentity.update({ where: { id: found.id }, data }) : found;
     }
     try {
-      return await prisma.residentIdentity.create({ data: { openid: identity.openid, unionid: identity.unionid, locale: locale ?? "zh-CN" } });
+      return await prisma.residentIdentity.create({
+        data: { openid: identity.openid, unionid: identity.unionid, locale: locale ?? "zh-CN" },
+      });
     } catch (error) {
       // The same person's first log-ins raced (a unique openid or unionid): the winner's row is the resident.
       const raced = await known();
@@ -161,7 +176,10 @@ export class AuthService {
     for (;;) {
       const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, "0");
       try {
-        await prisma.staffAccount.update({ where: { id: principal.id }, data: { wechatBindCodeHash: cipher.lookupHash(`bind:${code}`), wechatBindCodeExpiresAt: expiresAt } });
+        await prisma.staffAccount.update({
+          where: { id: principal.id },
+          data: { wechatBindCodeHash: cipher.lookupHash(`bind:${code}`), wechatBindCodeExpiresAt: expiresAt },
+        });
         return { code, expiresAt: expiresAt.toISOString() };
       } catch (error) {
         // Another account holds the same code right now: draw again.
@@ -206,15 +224,26 @@ export class AuthService {
     // Read on every request, so that a deactivated account stops at once. Straight on the driver: an ORM call
     // costs several times the query on this path (BENCHMARKS.md); the region's path comes from the cached tree.
     if (claims.typ === "staff") {
-      const [staff] = await sql<{ id: string; active: boolean; role: StaffRole; regionId: string; displayName: string; department: string | null }>(Prisma.sql`
+      const [staff] = await sql<{
+        id: string;
+        active: boolean;
+        role: StaffRole;
+        regionId: string;
+        displayName: string;
+        department: string | null;
+      }>(Prisma.sql`
         SELECT "id"::text, "active", "role"::text, "regionId"::text, "displayName", "department" FROM "StaffAccount" WHERE "id" = ${claims.sub}::uuid`);
-      const region = staff && ((await this.deps.regions.tree()).get(staff.regionId) ?? (await prisma.region.findUnique({ where: { id: staff.regionId }, select: { path: true } })));
+      const region =
+        staff &&
+        ((await this.deps.regions.tree()).get(staff.regionId) ??
+          (await prisma.region.findUnique({ where: { id: staff.regionId }, select: { path: true } })));
       if (!staff?.active || !region) return null;
       return staffPrincipalOf(staff, region.path);
     }
-    const [resident] = await sql<{ id: string; locale: string }>(Prisma.sql`SELECT "id"::text, "locale" FROM "ResidentIdentity" WHERE "id" = ${claims.sub}::uuid`);
+    const [resident] = await sql<{ id: string; locale: string }>(
+      Prisma.sql`SELECT "id"::text, "locale" FROM "ResidentIdentity" WHERE "id" = ${claims.sub}::uuid`,
+    );
     if (!resident) return null;
     return { kind: "resident", id: resident.id, client: claims.client, locale: resident.locale === "en" ? "en" : "zh-CN" };
   }
-
 }

@@ -131,7 +131,8 @@ export class BotPushService {
         });
         if (kept) pushes += messages.length;
       }
-      if (silent.length > 0) await sql(Prisma.sql`DELETE FROM "PendingNotice" WHERE "id" = ANY(${silent}::bigint[]) AND "claim" = ${claim}::uuid`);
+      if (silent.length > 0)
+        await sql(Prisma.sql`DELETE FROM "PendingNotice" WHERE "id" = ANY(${silent}::bigint[]) AND "claim" = ${claim}::uuid`);
       if (claimed.length < noticesPerPass) break;
     }
     if (pushes > 0) notifier.pushesDue();
@@ -199,7 +200,12 @@ export class BotPushService {
       return;
     }
     const last = await tx.botPush.findFirst({ where: { recipientId }, orderBy: { notBefore: "desc" }, select: { notBefore: true } });
-    const notBefore = earliestPush(now(), last?.notBefore ?? null, recipient.staff ? 0 : this.options.minIntervalMs, this.options.quietHours);
+    const notBefore = earliestPush(
+      now(),
+      last?.notBefore ?? null,
+      recipient.staff ? 0 : this.options.minIntervalMs,
+      this.options.quietHours,
+    );
     await tx.botPush.create({ data: { recipientId, topic, text, notBefore, createdAt: now() } });
   }
 
@@ -210,23 +216,39 @@ export class BotPushService {
     const c = await prisma.case.findUnique({ where: { id: notice.caseId }, include: { region: { select: { name: true } } } });
     if (!c) return [];
     const recipients: Recipient[] = [];
-    const whose = [...(notice.reporterResidentId ? [{ id: notice.reporterResidentId }] : []), ...(notice.householdId ? [{ householdId: notice.householdId }] : [])];
-    const residents = whose.length > 0 ? await prisma.residentIdentity.findMany({ where: { openid: { startsWith: "wechat:" }, OR: whose }, select: { openid: true } }) : [];
+    const whose = [
+      ...(notice.reporterResidentId ? [{ id: notice.reporterResidentId }] : []),
+      ...(notice.householdId ? [{ householdId: notice.householdId }] : []),
+    ];
+    const residents =
+      whose.length > 0
+        ? await prisma.residentIdentity.findMany({ where: { openid: { startsWith: "wechat:" }, OR: whose }, select: { openid: true } })
+        : [];
     for (const r of residents) {
       const wechatId = r.openid.slice("wechat:".length);
       recipients.push({ wechatId, locale: await this.localeOf(wechatId), staff: false });
     }
     // The worker who filed the case follows it too; lateness reaches them as an overdue reminder instead.
     if (notice.reporterStaffId && notice.event !== "OVERDUE_ESCALATED") {
-      const staff = await prisma.staffAccount.findUnique({ where: { id: notice.reporterStaffId }, select: { wechatId: true, active: true } });
+      const staff = await prisma.staffAccount.findUnique({
+        where: { id: notice.reporterStaffId },
+        select: { wechatId: true, active: true },
+      });
       if (staff?.wechatId && staff.active) recipients.push({ wechatId: staff.wechatId, locale: "zh-CN", staff: true });
     }
     const region = notice.regionCode ? this.deps.regions.nameOf(notice.regionCode) : c.region.name;
     return recipients.map((recipient) => {
       const t = translator(recipient.locale);
       const title = timelineTitle(notice.event, region, notice.fromStage, notice.stage, recipient.locale);
-      const next = c.status === "OPEN" ? nextStep(c.stage, c.region.name, { at: c.stageDueAt, provisional: c.stageDueProvisional }, recipient.locale).text : t(`statuses.${c.status}`);
-      return { recipient, topic: `case:${c.id}`, text: t(recipient.staff ? "bot.push.forwardedCaseUpdated" : "bot.push.caseUpdated", { number: c.number, title, next }) };
+      const next =
+        c.status === "OPEN"
+          ? nextStep(c.stage, c.region.name, { at: c.stageDueAt, provisional: c.stageDueProvisional }, recipient.locale).text
+          : t(`statuses.${c.status}`);
+      return {
+        recipient,
+        topic: `case:${c.id}`,
+        text: t(recipient.staff ? "bot.push.forwardedCaseUpdated" : "bot.push.caseUpdated", { number: c.number, title, next }),
+      };
     });
   }
 
@@ -249,25 +271,51 @@ export class BotPushService {
     const date = notice.dueAt ? formatDate(notice.dueAt, "zh-CN") + (notice.dueProvisional ? t("provisionalShort") : "") : "";
     // Grid workers work the village desk's tasks in their own area (the home check is done with them).
     const works = (s: (typeof bound)[number], desk: string, path: string) =>
-      (deskOfRole(s.role) ?? (s.role === "GRID_WORKER" ? "VILLAGE" : undefined)) === desk && (path.startsWith(s.region.path) || s.region.path.startsWith(path));
+      (deskOfRole(s.role) ?? (s.role === "GRID_WORKER" ? "VILLAGE" : undefined)) === desk &&
+      (path.startsWith(s.region.path) || s.region.path.startsWith(path));
     const messages: { recipient: Recipient; topic: string; text: string }[] = [];
     for (const s of bound) {
       const recipient = { wechatId: s.wechatId, locale: "zh-CN" as const, staff: true };
       if (notice.kind === "task.opened" && works(s, notice.desk, notice.regionPath)) {
-        messages.push({ recipient, topic: `task:${notice.taskId}`, text: t(date ? "bot.push.taskOpened" : "bot.push.taskOpenedUndated", { number: notice.caseNumber, stage, date }) });
+        messages.push({
+          recipient,
+          topic: `task:${notice.taskId}`,
+          text: t(date ? "bot.push.taskOpened" : "bot.push.taskOpenedUndated", { number: notice.caseNumber, stage, date }),
+        });
       }
       if (notice.kind === "task.dueSoon" && works(s, notice.desk, notice.regionPath)) {
-        messages.push({ recipient, topic: `task:${notice.taskId}`, text: t("bot.push.taskDueSoon", { number: notice.caseNumber, stage, date }) });
+        messages.push({
+          recipient,
+          topic: `task:${notice.taskId}`,
+          text: t("bot.push.taskDueSoon", { number: notice.caseNumber, stage, date }),
+        });
       }
       // Closing publicity is the desk's own act, not the grid worker's.
       if (notice.kind === "task.publicityEnded" && s.role !== "GRID_WORKER" && works(s, notice.desk, notice.regionPath)) {
-        messages.push({ recipient, topic: `task:${notice.taskId}`, text: t("bot.push.publicityEnded", { number: notice.caseNumber, date }) });
+        messages.push({
+          recipient,
+          topic: `task:${notice.taskId}`,
+          text: t("bot.push.publicityEnded", { number: notice.caseNumber, date }),
+        });
       }
       if (notice.kind === "task.escalated") {
         if (works(s, notice.desk, notice.regionPath)) {
-          messages.push({ recipient, topic: `task:${notice.taskId}`, text: t("bot.push.taskOverdue", { number: notice.caseNumber, stage, date }) });
-        } else if (notice.escalatedToPath && notice.escalatedToPath.startsWith(s.region.path) && deskOfRole(s.role) && deskOfRole(s.role) !== notice.desk) {
-          messages.push({ recipient, topic: `task:${notice.taskId}`, text: t("bot.push.taskEscalated", { number: notice.caseNumber, stage, date }) });
+          messages.push({
+            recipient,
+            topic: `task:${notice.taskId}`,
+            text: t("bot.push.taskOverdue", { number: notice.caseNumber, stage, date }),
+          });
+        } else if (
+          notice.escalatedToPath &&
+          notice.escalatedToPath.startsWith(s.region.path) &&
+          deskOfRole(s.role) &&
+          deskOfRole(s.role) !== notice.desk
+        ) {
+          messages.push({
+            recipient,
+            topic: `task:${notice.taskId}`,
+            text: t("bot.push.taskEscalated", { number: notice.caseNumber, stage, date }),
+          });
         }
       }
     }

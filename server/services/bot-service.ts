@@ -2,7 +2,18 @@ import type { BotMessageRequest, BotMessageResponse } from "../api/bot-schemas.t
 import type { CaseStatusView } from "../api/case-schemas.ts";
 import type { Locale } from "../api/common-schemas.ts";
 import { Prisma } from "../db/generated/client.ts";
-import { converse, findPhone, timedOut, timeOut, type ApplicationState, type Context, type Conversation, type ConversationState, type Effect, type Input } from "../domain/conversation/engine.ts";
+import {
+  converse,
+  findPhone,
+  timedOut,
+  timeOut,
+  type ApplicationState,
+  type Context,
+  type Conversation,
+  type ConversationState,
+  type Effect,
+  type Input,
+} from "../domain/conversation/engine.ts";
 import { classifyRisks } from "../domain/risk-classifier.ts";
 import { routeCase } from "../domain/routing.ts";
 import { understand } from "../domain/understanding/understand.ts";
@@ -54,19 +65,27 @@ export class BotService {
     // Counted per WeChat sender (the bot speaks for everybody from one address, so HTTP limits cannot tell senders
     // apart), in the database: the bot's requests may reach any instance.
     const sent = await this.services.counters.hit(`bot-sender:${message.senderId}`, 60_000, this.deps.now());
-    if (sent.count > this.limits.messagesPerMinute) return { replies: sent.count === this.limits.messagesPerMinute + 1 && !message.room ? [await this.tooFast(message.senderId, sent.resetAt)] : [] };
+    if (sent.count > this.limits.messagesPerMinute)
+      return {
+        replies:
+          sent.count === this.limits.messagesPerMinute + 1 && !message.room ? [await this.tooFast(message.senderId, sent.resetAt)] : [],
+      };
     const replies = message.room ? this.inGroup(message) : await this.inPrivate(message, file);
-    await prisma.botMessage.create({ data: { messageId: message.messageId, senderId: message.senderId, replies, createdAt: this.deps.now() } }).catch(async (error) => {
-      // The same message handled twice at once: the first one's answer stands.
-      const first = await prisma.botMessage.findUnique({ where: { messageId: message.messageId } });
-      if (!first) throw error;
-    });
+    await prisma.botMessage
+      .create({ data: { messageId: message.messageId, senderId: message.senderId, replies, createdAt: this.deps.now() } })
+      .catch(async (error) => {
+        // The same message handled twice at once: the first one's answer stands.
+        const first = await prisma.botMessage.findUnique({ where: { messageId: message.messageId } });
+        if (!first) throw error;
+      });
     return { replies };
   }
 
   private async tooFast(senderId: string, resetAt: Date): Promise<string> {
     const stored = await this.deps.prisma.botConversation.findUnique({ where: { senderId }, select: { locale: true } });
-    return translator(stored?.locale === "en" ? "en" : "zh-CN")("bot.tooFast", { seconds: Math.ceil((resetAt.getTime() - this.deps.now().getTime()) / 1000) });
+    return translator(stored?.locale === "en" ? "en" : "zh-CN")("bot.tooFast", {
+      seconds: Math.ceil((resetAt.getTime() - this.deps.now().getTime()) / 1000),
+    });
   }
 
   /**
@@ -122,8 +141,19 @@ export class BotService {
 
     await prisma.botConversation.upsert({
       where: { senderId: message.senderId },
-      create: { senderId: message.senderId, state: conversation.state as Prisma.InputJsonValue, savedApplication: this.json(conversation.saved), locale, updatedAt: now() },
-      update: { state: conversation.state as Prisma.InputJsonValue, savedApplication: this.json(conversation.saved), locale, updatedAt: now() },
+      create: {
+        senderId: message.senderId,
+        state: conversation.state as Prisma.InputJsonValue,
+        savedApplication: this.json(conversation.saved),
+        locale,
+        updatedAt: now(),
+      },
+      update: {
+        state: conversation.state as Prisma.InputJsonValue,
+        savedApplication: this.json(conversation.saved),
+        locale,
+        updatedAt: now(),
+      },
     });
     return replies;
   }
@@ -178,12 +208,21 @@ export class BotService {
       };
     }
     const latestOpen = input.media
-      ? await this.deps.prisma.case.findFirst({ where: { reporterResidentId: sender.principal.id, status: "OPEN" }, orderBy: { createdAt: "desc" }, select: { number: true } })
+      ? await this.deps.prisma.case.findFirst({
+          where: { reporterResidentId: sender.principal.id, status: "OPEN" },
+          orderBy: { createdAt: "desc" },
+          select: { number: true },
+        })
       : null;
     return { sender: "resident", placeFound, openCaseNumber: latestOpen?.number ?? null };
   }
 
-  private async carryOut(effect: Effect, sender: Sender, message: BotMessageRequest, locale: Locale): Promise<{ reply: string; failed?: boolean }> {
+  private async carryOut(
+    effect: Effect,
+    sender: Sender,
+    message: BotMessageRequest,
+    locale: Locale,
+  ): Promise<{ reply: string; failed?: boolean }> {
     const t = translator(locale);
     try {
       switch (effect.kind) {
@@ -199,7 +238,9 @@ export class BotService {
             locale,
             request: {
               kind: s.kind,
-              description: s.householdSize ? t("bot.apply.description", { difficulty: s.description, size: s.householdSize }) : s.description,
+              description: s.householdSize
+                ? t("bot.apply.description", { difficulty: s.description, size: s.householdSize })
+                : s.description,
               applicantName: s.applicantName,
               phone: s.phone,
               address: s.address,
@@ -221,18 +262,32 @@ export class BotService {
         }
         case "attachToCase": {
           const added = await this.services.attachments.addToCase(sender.principal, effect.attachmentId, effect.caseNumber);
-          return { reply: t(added.kind === "VOICE" ? "bot.media.voiceAddedToCase" : "bot.media.addedToCase", { number: added.caseNumber }) };
+          return {
+            reply: t(added.kind === "VOICE" ? "bot.media.voiceAddedToCase" : "bot.media.addedToCase", { number: added.caseNumber }),
+          };
         }
         case "myForwarded": {
           if (sender.kind !== "staff") return { reply: t("bot.menu") };
           const { items } = await this.services.caseViews.forwardedBy(sender.principal, locale);
           if (items.length === 0) return { reply: t("bot.forward.noneYet") };
-          const lines = items.slice(0, 10).map((c) => t("bot.forward.listLine", { number: c.number, stage: c.stageLabel, date: c.nextStep?.dueAt ? formatDate(new Date(c.nextStep.dueAt), locale) + (c.nextStep.provisional ? t("provisionalShort") : "") : "—" }));
+          const lines = items
+            .slice(0, 10)
+            .map((c) =>
+              t("bot.forward.listLine", {
+                number: c.number,
+                stage: c.stageLabel,
+                date: c.nextStep?.dueAt
+                  ? formatDate(new Date(c.nextStep.dueAt), locale) + (c.nextStep.provisional ? t("provisionalShort") : "")
+                  : "—",
+              }),
+            );
           return { reply: [t("bot.forward.listHeader", { count: items.length }), ...lines].join("\n") };
         }
         case "bind": {
           const staff = await this.services.auth.bindWechat(message.senderId, effect.code);
-          return staff ? { reply: t("bot.binding.bound", { name: staff.displayName, role: t(`roles.${staff.role}`) }) } : { reply: t("bot.binding.invalid") };
+          return staff
+            ? { reply: t("bot.binding.bound", { name: staff.displayName, role: t(`roles.${staff.role}`) }) }
+            : { reply: t("bot.binding.invalid") };
         }
         case "unbind":
           await this.services.auth.unbindWechat(message.senderId);
@@ -241,7 +296,8 @@ export class BotService {
           return { reply: await this.pointToHuman(sender, locale) };
       }
     } catch (error) {
-      if (error instanceof AppError && error.statusCode < 500) return { reply: t(`errors.${error.code}`, error.params), failed: effect.kind === "submit" };
+      if (error instanceof AppError && error.statusCode < 500)
+        return { reply: t(`errors.${error.code}`, error.params), failed: effect.kind === "submit" };
       throw error;
     }
   }
@@ -253,7 +309,10 @@ export class BotService {
     const worded = { ...params };
     if (typeof params.kind === "string") worded.kind = t(`kinds.${params.kind}`);
     // What the case will record, so the resident can see they were understood.
-    if (typeof params.description === "string") worded.risks = classifyRisks(params.description).map((risk) => t(`riskTypes.${risk}`)).join("、");
+    if (typeof params.description === "string")
+      worded.risks = classifyRisks(params.description)
+        .map((risk) => t(`riskTypes.${risk}`))
+        .join("、");
     return worded;
   }
 
@@ -270,7 +329,11 @@ export class BotService {
     }
     const lines = [
       t("bot.status.header", { number: view.number, kind: view.kindLabel, status: view.statusLabel, stage: view.stageLabel }),
-      ...view.timeline.slice(-timelineShown).map((e) => t("bot.status.entry", { date: formatDate(new Date(e.at), locale), title: e.title, detail: e.detail ? `(${e.detail})` : "" })),
+      ...view.timeline
+        .slice(-timelineShown)
+        .map((e) =>
+          t("bot.status.entry", { date: formatDate(new Date(e.at), locale), title: e.title, detail: e.detail ? `(${e.detail})` : "" }),
+        ),
     ];
     if (view.nextStep) lines.push(t("bot.status.next", { text: view.nextStep.text }));
     return lines.join("\n");
@@ -280,10 +343,18 @@ export class BotService {
   private async pointToHuman(sender: Sender, locale: Locale): Promise<string> {
     const t = translator(locale);
     if (sender.kind === "staff") return t("bot.gridMenu");
-    const latest = await this.deps.prisma.case.findFirst({ where: { reporterResidentId: sender.principal.id }, orderBy: { createdAt: "desc" }, select: { regionPath: true } });
+    const latest = await this.deps.prisma.case.findFirst({
+      where: { reporterResidentId: sender.principal.id },
+      orderBy: { createdAt: "desc" },
+      select: { regionPath: true },
+    });
     if (latest) {
       const codes = latest.regionPath.split("/").filter(Boolean);
-      const offices = await this.deps.prisma.region.findMany({ where: { code: { in: codes }, contactPhone: { not: null } }, orderBy: { code: "desc" }, take: 1 });
+      const offices = await this.deps.prisma.region.findMany({
+        where: { code: { in: codes }, contactPhone: { not: null } },
+        orderBy: { code: "desc" },
+        take: 1,
+      });
       const office = offices[0];
       if (office) return t("bot.notUnderstoodWithContact", { office: office.name, phone: office.contactPhone! });
     }

@@ -35,7 +35,11 @@ export class CalendarService {
     for (const file of files) {
       const latest = await this.latest(file.year);
       if (!latest) await this.store(file, { id: null, name: "CALENDAR_FILES", source: "FILE" }, "loaded from CALENDAR_FILES");
-      else if (!sameDays(latest, file)) this.log.info({ year: file.year, version: latest.version }, "CALENDAR_FILES names a year already loaded; the loaded version stays in force");
+      else if (!sameDays(latest, file))
+        this.log.info(
+          { year: file.year, version: latest.version },
+          "CALENDAR_FILES names a year already loaded; the loaded version stays in force",
+        );
     }
     await this.reload();
   }
@@ -48,7 +52,11 @@ export class CalendarService {
       if (inForce.has(row.year)) continue;
       const parsed = yearCalendarSchema.safeParse({ year: row.year, holidays: row.holidays, makeupWorkdays: row.makeupWorkdays });
       if (parsed.success) inForce.set(row.year, parsed.data);
-      else this.log.error({ year: row.year, version: row.version }, "a stored holiday arrangement no longer passes the checks; it is not applied");
+      else
+        this.log.error(
+          { year: row.year, version: row.version },
+          "a stored holiday arrangement no longer passes the checks; it is not applied",
+        );
     }
     this.deps.calendar.setOfficialYears([...inForce.values()]);
   }
@@ -99,7 +107,10 @@ export class CalendarService {
 
   outlook(locale: Locale): CalendarOutlookView {
     const outlook = calendarOutlook(this.deps.calendar, this.deps.now());
-    return { ...outlook, message: outlook.missingYear === null ? null : translator(locale)("calendar.missing", { year: outlook.missingYear }) };
+    return {
+      ...outlook,
+      message: outlook.missingYear === null ? null : translator(locale)("calendar.missing", { year: outlook.missingYear }),
+    };
   }
 
   /** Last year, this year and the next two, and any other year loaded. */
@@ -120,7 +131,13 @@ export class CalendarService {
 
   private view(year: number, row: CalendarYear | null) {
     const cal = this.deps.calendar.yearCalendar(year);
-    return { year, source: cal.source, loaded: row && cal.source === "official" ? loadedView(row) : null, holidays: cal.holidays, makeupWorkdays: cal.makeupWorkdays };
+    return {
+      year,
+      source: cal.source,
+      loaded: row && cal.source === "official" ? loadedView(row) : null,
+      holidays: cal.holidays,
+      makeupWorkdays: cal.makeupWorkdays,
+    };
   }
 
   private async latestOfEveryYear(): Promise<Map<number, CalendarYear>> {
@@ -143,7 +160,17 @@ export class CalendarService {
       const latest = await tx.calendarYear.findFirst({ where: { year: days.year }, orderBy: { version: "desc" } });
       if (latest && sameDays(latest, { holidays, makeupWorkdays })) return { row: latest, created: false };
       const row = await tx.calendarYear.create({
-        data: { year: days.year, version: (latest?.version ?? 0) + 1, holidays, makeupWorkdays, source: by.source, note, loadedById: by.id, loadedByName: by.name, createdAt: this.deps.now() },
+        data: {
+          year: days.year,
+          version: (latest?.version ?? 0) + 1,
+          holidays,
+          makeupWorkdays,
+          source: by.source,
+          note,
+          loadedById: by.id,
+          loadedByName: by.name,
+          createdAt: this.deps.now(),
+        },
       });
       return { row, created: true };
     });
@@ -151,7 +178,13 @@ export class CalendarService {
 }
 
 function loadedView(row: CalendarYear) {
-  return { version: row.version, source: row.source as CalendarSource, loadedAt: row.createdAt.toISOString(), loadedByName: row.loadedByName, note: row.note };
+  return {
+    version: row.version,
+    source: row.source as CalendarSource,
+    loadedAt: row.createdAt.toISOString(),
+    loadedByName: row.loadedByName,
+    note: row.note,
+  };
 }
 
 function sameDays(a: { holidays: string[]; makeupWorkdays: string[] }, b: { holidays: string[]; makeupWorkdays: string[] }): boolean {

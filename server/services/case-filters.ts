@@ -14,7 +14,11 @@ export interface CaseFilters {
 }
 
 /** The staff queue's filters, always inside the caller's region; the queue and the ledgers share them. */
-export async function caseFilterWhere(deps: Pick<ServiceDeps, "regions" | "now">, principal: StaffPrincipal, query: CaseFilters): Promise<Prisma.CaseWhereInput[]> {
+export async function caseFilterWhere(
+  deps: Pick<ServiceDeps, "regions" | "now">,
+  principal: StaffPrincipal,
+  query: CaseFilters,
+): Promise<Prisma.CaseWhereInput[]> {
   const tree = await deps.regions.tree();
   let scope = principal.regionPath;
   if (query.regionCode) {
@@ -33,7 +37,11 @@ export async function caseFilterWhere(deps: Pick<ServiceDeps, "regions" | "now">
   if (query.channel) where.push({ channel: query.channel });
   if (query.overdue !== undefined) {
     const now = deps.now();
-    where.push(query.overdue ? { status: "OPEN", stageDueAt: { lt: now } } : { OR: [{ stageDueAt: null }, { stageDueAt: { gte: now } }, { status: { not: "OPEN" } }] });
+    where.push(
+      query.overdue
+        ? { status: "OPEN", stageDueAt: { lt: now } }
+        : { OR: [{ stageDueAt: null }, { stageDueAt: { gte: now } }, { status: { not: "OPEN" } }] },
+    );
   }
   return where;
 }

@@ -66,13 +66,31 @@ export function caseMovedNotice(
   },
   change: { fromStage: string | null; event: string; regionCode: string | null },
 ): CaseNotice {
-  return { kind: "case.updated", caseId: c.id, caseNumber: c.number, stage: c.stage, status: c.status, reporterResidentId: c.reporterResidentId, reporterStaffId: c.reporterStaffId, householdId: c.householdId, ...change };
+  return {
+    kind: "case.updated",
+    caseId: c.id,
+    caseNumber: c.number,
+    stage: c.stage,
+    status: c.status,
+    reporterResidentId: c.reporterResidentId,
+    reporterStaffId: c.reporterStaffId,
+    householdId: c.householdId,
+    ...change,
+  };
 }
 
 /** A task opened or was escalated: its desk's sockets and bound staff hear of it. */
 export function taskNotice(
   kind: "task.opened" | "task.escalated",
-  task: { id: string; stage: string; desk: z.output<typeof deskSchema>; regionPath: string; escalatedToPath: string | null; dueAt: Date | null; dueProvisional: boolean },
+  task: {
+    id: string;
+    stage: string;
+    desk: z.output<typeof deskSchema>;
+    regionPath: string;
+    escalatedToPath: string | null;
+    dueAt: Date | null;
+    dueProvisional: boolean;
+  },
   caseNumber: string,
 ): CaseNotice {
   return {
@@ -93,7 +111,11 @@ export function taskNotice(
  * to are stored from there (BotPushService.storePending), so an instance that dies between the commit and
  * storing them loses none. Publish the same notices after the commit, for the sockets.
  */
-export async function recordNotices(tx: Pick<Prisma.TransactionClient, "$executeRaw">, notices: readonly CaseNotice[], at: Date): Promise<void> {
+export async function recordNotices(
+  tx: Pick<Prisma.TransactionClient, "$executeRaw">,
+  notices: readonly CaseNotice[],
+  at: Date,
+): Promise<void> {
   if (notices.length === 0) return;
   await tx.$executeRaw`INSERT INTO "PendingNotice" ("notice", "createdAt")
     SELECT n.value, ${at} FROM jsonb_array_elements(${JSON.stringify(notices)}::jsonb) WITH ORDINALITY AS n ORDER BY n.ordinality`;

@@ -20,7 +20,24 @@ export const inTransaction =
 export type CaseStart = Awaited<ReturnType<WorkflowService["planStart"]>>;
 
 /** The case's own columns; number, routing, stage and deadlines come from the plan. */
-export type CaseFields = Omit<Prisma.CaseUncheckedCreateInput, "id" | "number" | "regionId" | "regionPath" | "routing" | "stage" | "stageDueAt" | "stageDueProvisional" | "workflowId" | "caseDueAt" | "caseDueProvisional" | "caseDueFrom" | "caseDueWorkingDays" | "createdAt" | "updatedAt">;
+export type CaseFields = Omit<
+  Prisma.CaseUncheckedCreateInput,
+  | "id"
+  | "number"
+  | "regionId"
+  | "regionPath"
+  | "routing"
+  | "stage"
+  | "stageDueAt"
+  | "stageDueProvisional"
+  | "workflowId"
+  | "caseDueAt"
+  | "caseDueProvisional"
+  | "caseDueFrom"
+  | "caseDueWorkingDays"
+  | "createdAt"
+  | "updatedAt"
+>;
 
 export interface CaseOpening {
   at: Date;
@@ -89,9 +106,16 @@ export async function openCases(run: StatementRunner, workflow: WorkflowService,
       createdAt: at,
       updatedAt,
     } satisfies Omit<Prisma.CaseCreateManyInput, "number"> & { number: string };
-    const task = { id: timeOrderedId(), caseId: id, ...workflow.taskData(placement, at), escalatedToPath: null } satisfies Prisma.CaseTaskCreateManyInput;
+    const task = {
+      id: timeOrderedId(),
+      caseId: id,
+      ...workflow.taskData(placement, at),
+      escalatedToPath: null,
+    } satisfies Prisma.CaseTaskCreateManyInput;
     const events = openingEvents(opening).map((event) => ({ caseId: id, ...event }) satisfies Prisma.CaseEventCreateManyInput);
-    const consentRows = consents.map((consent) => ({ id: crypto.randomUUID(), caseId: id, ...consent }) satisfies Prisma.ConsentCreateManyInput);
+    const consentRows = consents.map(
+      (consent) => ({ id: crypto.randomUUID(), caseId: id, ...consent }) satisfies Prisma.ConsentCreateManyInput,
+    );
     return { record, task, events, consents: consentRows };
   });
 
@@ -100,11 +124,24 @@ export async function openCases(run: StatementRunner, workflow: WorkflowService,
     const part = planned.slice(i, i + perStatement);
     const rows = await run<{ id: string; number: string }>(Prisma.sql`
       WITH opened AS (
-        ${insertInto("Case", part.map((p) => p.record), Prisma.sql`ON CONFLICT ("idempotencyKey") DO NOTHING RETURNING "id", "number"`)}
+        ${insertInto(
+          "Case",
+          part.map((p) => p.record),
+          Prisma.sql`ON CONFLICT ("idempotencyKey") DO NOTHING RETURNING "id", "number"`,
+        )}
       ),
-      events AS (${insertInto("CaseEvent", part.flatMap((p) => p.events))}),
-      tasks AS (${insertInto("CaseTask", part.map((p) => p.task))}),
-      consents AS (${insertInto("Consent", part.flatMap((p) => p.consents))}),
+      events AS (${insertInto(
+        "CaseEvent",
+        part.flatMap((p) => p.events),
+      )}),
+      tasks AS (${insertInto(
+        "CaseTask",
+        part.map((p) => p.task),
+      )}),
+      consents AS (${insertInto(
+        "Consent",
+        part.flatMap((p) => p.consents),
+      )}),
       notices AS (${recordTaskNotices(part)})
       SELECT "id"::text, "number" FROM opened`);
     for (const row of rows) numbers.set(row.id, row.number);
@@ -145,7 +182,11 @@ function insertInto(table: "Case" | "CaseEvent" | "CaseTask" | "Consent", rows: 
   if (table === "Case") {
     // The number: its year's prefix, then the sequence's next value, taken in the order of the rows, at least six
     // digits (lpad alone would cut a seventh). The volatile nextval keeps its subquery from being flattened.
-    const numbered = Prisma.raw(names.map((column) => (column === "number" ? `r."number" || lpad(r.n::text, greatest(6, length(r.n::text)), '0')` : `r."${column}"`)).join(", "));
+    const numbered = Prisma.raw(
+      names
+        .map((column) => (column === "number" ? `r."number" || lpad(r.n::text, greatest(6, length(r.n::text)), '0')` : `r."${column}"`))
+        .join(", "),
+    );
     return Prisma.sql`INSERT INTO "Case" (${columns}) SELECT ${numbered}
       FROM (SELECT o.*, nextval('case_number_seq') AS n FROM (SELECT * FROM ${source} WITH ORDINALITY AS r ORDER BY ordinality) o) r ${tail}`;
   }
@@ -171,7 +212,17 @@ function timeOrderedId(): string {
 function openingEvents({ at, decision, start, filed }: CaseOpening) {
   const { stage, due } = start.placement;
   return [
-    { at, actorType: filed.actorType, actorId: filed.actorId ?? null, actorRole: filed.actorRole ?? null, action: filed.action, fromStage: null, toStage: "SUBMITTED", reason: filed.reason ?? null, payload: filed.payload },
+    {
+      at,
+      actorType: filed.actorType,
+      actorId: filed.actorId ?? null,
+      actorRole: filed.actorRole ?? null,
+      action: filed.action,
+      fromStage: null,
+      toStage: "SUBMITTED",
+      reason: filed.reason ?? null,
+      payload: filed.payload,
+    },
     {
       at,
       actorType: "SYSTEM" as const,
@@ -181,7 +232,12 @@ function openingEvents({ at, decision, start, filed }: CaseOpening) {
       fromStage: "SUBMITTED",
       toStage: stage,
       reason: null,
-      payload: { regionCode: decision.region.code, basis: decision.basis, candidates: decision.candidates.map((c) => c.code), dueAt: due?.at.toISOString() ?? null },
+      payload: {
+        regionCode: decision.region.code,
+        basis: decision.basis,
+        candidates: decision.candidates.map((c) => c.code),
+        dueAt: due?.at.toISOString() ?? null,
+      },
     },
   ] satisfies Prisma.CaseEventCreateManyCaseInput[];
 }

@@ -61,7 +61,10 @@ export class CaseViewService {
 
   /** A case's status as its applicant sees it, for staff: cases in their region or filed by them. */
   async staffCaseStatus(principal: StaffPrincipal, number: string, locale: Locale): Promise<CaseStatusView> {
-    const found = await this.deps.prisma.case.findFirst({ where: { number, OR: [this.staffScope(principal), { reporterStaffId: principal.id }] }, select: statusSelect });
+    const found = await this.deps.prisma.case.findFirst({
+      where: { number, OR: [this.staffScope(principal), { reporterStaffId: principal.id }] },
+      select: statusSelect,
+    });
     if (!found) throw new NotFoundError("CASE_NOT_FOUND");
     return this.statusView(found, locale);
   }
@@ -77,14 +80,19 @@ export class CaseViewService {
         status: c.status,
         stageLabel: stageLabel(c.stage, locale),
         submittedAt: c.createdAt.toISOString(),
-        nextStep: openStatuses.has(c.status) ? nextStep(c.stage, c.region.name, { at: c.stageDueAt, provisional: c.stageDueProvisional }, locale) : null,
+        nextStep: openStatuses.has(c.status)
+          ? nextStep(c.stage, c.region.name, { at: c.stageDueAt, provisional: c.stageDueProvisional }, locale)
+          : null,
       })),
     };
   }
 
   async myCaseStatus(principal: ResidentPrincipal, number: string, locale: Locale): Promise<CaseStatusView> {
     const householdId = await this.householdOf(principal.id);
-    const found = await this.deps.prisma.case.findFirst({ where: { number, ...this.residentScope(principal, householdId) }, select: statusSelect });
+    const found = await this.deps.prisma.case.findFirst({
+      where: { number, ...this.residentScope(principal, householdId) },
+      select: statusSelect,
+    });
     if (!found) throw new NotFoundError("CASE_NOT_FOUND");
     return this.statusView(found, locale);
   }
@@ -92,7 +100,9 @@ export class CaseViewService {
   /** Without logging in: the case number plus the last four digits of the contact phone. */
   async publicLookup(number: string, phoneLast4: string, locale: Locale): Promise<CaseStatusView> {
     // One statement straight on the driver: the public look-up is the busiest read there is (BENCHMARKS.md); same columns as statusSelect.
-    const [found] = await this.deps.sql<StatusRow & { contactPhoneEnc: string; events: (Omit<StatusRow["events"][number], "at"> & { at: string })[] }>(Prisma.sql`
+    const [found] = await this.deps.sql<
+      StatusRow & { contactPhoneEnc: string; events: (Omit<StatusRow["events"][number], "at"> & { at: string })[] }
+    >(Prisma.sql`
       SELECT c."number", c."kind"::text, c."status"::text, c."stage", c."riskTypes"::text[] AS "riskTypes", c."regionId"::text, c."stageDueAt", c."stageDueProvisional", c."createdAt", c."contactPhoneEnc",
              COALESCE((SELECT json_agg(json_build_object('at', e."at", 'action', e."action", 'fromStage', e."fromStage", 'payload', e."payload", 'reason', e."reason") ORDER BY e."at", e."id")
                        FROM "CaseEvent" e WHERE e."caseId" = c."id"), '[]') AS "events"
@@ -119,7 +129,9 @@ export class CaseViewService {
       riskTypes: c.riskTypes,
       regionName,
       submittedAt: c.createdAt.toISOString(),
-      nextStep: openStatuses.has(c.status) ? nextStep(c.stage, regionName, { at: c.stageDueAt, provisional: c.stageDueProvisional }, locale) : null,
+      nextStep: openStatuses.has(c.status)
+        ? nextStep(c.stage, regionName, { at: c.stageDueAt, provisional: c.stageDueProvisional }, locale)
+        : null,
       // Only events with an applicant-facing wording are shown; internal ones stay on the staff side.
       timeline: c.events
         .filter((e) => t(`timeline.${e.action}`, { defaultValue: "" }) !== "")
@@ -139,18 +151,39 @@ export class CaseViewService {
     if (query.q && idNumberPattern.test(query.q)) {
       // ID numbers are stored only encrypted: a full number is found by its lookup hash, on the applicant or any household member.
       const hashes = cipher.lookupHashes(query.q.toUpperCase());
-      where.push({ OR: [{ applicantIdNumberHash: { in: hashes } }, { household: { members: { some: { idNumberHash: { in: hashes } } } } }] });
+      where.push({
+        OR: [{ applicantIdNumberHash: { in: hashes } }, { household: { members: { some: { idNumberHash: { in: hashes } } } } }],
+      });
     } else if (query.q) where.push({ OR: [{ number: { startsWith: query.q } }, { applicantName: { contains: query.q } }] });
     const cursor = decodeCursor(query.cursor);
     // The redundant `lte` lets the database start its walk at the cursor instead of filtering every newer row.
-    if (cursor) where.push({ createdAt: { lte: cursor.createdAt } }, { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] });
+    if (cursor)
+      where.push(
+        { createdAt: { lte: cursor.createdAt } },
+        { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] },
+      );
 
     const rows = await prisma.case.findMany({
       where: { AND: where },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: query.limit + 1,
       // Only the listed columns: a row's description and declared household are the bulk of it, and a list shows neither.
-      select: { id: true, number: true, kind: true, channel: true, riskTypes: true, applicantName: true, contactPhoneEnc: true, regionId: true, routing: true, stage: true, status: true, stageDueAt: true, stageDueProvisional: true, createdAt: true },
+      select: {
+        id: true,
+        number: true,
+        kind: true,
+        channel: true,
+        riskTypes: true,
+        applicantName: true,
+        contactPhoneEnc: true,
+        regionId: true,
+        routing: true,
+        stage: true,
+        status: true,
+        stageDueAt: true,
+        stageDueProvisional: true,
+        createdAt: true,
+      },
     });
     const tree = await this.deps.regions.tree();
     const page = rows.slice(0, query.limit);
@@ -181,7 +214,11 @@ export class CaseViewService {
 
   private declared(encrypted: string, filedAt: Date, regionCode: string, showHealth: boolean): CaseDetail["declaredHousehold"] {
     const household = JSON.parse(this.deps.cipher.decrypt(encrypted)) as DeclaredHousehold;
-    const assessment = this.deps.assessor.assessDeclared({ members: household.members.length, incomes: household.incomes, expenses: household.expenses }, chinaDate(filedAt).year, regionCode);
+    const assessment = this.deps.assessor.assessDeclared(
+      { members: household.members.length, incomes: household.incomes, expenses: household.expenses },
+      chinaDate(filedAt).year,
+      regionCode,
+    );
     return {
       members: household.members.map((m) => ({
         name: m.name,
@@ -215,9 +252,14 @@ export class CaseViewService {
     });
     if (!c) throw new NotFoundError("CASE_NOT_FOUND");
     const tree = await this.deps.regions.tree();
-    const reporterStaff = c.reporterStaffId ? await prisma.staffAccount.findUnique({ where: { id: c.reporterStaffId }, select: { displayName: true } }) : null;
+    const reporterStaff = c.reporterStaffId
+      ? await prisma.staffAccount.findUnique({ where: { id: c.reporterStaffId }, select: { displayName: true } })
+      : null;
     const health = seesHealth(principal.role);
-    const bankAccount = c.bankAccountEnc && seesBankAccount(principal.role) ? await this.bankAccountView(principal, c.id, c.bankName, c.bankAccountEnc) : null;
+    const bankAccount =
+      c.bankAccountEnc && seesBankAccount(principal.role)
+        ? await this.bankAccountView(principal, c.id, c.bankName, c.bankAccountEnc)
+        : null;
     await this.accessLog.record(principal, [{ action: "VIEW_CASE", caseId: c.id }], context);
     return {
       id: c.id,
@@ -262,8 +304,15 @@ export class CaseViewService {
       bankAccount,
       personalDataErasedAt: c.personalDataErasedAt?.toISOString() ?? null,
       revealable: c.personalDataErasedAt ? [] : [...fieldsRevealableBy(principal.role)],
-      assessment: c.householdId ? await this.deps.assessor.assess(prisma, { householdId: c.householdId, regionCode: c.region.code, caseId: c.id }) : null,
-      consents: c.consents.map((x) => ({ scope: x.scope, method: x.method, grantorName: x.grantorName, grantedAt: x.grantedAt.toISOString() })),
+      assessment: c.householdId
+        ? await this.deps.assessor.assess(prisma, { householdId: c.householdId, regionCode: c.region.code, caseId: c.id })
+        : null,
+      consents: c.consents.map((x) => ({
+        scope: x.scope,
+        method: x.method,
+        grantorName: x.grantorName,
+        grantedAt: x.grantedAt.toISOString(),
+      })),
       attachments: c.attachments.map((a) => ({ id: a.id, kind: a.kind, mimeType: a.mimeType, size: a.size })),
       events: c.events.map((e) => ({
         at: e.at.toISOString(),
@@ -279,7 +328,12 @@ export class CaseViewService {
   }
 
   /** The payment account masked, with the other cases in the caller's region naming the same account (one card paid for two households is a question to ask). */
-  private async bankAccountView(principal: StaffPrincipal, caseId: string, bankName: string | null, sealed: string): Promise<CaseDetail["bankAccount"]> {
+  private async bankAccountView(
+    principal: StaffPrincipal,
+    caseId: string,
+    bankName: string | null,
+    sealed: string,
+  ): Promise<CaseDetail["bankAccount"]> {
     const number = this.deps.cipher.decrypt(sealed);
     const others = await this.deps.prisma.case.findMany({
       where: { id: { not: caseId }, bankAccountHash: { in: this.deps.cipher.lookupHashes(number) }, ...this.staffScope(principal) },
@@ -295,8 +349,15 @@ export class CaseViewService {
  * An event worded as on the applicant's timeline, naming the region it moved the case to when it did; events
  * applicants never see (reminders to a desk) in the staff's own words.
  */
-function eventTitle(e: { action: string; fromStage: string | null; payload: unknown }, tree: RegionTree, caseRegion: string, stage: string, locale: Locale): string {
-  if (!hasKey(`timeline.${e.action}`) && hasKey(`mp.review.task.events.${e.action}`)) return translator(locale)(`mp.review.task.events.${e.action}`);
+function eventTitle(
+  e: { action: string; fromStage: string | null; payload: unknown },
+  tree: RegionTree,
+  caseRegion: string,
+  stage: string,
+  locale: Locale,
+): string {
+  if (!hasKey(`timeline.${e.action}`) && hasKey(`mp.review.task.events.${e.action}`))
+    return translator(locale)(`mp.review.task.events.${e.action}`);
   const payload = (e.payload ?? {}) as Record<string, unknown>;
   const region = typeof payload.regionCode === "string" ? tree.getByCode(payload.regionCode)?.name : undefined;
   return timelineTitle(e.action, region ?? caseRegion, e.fromStage, stage, locale);

@@ -20,7 +20,9 @@ export class ConversationTimeouts {
   async run(): Promise<{ conversations: number }> {
     const { prisma, now: clock } = this.deps;
     const now = clock();
-    const stale = await prisma.$queryRaw<{ senderId: string; state: ConversationState; savedApplication: ApplicationState | null; locale: string; updatedAt: Date }[]>`
+    const stale = await prisma.$queryRaw<
+      { senderId: string; state: ConversationState; savedApplication: ApplicationState | null; locale: string; updatedAt: Date }[]
+    >`
       SELECT "senderId", "state", "savedApplication", "locale", "updatedAt" FROM "BotConversation"
       WHERE "updatedAt" < ${new Date(now.getTime() - conversationTimeoutMs)} AND "state"->>'step' <> 'idle'
       ORDER BY "updatedAt" LIMIT ${batchSize}`;

@@ -100,10 +100,18 @@ export class DashboardService {
       const code = g.regionPath.slice(scope.path.length).split("/")[0]!;
       perChild.set(code, (perChild.get(code) ?? 0) + g._count._all);
     }
-    const regionItem = (node: RegionNode, self: boolean, n: number) => ({ code: node.code, name: node.name, level: node.level, self, count: n });
+    const regionItem = (node: RegionNode, self: boolean, n: number) => ({
+      code: node.code,
+      name: node.name,
+      level: node.level,
+      self,
+      count: n,
+    });
     const openByRegion = [
       ...(atSelf > 0 || scope.level === "VILLAGE" || scope.level === "GROUP" ? [regionItem(scope, true, atSelf)] : []),
-      ...children.filter((c) => scope.level !== "VILLAGE" || (perChild.get(c.code) ?? 0) > 0).map((c) => regionItem(c, false, perChild.get(c.code) ?? 0)),
+      ...children
+        .filter((c) => scope.level !== "VILLAGE" || (perChild.get(c.code) ?? 0) > 0)
+        .map((c) => regionItem(c, false, perChild.get(c.code) ?? 0)),
     ];
 
     const dates = Array.from({ length: receivedDays }, (_, i) => chinaDateText(new Date((firstDay + i) * MS_PER_DAY))!);
@@ -121,7 +129,10 @@ export class DashboardService {
     const channelRank = (c: string) => (channelOrder.includes(c) ? channelOrder.indexOf(c) : channelOrder.length);
 
     const isWorkingDay = workingDayOr(calendar, (error) => error instanceof UncoveredYearError);
-    const times = stageTimes(stageStays(moves), { since: stageSince, until: now }, isWorkingDay, { order: stageOrder, ignore: ["SUBMITTED"] });
+    const times = stageTimes(stageStays(moves), { since: stageSince, until: now }, isWorkingDay, {
+      order: stageOrder,
+      ignore: ["SUBMITTED"],
+    });
 
     return {
       generatedAt: now.toISOString(),

@@ -1,6 +1,15 @@
 import { Prisma } from "../db/generated/client.ts";
 import { workflowDefinitionSchema, type WorkflowDefinition } from "../domain/workflow/definition.ts";
-import { caseLimitDue, dueColumns, isTriageStage, reportDue, stageDue, triageWorkingDays, workingDaysDue, type Due } from "../domain/workflow/placement.ts";
+import {
+  caseLimitDue,
+  dueColumns,
+  isTriageStage,
+  reportDue,
+  stageDue,
+  triageWorkingDays,
+  workingDaysDue,
+  type Due,
+} from "../domain/workflow/placement.ts";
 import { caseMovedNotice, recordNotices, type CaseNotice } from "./case-notifier.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import type { WorkflowRegistry } from "./workflow-registry.ts";
@@ -139,31 +148,72 @@ export class DeadlineRefresh {
 
       for (const task of c.tasks) {
         const due = await this.counted(task, () =>
-          isTriageStage(task.stage) ? workingDaysDue(calendar, task.createdAt, triageWorkingDays) : definition ? definedStageDue(definition, task.stage, task.createdAt, c.publicityEndsAt, calendar) : null,
+          isTriageStage(task.stage)
+            ? workingDaysDue(calendar, task.createdAt, triageWorkingDays)
+            : definition
+              ? definedStageDue(definition, task.stage, task.createdAt, c.publicityEndsAt, calendar)
+              : null,
         );
         if (!due) continue;
         if (task.stage === c.stage) stageDue = due;
         if (!differs(task, due)) continue;
         await tx.caseTask.update({ where: { id: task.id }, data: dueColumns(due) });
-        if (moved(task, due)) changes.push({ kind: "task", id: task.id, stage: task.stage, from: task.dueAt?.toISOString() ?? null, to: due.at.toISOString(), provisional: due.provisional });
+        if (moved(task, due))
+          changes.push({
+            kind: "task",
+            id: task.id,
+            stage: task.stage,
+            from: task.dueAt?.toISOString() ?? null,
+            to: due.at.toISOString(),
+            provisional: due.provisional,
+          });
       }
       for (const assignment of c.assignments) {
         const due = await this.counted(assignment, () => (definition ? reportDue(definition, assignment.createdAt, calendar) : null));
         if (!due || !differs(assignment, due)) continue;
         await tx.departmentAssignment.update({ where: { id: assignment.id }, data: dueColumns(due) });
-        if (moved(assignment, due)) changes.push({ kind: "assignment", id: assignment.id, from: assignment.dueAt?.toISOString() ?? null, to: due.at.toISOString(), provisional: due.provisional });
+        if (moved(assignment, due))
+          changes.push({
+            kind: "assignment",
+            id: assignment.id,
+            from: assignment.dueAt?.toISOString() ?? null,
+            to: due.at.toISOString(),
+            provisional: due.provisional,
+          });
       }
-      const storedCaseDue = { dueAt: c.caseDueAt, dueProvisional: c.caseDueProvisional, dueFrom: c.caseDueFrom, dueWorkingDays: c.caseDueWorkingDays };
-      const caseDue = await this.counted(storedCaseDue, async () => (definition ? caseLimitDue(definition, await startOfCount(tx, c.id, c.createdAt), calendar) : null));
-      if (caseDue && moved(storedCaseDue, caseDue)) changes.push({ kind: "case", id: c.id, from: c.caseDueAt?.toISOString() ?? null, to: caseDue.at.toISOString(), provisional: caseDue.provisional });
-      const stageChanged = !!stageDue && (stageDue.at.getTime() !== c.stageDueAt?.getTime() || stageDue.provisional !== c.stageDueProvisional);
+      const storedCaseDue = {
+        dueAt: c.caseDueAt,
+        dueProvisional: c.caseDueProvisional,
+        dueFrom: c.caseDueFrom,
+        dueWorkingDays: c.caseDueWorkingDays,
+      };
+      const caseDue = await this.counted(storedCaseDue, async () =>
+        definition ? caseLimitDue(definition, await startOfCount(tx, c.id, c.createdAt), calendar) : null,
+      );
+      if (caseDue && moved(storedCaseDue, caseDue))
+        changes.push({
+          kind: "case",
+          id: c.id,
+          from: c.caseDueAt?.toISOString() ?? null,
+          to: caseDue.at.toISOString(),
+          provisional: caseDue.provisional,
+        });
+      const stageChanged =
+        !!stageDue && (stageDue.at.getTime() !== c.stageDueAt?.getTime() || stageDue.provisional !== c.stageDueProvisional);
       const caseChanged = !!caseDue && differs(storedCaseDue, caseDue);
       if (stageChanged || caseChanged) {
         await tx.case.update({
           where: { id: c.id },
           data: {
             ...(stageChanged ? { stageDueAt: stageDue!.at, stageDueProvisional: stageDue!.provisional } : {}),
-            ...(caseChanged ? { caseDueAt: caseDue.at, caseDueProvisional: caseDue.provisional, caseDueFrom: caseDue.from, caseDueWorkingDays: caseDue.workingDays } : {}),
+            ...(caseChanged
+              ? {
+                  caseDueAt: caseDue.at,
+                  caseDueProvisional: caseDue.provisional,
+                  caseDueFrom: caseDue.from,
+                  caseDueWorkingDays: caseDue.workingDays,
+                }
+              : {}),
           },
         });
       }
@@ -173,7 +223,17 @@ export class DeadlineRefresh {
       // The applicant's own date (the stage's) is what their timeline speaks of; other dates are the offices'.
       const applicantSees = stageChanged && c.stageDueAt?.getTime() !== stageDue!.at.getTime();
       const action = applicantSees ? (c.stageDueAt ? "DEADLINE_CHANGED" : "DEADLINE_SET") : "DEADLINES_RECOUNTED";
-      await tx.caseEvent.create({ data: { caseId: c.id, at: now, actorType: "SYSTEM", action, fromStage: c.stage, toStage: c.stage, payload: { changes } as unknown as Prisma.InputJsonValue } });
+      await tx.caseEvent.create({
+        data: {
+          caseId: c.id,
+          at: now,
+          actorType: "SYSTEM",
+          action,
+          fromStage: c.stage,
+          toStage: c.stage,
+          payload: { changes } as unknown as Prisma.InputJsonValue,
+        },
+      });
       const notices = applicantSees ? [caseMovedNotice(c, { fromStage: c.stage, event: action, regionCode: null })] : [];
       await recordNotices(tx, notices, now);
       return { moved: changes.length - set, set, notices };
@@ -193,7 +253,13 @@ export class DeadlineRefresh {
 }
 
 /** A stage's due date, for a stage the definition has (a task's stage always is one, or a triage). */
-function definedStageDue(definition: WorkflowDefinition, stage: string, from: Date, publicityEndsAt: Date | null, calendar: ServiceDeps["calendar"]): Due | null {
+function definedStageDue(
+  definition: WorkflowDefinition,
+  stage: string,
+  from: Date,
+  publicityEndsAt: Date | null,
+  calendar: ServiceDeps["calendar"],
+): Due | null {
   if (!definition.stages.some((s) => s.key === stage)) return null;
   return stageDue(definition, stage, from, calendar, { publicityEndsAt });
 }
@@ -205,7 +271,12 @@ async function startOfCount(tx: Tx, caseId: string, createdAt: Date): Promise<Da
 }
 
 function differs(stored: StoredDue, due: Due): boolean {
-  return stored.dueAt?.getTime() !== due.at.getTime() || stored.dueProvisional !== due.provisional || stored.dueFrom?.getTime() !== due.from?.getTime() || stored.dueWorkingDays !== due.workingDays;
+  return (
+    stored.dueAt?.getTime() !== due.at.getTime() ||
+    stored.dueProvisional !== due.provisional ||
+    stored.dueFrom?.getTime() !== due.from?.getTime() ||
+    stored.dueWorkingDays !== due.workingDays
+  );
 }
 
 function moved(stored: StoredDue, due: Due): boolean {

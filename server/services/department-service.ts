@@ -46,7 +46,8 @@ export class DepartmentService {
     const result = await prisma.$transaction(async (tx) => {
       const assignment = await tx.departmentAssignment.findFirst({ where: { id, ...this.scope(principal) }, include: { case: true } });
       if (!assignment) throw new NotFoundError("ASSIGNMENT_NOT_FOUND");
-      const claimed = await tx.$executeRaw`UPDATE "DepartmentAssignment" SET "status" = 'REPORTED', "report" = ${report}, "reportedAt" = ${now}, "reportedBy" = ${principal.id}
+      const claimed =
+        await tx.$executeRaw`UPDATE "DepartmentAssignment" SET "status" = 'REPORTED', "report" = ${report}, "reportedAt" = ${now}, "reportedBy" = ${principal.id}
         WHERE "id" = ${id}::uuid AND "status" = 'OPEN'`;
       if (claimed !== 1) throw new ConflictError("ASSIGNMENT_ALREADY_REPORTED");
       await tx.caseEvent.create({
@@ -59,7 +60,13 @@ export class DepartmentService {
           action: "DEPARTMENT_REPORTED",
           fromStage: assignment.case.stage,
           toStage: assignment.case.stage,
-          payload: { assignmentId: id, department: assignment.department, riskType: assignment.riskType, measure: assignment.measure, report },
+          payload: {
+            assignmentId: id,
+            department: assignment.department,
+            riskType: assignment.riskType,
+            measure: assignment.measure,
+            report,
+          },
         },
       });
       const notice = caseMovedNotice(assignment.case, { fromStage: assignment.case.stage, event: "DEPARTMENT_REPORTED", regionCode: null });

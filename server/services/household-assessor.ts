@@ -1,5 +1,12 @@
 import type { Prisma } from "../db/generated/client.ts";
-import { assessHousehold, standardFor, type Assessment, type Guarantee, type HouseholdFigures, type MonitoringStandard } from "../domain/household-assessment.ts";
+import {
+  assessHousehold,
+  standardFor,
+  type Assessment,
+  type Guarantee,
+  type HouseholdFigures,
+  type MonitoringStandard,
+} from "../domain/household-assessment.ts";
 
 type Db = Prisma.TransactionClient;
 
@@ -33,14 +40,25 @@ export class HouseholdAssessor {
   }
 
   /** Figures as an application declared them, against the standard of the given year and region; null when none applies. */
-  assessDeclared(figures: Omit<HouseholdFigures, "guaranteesAtRisk">, year: number, regionCode: string): (Assessment & { year: number }) | null {
+  assessDeclared(
+    figures: Omit<HouseholdFigures, "guaranteesAtRisk">,
+    year: number,
+    regionCode: string,
+  ): (Assessment & { year: number }) | null {
     const standard = standardFor(this.standards, year, regionCode);
     if (!standard || figures.members === 0) return null;
     return { ...assessHousehold({ ...figures, guaranteesAtRisk: [] }, standard), year };
   }
 
-  async assess(db: Db, input: { householdId: string; regionCode: string; caseId?: string }): Promise<(Assessment & { year: number }) | null> {
-    const latest = await db.income.findFirst({ where: { householdId: input.householdId }, orderBy: { year: "desc" }, select: { year: true } });
+  async assess(
+    db: Db,
+    input: { householdId: string; regionCode: string; caseId?: string },
+  ): Promise<(Assessment & { year: number }) | null> {
+    const latest = await db.income.findFirst({
+      where: { householdId: input.householdId },
+      orderBy: { year: "desc" },
+      select: { year: true },
+    });
     if (!latest) return null;
     const standard = standardFor(this.standards, latest.year, input.regionCode);
     if (!standard) return null;
@@ -48,12 +66,19 @@ export class HouseholdAssessor {
       db.householdMember.count({ where: { householdId: input.householdId } }),
       db.income.findMany({ where: { householdId: input.householdId, year: latest.year } }),
       db.expense.findMany({ where: { householdId: input.householdId, year: latest.year } }),
-      input.caseId ? db.caseEvent.findFirst({ where: { caseId: input.caseId, action: "HOME_VISIT_RECORDED" }, orderBy: { id: "desc" } }) : null,
+      input.caseId
+        ? db.caseEvent.findFirst({ where: { caseId: input.caseId, action: "HOME_VISIT_RECORDED" }, orderBy: { id: "desc" } })
+        : null,
     ]);
     if (members === 0) return null;
     const guaranteesAtRisk = guaranteesAtRiskIn(visit?.payload ?? null);
     const assessment = assessHousehold(
-      { members, incomes: incomes.map((i) => ({ source: i.source, amount: i.amount, productionCost: i.productionCost })), expenses: expenses.map((e) => ({ kind: e.kind, amount: e.amount })), guaranteesAtRisk },
+      {
+        members,
+        incomes: incomes.map((i) => ({ source: i.source, amount: i.amount, productionCost: i.productionCost })),
+        expenses: expenses.map((e) => ({ kind: e.kind, amount: e.amount })),
+        guaranteesAtRisk,
+      },
       standard,
     );
     return { ...assessment, year: latest.year };
@@ -90,14 +115,26 @@ export class HouseholdAssessor {
              (SELECT coalesce(json_agg(json_build_object('kind', e.kind, 'amount', e.amount)), '[]') FROM "Expense" e WHERE e."householdId" = p.id AND e.year = p.year) AS expenses
       FROM poorer p`;
     for (;;) {
-      const rows = await db.$queryRawUnsafe<{ id: string; regionCode: string; year: number; members: number; incomes: HouseholdFigures["incomes"]; expenses: HouseholdFigures["expenses"] }[]>(
-        "FETCH 5000 FROM household_poorer",
-      );
+      const rows =
+        await db.$queryRawUnsafe<
+          {
+            id: string;
+            regionCode: string;
+            year: number;
+            members: number;
+            incomes: HouseholdFigures["incomes"];
+            expenses: HouseholdFigures["expenses"];
+          }[]
+        >("FETCH 5000 FROM household_poorer");
       if (rows.length === 0) break;
       const page = new Map<string, Assessment & { year: number }>();
       for (const row of rows) {
         const standard = standardFor(this.standards, row.year, row.regionCode);
-        if (standard) page.set(row.id, { ...assessHousehold({ members: row.members, incomes: row.incomes, expenses: row.expenses, guaranteesAtRisk: [] }, standard), year: row.year });
+        if (standard)
+          page.set(row.id, {
+            ...assessHousehold({ members: row.members, incomes: row.incomes, expenses: row.expenses, guaranteesAtRisk: [] }, standard),
+            year: row.year,
+          });
       }
       yield page;
     }

@@ -41,5 +41,4 @@ export class HouseholdDirectory {
       return { id: h.id, number: h.number, headName, headNameMasked: maskName(headName), regionName: h.region.name, address: h.address };
     });
   }
-
 }

@@ -40,12 +40,18 @@ export class IntakeService {
 
     const idNumberHash = request.idNumber ? cipher.lookupHash(request.idNumber) : null;
     const member = request.idNumber
-      ? await prisma.householdMember.findFirst({ where: { idNumberHash: { in: cipher.lookupHashes(request.idNumber) } }, select: { household: { select: { id: true, regionId: true } } } })
+      ? await prisma.householdMember.findFirst({
+          where: { idNumberHash: { in: cipher.lookupHashes(request.idNumber) } },
+          select: { household: { select: { id: true, regionId: true } } },
+        })
       : null;
     if (request.householdId && principal.kind !== "staff") throw new ForbiddenError("HOUSEHOLD_ONLY_FOR_STAFF");
     const picked =
       request.householdId && principal.kind === "staff"
-        ? await prisma.household.findFirst({ where: { id: request.householdId, region: { path: { startsWith: principal.regionPath } } }, select: { id: true, regionId: true } })
+        ? await prisma.household.findFirst({
+            where: { id: request.householdId, region: { path: { startsWith: principal.regionPath } } },
+            select: { id: true, regionId: true },
+          })
         : null;
     if (request.householdId && !picked) throw new NotFoundError("HOUSEHOLD_NOT_FOUND");
     const household = picked ?? member?.household ?? null;
@@ -87,7 +93,9 @@ export class IntakeService {
         requestHash,
       },
       filed: {
-        ...(principal.kind === "staff" ? { actorType: "STAFF" as const, actorId: principal.id, actorRole: principal.role } : { actorType: "RESIDENT" as const, actorId: principal.id, actorRole: "RESIDENT" }),
+        ...(principal.kind === "staff"
+          ? { actorType: "STAFF" as const, actorId: principal.id, actorRole: principal.role }
+          : { actorType: "RESIDENT" as const, actorId: principal.id, actorRole: "RESIDENT" }),
         action: principal.kind === "staff" ? "SUBMITTED_BY_STAFF" : "SUBMITTED",
         payload: { kind: request.kind, channel, riskTypes, classified: !request.riskTypes, attachments: request.attachmentIds.length },
       },
@@ -126,9 +134,14 @@ export class IntakeService {
     const scopes: ("PERSONAL_INFORMATION" | "FAMILY_ECONOMIC_CHECK" | "PROXY_FILING")[] = ["PERSONAL_INFORMATION"];
     if (request.consent.familyEconomicCheck) scopes.push("FAMILY_ECONOMIC_CHECK");
     if (principal.kind === "staff") scopes.push("PROXY_FILING");
-    const grantors = [{ grantorName: request.applicantName, grantorResidentId: base.grantorResidentId }, ...(request.consent.alsoAgreed ?? []).map((name) => ({ grantorName: name, grantorResidentId: null }))];
+    const grantors = [
+      { grantorName: request.applicantName, grantorResidentId: base.grantorResidentId },
+      ...(request.consent.alsoAgreed ?? []).map((name) => ({ grantorName: name, grantorResidentId: null })),
+    ];
     // Proxy filing is the applicant's consent to the staff member, not the other members'.
-    return grantors.flatMap((grantor, i) => scopes.filter((scope) => i === 0 || scope !== "PROXY_FILING").map((scope) => ({ ...base, ...grantor, scope })));
+    return grantors.flatMap((grantor, i) =>
+      scopes.filter((scope) => i === 0 || scope !== "PROXY_FILING").map((scope) => ({ ...base, ...grantor, scope })),
+    );
   }
 
   private async answerRetry(key: string, requestHash: string, locale: Locale): Promise<Acknowledgement> {
@@ -140,7 +153,18 @@ export class IntakeService {
   }
 
   private async acknowledge(
-    record: { id: string; number: string; status: Acknowledgement["status"]; stage: string; riskTypes: Acknowledgement["riskTypes"]; regionId: string; routing: string; stageDueAt: Date | null; stageDueProvisional: boolean; createdAt: Date },
+    record: {
+      id: string;
+      number: string;
+      status: Acknowledgement["status"];
+      stage: string;
+      riskTypes: Acknowledgement["riskTypes"];
+      regionId: string;
+      routing: string;
+      stageDueAt: Date | null;
+      stageDueProvisional: boolean;
+      createdAt: Date;
+    },
     duplicate: boolean,
     locale: Locale,
   ): Promise<Acknowledgement> {
@@ -171,6 +195,17 @@ function channelOf(principal: Principal): Channel {
 /** Canonical JSON (sorted keys) so the same submission hashes the same however it was serialised. */
 export function hashRequest(value: unknown): string {
   const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, canonical(x)])) : v;
-  return crypto.createHash("sha256").update(JSON.stringify(canonical(value))).digest("hex");
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, x]) => [k, canonical(x)]),
+          )
+        : v;
+  return crypto
+    .createHash("sha256")
+    .update(JSON.stringify(canonical(value)))
+    .digest("hex");
 }

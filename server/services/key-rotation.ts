@@ -53,7 +53,8 @@ export async function rotateKeys(prisma: PrismaClient, cipher: PersonalDataCiphe
     const counts = { scanned: 0, reencrypted: 0, rehashed: 0, changedMeanwhile: 0 };
     report.tables[table] = counts;
     const selected = columns.flatMap((c) => [c.sealed, ...(c.hash ? [c.hash] : [])]);
-    const oldKeyFilter = (param: string) => columns.map((c) => `("${c.sealed}" IS NOT NULL AND NOT starts_with("${c.sealed}", ${param}))`).join(" OR ");
+    const oldKeyFilter = (param: string) =>
+      columns.map((c) => `("${c.sealed}" IS NOT NULL AND NOT starts_with("${c.sealed}", ${param}))`).join(" OR ");
     let after: string | null = null;
     for (;;) {
       // Re-hashing reads every row; re-encrypting only those with a ciphertext under an older key.
@@ -113,7 +114,10 @@ export async function rotateKeys(prisma: PrismaClient, cipher: PersonalDataCiphe
       after = rows.at(-1)!.id!;
       if (rows.length < batchSize) break;
     }
-    const [left] = await prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS "n" FROM "${table}" WHERE ${oldKeyFilter("$1")}`, current);
+    const [left] = await prisma.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS "n" FROM "${table}" WHERE ${oldKeyFilter("$1")}`,
+      current,
+    );
     report.remaining += left!.n;
   }
   return report;

@@ -61,7 +61,8 @@ export interface LeadResult {
 /** A household "already has a case": one under review (OPEN), or a monitoring object being helped (APPROVED). */
 export const activeCaseStatuses = ["OPEN", "APPROVED"] as const;
 
-const chunk = <T>(items: readonly T[], size = 500): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+const chunk = <T>(items: readonly T[], size = 500): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 export class LeadService {
   constructor(
@@ -102,7 +103,10 @@ export class LeadService {
     for (const ids of chunk([...new Set(drafts.map((d) => d.householdId))])) {
       const rows = await db.household.findMany({
         where: { id: { in: ids } },
-        include: { members: { orderBy: { birthDate: "asc" } }, residents: { where: { phoneEnc: { not: null } }, orderBy: { createdAt: "asc" } } },
+        include: {
+          members: { orderBy: { birthDate: "asc" } },
+          residents: { where: { phoneEnc: { not: null } }, orderBy: { createdAt: "asc" } },
+        },
       });
       for (const row of rows) households.set(row.id, row);
     }
@@ -150,11 +154,25 @@ export class LeadService {
    * the leads it opens: most households that trip a screening rule already
    * have a case under way. `starts`: from startsWithin, before the transaction.
    */
-  raiseDrafts(tx: Tx, principal: StaffPrincipal, drafts: readonly LeadDraft[], at: Date, locale: Locale, starts: Map<string, LeadStart>): Promise<LeadResult[]> {
+  raiseDrafts(
+    tx: Tx,
+    principal: StaffPrincipal,
+    drafts: readonly LeadDraft[],
+    at: Date,
+    locale: Locale,
+    starts: Map<string, LeadStart>,
+  ): Promise<LeadResult[]> {
     return this.raiseWith(tx, principal, drafts, at, locale, (toOpen) => this.plan(toOpen, at, { db: tx, starts }));
   }
 
-  private async raiseWith(tx: Tx, principal: StaffPrincipal, drafts: readonly LeadDraft[], at: Date, locale: Locale, plan: (toOpen: LeadDraft[]) => Promise<PlannedLead[]>): Promise<LeadResult[]> {
+  private async raiseWith(
+    tx: Tx,
+    principal: StaffPrincipal,
+    drafts: readonly LeadDraft[],
+    at: Date,
+    locale: Locale,
+    plan: (toOpen: LeadDraft[]) => Promise<PlannedLead[]>,
+  ): Promise<LeadResult[]> {
     if (drafts.length === 0) return [];
     const { before, active } = await this.existing(tx, drafts);
     const candidates = new Set(drafts.filter((d) => !before.has(d) && !active.has(d.householdId)).map((d) => d.householdId));
@@ -188,7 +206,8 @@ export class LeadService {
       const earlier = before.get(d);
       if (earlier) return { householdId, outcome: "ALREADY_RAISED", caseId: earlier.id, caseNumber: earlier.number };
       const fresh = created.get(householdId);
-      if (fresh && toOpen.get(householdId) === d) return { householdId, outcome: "LEAD_CREATED", caseId: fresh.record.id, caseNumber: fresh.record.number, notice: fresh.notice };
+      if (fresh && toOpen.get(householdId) === d)
+        return { householdId, outcome: "LEAD_CREATED", caseId: fresh.record.id, caseNumber: fresh.record.number, notice: fresh.notice };
       const open = active.get(householdId) ?? fresh!.record;
       return { householdId, outcome: "ALREADY_OPEN", caseId: open.id, caseNumber: open.number };
     });
@@ -214,7 +233,10 @@ export class LeadService {
     const byHousehold = new Map<string, { id: string; number: string; idempotencyKey: string }[]>();
     for (const ids of chunk([...new Set(drafts.map((d) => d.householdId))])) {
       const cases = await tx.case.findMany({
-        where: { householdId: { in: ids }, OR: [{ status: { in: [...activeCaseStatuses] } }, ...(common === undefined ? [] : [{ idempotencyKey: { startsWith: common } }])] },
+        where: {
+          householdId: { in: ids },
+          OR: [{ status: { in: [...activeCaseStatuses] } }, ...(common === undefined ? [] : [{ idempotencyKey: { startsWith: common } }])],
+        },
         orderBy: { createdAt: "asc" },
         select,
       });
@@ -264,7 +286,13 @@ export class LeadService {
         actorRole: principal.role,
         action: draft.action,
         reason: draft.reason,
-        payload: { kind: "DEPARTMENT_LEAD", channel: draft.channel, riskTypes: draft.riskTypes, householdNumber: p.household.number, ...draft.payload } as Prisma.InputJsonValue,
+        payload: {
+          kind: "DEPARTMENT_LEAD",
+          channel: draft.channel,
+          riskTypes: draft.riskTypes,
+          householdNumber: p.household.number,
+          ...draft.payload,
+        } as Prisma.InputJsonValue,
       },
     };
   }

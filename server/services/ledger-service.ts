@@ -19,7 +19,15 @@ import {
   type LedgerFormat,
   type LedgerRow,
 } from "../domain/ledgers.ts";
-import { hardshipOrder, householdRules, profileOf, rankWithin, type HouseholdProfile, type HouseholdRecord, type QualifyingFact } from "../domain/household-selections.ts";
+import {
+  hardshipOrder,
+  householdRules,
+  profileOf,
+  rankWithin,
+  type HouseholdProfile,
+  type HouseholdRecord,
+  type QualifyingFact,
+} from "../domain/household-selections.ts";
 import type { RegionTree } from "../domain/routing.ts";
 import { translator } from "../i18n/i18n.ts";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
@@ -84,7 +92,12 @@ const householdSelect = {
     select: {
       status: true,
       riskTypes: true,
-      events: { where: { action: "HOME_VISIT_RECORDED" }, orderBy: [{ at: "desc" }, { id: "desc" }], take: 1, select: { at: true, payload: true } },
+      events: {
+        where: { action: "HOME_VISIT_RECORDED" },
+        orderBy: [{ at: "desc" }, { id: "desc" }],
+        take: 1,
+        select: { at: true, payload: true },
+      },
     },
   },
 } satisfies Prisma.HouseholdSelect;
@@ -116,7 +129,14 @@ export class LedgerService {
 
   list(locale: Locale) {
     const t = translator(locale);
-    return { items: ledgerIds.map((id) => ({ id, title: t(ledgers[id].title), subject: ledgers[id].subject, formats: ["xlsx", "csv"] as LedgerFormat[] })) };
+    return {
+      items: ledgerIds.map((id) => ({
+        id,
+        title: t(ledgers[id].title),
+        subject: ledgers[id].subject,
+        formats: ["xlsx", "csv"] as LedgerFormat[],
+      })),
+    };
   }
 
   /**
@@ -125,7 +145,14 @@ export class LedgerService {
    * The download is written to the staff-access log with its filters (one
    * entry per file: its rows are masked, and a county ledger lists thousands).
    */
-  async export(principal: StaffPrincipal, id: string, format: LedgerFormat, query: LedgerQuery, locale: Locale, context: AccessContext = {}): Promise<LedgerDownload> {
+  async export(
+    principal: StaffPrincipal,
+    id: string,
+    format: LedgerFormat,
+    query: LedgerQuery,
+    locale: Locale,
+    context: AccessContext = {},
+  ): Promise<LedgerDownload> {
     if (!isLedgerId(id)) throw new NotFoundError("LEDGER_NOT_FOUND");
     const ledger = ledgers[id];
     const t = translator(locale);
@@ -138,7 +165,12 @@ export class LedgerService {
       stream = this.stream(format, title, { columns: columnsFor(ledger, principal.role), pages: this.rows(where) }, ctx);
     } else {
       const scope = await this.householdScope(principal, query);
-      stream = this.stream(format, title, { columns: columnsFor(ledger, principal.role), pages: this.householdRows(scope, ledger.selection, ctx.now) }, ctx);
+      stream = this.stream(
+        format,
+        title,
+        { columns: columnsFor(ledger, principal.role), pages: this.householdRows(scope, ledger.selection, ctx.now) },
+        ctx,
+      );
     }
     await this.accessLog.record(principal, [{ action: "EXPORT_LEDGER", subject: id, detail: { format, ...query } }], context);
     return {
@@ -152,7 +184,12 @@ export class LedgerService {
     const cells = async function* () {
       for await (const page of pages) yield page.map((row) => cellsOf(columns, row, ctx));
     };
-    return streamSpreadsheet(format, title, columns.map((c) => ({ header: ctx.t(c.header), width: c.width })), cells());
+    return streamSpreadsheet(
+      format,
+      title,
+      columns.map((c) => ({ header: ctx.t(c.header), width: c.width })),
+      cells(),
+    );
   }
 
   private async whereFor(principal: StaffPrincipal, ledger: CaseLedgerDefinition, query: LedgerQuery): Promise<Prisma.CaseWhereInput[]> {
@@ -176,7 +213,9 @@ export class LedgerService {
     const { prisma, cipher } = this.deps;
     let after: { createdAt: Date; id: string } | null = null;
     for (;;) {
-      const cursor: Prisma.CaseWhereInput[] = after ? [{ OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }] : [];
+      const cursor: Prisma.CaseWhereInput[] = after
+        ? [{ OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }]
+        : [];
       const page = await prisma.case.findMany({
         where: { AND: [...where, ...cursor] },
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
@@ -227,13 +266,19 @@ export class LedgerService {
    * A ranked ledger holds back one village's qualifying households until the
    * next village starts, then writes its first N hardest first.
    */
-  private async *householdRows(scope: { path: string; tree: RegionTree }, selection: HouseholdLedgerSelection, asOf: Date): AsyncGenerator<HouseholdLedgerRow[]> {
+  private async *householdRows(
+    scope: { path: string; tree: RegionTree },
+    selection: HouseholdLedgerSelection,
+    asOf: Date,
+  ): AsyncGenerator<HouseholdLedgerRow[]> {
     const { prisma, cipher, assessor } = this.deps;
     const rule = householdRules[selection.rule];
     let after: { path: string; number: string } | null = null;
     let village: { key: string; rows: { profile: HouseholdProfile; facts: QualifyingFact[] }[] } | null = null;
     for (;;) {
-      const cursor: Prisma.HouseholdWhereInput[] = after ? [{ OR: [{ region: { path: { gt: after.path } } }, { region: { path: after.path }, number: { gt: after.number } }] }] : [];
+      const cursor: Prisma.HouseholdWhereInput[] = after
+        ? [{ OR: [{ region: { path: { gt: after.path } } }, { region: { path: after.path }, number: { gt: after.number } }] }]
+        : [];
       const page = await prisma.household.findMany({
         where: { AND: [{ region: { path: { startsWith: scope.path } } }, ...cursor] },
         orderBy: [{ region: { path: "asc" } }, { number: "asc" }],
@@ -245,9 +290,7 @@ export class LedgerService {
         const node = scope.tree.get(h.region.id);
         const villageNode = node ? (scope.tree.ancestorAt(node, "VILLAGE") ?? node) : undefined;
         const head = h.members.find((m) => m.relation === "HEAD");
-        const latestVisit = h.cases
-          .flatMap((c) => c.events)
-          .sort((a, b) => b.at.getTime() - a.at.getTime())[0];
+        const latestVisit = h.cases.flatMap((c) => c.events).sort((a, b) => b.at.getTime() - a.at.getTime())[0];
         const record: HouseholdRecord = {
           number: h.number,
           villageName: villageNode?.name ?? "",

@@ -41,7 +41,8 @@ export class LoginGuard {
   /** Refuses a log-in from a client address that failed too often lately, before anything is checked. */
   async checkClient(address: string): Promise<void> {
     const window = await this.counters.peek(`login-client:${clientAddressKey(address)}`, this.now());
-    if (window && window.count >= this.limits.failuresPerClient) throw new TooManyRequestsError("LOGIN_THROTTLED", { minutes: this.minutesUntil(window.resetAt) });
+    if (window && window.count >= this.limits.failuresPerClient)
+      throw new TooManyRequestsError("LOGIN_THROTTLED", { minutes: this.minutesUntil(window.resetAt) });
   }
 
   async clientFailed(address: string): Promise<void> {
@@ -70,7 +71,8 @@ export class LoginGuard {
     ] as const;
     for (const [key, max] of checks) {
       const window = await this.counters.peek(key, now);
-      if (window && window.count >= max) throw new TooManyRequestsError("BINDING_THROTTLED", { minutes: this.minutesUntil(window.resetAt) });
+      if (window && window.count >= max)
+        throw new TooManyRequestsError("BINDING_THROTTLED", { minutes: this.minutesUntil(window.resetAt) });
     }
   }
 

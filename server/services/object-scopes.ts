@@ -70,18 +70,30 @@ export const objectScopes = {
   },
   // Grid workers do their village's home visits, so a task at the village above them is theirs to reach.
   task: staffObject("TASK_NOT_FOUND", (prisma, id, staff) =>
-    prisma.caseTask.findFirst({ where: { id, regionPath: staff.role === "GRID_WORKER" ? { in: enclosingPaths(staff.regionPath) } : within(staff) }, select: { id: true } }),
+    prisma.caseTask.findFirst({
+      where: { id, regionPath: staff.role === "GRID_WORKER" ? { in: enclosingPaths(staff.regionPath) } : within(staff) },
+      select: { id: true },
+    }),
   ),
-  attachment: staffObject("ATTACHMENT_NOT_FOUND", (prisma, id, staff) => prisma.attachment.findFirst({ where: { id, case: { regionPath: within(staff) } }, select: { id: true } })),
-  household: staffObject("HOUSEHOLD_NOT_FOUND", (prisma, id, staff) => prisma.household.findFirst({ where: { id, region: { path: within(staff) } }, select: { id: true } })),
-  screeningImport: staffObject("SCREENING_IMPORT_NOT_FOUND", (prisma, id, staff) => prisma.screeningImport.findFirst({ where: { id, regionPath: within(staff) }, select: { id: true } })),
+  attachment: staffObject("ATTACHMENT_NOT_FOUND", (prisma, id, staff) =>
+    prisma.attachment.findFirst({ where: { id, case: { regionPath: within(staff) } }, select: { id: true } }),
+  ),
+  household: staffObject("HOUSEHOLD_NOT_FOUND", (prisma, id, staff) =>
+    prisma.household.findFirst({ where: { id, region: { path: within(staff) } }, select: { id: true } }),
+  ),
+  screeningImport: staffObject("SCREENING_IMPORT_NOT_FOUND", (prisma, id, staff) =>
+    prisma.screeningImport.findFirst({ where: { id, regionPath: within(staff) }, select: { id: true } }),
+  ),
   // An event reaches every office whose region holds one of its villages.
   riskEvent: staffObject("RISK_EVENT_NOT_FOUND", (prisma, id, staff) =>
     prisma.riskEvent.findFirst({ where: { id, villages: { some: { regionPath: within(staff) } } }, select: { id: true } }),
   ),
   // A need dispatched to a department is that department's, in its county.
   assignment: staffObject("ASSIGNMENT_NOT_FOUND", (prisma, id, staff) =>
-    prisma.departmentAssignment.findFirst({ where: { id, department: staff.department ?? "", regionPath: within(staff) }, select: { id: true } }),
+    prisma.departmentAssignment.findFirst({
+      where: { id, department: staff.department ?? "", regionPath: within(staff) },
+      select: { id: true },
+    }),
   ),
   /** A village by its code: residents reach any (publicity lists are public notices); staff the villages in their region or above them. */
   village: {
@@ -90,7 +102,8 @@ export const objectScopes = {
     async check({ regions }, principal, _param, code) {
       const village = (await regions.tree()).getByCode(code);
       if (!village || village.level !== "VILLAGE") return new NotFoundError("UNKNOWN_REGION");
-      if (principal.kind === "resident" || village.path.startsWith(principal.regionPath) || principal.regionPath.startsWith(village.path)) return null;
+      if (principal.kind === "resident" || village.path.startsWith(principal.regionPath) || principal.regionPath.startsWith(village.path))
+        return null;
       return new ForbiddenError("REGION_OUT_OF_SCOPE");
     },
   },

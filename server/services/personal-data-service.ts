@@ -51,7 +51,16 @@ export class PersonalDataService {
     if (!mayReveal(principal.role, request.field)) throw new ForbiddenError("FIELD_NOT_REVEALABLE");
     const c = await prisma.case.findFirst({
       where: { id: caseId, regionPath: { startsWith: principal.regionPath } },
-      select: { id: true, contactPhoneEnc: true, applicantIdNumberEnc: true, bankName: true, bankAccountEnc: true, declaredHouseholdEnc: true, householdId: true, personalDataErasedAt: true },
+      select: {
+        id: true,
+        contactPhoneEnc: true,
+        applicantIdNumberEnc: true,
+        bankName: true,
+        bankAccountEnc: true,
+        declaredHouseholdEnc: true,
+        householdId: true,
+        personalDataErasedAt: true,
+      },
     });
     if (!c) throw new NotFoundError("CASE_NOT_FOUND");
     if (c.personalDataErasedAt) throw new ConflictError("PERSONAL_DATA_ERASED");
@@ -69,7 +78,12 @@ export class PersonalDataService {
         break;
       case "MEMBER_ID_NUMBER":
         if (request.memberId !== undefined) {
-          const member = c.householdId ? await prisma.householdMember.findFirst({ where: { id: request.memberId, householdId: c.householdId }, select: { idNumberEnc: true } }) : null;
+          const member = c.householdId
+            ? await prisma.householdMember.findFirst({
+                where: { id: request.memberId, householdId: c.householdId },
+                select: { idNumberEnc: true },
+              })
+            : null;
           value = member ? cipher.decrypt(member.idNumberEnc) : null;
           subject = `MEMBER_ID_NUMBER:${request.memberId}`;
         } else {
@@ -87,10 +101,21 @@ export class PersonalDataService {
   /** Everything held about the calling resident: their identity, the cases they filed (in full), and the consents they gave. */
   async myData(principal: ResidentPrincipal, locale: Locale): Promise<MyData> {
     const { prisma, cipher, now } = this.deps;
-    const me = await prisma.residentIdentity.findUnique({ where: { id: principal.id }, include: { household: { select: { number: true, address: true } } } });
+    const me = await prisma.residentIdentity.findUnique({
+      where: { id: principal.id },
+      include: { household: { select: { number: true, address: true } } },
+    });
     if (!me) throw new NotFoundError();
-    const cases = await prisma.case.findMany({ where: { reporterResidentId: me.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: recordSelect });
-    const consents = await prisma.consent.findMany({ where: { grantorResidentId: me.id }, orderBy: { grantedAt: "asc" }, include: { case: { select: { number: true } } } });
+    const cases = await prisma.case.findMany({
+      where: { reporterResidentId: me.id },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      select: recordSelect,
+    });
+    const consents = await prisma.consent.findMany({
+      where: { grantorResidentId: me.id },
+      orderBy: { grantedAt: "asc" },
+      include: { case: { select: { number: true } } },
+    });
     return {
       exportedAt: now().toISOString(),
       identity: {
@@ -111,7 +136,13 @@ export class PersonalDataService {
    * numbers of their household's other cases. Each case is written to the
    * staff-access log with the reason, and so is a search that found nothing.
    */
-  async exportPerson(principal: StaffPrincipal, idNumber: string, reason: string, locale: Locale, context: AccessContext = {}): Promise<PersonExport> {
+  async exportPerson(
+    principal: StaffPrincipal,
+    idNumber: string,
+    reason: string,
+    locale: Locale,
+    context: AccessContext = {},
+  ): Promise<PersonExport> {
     const { prisma, cipher, now } = this.deps;
     const hashes = cipher.lookupHashes(idNumber);
     const scope = { startsWith: principal.regionPath };
@@ -119,7 +150,11 @@ export class PersonalDataService {
       where: { idNumberHash: { in: hashes }, household: { region: { path: scope } } },
       include: { household: { select: { id: true, number: true, address: true, region: { select: { name: true } } } } },
     });
-    const cases = await prisma.case.findMany({ where: { applicantIdNumberHash: { in: hashes }, regionPath: scope }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: recordSelect });
+    const cases = await prisma.case.findMany({
+      where: { applicantIdNumberHash: { in: hashes }, regionPath: scope },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      select: recordSelect,
+    });
     const householdCases = await prisma.case.findMany({
       where: { householdId: { in: members.map((m) => m.household.id) }, id: { notIn: cases.map((c) => c.id) }, regionPath: scope },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
@@ -127,7 +162,11 @@ export class PersonalDataService {
     });
     const detail = { idNumberMasked: maskIdNumber(idNumber) };
     const touched = [...cases, ...householdCases].map((c) => ({ action: "EXPORT_PERSON" as const, caseId: c.id, reason, detail }));
-    await this.accessLog.record(principal, touched.length > 0 ? touched : [{ action: "EXPORT_PERSON", reason, detail: { ...detail, found: members.length > 0 } }], context);
+    await this.accessLog.record(
+      principal,
+      touched.length > 0 ? touched : [{ action: "EXPORT_PERSON", reason, detail: { ...detail, found: members.length > 0 } }],
+      context,
+    );
     if (members.length === 0 && cases.length === 0) throw new NotFoundError("PERSON_NOT_FOUND");
     return {
       exportedAt: now().toISOString(),
@@ -145,7 +184,12 @@ export class PersonalDataService {
         schooling: m.schooling,
       })),
       cases: await Promise.all(cases.map((c) => this.record(c, locale))),
-      householdCases: householdCases.map((c) => ({ number: c.number, kind: c.kind, status: c.status, submittedAt: c.createdAt.toISOString() })),
+      householdCases: householdCases.map((c) => ({
+        number: c.number,
+        kind: c.kind,
+        status: c.status,
+        submittedAt: c.createdAt.toISOString(),
+      })),
     };
   }
 
@@ -168,11 +212,23 @@ export class PersonalDataService {
       personalDataErasedAt: c.personalDataErasedAt?.toISOString() ?? null,
       timeline: status.timeline,
       consents: c.consents.map(consentRecord),
-      attachments: c.attachments.map((a) => ({ id: a.id, kind: a.kind, mimeType: a.mimeType, size: a.size, uploadedAt: a.createdAt.toISOString() })),
+      attachments: c.attachments.map((a) => ({
+        id: a.id,
+        kind: a.kind,
+        mimeType: a.mimeType,
+        size: a.size,
+        uploadedAt: a.createdAt.toISOString(),
+      })),
     };
   }
 }
 
 function consentRecord(x: { scope: string; method: string; grantorName: string; grantedAt: Date; revokedAt: Date | null }) {
-  return { scope: x.scope, method: x.method, grantorName: x.grantorName, grantedAt: x.grantedAt.toISOString(), revokedAt: x.revokedAt?.toISOString() ?? null };
+  return {
+    scope: x.scope,
+    method: x.method,
+    grantorName: x.grantorName,
+    grantedAt: x.grantedAt.toISOString(),
+    revokedAt: x.revokedAt?.toISOString() ?? null,
+  };
 }

@@ -10,6 +10,17 @@ export type StaffPrincipal = Extract<Principal, { kind: "staff" }>;
 export type ResidentPrincipal = Extract<Principal, { kind: "resident" }>;
 
 /** A staff account (and its region's path) as the caller the services see. */
-export function staffPrincipalOf(account: { id: string; role: StaffRole; regionId: string; displayName: string; department: string | null }, regionPath: string): StaffPrincipal {
-  return { kind: "staff", id: account.id, role: account.role, regionId: account.regionId, regionPath, displayName: account.displayName, department: account.department };
+export function staffPrincipalOf(
+  account: { id: string; role: StaffRole; regionId: string; displayName: string; department: string | null },
+  regionPath: string,
+): StaffPrincipal {
+  return {
+    kind: "staff",
+    id: account.id,
+    role: account.role,
+    regionId: account.regionId,
+    regionPath,
+    displayName: account.displayName,
+    department: account.department,
+  };
 }

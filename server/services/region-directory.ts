@@ -27,9 +27,11 @@ export class RegionDirectory {
       return tree;
     });
     this.loading = loading;
-    loading.finally(() => {
-      if (this.loading === loading) this.loading = undefined;
-    }).catch(() => undefined);
+    loading
+      .finally(() => {
+        if (this.loading === loading) this.loading = undefined;
+      })
+      .catch(() => undefined);
     return loading;
   }
 
@@ -39,7 +41,14 @@ export class RegionDirectory {
     const parent = parentCode ? tree.getByCode(parentCode) : undefined;
     if (parentCode && !parent) throw new NotFoundError("UNKNOWN_REGION");
     const nodes = parent ? tree.nodes.filter((n) => n.parentId === parent.id) : tree.nodes;
-    return { items: nodes.map((n) => ({ code: n.code, name: n.name, level: n.level, parentCode: n.parentId ? (tree.get(n.parentId)?.code ?? null) : null })) };
+    return {
+      items: nodes.map((n) => ({
+        code: n.code,
+        name: n.name,
+        level: n.level,
+        parentCode: n.parentId ? (tree.get(n.parentId)?.code ?? null) : null,
+      })),
+    };
   }
 
   /** A region's name from the last loaded tree (for pushes, which must not wait on the database). */

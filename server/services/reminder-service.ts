@@ -37,14 +37,18 @@ export class ReminderService {
   /** Tasks falling due within the next working day, publicity tasks aside (they wait for the list to come down). */
   async remindDueTasks(): Promise<{ tasks: number }> {
     const now = this.deps.now();
-    const candidates = (await this.openTasksDueSoon(now, "TASK_DUE_REMINDED")).filter((task) => task.publicityEndsAt === null && dueReminderWanted(task, now, this.deps.calendar));
+    const candidates = (await this.openTasksDueSoon(now, "TASK_DUE_REMINDED")).filter(
+      (task) => task.publicityEndsAt === null && dueReminderWanted(task, now, this.deps.calendar),
+    );
     return { tasks: await this.remind(candidates, "TASK_DUE_REMINDED", "task.dueSoon", now) };
   }
 
   /** Publicity lists that came down without an objection (one would have sent the case back): the village may close them. */
   async announceEndedPublicity(): Promise<{ tasks: number }> {
     const now = this.deps.now();
-    const candidates = (await this.openTasksDueSoon(now, "PUBLICITY_PERIOD_ENDED")).filter((task) => task.publicityEndsAt !== null && task.publicityEndsAt < now);
+    const candidates = (await this.openTasksDueSoon(now, "PUBLICITY_PERIOD_ENDED")).filter(
+      (task) => task.publicityEndsAt !== null && task.publicityEndsAt < now,
+    );
     return { tasks: await this.remind(candidates, "PUBLICITY_PERIOD_ENDED", "task.publicityEnded", now) };
   }
 
@@ -66,12 +70,24 @@ export class ReminderService {
     const { prisma, notifier } = this.deps;
     let reminded = 0;
     for (const task of tasks) {
-      const notice: CaseNotice = { kind, taskId: task.id, caseNumber: task.number, stage: task.stage, desk: task.desk, regionPath: task.regionPath, escalatedToPath: null, dueAt: task.dueAt, dueProvisional: task.dueProvisional };
+      const notice: CaseNotice = {
+        kind,
+        taskId: task.id,
+        caseNumber: task.number,
+        stage: task.stage,
+        desk: task.desk,
+        regionPath: task.regionPath,
+        escalatedToPath: null,
+        dueAt: task.dueAt,
+        dueProvisional: task.dueProvisional,
+      };
       const written = await prisma.$transaction(async (tx) => {
         // The task's row lock lines up two runs reminding the same task; the second then finds the first's event.
         const open = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "CaseTask" WHERE "id" = ${task.id}::uuid AND "status" = 'OPEN' FOR UPDATE`;
         if (open.length === 0) return false;
-        const already = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "CaseEvent" WHERE "caseId" = ${task.caseId}::uuid AND "action" = ${event} AND "payload"->>'taskId' = ${task.id}`;
+        const already = await tx.$queryRaw<
+          unknown[]
+        >`SELECT 1 FROM "CaseEvent" WHERE "caseId" = ${task.caseId}::uuid AND "action" = ${event} AND "payload"->>'taskId' = ${task.id}`;
         if (already.length > 0) return false;
         await tx.caseEvent.create({
           data: {
@@ -81,7 +97,12 @@ export class ReminderService {
             action: event,
             fromStage: task.stage,
             toStage: task.stage,
-            payload: { taskId: task.id, desk: task.desk, dueAt: task.dueAt.toISOString(), ...(task.publicityEndsAt ? { publicityEndsAt: task.publicityEndsAt.toISOString() } : {}) },
+            payload: {
+              taskId: task.id,
+              desk: task.desk,
+              dueAt: task.dueAt.toISOString(),
+              ...(task.publicityEndsAt ? { publicityEndsAt: task.publicityEndsAt.toISOString() } : {}),
+            },
           },
         });
         await recordNotices(tx, [notice], now);

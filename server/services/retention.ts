@@ -13,8 +13,15 @@ export interface RetentionPolicy {
   screeningFileDays: number;
 }
 
-export function retentionPolicy(config: Pick<AppConfig, "retentionYears" | "retentionTransientDays" | "accessLogRetentionDays" | "screeningFileRetentionDays">): RetentionPolicy {
-  return { personalDataYears: config.retentionYears, transientDays: config.retentionTransientDays, accessLogDays: config.accessLogRetentionDays, screeningFileDays: config.screeningFileRetentionDays };
+export function retentionPolicy(
+  config: Pick<AppConfig, "retentionYears" | "retentionTransientDays" | "accessLogRetentionDays" | "screeningFileRetentionDays">,
+): RetentionPolicy {
+  return {
+    personalDataYears: config.retentionYears,
+    transientDays: config.retentionTransientDays,
+    accessLogDays: config.accessLogRetentionDays,
+    screeningFileDays: config.screeningFileRetentionDays,
+  };
 }
 
 export interface RetentionReport {
@@ -54,7 +61,15 @@ export class RetentionService {
   async run(policy: RetentionPolicy, batchSize = 100): Promise<RetentionReport> {
     const { prisma, now } = this.deps;
     const at = now();
-    const report: RetentionReport = { casesErased: 0, attachmentFilesDeleted: 0, botMessagesDeleted: 0, botPushesDeleted: 0, botConversationsDeleted: 0, accessLogEntriesDeleted: 0, screeningFilesDeleted: 0 };
+    const report: RetentionReport = {
+      casesErased: 0,
+      attachmentFilesDeleted: 0,
+      botMessagesDeleted: 0,
+      botPushesDeleted: 0,
+      botConversationsDeleted: 0,
+      accessLogEntriesDeleted: 0,
+      screeningFilesDeleted: 0,
+    };
     if (policy.personalDataYears > 0) {
       const cutoff = new Date(at);
       cutoff.setUTCFullYear(cutoff.getUTCFullYear() - policy.personalDataYears);
@@ -74,8 +89,11 @@ export class RetentionService {
     report.botMessagesDeleted = (await prisma.botMessage.deleteMany({ where: { createdAt: { lt: transientCutoff } } })).count;
     report.botPushesDeleted = (await prisma.botPush.deleteMany({ where: { deliveredAt: { lt: transientCutoff } } })).count;
     report.botConversationsDeleted = (await prisma.botConversation.deleteMany({ where: { updatedAt: { lt: transientCutoff } } })).count;
-    report.accessLogEntriesDeleted = (await prisma.staffAccessLog.deleteMany({ where: { at: { lt: new Date(at.getTime() - policy.accessLogDays * MS_PER_DAY) } } })).count;
-    if (policy.screeningFileDays > 0) report.screeningFilesDeleted = await this.deleteScreeningFiles(new Date(at.getTime() - policy.screeningFileDays * MS_PER_DAY), at);
+    report.accessLogEntriesDeleted = (
+      await prisma.staffAccessLog.deleteMany({ where: { at: { lt: new Date(at.getTime() - policy.accessLogDays * MS_PER_DAY) } } })
+    ).count;
+    if (policy.screeningFileDays > 0)
+      report.screeningFilesDeleted = await this.deleteScreeningFiles(new Date(at.getTime() - policy.screeningFileDays * MS_PER_DAY), at);
     return report;
   }
 
@@ -85,13 +103,20 @@ export class RetentionService {
    */
   private async deleteScreeningFiles(cutoff: Date, at: Date): Promise<number> {
     const { prisma } = this.deps;
-    const expired = await prisma.screeningImport.findMany({ where: { fileDeletedAt: null, fileStoredAt: { lt: cutoff } }, select: { fileSha256: true }, distinct: ["fileSha256"] });
+    const expired = await prisma.screeningImport.findMany({
+      where: { fileDeletedAt: null, fileStoredAt: { lt: cutoff } },
+      select: { fileSha256: true },
+      distinct: ["fileSha256"],
+    });
     let deleted = 0;
     for (const { fileSha256 } of expired) {
       if (await prisma.screeningImport.count({ where: { fileSha256, fileDeletedAt: null, fileStoredAt: { gte: cutoff } } })) continue;
       // The file first: if its deletion fails, the next pass tries again (a run meanwhile finds the file or asks for it).
       await this.files.delete(contentKey("screening", fileSha256));
-      await prisma.screeningImport.updateMany({ where: { fileSha256, fileDeletedAt: null, fileStoredAt: { lt: cutoff } }, data: { fileDeletedAt: at } });
+      await prisma.screeningImport.updateMany({
+        where: { fileSha256, fileDeletedAt: null, fileStoredAt: { lt: cutoff } },
+        data: { fileDeletedAt: at },
+      });
       deleted++;
     }
     return deleted;
@@ -101,7 +126,10 @@ export class RetentionService {
   private async erase(caseId: string, at: Date, years: number): Promise<number> {
     const { prisma, cipher } = this.deps;
     const files = await prisma.$transaction(async (tx) => {
-      const c = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { stage: true, attachments: { select: { sha256: true } } } });
+      const c = await tx.case.findUniqueOrThrow({
+        where: { id: caseId },
+        select: { stage: true, attachments: { select: { sha256: true } } },
+      });
       await tx.case.update({
         where: { id: caseId },
         data: {
@@ -122,12 +150,22 @@ export class RetentionService {
       await tx.consent.updateMany({ where: { caseId }, data: { grantorName: erasedName } });
       await tx.attachment.deleteMany({ where: { caseId } });
       await tx.caseEvent.create({
-        data: { caseId, at, actorType: "SYSTEM", action: "PERSONAL_DATA_ERASED", fromStage: c.stage, toStage: c.stage, payload: { retentionYears: years, attachments: c.attachments.length } },
+        data: {
+          caseId,
+          at,
+          actorType: "SYSTEM",
+          action: "PERSONAL_DATA_ERASED",
+          fromStage: c.stage,
+          toStage: c.stage,
+          payload: { retentionYears: years, attachments: c.attachments.length },
+        },
       });
       return [...new Set(c.attachments.map((a) => a.sha256))];
     });
     // Files are stored once per content: one still attached elsewhere stays.
-    const stillUsed = new Set((await prisma.attachment.findMany({ where: { sha256: { in: files } }, select: { sha256: true } })).map((a) => a.sha256));
+    const stillUsed = new Set(
+      (await prisma.attachment.findMany({ where: { sha256: { in: files } }, select: { sha256: true } })).map((a) => a.sha256),
+    );
     let deleted = 0;
     for (const sha256 of files.filter((f) => !stillUsed.has(f))) {
       await this.files.delete(contentKey("attachments", sha256));

@@ -62,7 +62,12 @@ export class RiskEventService {
     const eventId = crypto.randomUUID();
     const riskTypes = riskTypesOfEvent[request.type];
     const typeLabel = t(`riskEvents.types.${request.type}`);
-    const description = t("riskEvents.leadDescription", { type: typeLabel, title: request.title, startsOn: request.startsOn, details: request.description ? t("riskEvents.leadDetails", { description: request.description }) : "" });
+    const description = t("riskEvents.leadDescription", {
+      type: typeLabel,
+      title: request.title,
+      startsOn: request.startsOn,
+      details: request.description ? t("riskEvents.leadDetails", { description: request.description }) : "",
+    });
     const drafts: LeadDraft[] = households.map((h) => ({
       householdId: h.id,
       channel: "RISK_EVENT",
@@ -124,7 +129,14 @@ export class RiskEventService {
         await tx.riskEventHousehold.createMany({
           data: results.map((r) => {
             const village = villageOf(byHousehold.get(r.householdId)!.regionId);
-            return { eventId, householdId: r.householdId, villageId: village.id, villagePath: village.path, outcome: r.outcome === "LEAD_CREATED" ? "LEAD_CREATED" : "ALREADY_OPEN", caseId: r.caseId };
+            return {
+              eventId,
+              householdId: r.householdId,
+              villageId: village.id,
+              villagePath: village.path,
+              outcome: r.outcome === "LEAD_CREATED" ? "LEAD_CREATED" : "ALREADY_OPEN",
+              caseId: r.caseId,
+            };
           }),
         });
         return results;
@@ -142,7 +154,10 @@ export class RiskEventService {
   }
 
   private async answerRetry(principal: StaffPrincipal, key: string, requestHash: string, locale: Locale) {
-    const existing = await this.deps.prisma.riskEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true, requestHash: true } });
+    const existing = await this.deps.prisma.riskEvent.findUnique({
+      where: { idempotencyKey: key },
+      select: { id: true, requestHash: true },
+    });
     if (!existing) return null;
     if (existing.requestHash !== requestHash) throw new ConflictError("IDEMPOTENCY_CONFLICT");
     return { ...(await this.detail(principal, existing.id, locale)), duplicate: true };
@@ -156,12 +171,18 @@ export class RiskEventService {
       take: query.limit,
       include: eventInclude,
     });
-    const tracked = await this.tracked(rows.map((r) => r.id), principal);
+    const tracked = await this.tracked(
+      rows.map((r) => r.id),
+      principal,
+    );
     return { items: await Promise.all(rows.map((row) => this.view(row, tracked.get(row.id) ?? [], locale))) };
   }
 
   async detail(principal: StaffPrincipal, eventId: string, locale: Locale) {
-    const row = await this.deps.prisma.riskEvent.findFirst({ where: { id: eventId, villages: { some: { regionPath: { startsWith: principal.regionPath } } } }, include: eventInclude });
+    const row = await this.deps.prisma.riskEvent.findFirst({
+      where: { id: eventId, villages: { some: { regionPath: { startsWith: principal.regionPath } } } },
+      include: eventInclude,
+    });
     if (!row) throw new NotFoundError("RISK_EVENT_NOT_FOUND");
     const tracked = (await this.tracked([row.id], principal)).get(row.id) ?? [];
     const t = translator(locale);
@@ -191,10 +212,15 @@ export class RiskEventService {
     const { prisma } = this.deps;
     const tree = await this.deps.regions.tree();
     const rows = eventIds.length
-      ? await prisma.riskEventHousehold.findMany({ where: { eventId: { in: eventIds }, villagePath: { startsWith: principal.regionPath } } })
+      ? await prisma.riskEventHousehold.findMany({
+          where: { eventId: { in: eventIds }, villagePath: { startsWith: principal.regionPath } },
+        })
       : [];
     const [cases, heads] = await Promise.all([
-      prisma.case.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.caseId))] } }, select: { id: true, number: true, status: true, stage: true, stageDueAt: true, stageDueProvisional: true } }),
+      prisma.case.findMany({
+        where: { id: { in: [...new Set(rows.map((r) => r.caseId))] } },
+        select: { id: true, number: true, status: true, stage: true, stageDueAt: true, stageDueProvisional: true },
+      }),
       prisma.household.findMany({
         where: { id: { in: [...new Set(rows.map((r) => r.householdId))] } },
         select: { id: true, number: true, members: { where: { relation: "HEAD" }, select: { name: true }, take: 1 } },
@@ -222,7 +248,8 @@ export class RiskEventService {
       });
       byEvent.set(r.eventId, list);
     }
-    for (const list of byEvent.values()) list.sort((a, b) => a.villageCode.localeCompare(b.villageCode) || a.householdNumber.localeCompare(b.householdNumber));
+    for (const list of byEvent.values())
+      list.sort((a, b) => a.villageCode.localeCompare(b.villageCode) || a.householdNumber.localeCompare(b.householdNumber));
     return byEvent;
   }
 

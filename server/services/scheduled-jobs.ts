@@ -24,16 +24,38 @@ export interface JobServices {
 export function scheduledJobs(config: AppConfig, services: JobServices): ScheduledJob[] {
   const timeoutSeconds = config.jobTimeoutSeconds;
   const jobs: ScheduledJob[] = [
-    { name: "overdue-escalations", everySeconds: config.overdueScanSeconds, timeoutSeconds, run: () => services.workflow.escalateOverdue() },
+    {
+      name: "overdue-escalations",
+      everySeconds: config.overdueScanSeconds,
+      timeoutSeconds,
+      run: () => services.workflow.escalateOverdue(),
+    },
     { name: "due-reminders", everySeconds: config.reminderScanSeconds, timeoutSeconds, run: () => services.reminders.remindDueTasks() },
-    { name: "publicity-ends", everySeconds: config.reminderScanSeconds, timeoutSeconds, run: () => services.reminders.announceEndedPublicity() },
+    {
+      name: "publicity-ends",
+      everySeconds: config.reminderScanSeconds,
+      timeoutSeconds,
+      run: () => services.reminders.announceEndedPublicity(),
+    },
     // Changes store their own pushes at once; this takes up the notices of an instance that stopped before it did.
     { name: "pending-notices", everySeconds: config.noticeScanSeconds, timeoutSeconds, run: () => services.pushes.storePending() },
     ...(services.conversations
-      ? [{ name: "conversation-timeouts", everySeconds: config.conversationScanSeconds, timeoutSeconds, run: () => services.conversations!.run() }]
+      ? [
+          {
+            name: "conversation-timeouts",
+            everySeconds: config.conversationScanSeconds,
+            timeoutSeconds,
+            run: () => services.conversations!.run(),
+          },
+        ]
       : []),
     // Deadlines counted again and a warning in the log while a needed year's holiday arrangement is missing.
-    { name: "calendar-check", everySeconds: config.calendarCheckHours * 3600, timeoutSeconds, run: async () => ({ ...(await services.calendars.dailyCheck()) }) },
+    {
+      name: "calendar-check",
+      everySeconds: config.calendarCheckHours * 3600,
+      timeoutSeconds,
+      run: async () => ({ ...(await services.calendars.dailyCheck()) }),
+    },
     {
       name: "retention",
       everySeconds: config.retentionScanHours * 3600,

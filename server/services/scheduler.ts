@@ -80,7 +80,11 @@ export class Scheduler {
     for (const job of this.jobs) {
       await this.createQueue(job.name);
       const cadence = jobCadence(job.everySeconds, this.retryDelaySeconds);
-      const workerId = await this.boss.work<object>(job.name, { pollingIntervalSeconds: cadence.pollSeconds, includeMetadata: true }, async ([taken]) => this.runJob(job, taken!.id, taken!.retryCount));
+      const workerId = await this.boss.work<object>(
+        job.name,
+        { pollingIntervalSeconds: cadence.pollSeconds, includeMetadata: true },
+        async ([taken]) => this.runJob(job, taken!.id, taken!.retryCount),
+      );
       this.workers.set(job.name, workerId);
       // Asked at once, then every tick give or take half of one: instances' timers drift apart, so no
       // instance makes (and takes) every period's job, and the work spreads over them.
@@ -126,14 +130,18 @@ export class Scheduler {
   private async ask(job: ScheduledJob): Promise<void> {
     if (this.stopped) return;
     try {
-      const id = await this.boss.send(job.name, {}, {
-        singletonKey: job.name,
-        singletonSeconds: job.everySeconds,
-        expireInSeconds: job.timeoutSeconds,
-        retryLimit,
-        retryDelay: this.retryDelaySeconds,
-        retryBackoff: true,
-      });
+      const id = await this.boss.send(
+        job.name,
+        {},
+        {
+          singletonKey: job.name,
+          singletonSeconds: job.everySeconds,
+          expireInSeconds: job.timeoutSeconds,
+          retryLimit,
+          retryDelay: this.retryDelaySeconds,
+          retryBackoff: true,
+        },
+      );
       const worker = this.workers.get(job.name);
       if (id && worker && !this.stopped) this.boss.notifyWorker(worker);
     } catch (err) {

@@ -128,7 +128,13 @@ function nameMaskOf(values: Record<string, CellValue>) {
 
 /** What the rules need of an assessment (a hit carries it into the lead's description). */
 function standingOf(a: HouseholdStanding): HouseholdStanding {
-  return { belowLine: a.belowLine, belowLineAfterRigidExpenses: a.belowLineAfterRigidExpenses, perCapitaNetIncome: a.perCapitaNetIncome, perCapitaAfterRigidExpenses: a.perCapitaAfterRigidExpenses, incomeLine: a.incomeLine };
+  return {
+    belowLine: a.belowLine,
+    belowLineAfterRigidExpenses: a.belowLineAfterRigidExpenses,
+    perCapitaNetIncome: a.perCapitaNetIncome,
+    perCapitaAfterRigidExpenses: a.perCapitaAfterRigidExpenses,
+    incomeLine: a.incomeLine,
+  };
 }
 
 /**
@@ -153,7 +159,9 @@ export class ScreeningService {
   // ---------- labels ----------
 
   private departmentLabel(t: Translate, department: string) {
-    return t(`screening.departments.${department}`, { defaultValue: this.rules.departments[department as Department]?.label?.["zh-CN"] ?? department });
+    return t(`screening.departments.${department}`, {
+      defaultValue: this.rules.departments[department as Department]?.label?.["zh-CN"] ?? department,
+    });
   }
 
   private fieldLabel(t: Translate, locale: Locale, field: string) {
@@ -180,8 +188,18 @@ export class ScreeningService {
 
   private hitText(t: Translate, locale: Locale, hit: RuleHit): string {
     const rule = this.ruleLabel(t, locale, hit.ruleId);
-    if (hit.kind === "assessment") return t("screening.hits.assessment", { rule, perCapita: hit.standing.perCapitaAfterRigidExpenses, line: hit.standing.incomeLine });
-    return t("screening.hits.field", { rule, field: this.fieldLabel(t, locale, hit.field), actual: this.valueText(t, hit.actual), condition: this.condition(t, locale, this.rules.rules.find((r) => r.id === hit.ruleId)!) });
+    if (hit.kind === "assessment")
+      return t("screening.hits.assessment", { rule, perCapita: hit.standing.perCapitaAfterRigidExpenses, line: hit.standing.incomeLine });
+    return t("screening.hits.field", {
+      rule,
+      field: this.fieldLabel(t, locale, hit.field),
+      actual: this.valueText(t, hit.actual),
+      condition: this.condition(
+        t,
+        locale,
+        this.rules.rules.find((r) => r.id === hit.ruleId)!,
+      ),
+    });
   }
 
   /** The departments, the fields their files carry and the rules, labelled for the mapping screen. */
@@ -253,9 +271,17 @@ export class ScreeningService {
     const received = await this.receive(upload.file);
     try {
       if (received.size === 0) throw new InvalidInputError("FILE_MISSING", "file");
-      if (!this.rules.departments[upload.department]) throw new InvalidInputError("SCREENING_DEPARTMENT_NOT_CONFIGURED", "department", { department: this.departmentLabel(translator(locale), upload.department) });
+      if (!this.rules.departments[upload.department])
+        throw new InvalidInputError("SCREENING_DEPARTMENT_NOT_CONFIGURED", "department", {
+          department: this.departmentLabel(translator(locale), upload.department),
+        });
       const sheet = await this.head(fileSource(received.file));
-      const identity = { regionPath: principal.regionPath, department: upload.department, period: upload.period, fileSha256: received.sha256 };
+      const identity = {
+        regionPath: principal.regionPath,
+        department: upload.department,
+        period: upload.period,
+        fileSha256: received.sha256,
+      };
       let row = await prisma.screeningImport.findUnique({ where: { regionPath_department_period_fileSha256: identity } });
       const duplicate = !!row;
       if (row && (row.fileDeletedAt || !(await this.files.exists(this.keyOf(received.sha256))))) {
@@ -286,7 +312,11 @@ export class ScreeningService {
         }
       }
       const headers = row.headers as string[];
-      const idColumns = new Set(Object.entries(suggestMapping(this.rules, upload.department, headers)).filter(([field]) => this.rules.fields[field]?.type === "idNumber").map(([, header]) => headers.indexOf(header)));
+      const idColumns = new Set(
+        Object.entries(suggestMapping(this.rules, upload.department, headers))
+          .filter(([field]) => this.rules.fields[field]?.type === "idNumber")
+          .map(([, header]) => headers.indexOf(header)),
+      );
       return {
         importId: row.id,
         duplicate,
@@ -339,7 +369,9 @@ export class ScreeningService {
   }
 
   private async find(principal: StaffPrincipal, importId: string): Promise<ImportRow> {
-    const row = await this.deps.prisma.screeningImport.findFirst({ where: { id: importId, regionPath: { startsWith: principal.regionPath } } });
+    const row = await this.deps.prisma.screeningImport.findFirst({
+      where: { id: importId, regionPath: { startsWith: principal.regionPath } },
+    });
     if (!row) throw new NotFoundError("SCREENING_IMPORT_NOT_FOUND");
     return row;
   }
@@ -375,7 +407,11 @@ export class ScreeningService {
     const department = imported.department as Department;
     const [problem] = checkMapping(this.rules, department, imported.headers as string[], mapping);
     if (problem) {
-      throw new InvalidInputError(problem.code, "mapping", { field: this.fieldLabel(t, locale, problem.field), header: problem.header ?? "", department: this.departmentLabel(t, department) });
+      throw new InvalidInputError(problem.code, "mapping", {
+        field: this.fieldLabel(t, locale, problem.field),
+        header: problem.header ?? "",
+        department: this.departmentLabel(t, department),
+      });
     }
     // Rows are matched to households by ID hash in one join; while the lookup key is rotated, some stored hashes are still under the old key.
     if (this.deps.cipher.rotatingLookupKey) throw new AppError(409, "LOOKUP_KEY_ROTATION_IN_PROGRESS");
@@ -407,7 +443,10 @@ export class ScreeningService {
           created.push(...(await this.raiseLeads(tx, principal, imported, starts, now, locale, store)));
           const columns = Object.fromEntries(screeningOutcomes.map((o) => [countColumn[o], counts[o]]));
           const rowsTotal = screeningOutcomes.reduce((sum, o) => sum + counts[o], 0);
-          await tx.screeningImport.update({ where: { id: imported.id }, data: { status: "COMPLETED", mapping, rowsTotal, ...columns, ranById: principal.id, ranAt: now } });
+          await tx.screeningImport.update({
+            where: { id: imported.id },
+            data: { status: "COMPLETED", mapping, rowsTotal, ...columns, ranById: principal.id, ranAt: now },
+          });
         },
         // A guard against a stuck run, not a budget: a minute, plus 10 ms per kB of file (a 50 MB million-row file: 9 minutes).
         { maxWait: 10_000, timeout: 60_000 + Math.ceil(imported.fileSize / 100) },
@@ -425,7 +464,13 @@ export class ScreeningService {
    * screening_row with their ID hash and the rules they trip on their own
    * values. Writing a chunk overlaps with reading the next.
    */
-  private async checkRows(tx: Tx, imported: ImportRow, mapping: Record<string, string>, source: ByteSource, store: (rows: RowResult[]) => Promise<unknown>) {
+  private async checkRows(
+    tx: Tx,
+    imported: ImportRow,
+    mapping: Record<string, string>,
+    source: ByteSource,
+    store: (rows: RowResult[]) => Promise<unknown>,
+  ) {
     const department = imported.department as Department;
     const headers = imported.headers as string[];
     const validate = rowValidator(this.rules, department, mapping, headers);
@@ -475,7 +520,13 @@ export class ScreeningService {
     }
   }
 
-  private rowResult(row: SheetRow, values: Record<string, CellValue>, issues: RowIssue[], outcome: "ERROR" | "DUPLICATE_ROW", idColumn: number): RowResult {
+  private rowResult(
+    row: SheetRow,
+    values: Record<string, CellValue>,
+    issues: RowIssue[],
+    outcome: "ERROR" | "DUPLICATE_ROW",
+    idColumn: number,
+  ): RowResult {
     const idText = idColumn >= 0 ? (row.cells[idColumn] ?? "") : "";
     return {
       rowNumber: row.rowNumber,
@@ -558,7 +609,15 @@ export class ScreeningService {
    * first such rows; then those rows' report lines, with the lead's outcome.
    * Answers the created leads, to announce.
    */
-  private async raiseLeads(tx: Tx, principal: StaffPrincipal, imported: ImportRow, starts: Map<string, LeadStart>, now: Date, locale: Locale, store: (rows: RowResult[]) => Promise<unknown>) {
+  private async raiseLeads(
+    tx: Tx,
+    principal: StaffPrincipal,
+    imported: ImportRow,
+    starts: Map<string, LeadStart>,
+    now: Date,
+    locale: Locale,
+    store: (rows: RowResult[]) => Promise<unknown>,
+  ) {
     const t = translator(locale);
     const department = imported.department as Department;
     const departmentLabel = this.departmentLabel(t, department);
@@ -589,15 +648,30 @@ export class ScreeningService {
           channel: "DEPARTMENT_SCREENING",
           riskTypes: [...new Set(hits.flatMap((h) => h.riskTypes))],
           action: "LEAD_FROM_SCREENING",
-          payload: { source: "SCREENING", importId: imported.id, department, period: imported.period, ruleIds: hits.map((h) => h.ruleId), rows: group.rows },
+          payload: {
+            source: "SCREENING",
+            importId: imported.id,
+            department,
+            period: imported.period,
+            ruleIds: hits.map((h) => h.ruleId),
+            rows: group.rows,
+          },
           idempotencyKey: screeningLeadKey(department, imported.period, group.householdId, hits[0]!.ruleId),
           raisedBeforePrefix: screeningLeadKeyPrefix(department, imported.period, group.householdId),
           // Worded only for the leads opened: most households that trip a rule already have a case under way.
           get description() {
-            return t("screening.leadDescription", { department: departmentLabel, period: imported.period, hits: hits.map(hitText).join(t("screening.hitSeparator")) });
+            return t("screening.leadDescription", {
+              department: departmentLabel,
+              period: imported.period,
+              hits: hits.map(hitText).join(t("screening.hitSeparator")),
+            });
           },
           get reason() {
-            return t("screening.leadReason", { department: departmentLabel, period: imported.period, rules: hits.map(ruleLabel).join(t("screening.listSeparator")) });
+            return t("screening.leadReason", {
+              department: departmentLabel,
+              period: imported.period,
+              rules: hits.map(ruleLabel).join(t("screening.listSeparator")),
+            });
           },
         };
       });
@@ -634,14 +708,24 @@ export class ScreeningService {
     return { items: rows.map((row) => this.viewWith(row, names, locale)) };
   }
 
-  async detail(principal: StaffPrincipal, importId: string, query: { outcome?: ScreeningOutcome; offset: number; limit: number }, locale: Locale) {
+  async detail(
+    principal: StaffPrincipal,
+    importId: string,
+    query: { outcome?: ScreeningOutcome; offset: number; limit: number },
+    locale: Locale,
+  ) {
     const { prisma } = this.deps;
     const imported = await this.find(principal, importId);
     const where = { importId, ...(query.outcome ? { outcome: query.outcome } : {}) };
     const [total, page, errorRows] = await Promise.all([
       prisma.screeningRow.count({ where }),
       prisma.screeningRow.findMany({ where, orderBy: { rowNumber: "asc" }, skip: query.offset, take: query.limit }),
-      prisma.screeningRow.findMany({ where: { importId, outcome: "ERROR" }, orderBy: { rowNumber: "asc" }, take: maxListedErrors + 1, select: { rowNumber: true, errors: true } }),
+      prisma.screeningRow.findMany({
+        where: { importId, outcome: "ERROR" },
+        orderBy: { rowNumber: "asc" },
+        take: maxListedErrors + 1,
+        select: { rowNumber: true, errors: true },
+      }),
     ]);
     const t = translator(locale);
     const errors = errorRows.flatMap((r) => this.errorViews(t, locale, r.rowNumber, r.errors));
@@ -659,7 +743,11 @@ export class ScreeningService {
       column: issue.column,
       field: issue.field,
       code: issue.code,
-      message: t(`screening.rowErrors.${issue.code}`, { column: issue.column, field: this.fieldLabel(t, locale, issue.field), ...(issue.params ?? {}) }),
+      message: t(`screening.rowErrors.${issue.code}`, {
+        column: issue.column,
+        field: this.fieldLabel(t, locale, issue.field),
+        ...(issue.params ?? {}),
+      }),
     }));
   }
 
@@ -670,7 +758,9 @@ export class ScreeningService {
     const householdIds = [...new Set(rows.flatMap((r) => (r.householdId ? [r.householdId] : [])))];
     const caseIds = [...new Set(rows.flatMap((r) => (r.caseId ? [r.caseId] : [])))];
     const [households, cases] = await Promise.all([
-      householdIds.length ? prisma.household.findMany({ where: { id: { in: householdIds } }, select: { id: true, number: true, regionId: true } }) : [],
+      householdIds.length
+        ? prisma.household.findMany({ where: { id: { in: householdIds } }, select: { id: true, number: true, regionId: true } })
+        : [],
       caseIds.length ? prisma.case.findMany({ where: { id: { in: caseIds } }, select: { id: true, number: true } }) : [],
     ]);
     const householdById = new Map(households.map((h) => [h.id, h]));
@@ -697,14 +787,21 @@ export class ScreeningService {
         note:
           r.outcome === "ERROR"
             ? errors.map((e) => e.message).join(t("screening.hitSeparator"))
-            : t(`screening.notes.${r.outcome}`, { caseNumber: number ?? "", row: r.duplicateOf ?? "", rules: rules.map((x) => x.label).join(t("screening.listSeparator")) }),
+            : t(`screening.notes.${r.outcome}`, {
+                caseNumber: number ?? "",
+                row: r.duplicateOf ?? "",
+                rules: rules.map((x) => x.label).join(t("screening.listSeparator")),
+              }),
         errors,
       };
     });
   }
 
   private async staffNames(ids: string[]) {
-    const staff = await this.deps.prisma.staffAccount.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, displayName: true } });
+    const staff = await this.deps.prisma.staffAccount.findMany({
+      where: { id: { in: [...new Set(ids)] } },
+      select: { id: true, displayName: true },
+    });
     return new Map(staff.map((s) => [s.id, s.displayName]));
   }
 
@@ -727,7 +824,10 @@ export class ScreeningService {
       headerRow: row.headerRow,
       headers: row.headers as string[],
       mapping: row.mapping as Record<string, string> | null,
-      counts: { rows: row.rowsTotal, ...Object.fromEntries(screeningOutcomes.map((o) => [o, row[countColumn[o]]])) } as Record<"rows" | ScreeningOutcome, number>,
+      counts: { rows: row.rowsTotal, ...Object.fromEntries(screeningOutcomes.map((o) => [o, row[countColumn[o]]])) } as Record<
+        "rows" | ScreeningOutcome,
+        number
+      >,
       uploadedBy: names.get(row.uploadedById) ?? "",
       createdAt: row.createdAt.toISOString(),
       ranAt: row.ranAt?.toISOString() ?? null,
@@ -741,9 +841,16 @@ export class ScreeningService {
   async report(principal: StaffPrincipal, importId: string, format: "xlsx" | "csv", locale: Locale) {
     const imported = await this.find(principal, importId);
     const t = translator(locale);
-    const headers = ["row", "outcome", "idNumber", "name", "householdNumber", "village", "rules", "caseNumber", "note"].map((c) => t(`screening.report.columns.${c}`));
+    const headers = ["row", "outcome", "idNumber", "name", "householdNumber", "village", "rules", "caseNumber", "note"].map((c) =>
+      t(`screening.report.columns.${c}`),
+    );
     const widths = [8, 14, 22, 10, 20, 12, 30, 14, 60];
-    const stream = streamSpreadsheet(format, t("screening.report.sheet"), headers.map((header, i) => ({ header, width: widths[i] })), this.reportPages(imported.id, locale));
+    const stream = streamSpreadsheet(
+      format,
+      t("screening.report.sheet"),
+      headers.map((header, i) => ({ header, width: widths[i] })),
+      this.reportPages(imported.id, locale),
+    );
     const stamp = chinaDateText(this.deps.now())!;
     return {
       stream,
@@ -758,10 +865,24 @@ export class ScreeningService {
   private async *reportPages(importId: string, locale: Locale): AsyncGenerator<LedgerCell[][]> {
     let after = 0;
     for (;;) {
-      const page = await this.deps.prisma.screeningRow.findMany({ where: { importId, rowNumber: { gt: after } }, orderBy: { rowNumber: "asc" }, take: 500 });
+      const page = await this.deps.prisma.screeningRow.findMany({
+        where: { importId, rowNumber: { gt: after } },
+        orderBy: { rowNumber: "asc" },
+        take: 500,
+      });
       if (page.length === 0) return;
       const views = await this.rowViews(page, locale);
-      yield views.map((v) => [v.row, v.outcomeLabel, v.idNumber, v.name, v.householdNumber, v.villageName, v.rules.map((r) => r.label).join(translator(locale)("screening.listSeparator")), v.caseNumber, v.note]);
+      yield views.map((v) => [
+        v.row,
+        v.outcomeLabel,
+        v.idNumber,
+        v.name,
+        v.householdNumber,
+        v.villageName,
+        v.rules.map((r) => r.label).join(translator(locale)("screening.listSeparator")),
+        v.caseNumber,
+        v.note,
+      ]);
       if (page.length < 500) return;
       after = page.at(-1)!.rowNumber;
     }

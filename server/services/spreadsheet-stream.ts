@@ -12,7 +12,12 @@ export interface SheetColumn {
  * they come from the database, waiting whenever the client is behind: a large
  * export is never built in memory. The ledgers and the screening reports share it.
  */
-export function streamSpreadsheet(format: "csv" | "xlsx", sheetName: string, columns: readonly SheetColumn[], pages: AsyncIterable<CellValue[][]>): PassThrough {
+export function streamSpreadsheet(
+  format: "csv" | "xlsx",
+  sheetName: string,
+  columns: readonly SheetColumn[],
+  pages: AsyncIterable<CellValue[][]>,
+): PassThrough {
   const out = new PassThrough();
   const write = format === "csv" ? writeCsv(out, columns, pages) : writeXlsx(out, sheetName, columns, pages);
   // The response has started by the time a read fails: all that is left is to cut the download short.

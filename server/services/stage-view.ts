@@ -16,11 +16,18 @@ export function nextStep(stage: string, regionName: string, due: { at: Date | nu
   const t = translator(locale);
   const text = due.at
     ? t(`nextSteps.${stage}`, { region: regionName, date: formatDate(due.at, locale) }) + (due.provisional ? t("provisionalDate") : "")
-    : t(`nextSteps.${stage}`, { region: regionName, defaultValue: t("nextStepUndated", { region: regionName, stage: stageLabel(stage, locale) }) });
+    : t(`nextSteps.${stage}`, {
+        region: regionName,
+        defaultValue: t("nextStepUndated", { region: regionName, stage: stageLabel(stage, locale) }),
+      });
   return { stage, text, dueAt: due.at?.toISOString() ?? null, provisional: !!due.at && due.provisional };
 }
 
 /** An event as the applicant reads it ("已交给石门村办理"); one without its own wording reads as the case's stage. */
 export function timelineTitle(event: string, region: string, fromStage: string | null, stage: string, locale: Locale): string {
-  return translator(locale)(`timeline.${event}`, { region, stage: fromStage ? stageLabel(fromStage, locale) : "", defaultValue: stageLabel(stage, locale) });
+  return translator(locale)(`timeline.${event}`, {
+    region,
+    stage: fromStage ? stageLabel(fromStage, locale) : "",
+    defaultValue: stageLabel(stage, locale),
+  });
 }

@@ -40,7 +40,8 @@ interface AppKeys {
  */
 export class WechatApiCodeExchange implements WechatCodeExchange {
   constructor(private readonly options: AppKeys & { apiBase: string; web?: AppKeys; timeoutMs?: number }) {
-    if (!options.appId || !options.appSecret) throw new Error("WECHAT_APP_ID and WECHAT_APP_SECRET are required for the wechat login provider");
+    if (!options.appId || !options.appSecret)
+      throw new Error("WECHAT_APP_ID and WECHAT_APP_SECRET are required for the wechat login provider");
     if (options.web && !options.web.appSecret) throw new Error("WECHAT_WEB_APP_SECRET is required with WECHAT_WEB_APP_ID");
   }
 
@@ -50,7 +51,12 @@ export class WechatApiCodeExchange implements WechatCodeExchange {
     const url =
       source === "WEB"
         ? this.url("/sns/oauth2/access_token", { appid: web!.appId, secret: web!.appSecret, code, grant_type: "authorization_code" })
-        : this.url("/sns/jscode2session", { appid: this.options.appId, secret: this.options.appSecret, js_code: code, grant_type: "authorization_code" });
+        : this.url("/sns/jscode2session", {
+            appid: this.options.appId,
+            secret: this.options.appSecret,
+            js_code: code,
+            grant_type: "authorization_code",
+          });
     const response = await fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) }).catch(() => null);
     const parsed = response?.ok ? identityAnswer.safeParse(await response.json().catch(() => null)) : null;
     if (!parsed?.success || !parsed.data.openid || parsed.data.errcode) throw new UnauthorizedError("WECHAT_LOGIN_FAILED");

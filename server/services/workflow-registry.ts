@@ -11,13 +11,20 @@ const shippedDir = path.resolve(import.meta.dirname, "../workflows");
 
 export function readDefinitionFile(file: string): WorkflowDefinition {
   const parsed = workflowDefinitionSchema.safeParse(JSON.parse(fs.readFileSync(file, "utf8")));
-  if (!parsed.success) throw new Error(`Invalid workflow definition ${file}: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(
+      `Invalid workflow definition ${file}: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+    );
   return parsed.data;
 }
 
 /** The shipped definitions (server/workflows/*.json) followed by a county's own files, which take precedence in their region. */
 export function loadDefinitionFiles(extraFiles: string[]): WorkflowDefinition[] {
-  const shipped = fs.readdirSync(shippedDir).filter((f) => f.endsWith(".json")).sort().map((f) => path.join(shippedDir, f));
+  const shipped = fs
+    .readdirSync(shippedDir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => path.join(shippedDir, f));
   return [...shipped, ...extraFiles].map(readDefinitionFile);
 }
 
@@ -45,10 +52,14 @@ export class WorkflowRegistry {
       const stored = await this.prisma.$transaction(async (tx) => {
         // Instances starting together with a new definition take turns: one stores it, the others find it.
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(727002)`;
-        const existing = await tx.workflowDefinition.findUnique({ where: { key_regionCode_checksum: { key: definition.key, regionCode, checksum } } });
+        const existing = await tx.workflowDefinition.findUnique({
+          where: { key_regionCode_checksum: { key: definition.key, regionCode, checksum } },
+        });
         if (existing) return existing;
         const latest = await tx.workflowDefinition.findFirst({ where: { key: definition.key, regionCode }, orderBy: { version: "desc" } });
-        return tx.workflowDefinition.create({ data: { key: definition.key, regionCode, checksum, version: (latest?.version ?? 0) + 1, body: definition as object } });
+        return tx.workflowDefinition.create({
+          data: { key: definition.key, regionCode, checksum, version: (latest?.version ?? 0) + 1, body: definition as object },
+        });
       });
       this.byId.set(stored.id, definition);
       current.push({ id: stored.id, definition });
@@ -60,7 +71,12 @@ export class WorkflowRegistry {
   forNewCase(kind: CaseKind, region: RegionNode, tree: RegionTree): StoredDefinition {
     const candidates = this.current.filter((c) => c.definition.appliesTo.includes(kind));
     const scoped = candidates
-      .filter((c) => c.definition.regionCode && tree.getByCode(c.definition.regionCode) && tree.contains(tree.getByCode(c.definition.regionCode)!, region))
+      .filter(
+        (c) =>
+          c.definition.regionCode &&
+          tree.getByCode(c.definition.regionCode) &&
+          tree.contains(tree.getByCode(c.definition.regionCode)!, region),
+      )
       .sort((a, b) => (b.definition.regionCode?.length ?? 0) - (a.definition.regionCode?.length ?? 0));
     const chosen = scoped[0] ?? candidates.find((c) => !c.definition.regionCode);
     if (!chosen) throw new Error(`No workflow definition applies to ${kind}`);

@@ -4,7 +4,15 @@ import type { Prisma } from "../db/generated/client.ts";
 import type { RegionNode, RegionTree, RoutingDecision } from "../domain/routing.ts";
 import { deskOfRole, type Desk, type WorkflowDefinition } from "../domain/workflow/definition.ts";
 import { availableActions, decide, isSampled } from "../domain/workflow/engine.ts";
-import { caseLimitDue, dueColumns, placeStage, triagePlacement, triageStages, workingDaysDue, type Placement } from "../domain/workflow/placement.ts";
+import {
+  caseLimitDue,
+  dueColumns,
+  placeStage,
+  triagePlacement,
+  triageStages,
+  workingDaysDue,
+  type Placement,
+} from "../domain/workflow/placement.ts";
 import { AppError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
 import { maskName } from "../lib/personal-data.ts";
 import { translator } from "../i18n/i18n.ts";
@@ -31,7 +39,9 @@ export class WorkflowService {
     const { id: workflowId, definition } = this.registry.forNewCase(kind, decision.region, tree);
     const { calendar } = this.deps;
     const placement: Placement =
-      decision.outcome === "VILLAGE" ? placeStage(definition, definition.start, decision.region, tree, now, calendar)! : triagePlacement(decision.outcome, decision.region, now, calendar);
+      decision.outcome === "VILLAGE"
+        ? placeStage(definition, definition.start, decision.region, tree, now, calendar)!
+        : triagePlacement(decision.outcome, decision.region, now, calendar);
     return { workflowId, placement, caseDue: caseLimitDue(definition, now, calendar) };
   }
 
@@ -42,11 +52,22 @@ export class WorkflowService {
 
   /** A new task's columns, for openTask or a case created with its task. */
   taskData(placement: Placement, now: Date) {
-    return { stage: placement.stage, desk: placement.desk, regionId: placement.region.id, regionPath: placement.region.path, ...dueColumns(placement.due), createdAt: now };
+    return {
+      stage: placement.stage,
+      desk: placement.desk,
+      regionId: placement.region.id,
+      regionPath: placement.region.path,
+      ...dueColumns(placement.due),
+      createdAt: now,
+    };
   }
 
   /** The open (or done) tasks of the caller's desk in the caller's region. */
-  async listTasks(principal: StaffPrincipal, query: { status: "OPEN" | "DONE" | "CANCELLED"; overdue?: boolean; view: "mine" | "escalated"; limit: number }, locale: Locale) {
+  async listTasks(
+    principal: StaffPrincipal,
+    query: { status: "OPEN" | "DONE" | "CANCELLED"; overdue?: boolean; view: "mine" | "escalated"; limit: number },
+    locale: Locale,
+  ) {
     const gridWorker = principal.role === "GRID_WORKER";
     const desk = gridWorker ? "VILLAGE" : deskOfRole(principal.role);
     if (!desk || (gridWorker && query.view === "escalated")) throw new ForbiddenError();
@@ -62,15 +83,38 @@ export class WorkflowService {
             ? { desk, regionPath: { in: enclosingPaths(principal.regionPath) } }
             : // By region id, for the index (as the case queue does, case-filters.ts).
               { desk, regionId: { in: tree.idsUnder(principal.regionPath) } }),
-        ...(query.overdue === true ? { dueAt: { lt: now } } : query.overdue === false ? { OR: [{ dueAt: null }, { dueAt: { gte: now } }] } : {}),
+        ...(query.overdue === true
+          ? { dueAt: { lt: now } }
+          : query.overdue === false
+            ? { OR: [{ dueAt: null }, { dueAt: { gte: now } }] }
+            : {}),
       },
       orderBy: [{ dueAt: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }],
       take: query.limit,
-      include: { case: { select: { number: true, workflowId: true, publicityEndsAt: true, dataComparison: true, stage: true, monitoredSince: true, householdId: true, regionId: true } } },
+      include: {
+        case: {
+          select: {
+            number: true,
+            workflowId: true,
+            publicityEndsAt: true,
+            dataComparison: true,
+            stage: true,
+            monitoredSince: true,
+            householdId: true,
+            regionId: true,
+          },
+        },
+      },
     });
     const items = await Promise.all(tasks.map((task) => this.view(task, tree, now, locale)));
     // A grid worker sees the home visits in their area, and can do nothing else on them.
-    return { items: gridWorker ? items.filter((task) => task.status !== "OPEN" || task.actions.includes("RECORD_HOME_VISIT")).map((task) => ({ ...task, actions: task.actions.filter((a) => a === "RECORD_HOME_VISIT") })) : items };
+    return {
+      items: gridWorker
+        ? items
+            .filter((task) => task.status !== "OPEN" || task.actions.includes("RECORD_HOME_VISIT"))
+            .map((task) => ({ ...task, actions: task.actions.filter((a) => a === "RECORD_HOME_VISIT") }))
+        : items,
+    };
   }
 
   /** The open tasks on one case in the caller's region; actions only on those of the caller's own desk. */
@@ -80,7 +124,20 @@ export class WorkflowService {
     const tasks = await this.deps.prisma.caseTask.findMany({
       where: { caseId, status: "OPEN", case: { regionPath: { startsWith: principal.regionPath } } },
       orderBy: { createdAt: "asc" },
-      include: { case: { select: { number: true, workflowId: true, publicityEndsAt: true, dataComparison: true, stage: true, monitoredSince: true, householdId: true, regionId: true } } },
+      include: {
+        case: {
+          select: {
+            number: true,
+            workflowId: true,
+            publicityEndsAt: true,
+            dataComparison: true,
+            stage: true,
+            monitoredSince: true,
+            householdId: true,
+            regionId: true,
+          },
+        },
+      },
     });
     const tree = await this.deps.regions.tree();
     const items = await Promise.all(tasks.map((task) => this.view(task, tree, now, locale)));
@@ -96,17 +153,47 @@ export class WorkflowService {
     for (const taskId of new Set(taskIds)) {
       try {
         const done = await this.act(principal, taskId, action, locale);
-        results.push({ taskId, ok: true as const, caseNumber: done.caseNumber, toStage: done.toStage, toStageLabel: stageLabel(done.toStage, locale) });
+        results.push({
+          taskId,
+          ok: true as const,
+          caseNumber: done.caseNumber,
+          toStage: done.toStage,
+          toStageLabel: stageLabel(done.toStage, locale),
+        });
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        results.push({ taskId, ok: false as const, error: { code: error.code, message: translator(locale)(`errors.${error.code}`, error.params) } });
+        results.push({
+          taskId,
+          ok: false as const,
+          error: { code: error.code, message: translator(locale)(`errors.${error.code}`, error.params) },
+        });
       }
     }
     return { done: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results };
   }
 
   private async view(
-    task: { id: string; caseId: string; stage: string; desk: Desk; regionId: string; status: "OPEN" | "DONE" | "CANCELLED"; dueAt: Date | null; dueProvisional: boolean; escalatedAt: Date | null; createdAt: Date; case: { number: string; workflowId: string | null; publicityEndsAt: Date | null; dataComparison: string | null; monitoredSince: Date | null; householdId: string | null; regionId: string } },
+    task: {
+      id: string;
+      caseId: string;
+      stage: string;
+      desk: Desk;
+      regionId: string;
+      status: "OPEN" | "DONE" | "CANCELLED";
+      dueAt: Date | null;
+      dueProvisional: boolean;
+      escalatedAt: Date | null;
+      createdAt: Date;
+      case: {
+        number: string;
+        workflowId: string | null;
+        publicityEndsAt: Date | null;
+        dataComparison: string | null;
+        monitoredSince: Date | null;
+        householdId: string | null;
+        regionId: string;
+      };
+    },
     tree: RegionTree,
     now: Date,
     locale: Locale,
@@ -116,7 +203,16 @@ export class WorkflowService {
       if (task.stage in triageStages) actions = ["ASSIGN_REGION"];
       else if (task.case.workflowId) {
         const definition = await this.registry.byVersion(task.case.workflowId);
-        actions = availableActions(definition, await this.stateOf(this.deps.prisma, definition, { ...task.case, id: task.caseId, stage: task.stage, regionId: task.case.regionId }, tree), now);
+        actions = availableActions(
+          definition,
+          await this.stateOf(
+            this.deps.prisma,
+            definition,
+            { ...task.case, id: task.caseId, stage: task.stage, regionId: task.case.regionId },
+            tree,
+          ),
+          now,
+        );
       }
     }
     return {
@@ -147,7 +243,11 @@ export class WorkflowService {
     const now = clock();
     const tree = await this.deps.regions.tree();
     let tasks = 0;
-    const late = await prisma.caseTask.findMany({ where: { status: "OPEN", dueAt: { lt: now }, escalatedAt: null }, take: 1000, orderBy: { dueAt: "asc" } });
+    const late = await prisma.caseTask.findMany({
+      where: { status: "OPEN", dueAt: { lt: now }, escalatedAt: null },
+      take: 1000,
+      orderBy: { dueAt: "asc" },
+    });
     for (const task of late) {
       // Tasks sit at a village, township or county: the parent is the level above; the county answers to itself.
       const here = tree.get(task.regionId);
@@ -182,12 +282,27 @@ export class WorkflowService {
       }
     }
     let cases = 0;
-    const lateCases = await prisma.case.findMany({ where: { status: "OPEN", caseDueAt: { lt: now }, caseOverdueAt: null }, take: 1000, select: { id: true, stage: true, caseDueAt: true } });
+    const lateCases = await prisma.case.findMany({
+      where: { status: "OPEN", caseDueAt: { lt: now }, caseOverdueAt: null },
+      take: 1000,
+      select: { id: true, stage: true, caseDueAt: true },
+    });
     for (const c of lateCases) {
       const done = await prisma.$transaction(async (tx) => {
-        const claimed = await tx.$executeRaw`UPDATE "Case" SET "caseOverdueAt" = ${now} WHERE "id" = ${c.id}::uuid AND "caseOverdueAt" IS NULL`;
+        const claimed =
+          await tx.$executeRaw`UPDATE "Case" SET "caseOverdueAt" = ${now} WHERE "id" = ${c.id}::uuid AND "caseOverdueAt" IS NULL`;
         if (claimed !== 1) return false;
-        await tx.caseEvent.create({ data: { caseId: c.id, at: now, actorType: "SYSTEM", action: "CASE_LIMIT_EXCEEDED", fromStage: c.stage, toStage: c.stage, payload: { caseDueAt: c.caseDueAt?.toISOString() ?? null } } });
+        await tx.caseEvent.create({
+          data: {
+            caseId: c.id,
+            at: now,
+            actorType: "SYSTEM",
+            action: "CASE_LIMIT_EXCEEDED",
+            fromStage: c.stage,
+            toStage: c.stage,
+            payload: { caseDueAt: c.caseDueAt?.toISOString() ?? null },
+          },
+        });
         return true;
       });
       if (done) cases++;
@@ -204,23 +319,37 @@ export class WorkflowService {
     const tree = await this.deps.regions.tree();
     const village = tree.getByCode(villageCode);
     if (!village || village.level !== "VILLAGE") throw new NotFoundError("UNKNOWN_REGION");
-    if (principal.kind === "staff" && !village.path.startsWith(principal.regionPath) && !principal.regionPath.startsWith(village.path)) throw new ForbiddenError("REGION_OUT_OF_SCOPE");
+    if (principal.kind === "staff" && !village.path.startsWith(principal.regionPath) && !principal.regionPath.startsWith(village.path))
+      throw new ForbiddenError("REGION_OUT_OF_SCOPE");
     const now = this.deps.now();
     const rows = await this.deps.prisma.case.findMany({
-      where: { regionId: village.id, status: { in: ["OPEN", "APPROVED"] }, publicityEndsAt: { gte: now }, OR: [{ householdId: null }, { household: { protected: false } }] },
+      where: {
+        regionId: village.id,
+        status: { in: ["OPEN", "APPROVED"] },
+        publicityEndsAt: { gte: now },
+        OR: [{ householdId: null }, { household: { protected: false } }],
+      },
       orderBy: { number: "asc" },
       select: { number: true, kind: true, stage: true, applicantName: true, publicityEndsAt: true },
     });
     const t = translator(locale);
     return {
       village: village.name,
-      items: rows.map((r) => ({ caseNumber: r.number, applicantName: maskName(r.applicantName), kindLabel: t(`kinds.${r.kind}`), stageLabel: stageLabel(r.stage, locale), publicityEndsAt: r.publicityEndsAt!.toISOString() })),
+      items: rows.map((r) => ({
+        caseNumber: r.number,
+        applicantName: maskName(r.applicantName),
+        kindLabel: t(`kinds.${r.kind}`),
+        stageLabel: stageLabel(r.stage, locale),
+        publicityEndsAt: r.publicityEndsAt!.toISOString(),
+      })),
     };
   }
 
   /** A resident's objection to a case on a publicity list: the case goes back for another survey. */
   async objectAsResident(principal: ResidentPrincipal, caseNumber: string, objection: string, locale: Locale) {
-    const task = await this.deps.prisma.caseTask.findFirst({ where: { case: { number: caseNumber, publicityEndsAt: { not: null } }, status: "OPEN" } });
+    const task = await this.deps.prisma.caseTask.findFirst({
+      where: { case: { number: caseNumber, publicityEndsAt: { not: null } }, status: "OPEN" },
+    });
     if (!task) throw new NotFoundError("NOT_IN_PUBLICITY");
     const result = await this.act(principal, task.id, { type: "RECORD_OBJECTION", objection }, locale);
     return { caseNumber: result.caseNumber, received: true as const };
@@ -243,7 +372,8 @@ export class WorkflowService {
       if (!decision.ok) throw new ConflictError(decision.code, decision.params);
       // Only one re-identification wins: the case must still be where this one found it.
       const caseDue = caseLimitDue(definition, now, this.deps.calendar);
-      const moved = await tx.$executeRaw`UPDATE "Case" SET "stage" = ${decision.toStage}, "status" = 'OPEN', "monitoredSince" = NULL, "publicityEndsAt" = NULL,
+      const moved =
+        await tx.$executeRaw`UPDATE "Case" SET "stage" = ${decision.toStage}, "status" = 'OPEN', "monitoredSince" = NULL, "publicityEndsAt" = NULL,
         "dataComparison" = NULL, "caseOverdueAt" = NULL, "caseDueAt" = ${caseDue.at}, "caseDueProvisional" = ${caseDue.provisional},
         "caseDueFrom" = ${caseDue.from}, "caseDueWorkingDays" = ${caseDue.workingDays}, "updatedAt" = ${now}
         WHERE "id" = ${c.id}::uuid AND "stage" = ${c.stage} AND "status" = ${c.status}::"CaseStatus"`;
@@ -252,7 +382,17 @@ export class WorkflowService {
       const nextTask = await this.openTask(tx, c.id, placement, now);
       const updated = await tx.case.update({ where: { id: c.id }, data: stageDueColumns(placement) });
       await tx.caseEvent.create({
-        data: { caseId: c.id, at: now, actorType: "STAFF", actorId: principal.id, actorRole: principal.role, action: "REIDENTIFIED", fromStage: c.stage, toStage: decision.toStage, reason },
+        data: {
+          caseId: c.id,
+          at: now,
+          actorType: "STAFF",
+          actorId: principal.id,
+          actorRole: principal.role,
+          action: "REIDENTIFIED",
+          fromStage: c.stage,
+          toStage: decision.toStage,
+          reason,
+        },
       });
       const notices = [
         caseMovedNotice(updated, { fromStage: c.stage, event: "REIDENTIFIED", regionCode: tree.get(updated.regionId)?.code ?? null }),
@@ -276,14 +416,34 @@ export class WorkflowService {
    * What the workflow's rules need to know about a case beyond its stage. Reads only through `tx` and the
    * caller's `tree`: inside an action's transaction, a read beside it would wait for it on the embedded database.
    */
-  private async stateOf(tx: Tx, definition: WorkflowDefinition, c: { id: string; stage: string; regionId: string; publicityEndsAt: Date | null; dataComparison: string | null; monitoredSince: Date | null; householdId: string | null }, tree: RegionTree) {
+  private async stateOf(
+    tx: Tx,
+    definition: WorkflowDefinition,
+    c: {
+      id: string;
+      stage: string;
+      regionId: string;
+      publicityEndsAt: Date | null;
+      dataComparison: string | null;
+      monitoredSince: Date | null;
+      householdId: string | null;
+    },
+    tree: RegionTree,
+  ) {
     const current = definition.stages.find((stage) => stage.key === c.stage);
     const sampled = current?.kind === "REVIEW" && !!current.sampling && isSampled(c.id, c.stage, current.sampling.percent);
     let sampleSurveyDone = false;
     if (sampled) {
       // Only a survey recorded since the case last arrived at this stage counts.
-      const arrival = await tx.caseEvent.findFirst({ where: { caseId: c.id, toStage: c.stage, NOT: { fromStage: c.stage } }, orderBy: { id: "desc" }, select: { id: true } });
-      sampleSurveyDone = (await tx.caseEvent.count({ where: { caseId: c.id, action: "SAMPLE_SURVEY_RECORDED", fromStage: c.stage, id: { gt: arrival?.id ?? 0n } } })) > 0;
+      const arrival = await tx.caseEvent.findFirst({
+        where: { caseId: c.id, toStage: c.stage, NOT: { fromStage: c.stage } },
+        orderBy: { id: "desc" },
+        select: { id: true },
+      });
+      sampleSurveyDone =
+        (await tx.caseEvent.count({
+          where: { caseId: c.id, action: "SAMPLE_SURVEY_RECORDED", fromStage: c.stage, id: { gt: arrival?.id ?? 0n } },
+        })) > 0;
     }
     // Only the risk-elimination check (a HELP stage) needs the household's figures and the help given;
     // task lists call this for every task, so nothing is read that the stage cannot use.
@@ -292,9 +452,12 @@ export class WorkflowService {
     let belowLineAfterRigidExpenses: boolean | null = null;
     if (current?.kind === "HELP") reportedMeasures = await tx.departmentAssignment.count({ where: { caseId: c.id, status: "REPORTED" } });
     if (current?.kind === "HELP" && c.householdId) {
-      hasWorkingAgeLabour = (await tx.householdMember.count({ where: { householdId: c.householdId, labourCapacity: { in: ["FULL", "PARTIAL"] } } })) > 0;
+      hasWorkingAgeLabour =
+        (await tx.householdMember.count({ where: { householdId: c.householdId, labourCapacity: { in: ["FULL", "PARTIAL"] } } })) > 0;
       const region = tree.get(c.regionId);
-      const assessment = region ? await this.deps.assessor.assess(tx, { householdId: c.householdId, regionCode: region.code, caseId: c.id }) : null;
+      const assessment = region
+        ? await this.deps.assessor.assess(tx, { householdId: c.householdId, regionCode: region.code, caseId: c.id })
+        : null;
       belowLineAfterRigidExpenses = assessment?.belowLineAfterRigidExpenses ?? null;
     }
     return {
@@ -340,18 +503,40 @@ export class WorkflowService {
       if (!c.workflowId) throw new ConflictError("CASE_HAS_NO_WORKFLOW");
       const definition = await this.registry.byVersion(c.workflowId, tx);
 
-      let transition: { event: string; toStage: string; reason: string | null; payload: Record<string, unknown>; placement: Placement | null; caseRegion: RegionNode; publicityEndsAt: Date | null; dataComparison: string | null; finalStatus: "OPEN" | "APPROVED" | "REJECTED" | "CLOSED" | null; dispatch?: { riskType: string; department: string; measure: string; reportWorkingDays: number }[] };
+      let transition: {
+        event: string;
+        toStage: string;
+        reason: string | null;
+        payload: Record<string, unknown>;
+        placement: Placement | null;
+        caseRegion: RegionNode;
+        publicityEndsAt: Date | null;
+        dataComparison: string | null;
+        finalStatus: "OPEN" | "APPROVED" | "REJECTED" | "CLOSED" | null;
+        dispatch?: { riskType: string; department: string; measure: string; reportWorkingDays: number }[];
+      };
       if (task.stage in triageStages) {
         if (action.type !== "ASSIGN_REGION") throw new ConflictError("ACTION_NOT_ALLOWED_HERE", { action: action.type });
         const target = tree.getByCode(action.regionCode);
         const here = tree.get(task.regionId)!;
-        if (!target || !tree.contains(here, target) || target.id === here.id) throw new InvalidInputError("REGION_OUT_OF_SCOPE", "regionCode");
+        if (!target || !tree.contains(here, target) || target.id === here.id)
+          throw new InvalidInputError("REGION_OUT_OF_SCOPE", "regionCode");
         const village = tree.ancestorAt(target, "VILLAGE");
         const placement = village
           ? placeStage(definition, definition.start, village, tree, now, this.deps.calendar)!
           : triagePlacement("TOWNSHIP_TRIAGE", tree.ancestorAt(target, "TOWNSHIP")!, now, this.deps.calendar);
         const caseRegion = village ?? placement.region;
-        transition = { event: "REGION_ASSIGNED", toStage: placement.stage, reason: null, payload: { regionCode: caseRegion.code, note: action.note ?? null }, placement, caseRegion, publicityEndsAt: null, dataComparison: null, finalStatus: null };
+        transition = {
+          event: "REGION_ASSIGNED",
+          toStage: placement.stage,
+          reason: null,
+          payload: { regionCode: caseRegion.code, note: action.note ?? null },
+          placement,
+          caseRegion,
+          publicityEndsAt: null,
+          dataComparison: null,
+          finalStatus: null,
+        };
       } else {
         const state = await this.stateOf(tx, definition, c, tree);
         const decision = decide(definition, state, action, now);
@@ -360,7 +545,10 @@ export class WorkflowService {
         const staying = decision.toStage === c.stage;
         const placement = staying
           ? null
-          : placeStage(definition, decision.toStage, caseRegion, tree, now, this.deps.calendar, { workingDays: decision.deadlineWorkingDays, publicityEndsAt: decision.publicityEndsAt });
+          : placeStage(definition, decision.toStage, caseRegion, tree, now, this.deps.calendar, {
+              workingDays: decision.deadlineWorkingDays,
+              publicityEndsAt: decision.publicityEndsAt,
+            });
         transition = { ...decision, placement, caseRegion };
       }
 
@@ -371,7 +559,10 @@ export class WorkflowService {
       if (claimed !== 1) throw new ConflictError("TASK_ALREADY_HANDLED");
 
       if (action.type === "RECORD_HOME_VISIT" && action.photoIds.length > 0) {
-        const linked = await tx.attachment.updateMany({ where: { id: { in: action.photoIds }, caseId: null, uploadedById: principal.id }, data: { caseId: c.id } });
+        const linked = await tx.attachment.updateMany({
+          where: { id: { in: action.photoIds }, caseId: null, uploadedById: principal.id },
+          data: { caseId: c.id },
+        });
         if (linked.count !== new Set(action.photoIds).size) throw new InvalidInputError("ATTACHMENT_NOT_FOUND", "photoIds");
       }
 
@@ -418,9 +609,15 @@ export class WorkflowService {
           dataComparison: transition.dataComparison,
           regionId: transition.caseRegion.id,
           regionPath: transition.caseRegion.path,
-          ...(transition.event === "REGION_ASSIGNED" ? { routing: transition.placement?.stage === "TOWNSHIP_TRIAGE" ? "TOWNSHIP_TRIAGE" : "VILLAGE" } : {}),
+          ...(transition.event === "REGION_ASSIGNED"
+            ? { routing: transition.placement?.stage === "TOWNSHIP_TRIAGE" ? "TOWNSHIP_TRIAGE" : "VILLAGE" }
+            : {}),
           ...(transition.finalStatus ? { status: transition.finalStatus } : {}),
-          ...(transition.event === "DISPATCHED" ? { monitoredSince: now } : transition.event === "REIDENTIFIED" ? { monitoredSince: null } : {}),
+          ...(transition.event === "DISPATCHED"
+            ? { monitoredSince: now }
+            : transition.event === "REIDENTIFIED"
+              ? { monitoredSince: null }
+              : {}),
         },
       });
       await tx.caseEvent.create({
@@ -445,10 +642,15 @@ export class WorkflowService {
       return { updated, nextTask, fromStage: task.stage, notices };
     });
     for (const notice of result.notices) this.deps.notifier.publish(notice);
-    const next = result.nextTask
-      ? await this.view({ ...result.nextTask, case: result.updated }, tree, now, locale)
-      : null;
-    return { caseId: result.updated.id, caseNumber: result.updated.number, fromStage: result.fromStage, toStage: result.updated.stage, status: result.updated.status, nextTask: next };
+    const next = result.nextTask ? await this.view({ ...result.nextTask, case: result.updated }, tree, now, locale) : null;
+    return {
+      caseId: result.updated.id,
+      caseNumber: result.updated.number,
+      fromStage: result.fromStage,
+      toStage: result.updated.stage,
+      status: result.updated.status,
+      nextTask: next,
+    };
   }
 }
 

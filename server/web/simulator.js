@@ -52,7 +52,8 @@ async function loadStrings() {
   document.documentElement.lang = body.locale;
   document.title = strings.title;
   for (const element of document.querySelectorAll("[data-i18n]")) element.textContent = strings[element.dataset.i18n] ?? "";
-  for (const element of document.querySelectorAll("[data-i18n-placeholder]")) element.placeholder = strings[element.dataset.i18nPlaceholder] ?? "";
+  for (const element of document.querySelectorAll("[data-i18n-placeholder]"))
+    element.placeholder = strings[element.dataset.i18nPlaceholder] ?? "";
   text.maxLength = limits.textChars;
 }
 

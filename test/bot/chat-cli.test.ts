@@ -8,7 +8,8 @@ describe("npm run bot:chat (the terminal simulator)", () => {
   it("drives the real bot on the mock puppet: report, questions, confirmation, case number, status, and a grid worker's forward", () => {
     const output = execFileSync("npm", ["run", "--silent", "bot:chat"], {
       cwd: root,
-      input: "家里房子被洪水冲了,在石门村\n刘长根\n13900005678\n是\n查进度\n/as grid\n张德福家老伴又住院了,花了两万多\n张德福\n1\n13800001234\n是\n我转的\n",
+      input:
+        "家里房子被洪水冲了,在石门村\n刘长根\n13900005678\n是\n查进度\n/as grid\n张德福家老伴又住院了,花了两万多\n张德福\n1\n13800001234\n是\n我转的\n",
       encoding: "utf8",
       env: { ...process.env, DATABASE_URL: "" },
     });

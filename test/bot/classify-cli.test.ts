@@ -6,8 +6,15 @@ const root = path.resolve(import.meta.dirname, "../..");
 
 describe("npm run --silent bot:classify", () => {
   it("prints one JSON object per input line with the evaluation fields", () => {
-    const output = execFileSync("npm", ["run", "--silent", "bot:classify"], { cwd: root, input: "家里房子被洪水冲了\n查进度\n\nhello\n", encoding: "utf8" });
-    const lines = output.trim().split("\n").map((line) => JSON.parse(line));
+    const output = execFileSync("npm", ["run", "--silent", "bot:classify"], {
+      cwd: root,
+      input: "家里房子被洪水冲了\n查进度\n\nhello\n",
+      encoding: "utf8",
+    });
+    const lines = output
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatchObject({ is_hardship: true, intent: "hardship_report", risk_types: ["disaster", "housing"] });
     expect(lines[1]).toMatchObject({ is_hardship: false, intent: "status_query", risk_types: [] });

@@ -37,7 +37,10 @@ describe(`the WeChat bot when the server is killed mid-conversation (${testDatab
 
   it("carries on the half-filled report after the restart, files it once with what was said before, and delivers pushes again", async () => {
     const li = wechat.person("wxid-crash-li", "李桂芳");
-    expect(await li.say("家里房子被洪水冲了,在石门村")).toEqual(["收到,您遇到的困难我记下了。再问您几个问题,很快就好。", "请问申请人叫什么名字?"]);
+    expect(await li.say("家里房子被洪水冲了,在石门村")).toEqual([
+      "收到,您遇到的困难我记下了。再问您几个问题,很快就好。",
+      "请问申请人叫什么名字?",
+    ]);
     expect(await li.say("李桂芳")).toEqual(["请发一个能联系到您的手机号,村里上门前会先打电话。"]);
 
     expect(await server.kill("SIGKILL")).toBe("SIGKILL");
@@ -63,7 +66,15 @@ describe(`the WeChat bot when the server is killed mid-conversation (${testDatab
       type: "RECORD_HOME_VISIT",
       visitedAt: new Date().toISOString(),
       investigators: ["赵书记", "刘芳"],
-      findings: { annualIncome: 6000, rigidExpenses: 30000, foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE" },
+      findings: {
+        annualIncome: 6000,
+        rigidExpenses: 30000,
+        foodAndClothing: "SECURE",
+        education: "SECURE",
+        medical: "AT_RISK",
+        housing: "SECURE",
+        drinkingWater: "SECURE",
+      },
     });
     expect(visit.status, JSON.stringify(visit.body)).toBe(200);
     // The push client backs off up to 16 s between attempts while the server was down.
@@ -73,7 +84,9 @@ describe(`the WeChat bot when the server is killed mid-conversation (${testDatab
     const db = database?.db ?? (await openDatabase({ url: "", embeddedDir: path.join(dataDir, "pglite") }));
     try {
       const cases = await db.prisma.case.findMany({ where: { reporterResident: { openid: "wechat:wxid-crash-li" } } });
-      expect(cases.map((c) => ({ number: c.number, applicantName: c.applicantName, channel: c.channel }))).toEqual([{ number, applicantName: "李桂芳", channel: "BOT" }]);
+      expect(cases.map((c) => ({ number: c.number, applicantName: c.applicantName, channel: c.channel }))).toEqual([
+        { number, applicantName: "李桂芳", channel: "BOT" },
+      ]);
       expect(cases[0]!.description).toContain("房子被洪水冲了");
     } finally {
       if (!database) await db.close();

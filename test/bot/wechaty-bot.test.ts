@@ -11,7 +11,15 @@ const visit = {
   type: "RECORD_HOME_VISIT",
   visitedAt: "2026-11-25T01:00:00Z",
   investigators: ["赵书记", "刘芳"],
-  findings: { annualIncome: 6000, rigidExpenses: 30000, foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE" },
+  findings: {
+    annualIncome: 6000,
+    rigidExpenses: 30000,
+    foodAndClothing: "SECURE",
+    education: "SECURE",
+    medical: "AT_RISK",
+    housing: "SECURE",
+    drinkingWater: "SECURE",
+  },
 };
 const caseNumberIn = (text: string) => /(\d{4}-\d{6})/.exec(text)?.[1];
 
@@ -32,17 +40,27 @@ describe(`the WeChat bot on the mock puppet, against the running server (${testD
 
   const prisma = () => t.database.db.prisma;
   const act = async (token: string, number: string, body: object) => {
-    const tasks = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: { authorization: `Bearer ${token}` } })).json().items as { id: string; caseNumber: string }[];
+    const tasks = (
+      await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: { authorization: `Bearer ${token}` } })
+    ).json().items as { id: string; caseNumber: string }[];
     const task = tasks.find((x) => x.caseNumber === number);
     if (!task) throw new Error(`no open task for ${number}`);
-    const response = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: { authorization: `Bearer ${token}` }, payload: body });
+    const response = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/tasks/${task.id}/actions`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: body,
+    });
     expect(response.statusCode, response.body).toBe(200);
   };
 
   it("takes a report to a case, answers a status query, and pushes the village's next step to the resident", async () => {
     t.clock.now = new Date(defaultTestTime);
     const liu = wechat.person("wxid-liu-changgen", "刘长根");
-    expect(await liu.say("家里房子被洪水冲了,在石门村")).toEqual(["收到,您遇到的困难我记下了。再问您几个问题,很快就好。", "请问申请人叫什么名字?"]);
+    expect(await liu.say("家里房子被洪水冲了,在石门村")).toEqual([
+      "收到,您遇到的困难我记下了。再问您几个问题,很快就好。",
+      "请问申请人叫什么名字?",
+    ]);
     expect(await liu.say("刘长根")).toEqual(["请发一个能联系到您的手机号,村里上门前会先打电话。"]);
     const [summary] = await liu.say("139 0000 5678");
     expect(summary).toContain("地址:石门村");
@@ -52,7 +70,13 @@ describe(`the WeChat bot on the mock puppet, against the running server (${testD
     expect(ack).toContain("石门村的工作人员会在 2026年12月2日周三 前到您家了解情况");
 
     const stored = await prisma().case.findUniqueOrThrow({ where: { number }, include: { reporterResident: true } });
-    expect(stored).toMatchObject({ channel: "BOT", kind: "HARDSHIP_REPORT", applicantName: "刘长根", stage: "VILLAGE_VERIFICATION", riskTypes: ["DISASTER", "HOUSING"] });
+    expect(stored).toMatchObject({
+      channel: "BOT",
+      kind: "HARDSHIP_REPORT",
+      applicantName: "刘长根",
+      stage: "VILLAGE_VERIFICATION",
+      riskTypes: ["DISASTER", "HOUSING"],
+    });
     expect(stored.reporterResident?.openid).toBe("wechat:wxid-liu-changgen");
 
     const [status] = await liu.say("查进度");
@@ -78,7 +102,12 @@ describe(`the WeChat bot on the mock puppet, against the running server (${testD
     // 22:30 China time: the home visit and the appraisal happen, the resident hears nothing yet.
     t.clock.now = new Date("2026-11-25T14:30:00Z");
     await act(village, number, visit);
-    await act(village, number, { type: "RECORD_APPRAISAL", meetingAt: "2026-11-25T14:00:00Z", proposal: "PROPOSE", reason: "村两委会议讨论" });
+    await act(village, number, {
+      type: "RECORD_APPRAISAL",
+      meetingAt: "2026-11-25T14:00:00Z",
+      proposal: "PROPOSE",
+      reason: "村两委会议讨论",
+    });
     await t.app.services.botPushes.settled();
     await t.app.services.botPushes.pump();
     expect(wang.inbox.filter((text) => text.includes(number))).toHaveLength(1); // only the acknowledgement
@@ -146,8 +175,12 @@ describe(`the WeChat bot on the mock puppet, against the running server (${testD
     // Unknown senders are residents: a made-up code binds nothing.
     expect(await worker.say("绑定 000000")).toEqual(["绑定码不对或已过期,请在工作台重新获取。"]);
     const gridToken = await t.staffToken("grid-shimen");
-    const { code } = (await t.app.inject({ method: "POST", url: "/api/auth/staff/wechat-binding", headers: { authorization: `Bearer ${gridToken}` } })).json();
-    expect(await worker.say(`绑定 ${code}`)).toEqual(["绑定成功:石门村一组 网格员 刘芳(网格员)。以后您转发给我的消息会按代报处理,新任务和超期提醒也会发到这里。"]);
+    const { code } = (
+      await t.app.inject({ method: "POST", url: "/api/auth/staff/wechat-binding", headers: { authorization: `Bearer ${gridToken}` } })
+    ).json();
+    expect(await worker.say(`绑定 ${code}`)).toEqual([
+      "绑定成功:石门村一组 网格员 刘芳(网格员)。以后您转发给我的消息会按代报处理,新任务和超期提醒也会发到这里。",
+    ]);
     expect(await worker.say(`绑定 ${code}`)).toEqual(["绑定码不对或已过期,请在工作台重新获取。"]);
 
     expect(await worker.say("张德福家里老伴又住院了,这次花了两万多,他让我帮忙报一下")).toEqual([
@@ -192,9 +225,16 @@ describe(`the WeChat bot on the mock puppet, against the running server (${testD
   it("takes an objection to a publicity list", async () => {
     t.clock.now = new Date(defaultTestTime);
     const applicant = await t.residentToken("publicity-applicant");
-    const { number } = (await t.submit(applicant, { description: "老伴住院花了三万多", regionCode: "990101001001", kind: "MONITORING_APPLICATION" })).json();
+    const { number } = (
+      await t.submit(applicant, { description: "老伴住院花了三万多", regionCode: "990101001001", kind: "MONITORING_APPLICATION" })
+    ).json();
     await act(village, number, visit);
-    await act(village, number, { type: "RECORD_APPRAISAL", meetingAt: "2026-11-25T01:30:00Z", proposal: "PROPOSE", reason: "村两委会议讨论" });
+    await act(village, number, {
+      type: "RECORD_APPRAISAL",
+      meetingAt: "2026-11-25T01:30:00Z",
+      proposal: "PROPOSE",
+      reason: "村两委会议讨论",
+    });
 
     const neighbour = wechat.person("wxid-neighbour", "邻居");
     expect(await neighbour.say("我对公示有异议")).toEqual(["请发您有异议的那条公示上的案件编号(比如 2026-000123)。"]);
@@ -219,7 +259,9 @@ describe(`the WeChat bot on the mock puppet, against the running server (${testD
     expect(new Set(numbers).size, JSON.stringify(people.map((p) => p.inbox))).toBe(12);
     const filed = await prisma().case.findMany({ where: { number: { in: numbers as string[] } }, include: { reporterResident: true } });
     // Every case carries its own sender's name: no answer went to another conversation.
-    expect(filed.map((c) => [c.reporterResident?.openid, c.applicantName]).sort()).toEqual(people.map((p, i) => [`wechat:${p.id}`, names[i]]).sort());
+    expect(filed.map((c) => [c.reporterResident?.openid, c.applicantName]).sort()).toEqual(
+      people.map((p, i) => [`wechat:${p.id}`, names[i]]).sort(),
+    );
   });
 
   it("in a group chat answers only when mentioned, and never with anyone's case or details", async () => {
@@ -245,7 +287,12 @@ describe(`the WeChat bot on the mock puppet, against the running server (${testD
   });
 
   it("refuses a bot without the key, on HTTP and on the WebSocket", async () => {
-    const response = await t.app.inject({ method: "POST", url: "/api/bot/messages", headers: { "x-bot-key": "wrong" }, payload: { messageId: "m", senderId: "s", text: "hi" } });
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/bot/messages",
+      headers: { "x-bot-key": "wrong" },
+      payload: { messageId: "m", senderId: "s", text: "hi" },
+    });
     expect(response.statusCode).toBe(401);
     const socket = await t.app.injectWS("/ws");
     const closed = new Promise<number>((resolve) => socket.on("close", (code) => resolve(code)));

@@ -35,7 +35,10 @@ describe("web console (browser)", () => {
     await page.goto(`${base}/console/`);
     await page.getByLabel("用户名").fill(username);
     await page.getByLabel("密码").fill(demoPassword);
-    await page.getByRole("button", { name: "登 录" }).or(page.getByRole("button", { name: "登录" })).click();
+    await page
+      .getByRole("button", { name: "登 录" })
+      .or(page.getByRole("button", { name: "登录" }))
+      .click();
     await page.getByTestId("live-state").and(page.locator("[data-state=live]")).waitFor();
     return page;
   }
@@ -59,7 +62,11 @@ describe("web console (browser)", () => {
 
   it("a township reviewer filters the queue and approves a case; the applicant sees it move live", { timeout: 90_000 }, async () => {
     const staffToken = await t.staffToken("township-liuxi");
-    const waiting = await t.app.inject({ method: "GET", url: "/api/staff/cases?stage=TOWNSHIP_REVIEW", headers: { authorization: `Bearer ${staffToken}` } });
+    const waiting = await t.app.inject({
+      method: "GET",
+      url: "/api/staff/cases?stage=TOWNSHIP_REVIEW",
+      headers: { authorization: `Bearer ${staffToken}` },
+    });
     const target = waiting.json().items[0] as { id: string; number: string };
     expect(target).toBeDefined();
 
@@ -75,7 +82,14 @@ describe("web console (browser)", () => {
     await page.getByTestId("queue-table").locator("tbody tr.ant-table-row").first().waitFor();
     const before = await queueNumbers(page);
     await pick(page, "filter-stage", "乡镇审核");
-    await expect.poll(async () => (await queueNumbers(page)).sort()).toEqual(waiting.json().items.map((c: { number: string }) => c.number).sort());
+    await expect
+      .poll(async () => (await queueNumbers(page)).sort())
+      .toEqual(
+        waiting
+          .json()
+          .items.map((c: { number: string }) => c.number)
+          .sort(),
+      );
     expect(before.length).toBeGreaterThan((await queueNumbers(page)).length);
 
     await page.getByRole("link", { name: target.number }).click();
@@ -87,7 +101,9 @@ describe("web console (browser)", () => {
     await page.getByTestId("action-submit").click();
     expect((await (await sent).response())?.status()).toBe(200);
     // The dialog closes once the server took the action; if it did not, the failure shows the dialog's words.
-    await expect.poll(async () => ((await page.getByTestId("action-form").count()) ? page.getByRole("dialog").innerText() : "closed")).toBe("closed");
+    await expect
+      .poll(async () => ((await page.getByTestId("action-form").count()) ? page.getByRole("dialog").innerText() : "closed"))
+      .toBe("closed");
     await expect.poll(() => page.getByTestId("case-stage").innerText()).toContain("县级审定");
     await expect.poll(() => page.getByTestId("case-timeline").innerText()).toContain("乡镇审核:通过");
 
@@ -136,7 +152,12 @@ describe("web console (browser)", () => {
     const numbers = rows.map((row) => row[0]!);
     const token = await t.staffToken("township-liuxi");
     const queue = await t.app.inject({ method: "GET", url: "/api/staff/cases?limit=100", headers: { authorization: `Bearer ${token}` } });
-    expect(numbers.sort()).toEqual(queue.json().items.map((c: { number: string }) => c.number).sort());
+    expect(numbers.sort()).toEqual(
+      queue
+        .json()
+        .items.map((c: { number: string }) => c.number)
+        .sort(),
+    );
     expect(JSON.stringify(rows)).not.toMatch(/1[3-9]\d{9}/);
     await page.context().close();
   });
@@ -153,7 +174,18 @@ describe("web console (browser)", () => {
         regionId: group.id,
         address: "石门村二组 77 号",
         category: "MARGINAL",
-        members: { create: [{ name: "孙有田", relation: "HEAD", birthDate: new Date("1969-04-04"), labourCapacity: "FULL", idNumberEnc: cipher.encrypt(idNumber), idNumberHash: cipher.lookupHash(idNumber) }] },
+        members: {
+          create: [
+            {
+              name: "孙有田",
+              relation: "HEAD",
+              birthDate: new Date("1969-04-04"),
+              labourCapacity: "FULL",
+              idNumberEnc: cipher.encrypt(idNumber),
+              idNumberHash: cipher.lookupHash(idNumber),
+            },
+          ],
+        },
       },
     });
     const csv = [
@@ -167,7 +199,9 @@ describe("web console (browser)", () => {
     const page = await consoleAs("county");
     await page.getByRole("menuitem", { name: "部门筛查预警" }).click();
     await pick(page, "screening-department", "医保局");
-    await page.locator("input[type=file]").setInputFiles({ name: "医保局2026Q4.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
+    await page
+      .locator("input[type=file]")
+      .setInputFiles({ name: "医保局2026Q4.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
     // The columns were recognised by their names; the user only confirms.
     await expect.poll(() => page.getByTestId("map-idNumber").innerText()).toContain("身份证号");
     await page.getByTestId("screening-run").click();
@@ -184,8 +218,16 @@ describe("web console (browser)", () => {
     // ID numbers are masked on screen.
     expect(rows.join("\n")).not.toContain(idNumber);
 
-    const lead = await prisma.case.findFirstOrThrow({ where: { household: { number: "990101001001-7701" } }, include: { region: true, tasks: true } });
-    expect(lead).toMatchObject({ kind: "DEPARTMENT_LEAD", channel: "DEPARTMENT_SCREENING", stage: "VILLAGE_VERIFICATION", region: { code: "990101001001" } });
+    const lead = await prisma.case.findFirstOrThrow({
+      where: { household: { number: "990101001001-7701" } },
+      include: { region: true, tasks: true },
+    });
+    expect(lead).toMatchObject({
+      kind: "DEPARTMENT_LEAD",
+      channel: "DEPARTMENT_SCREENING",
+      stage: "VILLAGE_VERIFICATION",
+      region: { code: "990101001001" },
+    });
     expect(lead.tasks).toHaveLength(1);
 
     // Running the same file again raises nothing twice.
@@ -203,41 +245,47 @@ describe("web console (browser)", () => {
     await page.context().close();
   });
 
-  it("declares a large-scale risk event: every household of the villages gets a lead, and the event tracks them", { timeout: 90_000 }, async () => {
-    const prisma = t.database.db.prisma;
-    const page = await consoleAs("county");
-    await page.getByRole("menuitem", { name: "规模性风险" }).click();
-    await page.getByTestId("declare-event").click();
-    await page.getByTestId("event-title").fill("白沙河洪水");
-    await page.getByTestId("event-villages").click();
-    await page.locator(".ant-select-tree-treenode", { hasText: "白沙村" }).locator(".ant-select-tree-checkbox").click();
-    // A click on the dialog's title closes the tree; Escape would close the whole dialog once the tree was shut.
-    await page.getByRole("dialog").locator(".ant-modal-title").click();
-    await expect.poll(() => page.locator(".ant-select-tree:visible").count()).toBe(0);
-    await page.getByLabel("全部农户").check();
-    await page.getByTestId("event-submit").click();
+  it(
+    "declares a large-scale risk event: every household of the villages gets a lead, and the event tracks them",
+    { timeout: 90_000 },
+    async () => {
+      const prisma = t.database.db.prisma;
+      const page = await consoleAs("county");
+      await page.getByRole("menuitem", { name: "规模性风险" }).click();
+      await page.getByTestId("declare-event").click();
+      await page.getByTestId("event-title").fill("白沙河洪水");
+      await page.getByTestId("event-villages").click();
+      await page.locator(".ant-select-tree-treenode", { hasText: "白沙村" }).locator(".ant-select-tree-checkbox").click();
+      // A click on the dialog's title closes the tree; Escape would close the whole dialog once the tree was shut.
+      await page.getByRole("dialog").locator(".ant-modal-title").click();
+      await expect.poll(() => page.locator(".ant-select-tree:visible").count()).toBe(0);
+      await page.getByLabel("全部农户").check();
+      await page.getByTestId("event-submit").click();
 
-    const progress = page.getByTestId("event-progress");
-    // Declaring opens a lead per household of the village in one request: the heaviest click of the console, which
-    // on a machine busy with the rest of the suite can outlast the usual wait.
-    await progress.waitFor({ timeout: 45_000 });
-    const households = await prisma.household.count({ where: { region: { path: { startsWith: (await prisma.region.findUniqueOrThrow({ where: { code: "990101002001" } })).path } } } });
-    expect(households).toBeGreaterThan(0);
-    expect(Number(await progress.getAttribute("data-total"))).toBe(households);
-    expect(await page.getByTestId("event-households").locator("tbody tr.ant-table-row").count()).toBe(Math.min(households, 20));
-    const event = await prisma.riskEvent.findFirstOrThrow({ where: { title: "白沙河洪水" } });
-    const leads = await prisma.case.findMany({ where: { riskEventId: event.id } });
-    expect(leads.length).toBeGreaterThan(0);
-    expect(leads.every((c) => c.channel === "RISK_EVENT" && c.regionPath.includes("990101002001"))).toBe(true);
+      const progress = page.getByTestId("event-progress");
+      // Declaring opens a lead per household of the village in one request: the heaviest click of the console, which
+      // on a machine busy with the rest of the suite can outlast the usual wait.
+      await progress.waitFor({ timeout: 45_000 });
+      const households = await prisma.household.count({
+        where: { region: { path: { startsWith: (await prisma.region.findUniqueOrThrow({ where: { code: "990101002001" } })).path } } },
+      });
+      expect(households).toBeGreaterThan(0);
+      expect(Number(await progress.getAttribute("data-total"))).toBe(households);
+      expect(await page.getByTestId("event-households").locator("tbody tr.ant-table-row").count()).toBe(Math.min(households, 20));
+      const event = await prisma.riskEvent.findFirstOrThrow({ where: { title: "白沙河洪水" } });
+      const leads = await prisma.case.findMany({ where: { riskEventId: event.id } });
+      expect(leads.length).toBeGreaterThan(0);
+      expect(leads.every((c) => c.channel === "RISK_EVENT" && c.regionPath.includes("990101002001"))).toBe(true);
 
-    // The village sees the checks in its own console queue.
-    const village = await consoleAs("village-baisha");
-    await village.getByRole("menuitem", { name: "案件队列" }).click();
-    await pick(village, "filter-channel", "规模性风险");
-    await expect.poll(async () => (await queueNumbers(village)).sort()).toEqual(leads.map((c) => c.number).sort());
-    await village.context().close();
-    await page.context().close();
-  });
+      // The village sees the checks in its own console queue.
+      const village = await consoleAs("village-baisha");
+      await village.getByRole("menuitem", { name: "案件队列" }).click();
+      await pick(village, "filter-channel", "规模性风险");
+      await expect.poll(async () => (await queueNumbers(village)).sort()).toEqual(leads.map((c) => c.number).sort());
+      await village.context().close();
+      await page.context().close();
+    },
+  );
 
   it("switches to English and keeps it", async () => {
     const page = await consoleAs("township-liuxi");
@@ -248,33 +296,41 @@ describe("web console (browser)", () => {
     await page.context().close();
   });
 
-  it("warns the county desk of next year's missing holiday arrangement; the administrator loads it, with the bad lines named first", { timeout: 90_000 }, async () => {
-    // 25 November 2026 on the test clock: the 2027 arrangement is awaited.
-    const county = await consoleAs("county");
-    await expect.poll(() => county.getByTestId("calendar-banner").innerText()).toContain("2027 年的国家放假安排还没有导入");
-    await county.context().close();
+  it(
+    "warns the county desk of next year's missing holiday arrangement; the administrator loads it, with the bad lines named first",
+    { timeout: 90_000 },
+    async () => {
+      // 25 November 2026 on the test clock: the 2027 arrangement is awaited.
+      const county = await consoleAs("county");
+      await expect.poll(() => county.getByTestId("calendar-banner").innerText()).toContain("2027 年的国家放假安排还没有导入");
+      await county.context().close();
 
-    const page = await consoleAs("admin");
-    await page.getByTestId("calendar-banner").getByRole("button").click();
-    await page.getByTestId("calendar-years").waitFor();
-    await expect.poll(() => page.getByTestId("calendar-years").locator("tr", { hasText: "2027" }).first().innerText()).toContain("暂按法定节假日推算");
-    await page.getByTestId("calendar-holidays").fill("2027-01-01\n2027-02-05 至 2027-02-11\n二月五号");
-    await page.getByTestId("calendar-makeup").fill("2027-02-12");
-    await page.getByTestId("calendar-submit").click();
-    // Read on the page first, then checked by the server: a line it cannot read, then a make-up day that is a Friday.
-    await expect.poll(() => page.getByTestId("calendar-load").innerText()).toContain("第 3 行“二月五号”看不懂");
-    await page.getByTestId("calendar-holidays").fill("2027-01-01\n2027-02-05 至 2027-02-11");
-    await page.getByTestId("calendar-submit").click();
-    await expect.poll(() => page.getByTestId("calendar-load").innerText()).toContain("2027-02-12 不是周六或周日");
-    await page.getByTestId("calendar-makeup").fill("2027-02-13");
-    await page.getByTestId("calendar-submit").click();
-    await expect.poll(() => page.locator(".ant-message").innerText()).toContain("2027 年的放假安排已导入(第 1 版)");
-    await expect.poll(() => page.getByTestId("calendar-years").locator("tr", { hasText: "2027" }).first().innerText()).toContain("已导入的国家安排");
-    // Elsewhere in the console the banner is gone.
-    await page.getByRole("menuitem", { name: "工作概览" }).click();
-    await page.getByRole("menuitem", { name: "案件队列" }).click();
-    await page.getByTestId("queue-table").waitFor();
-    expect(await page.getByTestId("calendar-banner").count()).toBe(0);
-    await page.context().close();
-  });
+      const page = await consoleAs("admin");
+      await page.getByTestId("calendar-banner").getByRole("button").click();
+      await page.getByTestId("calendar-years").waitFor();
+      await expect
+        .poll(() => page.getByTestId("calendar-years").locator("tr", { hasText: "2027" }).first().innerText())
+        .toContain("暂按法定节假日推算");
+      await page.getByTestId("calendar-holidays").fill("2027-01-01\n2027-02-05 至 2027-02-11\n二月五号");
+      await page.getByTestId("calendar-makeup").fill("2027-02-12");
+      await page.getByTestId("calendar-submit").click();
+      // Read on the page first, then checked by the server: a line it cannot read, then a make-up day that is a Friday.
+      await expect.poll(() => page.getByTestId("calendar-load").innerText()).toContain("第 3 行“二月五号”看不懂");
+      await page.getByTestId("calendar-holidays").fill("2027-01-01\n2027-02-05 至 2027-02-11");
+      await page.getByTestId("calendar-submit").click();
+      await expect.poll(() => page.getByTestId("calendar-load").innerText()).toContain("2027-02-12 不是周六或周日");
+      await page.getByTestId("calendar-makeup").fill("2027-02-13");
+      await page.getByTestId("calendar-submit").click();
+      await expect.poll(() => page.locator(".ant-message").innerText()).toContain("2027 年的放假安排已导入(第 1 版)");
+      await expect
+        .poll(() => page.getByTestId("calendar-years").locator("tr", { hasText: "2027" }).first().innerText())
+        .toContain("已导入的国家安排");
+      // Elsewhere in the console the banner is gone.
+      await page.getByRole("menuitem", { name: "工作概览" }).click();
+      await page.getByRole("menuitem", { name: "案件队列" }).click();
+      await page.getByTestId("queue-table").waitFor();
+      expect(await page.getByTestId("calendar-banner").count()).toBe(0);
+      await page.context().close();
+    },
+  );
 });

@@ -26,10 +26,26 @@ describe("the status page's WeChat log-in (browser)", () => {
       return reply.redirect(back.href);
     });
     // The same person: one openid per app, one unionid.
-    wechat.get("/sns/oauth2/access_token", async (request) => ((request.query as Record<string, string>).code === "web-code" ? { access_token: "t", openid: "web-grandma", unionid: "union-grandma", scope: "snsapi_base" } : { errcode: 40029 }));
-    wechat.get("/sns/jscode2session", async (request) => ((request.query as Record<string, string>).js_code === "mini-code" ? { openid: "mini-grandma", unionid: "union-grandma", session_key: "k" } : { errcode: 40029 }));
+    wechat.get("/sns/oauth2/access_token", async (request) =>
+      (request.query as Record<string, string>).code === "web-code"
+        ? { access_token: "t", openid: "web-grandma", unionid: "union-grandma", scope: "snsapi_base" }
+        : { errcode: 40029 },
+    );
+    wechat.get("/sns/jscode2session", async (request) =>
+      (request.query as Record<string, string>).js_code === "mini-code"
+        ? { openid: "mini-grandma", unionid: "union-grandma", session_key: "k" }
+        : { errcode: 40029 },
+    );
     wechatBase = await wechat.listen({ port: 0, host: "127.0.0.1" });
-    ({ t, base, browser, close } = await browserTestApp({ wechatProvider: "wechat", wechatAppId: "wx-mini", wechatAppSecret: "mini-secret", wechatWebAppId: "wx-web", wechatWebAppSecret: "web-secret", wechatApiBase: wechatBase, wechatOAuthBase: wechatBase }));
+    ({ t, base, browser, close } = await browserTestApp({
+      wechatProvider: "wechat",
+      wechatAppId: "wx-mini",
+      wechatAppSecret: "mini-secret",
+      wechatWebAppId: "wx-web",
+      wechatWebAppSecret: "web-secret",
+      wechatApiBase: wechatBase,
+      wechatOAuthBase: wechatBase,
+    }));
   });
   afterAll(async () => {
     await close?.();
@@ -37,15 +53,28 @@ describe("the status page's WeChat log-in (browser)", () => {
   });
 
   it("sends a resident opening it in WeChat through the official account's log-in, back to the cases they filed in the mini-program", async () => {
-    const mini = await t.app.inject({ method: "POST", url: "/api/auth/wechat/login", payload: { code: "mini-code", client: "MINI_PROGRAM" } });
+    const mini = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/wechat/login",
+      payload: { code: "mini-code", client: "MINI_PROGRAM" },
+    });
     const filed = (await t.submit(mini.json().token, { description: "儿子车祸住院,家里没钱交医药费", regionCode: "990101001001" })).json();
-    expect((await t.app.inject({ method: "GET", url: "/console/features" })).json().wechatWebLogin).toEqual({ appId: "wx-web", authorizeUrl: `${wechatBase}/connect/oauth2/authorize` });
+    expect((await t.app.inject({ method: "GET", url: "/console/features" })).json().wechatWebLogin).toEqual({
+      appId: "wx-web",
+      authorizeUrl: `${wechatBase}/connect/oauth2/authorize`,
+    });
 
-    const inWechat = await browser.newContext({ userAgent: "Mozilla/5.0 (Linux; Android 13) Mobile MicroMessenger/8.0.49", viewport: { width: 390, height: 844 }, reducedMotion: "reduce" });
+    const inWechat = await browser.newContext({
+      userAgent: "Mozilla/5.0 (Linux; Android 13) Mobile MicroMessenger/8.0.49",
+      viewport: { width: 390, height: 844 },
+      reducedMotion: "reduce",
+    });
     const page = await inWechat.newPage();
     await page.goto(`${base}/status`);
     await expect.poll(() => page.getByTestId("my-cases").innerText()).toContain(filed.number);
-    expect(authorizations).toEqual([{ appid: "wx-web", redirect_uri: `${base}/status`, response_type: "code", scope: "snsapi_base", state: "status" }]);
+    expect(authorizations).toEqual([
+      { appid: "wx-web", redirect_uri: `${base}/status`, response_type: "code", scope: "snsapi_base", state: "status" },
+    ]);
     // The single-use code and the state leave the address bar.
     expect(page.url()).toBe(`${base}/status`);
     await inWechat.close();

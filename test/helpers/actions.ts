@@ -8,6 +8,15 @@ export function homeVisit(overrides: { visitedAt?: string; investigators?: strin
     type: "RECORD_HOME_VISIT" as const,
     visitedAt: overrides.visitedAt ?? "2026-11-25T01:00:00Z",
     investigators: overrides.investigators ?? ["赵书记", "刘芳"],
-    findings: { annualIncome: 6000, rigidExpenses: 30000, foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE", ...overrides.findings },
+    findings: {
+      annualIncome: 6000,
+      rigidExpenses: 30000,
+      foodAndClothing: "SECURE",
+      education: "SECURE",
+      medical: "AT_RISK",
+      housing: "SECURE",
+      drinkingWater: "SECURE",
+      ...overrides.findings,
+    },
   };
 }

@@ -10,7 +10,15 @@ import { createTestApp, type TestApp } from "./test-app.ts";
 export const chromiumOptions = {
   executablePath: "/usr/bin/chromium",
   headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
 };
 
 export function launchChromium(): Promise<Browser> {
@@ -24,7 +32,9 @@ export async function ensureConsoleBuilt(): Promise<void> {
 }
 
 /** The real app (test-app.ts) on a loopback port, with the console built, and a browser to open its pages in. */
-export async function browserTestApp(overrides: Partial<AppConfig> = {}): Promise<{ t: TestApp; base: string; browser: Browser; close(): Promise<void> }> {
+export async function browserTestApp(
+  overrides: Partial<AppConfig> = {},
+): Promise<{ t: TestApp; base: string; browser: Browser; close(): Promise<void> }> {
   await ensureConsoleBuilt();
   const t = await createTestApp(overrides);
   await t.app.listen({ host: "127.0.0.1", port: 0 });

@@ -20,13 +20,19 @@ export interface S3TestServer {
 const credentials = { accessKeyId: "fanpin-test", secretAccessKey: "fanpin-test-secret" };
 
 export async function startS3Server(): Promise<S3TestServer> {
-  const child = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"], {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   // A worker that dies leaves no server behind.
   const killOnExit = () => child.pid && process.kill(-child.pid, "SIGKILL");
   process.once("exit", killOnExit);
   const endpoint = await new Promise<string>((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => reject(new Error(`moto's S3 server did not start in 20 s (bash scripts/ensure-s3-server.sh installs it):\n${output}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`moto's S3 server did not start in 20 s (bash scripts/ensure-s3-server.sh installs it):\n${output}`)),
+      20_000,
+    );
     const read = (chunk: Buffer) => {
       output += chunk;
       const address = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
@@ -37,8 +43,12 @@ export async function startS3Server(): Promise<S3TestServer> {
     };
     child.stdout.on("data", read);
     child.stderr.on("data", read);
-    child.on("error", (error) => reject(new Error(`python3 -m moto.server could not be started (bash scripts/ensure-s3-server.sh installs it): ${error.message}`)));
-    child.on("exit", (code) => reject(new Error(`moto's S3 server exited (${code}) (bash scripts/ensure-s3-server.sh installs it):\n${output}`)));
+    child.on("error", (error) =>
+      reject(new Error(`python3 -m moto.server could not be started (bash scripts/ensure-s3-server.sh installs it): ${error.message}`)),
+    );
+    child.on("exit", (code) =>
+      reject(new Error(`moto's S3 server exited (${code}) (bash scripts/ensure-s3-server.sh installs it):\n${output}`)),
+    );
   });
   // Moto logs every request; nobody reads it after the start.
   child.stdout.resume();

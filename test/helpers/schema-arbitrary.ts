@@ -36,7 +36,7 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
     "\u0000",
     "名字\u0000",
     "\ud800",
-    "'; DROP TABLE \"Case\"; --",
+    '\'; DROP TABLE "Case"; --',
     "<script>alert(1)</script>",
     "../../../etc/passwd",
     "%00",
@@ -53,7 +53,22 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
     "𠀀𠀁𠀂",
     "x".repeat(5000),
   ),
-  fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, -0, 2 ** 53, -(2 ** 63), 1e308, [], {}, [null], JSON.parse('{"__proto__":{"x":1}}')),
+  fc.constantFrom<unknown>(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    -0,
+    2 ** 53,
+    -(2 ** 63),
+    1e308,
+    [],
+    {},
+    [null],
+    JSON.parse('{"__proto__":{"x":1}}'),
+  ),
   fc.string({ unit: "binary", maxLength: 20 }),
   fc.jsonValue({ maxDepth: 3 }),
 );
@@ -80,7 +95,13 @@ export function requestValues(schema: z.ZodType, samples: SchemaArbitraryOptions
   );
 }
 
-function build(node: JsonSchema, defs: Record<string, JsonSchema>, options: Required<SchemaArbitraryOptions>, depth: number, name: string): fc.Arbitrary<unknown> {
+function build(
+  node: JsonSchema,
+  defs: Record<string, JsonSchema>,
+  options: Required<SchemaArbitraryOptions>,
+  depth: number,
+  name: string,
+): fc.Arbitrary<unknown> {
   const shaped = shapedBy(node, defs, options, depth, name);
   const known = options.samples[name];
   const right = known?.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: shaped }) : shaped;
@@ -89,13 +110,22 @@ function build(node: JsonSchema, defs: Record<string, JsonSchema>, options: Requ
   return fc.oneof({ weight: 100 - wrong, arbitrary: right }, { weight: wrong, arbitrary: hostileValue });
 }
 
-function shapedBy(node: JsonSchema, defs: Record<string, JsonSchema>, options: Required<SchemaArbitraryOptions>, depth: number, name: string): fc.Arbitrary<unknown> {
+function shapedBy(
+  node: JsonSchema,
+  defs: Record<string, JsonSchema>,
+  options: Required<SchemaArbitraryOptions>,
+  depth: number,
+  name: string,
+): fc.Arbitrary<unknown> {
   const next = (child: JsonSchema, childName = name) => build(child, defs, options, depth + 1, childName);
   if (depth > 8) return fc.constant(null);
   if (node.$ref) return shapedBy(defs[node.$ref.replace("#/$defs/", "")] ?? {}, defs, options, depth + 1, name);
   const alternatives = node.anyOf ?? node.oneOf;
   if (alternatives?.length) return fc.oneof(...alternatives.map((alternative) => next(alternative)));
-  if (node.allOf?.length) return fc.tuple(...node.allOf.map((part) => next(part))).map((parts) => (parts.every(isPlainObject) ? Object.assign({}, ...parts) : parts[0]));
+  if (node.allOf?.length)
+    return fc
+      .tuple(...node.allOf.map((part) => next(part)))
+      .map((parts) => (parts.every(isPlainObject) ? Object.assign({}, ...parts) : parts[0]));
   if (node.const !== undefined) return fc.constant(node.const);
   if (node.enum?.length) return fc.constantFrom(...node.enum);
   const types = Array.isArray(node.type) ? node.type : node.type ? [node.type] : [];
@@ -113,7 +143,10 @@ function shapedBy(node: JsonSchema, defs: Record<string, JsonSchema>, options: R
       return fc.constant(null);
     case "array":
       if (node.prefixItems) return fc.tuple(...node.prefixItems.map((item) => next(item)));
-      return fc.array(next(node.items ?? {}), { minLength: node.minItems ?? 0, maxLength: Math.max(node.minItems ?? 0, Math.min(node.maxItems ?? 4, 4)) });
+      return fc.array(next(node.items ?? {}), {
+        minLength: node.minItems ?? 0,
+        maxLength: Math.max(node.minItems ?? 0, Math.min(node.maxItems ?? 4, 4)),
+      });
     case "object": {
       const properties = node.properties ?? {};
       if (Object.keys(properties).length === 0) {
@@ -136,13 +169,21 @@ function stringFor(node: JsonSchema, taint: boolean): fc.Arbitrary<string> {
     case "uuid":
       return fc.uuid();
     case "date-time":
-      return fc.date({ min: new Date("2020-01-01T00:00:00Z"), max: new Date("2030-12-31T00:00:00Z"), noInvalidDate: true }).map((date) => date.toISOString());
+      return fc
+        .date({ min: new Date("2020-01-01T00:00:00Z"), max: new Date("2030-12-31T00:00:00Z"), noInvalidDate: true })
+        .map((date) => date.toISOString());
     case "date":
-      return fc.date({ min: new Date("2020-01-01T00:00:00Z"), max: new Date("2030-12-31T00:00:00Z"), noInvalidDate: true }).map((date) => date.toISOString().slice(0, 10));
+      return fc
+        .date({ min: new Date("2020-01-01T00:00:00Z"), max: new Date("2030-12-31T00:00:00Z"), noInvalidDate: true })
+        .map((date) => date.toISOString().slice(0, 10));
     case "email":
       return fc.emailAddress();
   }
-  const text = fc.string({ unit: "grapheme", minLength: node.minLength ?? 0, maxLength: Math.max(node.minLength ?? 0, Math.min(node.maxLength ?? 40, 80)) });
+  const text = fc.string({
+    unit: "grapheme",
+    minLength: node.minLength ?? 0,
+    maxLength: Math.max(node.minLength ?? 0, Math.min(node.maxLength ?? 40, 80)),
+  });
   // Text of the right length with one character no database stores (NUL) or that is no text at all (half a surrogate pair).
   const tainted = fc.tuple(text, fc.constantFrom("\u0000", "\ud800", "\udfff"), fc.nat()).map(([s, bad, at]) => {
     const chars = [...s];

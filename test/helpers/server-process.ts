@@ -63,7 +63,10 @@ export class ServerProcess {
   static async startGroup(count: number, options: ServerProcessOptions): Promise<ServerProcess[]> {
     const keys = { DATA_KEYS: `k1:${generateKey()}`, LOOKUP_KEY: generateKey(), TOKEN_SECRET: generateKey() };
     const servers: ServerProcess[] = [];
-    for (let n = 1; n <= count; n++) servers.push(await ServerProcess.create({ ...options, dataDir: path.join(options.dataDir, `instance-${n}`), env: { ...keys, ...options.env } }));
+    for (let n = 1; n <= count; n++)
+      servers.push(
+        await ServerProcess.create({ ...options, dataDir: path.join(options.dataDir, `instance-${n}`), env: { ...keys, ...options.env } }),
+      );
     try {
       await servers[0]!.start();
       await Promise.all(servers.slice(1).map((server) => server.start()));
@@ -76,7 +79,11 @@ export class ServerProcess {
 
   /** Starts the server and resolves once it answers /health/ready. */
   async start(timeoutMs = 60_000): Promise<void> {
-    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: root, env: { ...process.env, ...this.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+      cwd: root,
+      env: { ...process.env, ...this.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.child = child;
     child.stdout!.on("data", (chunk) => (this.output += chunk));
     child.stderr!.on("data", (chunk) => (this.output += chunk));
@@ -85,7 +92,10 @@ export class ServerProcess {
     void this.exited.then(() => (gone = true));
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && !gone) {
-      const ready = await fetch(`${this.url}/health/ready`).then((r) => r.ok, () => false);
+      const ready = await fetch(`${this.url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -107,7 +117,10 @@ export class ServerProcess {
   async json<T>(method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
     const response = await fetch(`${this.url}${url}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as T };
@@ -120,7 +133,10 @@ export class ServerProcess {
   }
 
   async staffToken(username: string): Promise<string> {
-    const { status, body } = await this.json<{ token: string }>("POST", "/api/auth/staff/login", undefined, { username, password: "demo1234" });
+    const { status, body } = await this.json<{ token: string }>("POST", "/api/auth/staff/login", undefined, {
+      username,
+      password: "demo1234",
+    });
     if (status !== 200) throw new Error(`staff login failed: ${JSON.stringify(body)}`);
     return body.token;
   }

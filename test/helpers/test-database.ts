@@ -52,7 +52,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
  * instead of running initdb. Written aside and renamed: test workers race for it.
  */
 async function emptyClusterSnapshot(): Promise<Blob> {
-  const version = (JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../../node_modules/@electric-sql/pglite/package.json"), "utf8")) as { version: string }).version;
+  const version = (
+    JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../../node_modules/@electric-sql/pglite/package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
   const file = path.join(os.tmpdir(), `fanpin-pglite-empty-${version}.tar`);
   if (!fs.existsSync(file)) {
     const pglite = new PGlite();

@@ -24,11 +24,31 @@ function installDom(): void {
   const { window } = new JSDOM("<!doctype html><html><body></body></html>", { pretendToBeVisual: true });
   const globals = globalThis as Record<string, unknown>;
   globals.window = window;
-  for (const name of ["document", "navigator", "Node", "Element", "HTMLElement", "Text", "Event", "CustomEvent", "MutationObserver", "getComputedStyle", "DocumentFragment", "ShadowRoot", "CSSStyleDeclaration", "requestAnimationFrame", "cancelAnimationFrame"]) {
+  for (const name of [
+    "document",
+    "navigator",
+    "Node",
+    "Element",
+    "HTMLElement",
+    "Text",
+    "Event",
+    "CustomEvent",
+    "MutationObserver",
+    "getComputedStyle",
+    "DocumentFragment",
+    "ShadowRoot",
+    "CSSStyleDeclaration",
+    "requestAnimationFrame",
+    "cancelAnimationFrame",
+  ]) {
     // Node has Event and CustomEvent of its own, which jsdom's elements refuse: the DOM's win for these names.
     if (!(name in globals) || ["navigator", "Event", "CustomEvent"].includes(name)) {
       const value = (window as unknown as Record<string, unknown>)[name];
-      Object.defineProperty(globals, name, { value: typeof value === "function" && /^[a-z]/.test(name) ? (value as () => unknown).bind(window) : value, configurable: true, writable: true });
+      Object.defineProperty(globals, name, {
+        value: typeof value === "function" && /^[a-z]/.test(name) ? (value as () => unknown).bind(window) : value,
+        configurable: true,
+        writable: true,
+      });
     }
   }
 }
@@ -45,7 +65,12 @@ function registerTypeScript(): void {
   extensions[".ts"] = (module, filename) => {
     const source = fs.readFileSync(filename, "utf8");
     const { outputText } = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true, verbatimModuleSyntax: false },
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2020,
+        esModuleInterop: true,
+        verbatimModuleSyntax: false,
+      },
       fileName: filename,
     });
     (module as unknown as { _compile(code: string, file: string): void })._compile(outputText, filename);
@@ -110,7 +135,7 @@ export function installMiniprogram(t: TestApp, serverUrl: string, user = "mp-use
     location: { latitude: 27.83612, longitude: 113.15077 },
     async settled() {
       // A page often chains calls (log in, upload, submit): quiet means no request for a few turns in a row.
-      for (let quiet = 0; quiet < 3; ) {
+      for (let quiet = 0; quiet < 3;) {
         if (inflight.size > 0) {
           quiet = 0;
           await Promise.allSettled([...inflight]);
@@ -137,10 +162,12 @@ export function installMiniprogram(t: TestApp, serverUrl: string, user = "mp-use
     void promise.finally(() => inflight.delete(promise)).catch(() => undefined);
     return promise;
   };
-  const record = (api: string) => (options: Record<string, unknown> = {}) => {
-    fake.calls.push({ api, options });
-    (options.success as ((res: unknown) => void) | undefined)?.({ errMsg: `${api}:ok` });
-  };
+  const record =
+    (api: string) =>
+    (options: Record<string, unknown> = {}) => {
+      fake.calls.push({ api, options });
+      (options.success as ((res: unknown) => void) | undefined)?.({ errMsg: `${api}:ok` });
+    };
 
   const wx = {
     getStorageSync: (key: string) => (fake.storage.has(key) ? structuredClone(fake.storage.get(key)) : ""),
@@ -148,31 +175,41 @@ export function installMiniprogram(t: TestApp, serverUrl: string, user = "mp-use
     removeStorageSync: (key: string) => void fake.storage.delete(key),
     request(options: RequestOptions) {
       network(options.fail, async () => {
-          if (!fake.online) return options.fail?.({ errMsg: "request:fail -101 net::ERR_INTERNET_DISCONNECTED" });
-          const response = await fetch(options.url, { method: options.method ?? "GET", headers: options.header as Record<string, string>, body: options.data as string | undefined });
-          const text = await response.text();
-          let data: unknown = text;
-          try {
-            data = JSON.parse(text);
-          } catch {
-            // not JSON: handed over as the text it is
-          }
-          options.success?.({ statusCode: response.status, data, header: Object.fromEntries(response.headers), errMsg: "request:ok" });
+        if (!fake.online) return options.fail?.({ errMsg: "request:fail -101 net::ERR_INTERNET_DISCONNECTED" });
+        const response = await fetch(options.url, {
+          method: options.method ?? "GET",
+          headers: options.header as Record<string, string>,
+          body: options.data as string | undefined,
+        });
+        const text = await response.text();
+        let data: unknown = text;
+        try {
+          data = JSON.parse(text);
+        } catch {
+          // not JSON: handed over as the text it is
+        }
+        options.success?.({ statusCode: response.status, data, header: Object.fromEntries(response.headers), errMsg: "request:ok" });
       });
       return { abort() {} };
     },
     uploadFile(options: UploadOptions) {
       network(options.fail, async () => {
-          if (!fake.online) return options.fail?.({ errMsg: "uploadFile:fail -101" });
-          // Built by hand: under jsdom, FormData and Blob are jsdom's, which Node's fetch cannot send.
-          const boundary = `----wx${Date.now().toString(16)}`;
-          const body = Buffer.concat([
-            Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${options.name}"; filename="${path.basename(options.filePath)}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-            fs.readFileSync(options.filePath),
-            Buffer.from(`\r\n--${boundary}--\r\n`),
-          ]);
-          const response = await fetch(options.url, { method: "POST", headers: { ...options.header, "content-type": `multipart/form-data; boundary=${boundary}` }, body });
-          options.success?.({ statusCode: response.status, data: await response.text(), errMsg: "uploadFile:ok" });
+        if (!fake.online) return options.fail?.({ errMsg: "uploadFile:fail -101" });
+        // Built by hand: under jsdom, FormData and Blob are jsdom's, which Node's fetch cannot send.
+        const boundary = `----wx${Date.now().toString(16)}`;
+        const body = Buffer.concat([
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="${options.name}"; filename="${path.basename(options.filePath)}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+          ),
+          fs.readFileSync(options.filePath),
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ]);
+        const response = await fetch(options.url, {
+          method: "POST",
+          headers: { ...options.header, "content-type": `multipart/form-data; boundary=${boundary}` },
+          body,
+        });
+        options.success?.({ statusCode: response.status, data: await response.text(), errMsg: "uploadFile:ok" });
       });
       return { abort() {} };
     },
@@ -182,7 +219,9 @@ export function installMiniprogram(t: TestApp, serverUrl: string, user = "mp-use
     },
     chooseMedia(options: { success?: (res: unknown) => void }) {
       fake.calls.push({ api: "chooseMedia", options });
-      const files = fake.nextMedia.splice(0).map((tempFilePath) => ({ tempFilePath, size: fs.statSync(tempFilePath).size, fileType: "image" }));
+      const files = fake.nextMedia
+        .splice(0)
+        .map((tempFilePath) => ({ tempFilePath, size: fs.statSync(tempFilePath).size, fileType: "image" }));
       options.success?.({ tempFiles: files, type: "image", errMsg: "chooseMedia:ok" });
     },
     getLocation(options: { success?: (res: unknown) => void; fail?: (err: { errMsg: string }) => void }) {
@@ -194,11 +233,18 @@ export function installMiniprogram(t: TestApp, serverUrl: string, user = "mp-use
     /** Saved files live in a folder of their own, as a phone's user data does, so removing one never touches a fixture. */
     getFileSystemManager: () => ({
       saveFile(options: { tempFilePath: string; success?: (res: { savedFilePath: string; errMsg: string }) => void }) {
-        const savedFilePath = path.join(savedFiles(), `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}${path.extname(options.tempFilePath)}`);
+        const savedFilePath = path.join(
+          savedFiles(),
+          `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}${path.extname(options.tempFilePath)}`,
+        );
         fs.copyFileSync(options.tempFilePath, savedFilePath);
         options.success?.({ savedFilePath, errMsg: "saveFile:ok" });
       },
-      removeSavedFile(options: { filePath: string; success?: (res: { errMsg: string }) => void; fail?: (err: { errMsg: string }) => void }) {
+      removeSavedFile(options: {
+        filePath: string;
+        success?: (res: { errMsg: string }) => void;
+        fail?: (err: { errMsg: string }) => void;
+      }) {
         if (!options.filePath.startsWith(savedFiles())) return options.fail?.({ errMsg: "removeSavedFile:fail not a saved file" });
         fs.rmSync(options.filePath, { force: true });
         options.success?.({ errMsg: "removeSavedFile:ok" });
@@ -228,7 +274,12 @@ export function installMiniprogram(t: TestApp, serverUrl: string, user = "mp-use
   require(path.join(miniprogramRoot, "app.ts"));
   // Pages are written with Page(); miniprogram-simulate renders components, so a page becomes one.
   (globalThis as Record<string, unknown>).Page = (definition: Record<string, unknown>) => {
-    const { data, onLoad, onShow, onUnload, ...rest } = definition as { data?: object; onLoad?: (q: object) => void; onShow?: () => void; onUnload?: () => void };
+    const { data, onLoad, onShow, onUnload, ...rest } = definition as {
+      data?: object;
+      onLoad?: (q: object) => void;
+      onShow?: () => void;
+      onUnload?: () => void;
+    };
     const methods = Object.fromEntries(Object.entries(rest).filter(([, v]) => typeof v === "function"));
     (globalThis as unknown as { Component(def: object): void }).Component({
       data,

@@ -52,7 +52,11 @@ describe(`a server killed with SIGKILL while reports pour in (${testDatabaseKind
         try {
           const response = await fetch(`${server.url}/api/cases`, {
             method: "POST",
-            headers: { "content-type": "application/json", authorization: `Bearer ${tokens[n % tokens.length]}`, "idempotency-key": `crash-report-${n}` },
+            headers: {
+              "content-type": "application/json",
+              authorization: `Bearer ${tokens[n % tokens.length]}`,
+              "idempotency-key": `crash-report-${n}`,
+            },
             body: JSON.stringify({
               description: `第${n}户:家里房子被洪水冲了,老人住院`,
               applicantName: "测试户主",
@@ -67,7 +71,8 @@ describe(`a server killed with SIGKILL while reports pour in (${testDatabaseKind
             acknowledged.set(n, body.number!);
             return;
           }
-          if (response.status < 500 && body.code !== "SUBMISSION_IN_PROGRESS") throw new Error(`report ${n} refused: ${response.status} ${JSON.stringify(body)}`);
+          if (response.status < 500 && body.code !== "SUBMISSION_IN_PROGRESS")
+            throw new Error(`report ${n} refused: ${response.status} ${JSON.stringify(body)}`);
         } catch (error) {
           if (error instanceof Error && error.message.startsWith("report ")) throw error;
         } finally {
@@ -111,7 +116,15 @@ describe(`a server killed with SIGKILL while reports pour in (${testDatabaseKind
 });
 
 async function expectWholeAndOnce(db: Database, acknowledged: Map<number, string>) {
-  const stored = await db.query<{ key: string; number: string; events: number; submitted: number; routed: number; tasks: number; consents: number }>(
+  const stored = await db.query<{
+    key: string;
+    number: string;
+    events: number;
+    submitted: number;
+    routed: number;
+    tasks: number;
+    consents: number;
+  }>(
     `SELECT c."idempotencyKey" AS key, c.number,
             (SELECT count(*)::int FROM "CaseEvent" e WHERE e."caseId" = c.id) AS events,
             (SELECT count(*)::int FROM "CaseEvent" e WHERE e."caseId" = c.id AND e.action = 'SUBMITTED') AS submitted,
@@ -126,7 +139,9 @@ async function expectWholeAndOnce(db: Database, acknowledged: Map<number, string
   expect(byReport.size).toBe(acknowledged.size);
   for (const [n, number] of acknowledged) expect(byReport.get(n)?.number, `report ${n}`).toBe(number);
   // Every case whole: its two opening events, its first task, its consent.
-  const broken = stored.filter((row) => row.events !== 2 || row.submitted !== 1 || row.routed !== 1 || row.tasks !== 1 || row.consents !== 1);
+  const broken = stored.filter(
+    (row) => row.events !== 2 || row.submitted !== 1 || row.routed !== 1 || row.tasks !== 1 || row.consents !== 1,
+  );
   expect(broken).toEqual([]);
 
   // Across the whole database: no case without its first rows, no row without its case, no number twice.

@@ -22,7 +22,8 @@ describe("the run command (npm start's entry point)", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
 
     const deadline = Date.now() + 60_000;
-    while (!/API docs\s+http:\/\/127\.0\.0\.1:(\d+)\/docs/.test(output) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while (!/API docs\s+http:\/\/127\.0\.0\.1:(\d+)\/docs/.test(output) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     const port = /API docs\s+http:\/\/127\.0\.0\.1:(\d+)\/docs/.exec(output)?.[1];
     expect(port, output).toBeDefined();
     expect(output).toContain("village-shimen");
@@ -30,12 +31,26 @@ describe("the run command (npm start's entry point)", () => {
 
     const base = `http://127.0.0.1:${port}`;
     expect(await (await fetch(`${base}/health/ready`)).json()).toMatchObject({ status: "ok", database: "embedded" });
-    const login = await (await fetch(`${base}/api/auth/wechat/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code: "dev:demo" }) })).json();
+    const login = await (
+      await fetch(`${base}/api/auth/wechat/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ code: "dev:demo" }),
+      })
+    ).json();
     const mine = await (await fetch(`${base}/api/me/cases`, { headers: { authorization: `Bearer ${login.token}` } })).json();
     // The demo resident filed demo cases in different stages.
     expect(mine.items.length).toBeGreaterThanOrEqual(2);
-    const countyLogin = await (await fetch(`${base}/api/auth/staff/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "county", password: "demo1234" }) })).json();
-    const queue = await (await fetch(`${base}/api/staff/cases?limit=100`, { headers: { authorization: `Bearer ${countyLogin.token}` } })).json();
+    const countyLogin = await (
+      await fetch(`${base}/api/auth/staff/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "county", password: "demo1234" }),
+      })
+    ).json();
+    const queue = await (
+      await fetch(`${base}/api/staff/cases?limit=100`, { headers: { authorization: `Bearer ${countyLogin.token}` } })
+    ).json();
     const stages = new Set(queue.items.map((c: { stage: string }) => c.stage));
     expect([...stages].sort()).toEqual([
       "COUNTY_TRIAGE",
@@ -51,7 +66,13 @@ describe("the run command (npm start's entry point)", () => {
     const submitted = await fetch(`${base}/api/cases`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${login.token}`, "idempotency-key": "main-test-0001" },
-      body: JSON.stringify({ description: "家里房子被洪水冲了", applicantName: "张德福", phone: "13811112222", idNumber: "11010519491231002X", consent: { personalInformation: true } }),
+      body: JSON.stringify({
+        description: "家里房子被洪水冲了",
+        applicantName: "张德福",
+        phone: "13811112222",
+        idNumber: "11010519491231002X",
+        consent: { personalInformation: true },
+      }),
     });
     expect(submitted.status).toBe(201);
 

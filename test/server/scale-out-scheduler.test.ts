@@ -76,8 +76,18 @@ describe("scheduled work on two server instances on one PostgreSQL database (pos
   async function file(server: ServerProcess): Promise<{ number: string; caseId: string }> {
     const response = await fetch(`${server.url}/api/cases`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${resident}`, "idempotency-key": `scheduler-report-${++filed}` },
-      body: JSON.stringify({ description: "老伴住院花了三万多", applicantName: "定时测试", phone: "13512345678", regionCode: "990101001001", consent: { personalInformation: true } }),
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${resident}`,
+        "idempotency-key": `scheduler-report-${++filed}`,
+      },
+      body: JSON.stringify({
+        description: "老伴住院花了三万多",
+        applicantName: "定时测试",
+        phone: "13512345678",
+        regionCode: "990101001001",
+        consent: { personalInformation: true },
+      }),
     });
     expect(response.status).toBe(201);
     return (await response.json()) as { number: string; caseId: string };
@@ -108,15 +118,22 @@ describe("scheduled work on two server instances on one PostgreSQL database (pos
   it("escalates an overdue task exactly once — one event, one escalated task, one push — although both instances run the scans", async () => {
     const late = await file(servers[0]!);
     await makeLate([late]);
-    await until(() => escalations([late]), ([row]) => !!row?.escalated, "the escalation");
+    await until(
+      () => escalations([late]),
+      ([row]) => !!row?.escalated,
+      "the escalation",
+    );
     // Both instances keep scanning every second; nothing is repeated.
     await pause(3000);
     expect(await escalations([late])).toEqual([{ number: late.number, events: 1, escalated: true, pushes: 1 }]);
     const { rows } = await sql.query(`SELECT "escalatedToPath" FROM "CaseTask" WHERE "caseId" = $1`, [late.caseId]);
     expect(rows).toEqual([{ escalatedToPath: expect.stringMatching(/\/990101001\/$/) }]);
     // Both instances run the scheduler (each asks for every period's scan, and polls for scans to take); each period's scan ran once.
-    for (const server of servers) expect(server.output).toMatch(/"jobs":\[\{"name":"overdue-escalations","everySeconds":1\}\],"msg":"scheduler started"/);
-    const { rows: periods } = await sql.query(`SELECT singleton_on, count(*)::int AS n FROM pgboss.job WHERE name = 'overdue-escalations' GROUP BY 1 HAVING count(*) > 1`);
+    for (const server of servers)
+      expect(server.output).toMatch(/"jobs":\[\{"name":"overdue-escalations","everySeconds":1\}\],"msg":"scheduler started"/);
+    const { rows: periods } = await sql.query(
+      `SELECT singleton_on, count(*)::int AS n FROM pgboss.job WHERE name = 'overdue-escalations' GROUP BY 1 HAVING count(*) > 1`,
+    );
     expect(periods).toEqual([]);
   });
 
@@ -132,32 +149,52 @@ describe("scheduled work on two server instances on one PostgreSQL database (pos
       await lock.query("BEGIN");
       await lock.query(`SELECT 1 FROM "Case" WHERE "id" = $1 FOR UPDATE`, [blocker.caseId]);
       await makeLate(cases);
-      await until(() => escalations(cases.slice(0, 4)), (rows) => rows.every((row) => row.escalated && row.pushes === 1), "the first four escalations and their pushes");
-      const { rows: active } = await sql.query<{ id: string }>(`SELECT id::text FROM pgboss.job WHERE name = 'overdue-escalations' AND state = 'active' ORDER BY started_on`);
+      await until(
+        () => escalations(cases.slice(0, 4)),
+        (rows) => rows.every((row) => row.escalated && row.pushes === 1),
+        "the first four escalations and their pushes",
+      );
+      const { rows: active } = await sql.query<{ id: string }>(
+        `SELECT id::text FROM pgboss.job WHERE name = 'overdue-escalations' AND state = 'active' ORDER BY started_on`,
+      );
       expect(active.length).toBeGreaterThan(0);
       const held = active[0]!.id;
-      const holder = (await until(async () => servers.find((server) => scansStarted(server).includes(held)), Boolean, "the log line of the held scan"))!;
+      const holder = (await until(
+        async () => servers.find((server) => scansStarted(server).includes(held)),
+        Boolean,
+        "the log line of the held scan",
+      ))!;
       expect(await holder.kill()).toBe("SIGKILL");
       await lock.query("COMMIT");
       const survivor = servers.find((server) => server !== holder)!;
 
       // The survivor takes over: every task escalated once, each with its one push; the dead instance's scan,
       // found by the queue's maintenance after its 3 s timeout, is run again there and completes.
-      await until(() => escalations(cases), (rows) => rows.every((row) => row.escalated), "every escalation");
+      await until(
+        () => escalations(cases),
+        (rows) => rows.every((row) => row.escalated),
+        "every escalation",
+      );
       const retried = await until(
-        async () => (await sql.query<{ state: string; retry_count: number }>(`SELECT state::text, retry_count FROM pgboss.job WHERE id = $1`, [held])).rows[0],
+        async () =>
+          (await sql.query<{ state: string; retry_count: number }>(`SELECT state::text, retry_count FROM pgboss.job WHERE id = $1`, [held]))
+            .rows[0],
         (row) => row?.state === "completed",
         "the held scan to be run again",
       );
       expect(retried!.retry_count).toBeGreaterThanOrEqual(1);
       expect(scansStarted(survivor)).toContain(held);
-      expect(await escalations(cases)).toEqual(cases.map((c) => ({ number: c.number, events: 1, escalated: true, pushes: 1 })).sort((x, y) => x.number.localeCompare(y.number)));
+      expect(await escalations(cases)).toEqual(
+        cases.map((c) => ({ number: c.number, events: 1, escalated: true, pushes: 1 })).sort((x, y) => x.number.localeCompare(y.number)),
+      );
 
       // The killed instance comes back (as a supervisor would restart it) and runs the scheduler again: nothing doubles.
       await holder.start();
       expect(holder.output.match(/"msg":"scheduler started"/g)).toHaveLength(2);
       await pause(3000);
-      expect(await escalations(cases)).toEqual(cases.map((c) => ({ number: c.number, events: 1, escalated: true, pushes: 1 })).sort((x, y) => x.number.localeCompare(y.number)));
+      expect(await escalations(cases)).toEqual(
+        cases.map((c) => ({ number: c.number, events: 1, escalated: true, pushes: 1 })).sort((x, y) => x.number.localeCompare(y.number)),
+      );
     } finally {
       await lock.end();
     }

@@ -35,7 +35,11 @@ describe("two server instances on one PostgreSQL database (postgres)", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     // Quiet hours off: the bot's push is not held until morning whenever the test runs.
-    const servers = await ServerProcess.startGroup(2, { dataDir, databaseUrl: database.url, env: { BOT_KEY: botKey, BOT_QUIET_HOURS: "off" } });
+    const servers = await ServerProcess.startGroup(2, {
+      dataDir,
+      databaseUrl: database.url,
+      env: { BOT_KEY: botKey, BOT_QUIET_HOURS: "off" },
+    });
     [a, b] = [servers[0]!, servers[1]!];
   });
   afterAll(async () => {
@@ -67,7 +71,14 @@ describe("two server instances on one PostgreSQL database (postgres)", () => {
     const filed = await fetch(`${a.url}/api/cases`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${resident}`, "idempotency-key": "scale-out-report-1" },
-      body: JSON.stringify({ kind: "EMERGENCY_AID", description: "家里着火了,东西都烧了", applicantName: "扩容测试", phone: "13512345678", regionCode: "990101001001", consent: { personalInformation: true } }),
+      body: JSON.stringify({
+        kind: "EMERGENCY_AID",
+        description: "家里着火了,东西都烧了",
+        applicantName: "扩容测试",
+        phone: "13512345678",
+        regionCode: "990101001001",
+        consent: { personalInformation: true },
+      }),
     });
     expect(filed.status).toBe(201);
     const { number } = (await filed.json()) as { number: string };
@@ -76,15 +87,25 @@ describe("two server instances on one PostgreSQL database (postgres)", () => {
 
     const approved = await a.json("POST", `/api/staff/tasks/${String(task.taskId)}/actions`, townshipToken, { type: "APPROVE" });
     expect(approved.status).toBe(200);
-    expect(await applicant.next((m) => m.type === "case.updated" && m.caseNumber === number)).toMatchObject({ stage: "VILLAGE_VERIFICATION", status: "OPEN", event: "APPROVED" });
-    expect(await township.next((m) => m.type === "case.updated" && m.caseNumber === number)).toMatchObject({ stage: "VILLAGE_VERIFICATION" });
+    expect(await applicant.next((m) => m.type === "case.updated" && m.caseNumber === number)).toMatchObject({
+      stage: "VILLAGE_VERIFICATION",
+      status: "OPEN",
+      event: "APPROVED",
+    });
+    expect(await township.next((m) => m.type === "case.updated" && m.caseNumber === number)).toMatchObject({
+      stage: "VILLAGE_VERIFICATION",
+    });
     expect(await village.next((m) => m.type === "task.opened" && m.caseNumber === number)).toMatchObject({ stage: "VILLAGE_VERIFICATION" });
     const push = await bot.next((m) => m.type === "bot.push" && String(m.text).includes(number));
     expect(push).toMatchObject({ to: "wx-scale-out-grid", text: expect.stringMatching(/^新任务:案件/) });
 
     // The bot confirms on B what A stored: delivered once, and stored once.
     bot.socket.send(JSON.stringify({ type: "bot.delivered", id: push.id }));
-    await expect.poll(async () => (await database.db.prisma.botPush.findUniqueOrThrow({ where: { id: String(push.id) } })).deliveredAt, { timeout: 5000 }).not.toBeNull();
+    await expect
+      .poll(async () => (await database.db.prisma.botPush.findUniqueOrThrow({ where: { id: String(push.id) } })).deliveredAt, {
+        timeout: 5000,
+      })
+      .not.toBeNull();
     expect(await database.db.prisma.botPush.count({ where: { recipientId: "wx-scale-out-grid", text: { contains: number } } })).toBe(1);
     expect(bot.messages.filter((m) => m.type === "bot.push" && m.id === push.id)).toHaveLength(1);
     for (const s of [township, village, applicant, bot]) s.socket.close();
@@ -104,10 +125,19 @@ describe("two server instances on one PostgreSQL database (postgres)", () => {
     const filed = await fetch(`${a.url}/api/cases`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${resident}`, "idempotency-key": "scale-out-report-2" },
-      body: JSON.stringify({ kind: "EMERGENCY_AID", description: "家里着火了,东西都烧了", applicantName: "扩容测试", phone: "13512345678", regionCode: "990101001002", consent: { personalInformation: true } }),
+      body: JSON.stringify({
+        kind: "EMERGENCY_AID",
+        description: "家里着火了,东西都烧了",
+        applicantName: "扩容测试",
+        phone: "13512345678",
+        regionCode: "990101001002",
+        consent: { personalInformation: true },
+      }),
     });
     const { number } = (await filed.json()) as { number: string };
-    expect(await township.next((m) => m.type === "task.opened" && m.caseNumber === number)).toMatchObject({ stage: "TOWNSHIP_EMERGENCY_RELIEF" });
+    expect(await township.next((m) => m.type === "task.opened" && m.caseNumber === number)).toMatchObject({
+      stage: "TOWNSHIP_EMERGENCY_RELIEF",
+    });
     township.socket.close();
   });
 });

@@ -26,7 +26,10 @@ function toAction(action: string, v: Values): TaskAction {
         findings: {
           annualIncome: v.annualIncome as number,
           rigidExpenses: v.rigidExpenses as number,
-          ...(Object.fromEntries(guarantees.map((g) => [g, v[g] ?? "SECURE"])) as Record<(typeof guarantees)[number], "SECURE" | "AT_RISK">),
+          ...(Object.fromEntries(guarantees.map((g) => [g, v[g] ?? "SECURE"])) as Record<
+            (typeof guarantees)[number],
+            "SECURE" | "AT_RISK"
+          >),
           notes: (v.notes as string | undefined) ?? "",
         },
         photoIds: [],
@@ -37,7 +40,14 @@ function toAction(action: string, v: Values): TaskAction {
         meetingAt: iso(v.meetingAt),
         proposal: v.proposal as "PROPOSE" | "DECLINE",
         reason: (v.reason as string | undefined) ?? "",
-        ...(v.membersTotal ? { membersTotal: v.membersTotal as number, present: v.present as number, votesFor: v.votesFor as number, votesAgainst: v.votesAgainst as number } : {}),
+        ...(v.membersTotal
+          ? {
+              membersTotal: v.membersTotal as number,
+              present: v.present as number,
+              votesFor: v.votesFor as number,
+              votesAgainst: v.votesAgainst as number,
+            }
+          : {}),
       };
     case "RECORD_OBJECTION":
       return { type: action, objection: (v.objection as string | undefined) ?? "" };
@@ -60,7 +70,19 @@ function toAction(action: string, v: Values): TaskAction {
   }
 }
 
-export function ActionForm({ task, action, caseRegionCode, onCancel, onDone }: { task: Task; action: string; caseRegionCode: string; onCancel: () => void; onDone: () => void }) {
+export function ActionForm({
+  task,
+  action,
+  caseRegionCode,
+  onCancel,
+  onDone,
+}: {
+  task: Task;
+  action: string;
+  caseRegionCode: string;
+  onCancel: () => void;
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const { call, regions } = useConsole();
   const [form] = Form.useForm<Values>();
@@ -78,7 +100,9 @@ export function ActionForm({ task, action, caseRegionCode, onCancel, onDone }: {
       const byField = fieldErrors(e);
       const known = Object.keys(byField).filter((name) => form.getFieldInstance(name) !== undefined || name in values);
       form.setFields(known.map((name) => ({ name, errors: [byField[name]!] })));
-      setError(e instanceof ApiError ? (known.length ? t("mp.review.task.fixErrors") : (Object.values(byField)[0] ?? e.message)) : String(e));
+      setError(
+        e instanceof ApiError ? (known.length ? t("mp.review.task.fixErrors") : (Object.values(byField)[0] ?? e.message)) : String(e),
+      );
     } finally {
       setBusy(false);
     }
@@ -86,8 +110,28 @@ export function ActionForm({ task, action, caseRegionCode, onCancel, onDone }: {
 
   const now = dayjs();
   return (
-    <Modal open title={`${t(`mp.review.actions.${action}`)} · ${task.caseNumber}`} onCancel={onCancel} footer={null} width={640} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ visitedAt: now, meetingAt: now, proposal: "PROPOSE", result: "CLEAR", ...Object.fromEntries(guarantees.map((g) => [g, "SECURE"])), needs: [{}] }} data-testid="action-form">
+    <Modal
+      open
+      title={`${t(`mp.review.actions.${action}`)} · ${task.caseNumber}`}
+      onCancel={onCancel}
+      footer={null}
+      width={640}
+      destroyOnHidden
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={submit}
+        initialValues={{
+          visitedAt: now,
+          meetingAt: now,
+          proposal: "PROPOSE",
+          result: "CLEAR",
+          ...Object.fromEntries(guarantees.map((g) => [g, "SECURE"])),
+          needs: [{}],
+        }}
+        data-testid="action-form"
+      >
         {action === "RECORD_HOME_VISIT" && (
           <>
             <Space wrap>
@@ -109,7 +153,14 @@ export function ActionForm({ task, action, caseRegionCode, onCancel, onDone }: {
             <Space wrap>
               {guarantees.map((g) => (
                 <Form.Item key={g} name={g} label={label(g)}>
-                  <Radio.Group optionType="button" size="small" options={[{ value: "SECURE", label: t("console.action.secure") }, { value: "AT_RISK", label: t("console.action.atRisk") }]} />
+                  <Radio.Group
+                    optionType="button"
+                    size="small"
+                    options={[
+                      { value: "SECURE", label: t("console.action.secure") },
+                      { value: "AT_RISK", label: t("console.action.atRisk") },
+                    ]}
+                  />
                 </Form.Item>
               ))}
             </Space>
@@ -125,7 +176,12 @@ export function ActionForm({ task, action, caseRegionCode, onCancel, onDone }: {
                 <DatePicker showTime />
               </Form.Item>
               <Form.Item name="proposal" label={label("proposal")}>
-                <Radio.Group options={[{ value: "PROPOSE", label: t("mp.review.task.propose") }, { value: "DECLINE", label: t("mp.review.task.decline") }]} />
+                <Radio.Group
+                  options={[
+                    { value: "PROPOSE", label: t("mp.review.task.propose") },
+                    { value: "DECLINE", label: t("mp.review.task.decline") },
+                  ]}
+                />
               </Form.Item>
             </Space>
             <Space wrap>
@@ -148,14 +204,21 @@ export function ActionForm({ task, action, caseRegionCode, onCancel, onDone }: {
         {action === "RECORD_DATA_COMPARISON" && (
           <>
             <Form.Item name="result" label={label("result")}>
-              <Radio.Group options={[{ value: "CLEAR", label: t("mp.review.task.clear") }, { value: "DOUBTFUL", label: t("mp.review.task.doubtful") }]} />
+              <Radio.Group
+                options={[
+                  { value: "CLEAR", label: t("mp.review.task.clear") },
+                  { value: "DOUBTFUL", label: t("mp.review.task.doubtful") },
+                ]}
+              />
             </Form.Item>
             <Form.Item name="notes" label={label("notes")}>
               <Input.TextArea rows={2} />
             </Form.Item>
           </>
         )}
-        {action === "CLOSE_PUBLICITY" && <Alert type="info" message={t("mp.review.task.closePublicityHint")} style={{ marginBottom: 16 }} />}
+        {action === "CLOSE_PUBLICITY" && (
+          <Alert type="info" message={t("mp.review.task.closePublicityHint")} style={{ marginBottom: 16 }} />
+        )}
         {(action === "APPROVE" || action === "ASSIGN_REGION") && (
           <>
             {action === "ASSIGN_REGION" && (
@@ -180,10 +243,16 @@ export function ActionForm({ task, action, caseRegionCode, onCancel, onDone }: {
                 {fields.map((field) => (
                   <Space key={field.key} align="start" wrap>
                     <Form.Item name={[field.name, "riskType"]} label={label("riskType")}>
-                      <Select style={{ width: 130 }} options={riskTypeSchema.options.map((r) => ({ value: r, label: t(`riskTypes.${r}`) }))} />
+                      <Select
+                        style={{ width: 130 }}
+                        options={riskTypeSchema.options.map((r) => ({ value: r, label: t(`riskTypes.${r}`) }))}
+                      />
                     </Form.Item>
                     <Form.Item name={[field.name, "department"]} label={label("department")}>
-                      <Select style={{ width: 170 }} options={departmentSchema.options.map((d) => ({ value: d, label: t(`screening.departments.${d}`) }))} />
+                      <Select
+                        style={{ width: 170 }}
+                        options={departmentSchema.options.map((d) => ({ value: d, label: t(`screening.departments.${d}`) }))}
+                      />
                     </Form.Item>
                     <Form.Item name={[field.name, "measure"]} label={label("measure")}>
                       <Input style={{ width: 200 }} />

@@ -54,7 +54,9 @@ export function CalendarPage() {
       <Typography.Title level={4}>{t("console.calendar.title")}</Typography.Title>
       <Typography.Paragraph type="secondary">{t("console.calendar.intro")}</Typography.Paragraph>
       {error && <Alert type="error" showIcon message={error.message} />}
-      {data?.outlook.message && <Alert type="warning" showIcon message={data.outlook.message} style={{ marginBottom: 16 }} data-testid="calendar-outlook" />}
+      {data?.outlook.message && (
+        <Alert type="warning" showIcon message={data.outlook.message} style={{ marginBottom: 16 }} data-testid="calendar-outlook" />
+      )}
       <Table<YearView>
         data-testid="calendar-years"
         rowKey="year"
@@ -74,15 +76,27 @@ export function CalendarPage() {
               </Tag>
             ),
           },
-          { title: t("console.calendar.holidays"), dataIndex: "holidays", render: (days: string[]) => t("console.calendar.days", { count: days.length }) },
-          { title: t("console.calendar.makeupWorkdays"), dataIndex: "makeupWorkdays", render: (days: string[]) => (days.length ? days.join("、") : t("console.calendar.none")) },
+          {
+            title: t("console.calendar.holidays"),
+            dataIndex: "holidays",
+            render: (days: string[]) => t("console.calendar.days", { count: days.length }),
+          },
+          {
+            title: t("console.calendar.makeupWorkdays"),
+            dataIndex: "makeupWorkdays",
+            render: (days: string[]) => (days.length ? days.join("、") : t("console.calendar.none")),
+          },
           {
             title: t("console.calendar.loaded"),
             dataIndex: "loaded",
             render: (loaded: YearView["loaded"]) =>
               loaded ? (
                 <>
-                  {t("console.calendar.loadedBy", { version: loaded.version, name: loaded.loadedByName, at: formatDateTime(loaded.loadedAt) })}
+                  {t("console.calendar.loadedBy", {
+                    version: loaded.version,
+                    name: loaded.loadedByName,
+                    at: formatDateTime(loaded.loadedAt),
+                  })}
                   {loaded.note && <Typography.Text type="secondary"> · {loaded.note}</Typography.Text>}
                 </>
               ) : (
@@ -106,7 +120,10 @@ export function CalendarPage() {
 function YearDetail({ year }: { year: YearView }) {
   const { t } = useTranslation();
   const { call } = useConsole();
-  const load = useCallback(() => (year.loaded ? call<History>("GET", `/api/admin/calendar-versions?year=${year.year}`) : Promise.resolve(null)), [call, year]);
+  const load = useCallback(
+    () => (year.loaded ? call<History>("GET", `/api/admin/calendar-versions?year=${year.year}`) : Promise.resolve(null)),
+    [call, year],
+  );
   const { data } = useLoader(load, [load]);
   return (
     <>
@@ -121,7 +138,8 @@ function YearDetail({ year }: { year: YearView }) {
           renderItem={(v) => (
             <List.Item>
               {t("console.calendar.loadedBy", { version: v.version, name: v.loadedByName, at: formatDateTime(v.loadedAt) })}
-              {v.note ? ` · ${v.note}` : ""} · {t("console.calendar.days", { count: v.holidays.length })} · {v.makeupWorkdays.join("、") || t("console.calendar.none")}
+              {v.note ? ` · ${v.note}` : ""} · {t("console.calendar.days", { count: v.holidays.length })} ·{" "}
+              {v.makeupWorkdays.join("、") || t("console.calendar.none")}
             </List.Item>
           )}
         />
@@ -156,9 +174,20 @@ function LoadForm({ defaultYear, onLoaded }: { defaultYear: number; onLoaded: ()
     setBusy(true);
     try {
       const result = await call<CalendarLoadResult>("POST", "/api/admin/calendars", {
-        body: { year: values.year, holidays: holidays.dates, makeupWorkdays: makeupWorkdays.dates, ...(values.note ? { note: values.note } : {}) },
+        body: {
+          year: values.year,
+          holidays: holidays.dates,
+          makeupWorkdays: makeupWorkdays.dates,
+          ...(values.note ? { note: values.note } : {}),
+        },
       });
-      void message.success(t(result.created ? "console.calendar.loadedResult" : "console.calendar.sameResult", { year: result.year, version: result.version, changed: result.recount.changed }));
+      void message.success(
+        t(result.created ? "console.calendar.loadedResult" : "console.calendar.sameResult", {
+          year: result.year,
+          version: result.version,
+          changed: result.recount.changed,
+        }),
+      );
       onLoaded();
     } catch (e) {
       if (e instanceof ApiError && e.fields.length > 0) {

@@ -1,4 +1,21 @@
-import { Alert, Button, Card, Col, Descriptions, Empty, Image, Input, Modal, Row, Space, Spin, Table, Tag, Timeline, Typography } from "antd";
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Image,
+  Input,
+  Modal,
+  Row,
+  Space,
+  Spin,
+  Table,
+  Tag,
+  Timeline,
+  Typography,
+} from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { z } from "zod";
@@ -48,7 +65,9 @@ export function CasePage({ id }: { id: string }) {
         {loading && <Spin size="small" />}
         {session.staff.role === "AUDITOR" && <TraceExport caseId={c.id} />}
       </Space>
-      {c.personalDataErasedAt && <Alert type="info" showIcon message={t("console.case.erased", { date: formatDate(c.personalDataErasedAt) })} />}
+      {c.personalDataErasedAt && (
+        <Alert type="info" showIcon message={t("console.case.erased", { date: formatDate(c.personalDataErasedAt) })} />
+      )}
 
       <Card size="small" title={t("console.case.whatToDo")} data-testid="case-actions">
         {data.tasks.every((task) => task.actions.length === 0) ? (
@@ -58,7 +77,13 @@ export function CasePage({ id }: { id: string }) {
             <Space key={task.id} wrap style={{ marginBottom: 8 }}>
               <Typography.Text strong>{task.stageLabel}</Typography.Text>
               {task.actions.map((action) => (
-                <Button key={action} data-testid={`action-${action}`} type={action === "APPROVE" ? "primary" : "default"} danger={action === "REJECT"} onClick={() => setActing({ task, action })}>
+                <Button
+                  key={action}
+                  data-testid={`action-${action}`}
+                  type={action === "APPROVE" ? "primary" : "default"}
+                  danger={action === "REJECT"}
+                  onClick={() => setActing({ task, action })}
+                >
                   {t(`mp.review.actions.${action}`)}
                 </Button>
               ))}
@@ -88,13 +113,21 @@ export function CasePage({ id }: { id: string }) {
                 <Revealable caseId={c.id} field="PHONE" masked={c.phoneMasked} revealable={c.revealable} />
               </Descriptions.Item>
               <Descriptions.Item label={t("mp.review.task.idNumber")}>
-                {c.idNumberMasked ? <Revealable caseId={c.id} field="ID_NUMBER" masked={c.idNumberMasked} revealable={c.revealable} /> : t("mp.review.task.none")}
+                {c.idNumberMasked ? (
+                  <Revealable caseId={c.id} field="ID_NUMBER" masked={c.idNumberMasked} revealable={c.revealable} />
+                ) : (
+                  t("mp.review.task.none")
+                )}
               </Descriptions.Item>
               {c.bankAccount && (
                 <Descriptions.Item label={t("console.case.bankAccount")} span={2}>
-                  {c.bankAccount.bankName} <Revealable caseId={c.id} field="BANK_ACCOUNT" masked={c.bankAccount.numberMasked} revealable={c.revealable} />
+                  {c.bankAccount.bankName}{" "}
+                  <Revealable caseId={c.id} field="BANK_ACCOUNT" masked={c.bankAccount.numberMasked} revealable={c.revealable} />
                   {c.bankAccount.alsoNamedBy.length > 0 && (
-                    <Typography.Text type="warning"> {t("console.case.bankAccountShared", { numbers: c.bankAccount.alsoNamedBy.join(t("ledgers.listSeparator")) })}</Typography.Text>
+                    <Typography.Text type="warning">
+                      {" "}
+                      {t("console.case.bankAccountShared", { numbers: c.bankAccount.alsoNamedBy.join(t("ledgers.listSeparator")) })}
+                    </Typography.Text>
                   )}
                 </Descriptions.Item>
               )}
@@ -112,7 +145,9 @@ export function CasePage({ id }: { id: string }) {
               <Descriptions.Item label={t("mp.review.task.description")} span={2}>
                 {c.description}
               </Descriptions.Item>
-              <Descriptions.Item label={t("console.case.reporter")}>{c.reporter.type === "STAFF" ? (c.reporter.name ?? "—") : t("mp.review.task.byResident")}</Descriptions.Item>
+              <Descriptions.Item label={t("console.case.reporter")}>
+                {c.reporter.type === "STAFF" ? (c.reporter.name ?? "—") : t("mp.review.task.byResident")}
+              </Descriptions.Item>
               <Descriptions.Item label={t("console.queue.submitted")}>{formatDateTime(c.submittedAt)}</Descriptions.Item>
             </Descriptions>
           </Card>
@@ -123,21 +158,38 @@ export function CasePage({ id }: { id: string }) {
               <Descriptions size="small" column={1}>
                 <Descriptions.Item label={t("console.case.year")}>{a.year}</Descriptions.Item>
                 <Descriptions.Item label={t("console.case.perCapita")}>
-                  {formatNumber(a.perCapitaNetIncome)} / {formatNumber(a.incomeLine)} {a.belowLine && <Tag color="red">{t("console.case.belowLine")}</Tag>}
+                  {formatNumber(a.perCapitaNetIncome)} / {formatNumber(a.incomeLine)}{" "}
+                  {a.belowLine && <Tag color="red">{t("console.case.belowLine")}</Tag>}
                 </Descriptions.Item>
                 <Descriptions.Item label={t("console.case.afterRigid")}>
-                  {formatNumber(a.perCapitaAfterRigidExpenses)} {a.belowLineAfterRigidExpenses && <Tag color="red">{t("console.case.belowLine")}</Tag>}
+                  {formatNumber(a.perCapitaAfterRigidExpenses)}{" "}
+                  {a.belowLineAfterRigidExpenses && <Tag color="red">{t("console.case.belowLine")}</Tag>}
                 </Descriptions.Item>
                 <Descriptions.Item label={t("console.case.rigidExpenses")}>{formatNumber(a.rigidExpenses)}</Descriptions.Item>
-                <Descriptions.Item label={t("console.case.guaranteesAtRisk")}>{a.guaranteesAtRisk.length ? a.guaranteesAtRisk.map((g) => <Tag key={g}>{t(`ledgers.guarantees.${g}`)}</Tag>) : "—"}</Descriptions.Item>
-                <Descriptions.Item label={t("console.case.grade")}>{a.grade ? <Tag color={a.grade === "RED" ? "red" : a.grade === "YELLOW" ? "gold" : "green"}>{t(`console.case.grades.${a.grade}`)}</Tag> : "—"}</Descriptions.Item>
-                {a.reasons.length > 0 && <Descriptions.Item label={t("console.case.reasons")}>{a.reasons.map((r) => reasonText(r, a, t)).join(t("ledgers.factSeparator"))}</Descriptions.Item>}
+                <Descriptions.Item label={t("console.case.guaranteesAtRisk")}>
+                  {a.guaranteesAtRisk.length ? a.guaranteesAtRisk.map((g) => <Tag key={g}>{t(`ledgers.guarantees.${g}`)}</Tag>) : "—"}
+                </Descriptions.Item>
+                <Descriptions.Item label={t("console.case.grade")}>
+                  {a.grade ? (
+                    <Tag color={a.grade === "RED" ? "red" : a.grade === "YELLOW" ? "gold" : "green"}>
+                      {t(`console.case.grades.${a.grade}`)}
+                    </Tag>
+                  ) : (
+                    "—"
+                  )}
+                </Descriptions.Item>
+                {a.reasons.length > 0 && (
+                  <Descriptions.Item label={t("console.case.reasons")}>
+                    {a.reasons.map((r) => reasonText(r, a, t)).join(t("ledgers.factSeparator"))}
+                  </Descriptions.Item>
+                )}
               </Descriptions>
             ) : c.declaredHousehold ? (
               <Descriptions size="small" column={1}>
                 <Descriptions.Item label={t("console.case.declared")}>{t("console.case.declaredHint")}</Descriptions.Item>
                 <Descriptions.Item label={t("console.case.perCapita")}>
-                  {formatNumber(c.declaredHousehold.perCapitaNetIncome)} / {formatNumber(c.declaredHousehold.incomeLine)} {c.declaredHousehold.belowLine && <Tag color="red">{t("console.case.belowLine")}</Tag>}
+                  {formatNumber(c.declaredHousehold.perCapitaNetIncome)} / {formatNumber(c.declaredHousehold.incomeLine)}{" "}
+                  {c.declaredHousehold.belowLine && <Tag color="red">{t("console.case.belowLine")}</Tag>}
                 </Descriptions.Item>
               </Descriptions>
             ) : (
@@ -161,7 +213,11 @@ export function CasePage({ id }: { id: string }) {
               { title: t("mp.review.task.idNumber"), dataIndex: "idNumberMasked", render: (v: string | null) => v ?? "—" },
               { title: t("mp.apply.labour"), dataIndex: "labourCapacity", render: (v: string) => t(`mp.labour.${v}`) },
               { title: t("mp.apply.health"), dataIndex: "health", render: (v: string | null) => (v ? t(`mp.health.${v}`) : "—") },
-              { title: t("console.case.schooling"), dataIndex: "schooling", render: (v: string | null) => (v ? t(`ledgers.schooling.${v}`) : "—") },
+              {
+                title: t("console.case.schooling"),
+                dataIndex: "schooling",
+                render: (v: string | null) => (v ? t(`ledgers.schooling.${v}`) : "—"),
+              },
             ]}
           />
         </Card>
@@ -178,7 +234,12 @@ export function CasePage({ id }: { id: string }) {
                   <>
                     <Typography.Text strong>{e.title}</Typography.Text>{" "}
                     <Typography.Text type="secondary">
-                      {formatDateTime(e.at)} · {e.actorType === "SYSTEM" ? t("mp.review.task.bySystem") : e.actorType === "RESIDENT" ? t("mp.review.task.byResident") : t(`roles.${e.actorRole}`, { defaultValue: e.actorRole ?? "" })}
+                      {formatDateTime(e.at)} ·{" "}
+                      {e.actorType === "SYSTEM"
+                        ? t("mp.review.task.bySystem")
+                        : e.actorType === "RESIDENT"
+                          ? t("mp.review.task.byResident")
+                          : t(`roles.${e.actorRole}`, { defaultValue: e.actorRole ?? "" })}
                     </Typography.Text>
                     {e.reason && <div>{t("mp.review.task.reasonLabel", { reason: e.reason })}</div>}
                   </>
@@ -189,12 +250,17 @@ export function CasePage({ id }: { id: string }) {
         </Col>
         <Col span={10}>
           <Card size="small" title={t("mp.review.task.attachments")}>
-            {c.attachments.length === 0 ? <Typography.Text type="secondary">{t("mp.review.task.noAttachments")}</Typography.Text> : <Attachments items={c.attachments} />}
+            {c.attachments.length === 0 ? (
+              <Typography.Text type="secondary">{t("mp.review.task.noAttachments")}</Typography.Text>
+            ) : (
+              <Attachments items={c.attachments} />
+            )}
           </Card>
           <Card size="small" title={t("console.case.consents")} style={{ marginTop: 16 }}>
             {c.consents.map((x, i) => (
               <div key={i}>
-                {x.grantorName} · {t(`console.consentScopes.${x.scope}`)} · {t(`console.consentMethods.${x.method}`)} · {formatDate(x.grantedAt)}
+                {x.grantorName} · {t(`console.consentScopes.${x.scope}`)} · {t(`console.consentMethods.${x.method}`)} ·{" "}
+                {formatDate(x.grantedAt)}
               </div>
             ))}
           </Card>
@@ -205,10 +271,15 @@ export function CasePage({ id }: { id: string }) {
 }
 
 /** The assessment's reasons in words, with the figures they rest on. */
-function reasonText(reason: string, a: NonNullable<CaseDetail["assessment"]>, t: (key: string, options?: Record<string, unknown>) => string): string {
+function reasonText(
+  reason: string,
+  a: NonNullable<CaseDetail["assessment"]>,
+  t: (key: string, options?: Record<string, unknown>) => string,
+): string {
   const [code, guarantee] = reason.split(":");
   if (code === "BELOW_LINE") return t("ledgers.facts.BELOW_LINE", { income: a.perCapitaNetIncome, line: a.incomeLine });
-  if (code === "BELOW_LINE_AFTER_RIGID_EXPENSES") return t("ledgers.facts.BELOW_LINE_AFTER_RIGID_EXPENSES", { income: a.perCapitaAfterRigidExpenses, line: a.incomeLine });
+  if (code === "BELOW_LINE_AFTER_RIGID_EXPENSES")
+    return t("ledgers.facts.BELOW_LINE_AFTER_RIGID_EXPENSES", { income: a.perCapitaAfterRigidExpenses, line: a.incomeLine });
   if (code === "GUARANTEE_AT_RISK") return t("ledgers.facts.GUARANTEE_AT_RISK", { guarantee: t(`ledgers.guarantees.${guarantee}`) });
   return t("console.case.withinYellowBand");
 }
@@ -216,14 +287,29 @@ function reasonText(reason: string, a: NonNullable<CaseDetail["assessment"]>, t:
 type RevealField = CaseDetail["revealable"][number];
 
 /** A masked value, with a way to see it in full for the roles that may: a reason is asked for and kept in the staff-access log. */
-function Revealable({ caseId, field, masked, revealable }: { caseId: string; field: RevealField; masked: string; revealable: readonly RevealField[] }) {
+function Revealable({
+  caseId,
+  field,
+  masked,
+  revealable,
+}: {
+  caseId: string;
+  field: RevealField;
+  masked: string;
+  revealable: readonly RevealField[];
+}) {
   const { t } = useTranslation();
   const { call } = useConsole();
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const [value, setValue] = useState<string | null>(null);
-  if (value) return <Typography.Text copyable data-testid={`revealed-${field}`}>{value}</Typography.Text>;
+  if (value)
+    return (
+      <Typography.Text copyable data-testid={`revealed-${field}`}>
+        {value}
+      </Typography.Text>
+    );
   const submit = async () => {
     try {
       setValue((await call<{ value: string }>("POST", `/api/staff/cases/${caseId}/reveal`, { body: { field, reason } })).value);
@@ -240,9 +326,22 @@ function Revealable({ caseId, field, masked, revealable }: { caseId: string; fie
           {t("console.case.reveal")}
         </Button>
       )}
-      <Modal open={asking} title={t("console.case.revealTitle")} okText={t("console.case.reveal")} onOk={() => void submit()} onCancel={() => setAsking(false)} destroyOnHidden>
+      <Modal
+        open={asking}
+        title={t("console.case.revealTitle")}
+        okText={t("console.case.reveal")}
+        onOk={() => void submit()}
+        onCancel={() => setAsking(false)}
+        destroyOnHidden
+      >
         <Typography.Paragraph type="secondary">{t("console.case.revealHint")}</Typography.Paragraph>
-        <Input.TextArea value={reason} maxLength={200} rows={2} onChange={(e) => setReason(e.target.value)} placeholder={t("console.case.revealReason")} />
+        <Input.TextArea
+          value={reason}
+          maxLength={200}
+          rows={2}
+          onChange={(e) => setReason(e.target.value)}
+          placeholder={t("console.case.revealReason")}
+        />
         {problem && <Alert type="error" showIcon message={problem} style={{ marginTop: 8 }} />}
       </Modal>
     </>
@@ -294,11 +393,14 @@ function Attachments({ items }: { items: CaseDetail["attachments"] }) {
     const made: string[] = [];
     let live = true;
     for (const item of items) {
-      download(`/api/staff/attachments/${item.id}`, { token: session.token }).then(({ blob }) => {
-        const url = URL.createObjectURL(blob);
-        made.push(url);
-        if (live) setUrls((u) => ({ ...u, [item.id]: url }));
-      }, () => undefined);
+      download(`/api/staff/attachments/${item.id}`, { token: session.token }).then(
+        ({ blob }) => {
+          const url = URL.createObjectURL(blob);
+          made.push(url);
+          if (live) setUrls((u) => ({ ...u, [item.id]: url }));
+        },
+        () => undefined,
+      );
     }
     return () => {
       live = false;
@@ -310,7 +412,15 @@ function Attachments({ items }: { items: CaseDetail["attachments"] }) {
       <Space wrap>
         {items.map((item) =>
           item.kind === "PHOTO" ? (
-            <Image key={item.id} width={96} height={96} style={{ objectFit: "cover" }} src={urls[item.id]} alt={t("mp.review.task.attachmentKinds.PHOTO")} data-testid="attachment-photo" />
+            <Image
+              key={item.id}
+              width={96}
+              height={96}
+              style={{ objectFit: "cover" }}
+              src={urls[item.id]}
+              alt={t("mp.review.task.attachmentKinds.PHOTO")}
+              data-testid="attachment-photo"
+            />
           ) : (
             <a key={item.id} href={urls[item.id]} download>
               {t(`mp.review.task.attachmentKinds.${item.kind}`)} ({Math.ceil(item.size / 1024)} KB)

@@ -14,7 +14,20 @@ import { EventProgress } from "./risk-events-page.tsx";
 type Dashboard = z.output<typeof dashboardSchema>;
 type RiskEvents = z.output<typeof riskEventListSchema>;
 
-const palette = ["#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#2980b9", "#8e44ad", "#16a085", "#7f8c8d", "#d35400", "#2c3e50", "#c2185b", "#5d4037"];
+const palette = [
+  "#c0392b",
+  "#e67e22",
+  "#f1c40f",
+  "#27ae60",
+  "#2980b9",
+  "#8e44ad",
+  "#16a085",
+  "#7f8c8d",
+  "#d35400",
+  "#2c3e50",
+  "#c2185b",
+  "#5d4037",
+];
 
 /** Where the region stands: open cases by stage, risk type and place, late work, time per stage, intake by channel, and the large-scale events. */
 export function DashboardPage() {
@@ -41,7 +54,15 @@ export function DashboardPage() {
         <Typography.Title level={4} style={{ margin: 0 }}>
           {t("console.dashboard.title", { region: d.region.name })}
         </Typography.Title>
-        <TreeSelect allowClear treeDefaultExpandAll placeholder={t("console.queue.region")} value={regionCode} onChange={setRegionCode} treeData={regionTree(regions, session.staff.region.code)} style={{ width: 200 }} />
+        <TreeSelect
+          allowClear
+          treeDefaultExpandAll
+          placeholder={t("console.queue.region")}
+          value={regionCode}
+          onChange={setRegionCode}
+          treeData={regionTree(regions, session.staff.region.code)}
+          style={{ width: 200 }}
+        />
       </Space>
       <Row gutter={16}>
         <Col span={6}>
@@ -51,12 +72,19 @@ export function DashboardPage() {
         </Col>
         <Col span={6}>
           <Card size="small">
-            <Statistic title={t("console.dashboard.overdueTasks")} value={d.overdueTasks.count} valueStyle={d.overdueTasks.count ? { color: "#cf1322" } : undefined} />
+            <Statistic
+              title={t("console.dashboard.overdueTasks")}
+              value={d.overdueTasks.count}
+              valueStyle={d.overdueTasks.count ? { color: "#cf1322" } : undefined}
+            />
           </Card>
         </Col>
         <Col span={6}>
           <Card size="small">
-            <Statistic title={t("console.dashboard.receivedWindow", { days: d.receivedPerDay.dates.length })} value={d.receivedPerDay.totals.reduce((a, b) => a + b, 0)} />
+            <Statistic
+              title={t("console.dashboard.receivedWindow", { days: d.receivedPerDay.dates.length })}
+              value={d.receivedPerDay.totals.reduce((a, b) => a + b, 0)}
+            />
           </Card>
         </Col>
         <Col span={6}>
@@ -85,7 +113,11 @@ export function DashboardPage() {
         </Col>
         <Col span={12}>
           <Card size="small" title={t("console.dashboard.stageTimes", { days: d.stageTimes.windowDays })}>
-            {d.stageTimes.items.length ? <Chart option={charts.stageTimes} testId="chart-stage-times" /> : <Empty description={t("console.dashboard.noStays")} />}
+            {d.stageTimes.items.length ? (
+              <Chart option={charts.stageTimes} testId="chart-stage-times" />
+            ) : (
+              <Empty description={t("console.dashboard.noStays")} />
+            )}
           </Card>
         </Col>
       </Row>
@@ -105,8 +137,16 @@ export function DashboardPage() {
                 { title: t("console.queue.number"), dataIndex: "caseNumber" },
                 { title: t("console.queue.stage"), dataIndex: "stageLabel" },
                 { title: t("console.queue.region"), dataIndex: "regionName" },
-                { title: t("console.queue.due"), dataIndex: "dueAt", render: (v: string, task) => <DueDate at={v} provisional={task.dueProvisional} /> },
-                { title: t("console.dashboard.workingDaysLate"), dataIndex: "workingDaysLate", render: (v: number) => <span className="overdue">{v}</span> },
+                {
+                  title: t("console.queue.due"),
+                  dataIndex: "dueAt",
+                  render: (v: string, task) => <DueDate at={v} provisional={task.dueProvisional} />,
+                },
+                {
+                  title: t("console.dashboard.workingDaysLate"),
+                  dataIndex: "workingDaysLate",
+                  render: (v: number) => <span className="overdue">{v}</span>,
+                },
               ]}
             />
           </Card>
@@ -130,7 +170,10 @@ export function DashboardPage() {
   );
 }
 
-function chartOptions(d: Dashboard, t: (key: string, options?: Record<string, unknown>) => string): Record<"byStage" | "byRiskType" | "byRegion" | "stageTimes" | "received", ChartOption> {
+function chartOptions(
+  d: Dashboard,
+  t: (key: string, options?: Record<string, unknown>) => string,
+): Record<"byStage" | "byRiskType" | "byRegion" | "stageTimes" | "received", ChartOption> {
   const bar = (labels: string[], values: number[], horizontal = false): ChartOption => ({
     color: palette,
     tooltip: { trigger: "axis" },
@@ -141,14 +184,29 @@ function chartOptions(d: Dashboard, t: (key: string, options?: Record<string, un
   });
   const risks = d.openByRiskType.filter((r) => r.count > 0);
   return {
-    byStage: bar(d.openByStage.map((s) => s.label), d.openByStage.map((s) => s.count), true),
+    byStage: bar(
+      d.openByStage.map((s) => s.label),
+      d.openByStage.map((s) => s.count),
+      true,
+    ),
     byRiskType: {
       color: palette,
       tooltip: { trigger: "item" },
       legend: { type: "scroll", orient: "vertical", right: 0, top: "middle" },
-      series: [{ type: "pie", radius: ["40%", "70%"], center: ["38%", "50%"], data: risks.map((r) => ({ name: r.label, value: r.count })), label: { formatter: "{b}: {c}" } }],
+      series: [
+        {
+          type: "pie",
+          radius: ["40%", "70%"],
+          center: ["38%", "50%"],
+          data: risks.map((r) => ({ name: r.label, value: r.count })),
+          label: { formatter: "{b}: {c}" },
+        },
+      ],
     },
-    byRegion: bar(d.openByRegion.map((r) => (r.self ? t("console.dashboard.selfQueue", { name: r.name }) : r.name)), d.openByRegion.map((r) => r.count)),
+    byRegion: bar(
+      d.openByRegion.map((r) => (r.self ? t("console.dashboard.selfQueue", { name: r.name }) : r.name)),
+      d.openByRegion.map((r) => r.count),
+    ),
     stageTimes: {
       color: palette,
       tooltip: { trigger: "axis" },

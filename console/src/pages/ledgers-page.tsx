@@ -47,7 +47,11 @@ export function LedgersPage() {
         <FilterBar value={filters} onChange={setFilters} withSearch={false} />
         <Space>
           {t("console.ledgers.period")}
-          <DatePicker.RangePicker value={period} onChange={(value) => setPeriod(value as [Dayjs | null, Dayjs | null] | null)} allowEmpty={[true, true]} />
+          <DatePicker.RangePicker
+            value={period}
+            onChange={(value) => setPeriod(value as [Dayjs | null, Dayjs | null] | null)}
+            allowEmpty={[true, true]}
+          />
         </Space>
       </Card>
       {error && <Alert type="error" showIcon message={error.message} />}
@@ -62,7 +66,12 @@ export function LedgersPage() {
           renderItem={(ledger) => (
             <List.Item
               actions={ledger.formats.map((format) => (
-                <Button key={format} data-testid={`ledger-${ledger.id}-${format}`} loading={busy === `${ledger.id}.${format}`} onClick={() => fetchLedger(ledger, format)}>
+                <Button
+                  key={format}
+                  data-testid={`ledger-${ledger.id}-${format}`}
+                  loading={busy === `${ledger.id}.${format}`}
+                  onClick={() => fetchLedger(ledger, format)}
+                >
                   {t("console.ledgers.download", { format: format.toUpperCase() })}
                 </Button>
               ))}

@@ -34,10 +34,18 @@ export function LoginPage({ onLogin }: { onLogin: (session: StaffSession) => voi
         </Typography.Paragraph>
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="login-error" />}
         <Form layout="vertical" onFinish={submit} requiredMark={false}>
-          <Form.Item name="username" label={t("console.login.username")} rules={[{ required: true, message: t("console.login.usernameRequired") }]}>
+          <Form.Item
+            name="username"
+            label={t("console.login.username")}
+            rules={[{ required: true, message: t("console.login.usernameRequired") }]}
+          >
             <Input autoComplete="username" autoFocus />
           </Form.Item>
-          <Form.Item name="password" label={t("console.login.password")} rules={[{ required: true, message: t("console.login.passwordRequired") }]}>
+          <Form.Item
+            name="password"
+            label={t("console.login.password")}
+            rules={[{ required: true, message: t("console.login.passwordRequired") }]}
+          >
             <Input.Password autoComplete="current-password" />
           </Form.Item>
           <Button type="primary" htmlType="submit" block loading={busy}>

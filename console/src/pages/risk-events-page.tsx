@@ -1,9 +1,34 @@
-import { Alert, App, Button, Card, DatePicker, Descriptions, Empty, Form, Input, Modal, Progress, Radio, Select, Space, Table, Tag, TreeSelect, Typography } from "antd";
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Descriptions,
+  Empty,
+  Form,
+  Input,
+  Modal,
+  Progress,
+  Radio,
+  Select,
+  Space,
+  Table,
+  Tag,
+  TreeSelect,
+  Typography,
+} from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { z } from "zod";
-import { riskEventScopeSchema, riskEventTypeSchema, type riskEventDetailSchema, type riskEventListSchema, type declareRiskEventResponseSchema } from "../../../server/api/risk-event-schemas.ts";
+import {
+  riskEventScopeSchema,
+  riskEventTypeSchema,
+  type riskEventDetailSchema,
+  type riskEventListSchema,
+  type declareRiskEventResponseSchema,
+} from "../../../server/api/risk-event-schemas.ts";
 import { ApiError, fieldErrors } from "../api.ts";
 import { regionTree, useConsole, useLiveReload, useLoader } from "../console-context.tsx";
 import { go, href } from "../hash-route.ts";
@@ -25,7 +50,11 @@ export function EventProgress({ event }: { event: RiskEvent }) {
   const total = leadsCreated + alreadyOpen;
   return (
     <div data-testid="event-progress" data-open={open} data-total={total}>
-      <Progress percent={total ? Math.round((100 * (total - open)) / total) : 100} size="small" status={open === 0 ? "success" : "active"} />
+      <Progress
+        percent={total ? Math.round((100 * (total - open)) / total) : 100}
+        size="small"
+        status={open === 0 ? "success" : "active"}
+      />
       <Typography.Text type="secondary">{t("console.events.openOf", { open, total })}</Typography.Text>
       {overdue > 0 && <span className="overdue"> · {t("console.events.overdue", { count: overdue })}</span>}
     </div>
@@ -64,8 +93,16 @@ function EventsPage() {
         columns={[
           { title: t("console.events.name"), dataIndex: "title", render: (title: string, e) => <a href={href("events", e.id)}>{title}</a> },
           { title: t("console.events.type"), dataIndex: "typeLabel", width: 110 },
-          { title: t("console.events.villages"), dataIndex: "villages", render: (v: RiskEvent["villages"]) => v.map((x) => x.name).join(t("mp.review.separator")) },
-          { title: t("console.events.period"), render: (_, e) => `${formatDate(e.startsOn)} – ${e.endsOn ? formatDate(e.endsOn) : ""}`, width: 200 },
+          {
+            title: t("console.events.villages"),
+            dataIndex: "villages",
+            render: (v: RiskEvent["villages"]) => v.map((x) => x.name).join(t("mp.review.separator")),
+          },
+          {
+            title: t("console.events.period"),
+            render: (_, e) => `${formatDate(e.startsOn)} – ${e.endsOn ? formatDate(e.endsOn) : ""}`,
+            width: 200,
+          },
           {
             title: t("console.events.progress"),
             width: 240,
@@ -87,7 +124,14 @@ function DeclareForm({ onClose }: { onClose: () => void }) {
   const [error, setError] = useState<string | null>(null);
   // One key per opened form: pressing "declare" twice on a slow network declares once.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
-  const submit = async (values: { type: string; title: string; description?: string; villageCodes?: string[]; period?: [Dayjs, Dayjs | null]; scope: string }) => {
+  const submit = async (values: {
+    type: string;
+    title: string;
+    description?: string;
+    villageCodes?: string[];
+    period?: [Dayjs, Dayjs | null];
+    scope: string;
+  }) => {
     setBusy(true);
     setError(null);
     try {
@@ -100,8 +144,13 @@ function DeclareForm({ onClose }: { onClose: () => void }) {
         endsOn: values.period?.[1]?.format("YYYY-MM-DD") || undefined,
         scope: values.scope,
       };
-      const answer = await call<z.output<typeof declareRiskEventResponseSchema>>("POST", "/api/staff/risk-events", { body, idempotencyKey });
-      void message.success(t("console.events.declared", { leads: answer.event.progress.leadsCreated, open: answer.event.progress.alreadyOpen }));
+      const answer = await call<z.output<typeof declareRiskEventResponseSchema>>("POST", "/api/staff/risk-events", {
+        body,
+        idempotencyKey,
+      });
+      void message.success(
+        t("console.events.declared", { leads: answer.event.progress.leadsCreated, open: answer.event.progress.alreadyOpen }),
+      );
       go("events", answer.event.id);
     } catch (e) {
       const byField = fieldErrors(e);
@@ -114,7 +163,13 @@ function DeclareForm({ onClose }: { onClose: () => void }) {
   };
   return (
     <Modal open title={t("console.events.declare")} footer={null} onCancel={onClose} width={640} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ type: "FLOOD", scope: "MONITORED", period: [dayjs(), null] }} data-testid="event-form">
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={submit}
+        initialValues={{ type: "FLOOD", scope: "MONITORED", period: [dayjs(), null] }}
+        data-testid="event-form"
+      >
         <Form.Item name="type" label={t("console.events.type")}>
           <Select options={riskEventTypeSchema.options.map((type) => ({ value: type, label: t(`riskEvents.types.${type}`) }))} />
         </Form.Item>
@@ -170,7 +225,11 @@ function EventPage({ id }: { id: string }) {
           {formatDate(e.startsOn)} – {e.endsOn ? formatDate(e.endsOn) : ""}
         </Descriptions.Item>
         <Descriptions.Item label={t("console.events.scope")}>{e.scopeLabel}</Descriptions.Item>
-        <Descriptions.Item label={t("console.events.riskTypes")}>{e.riskTypes.map((r) => <Tag key={r}>{t(`riskTypes.${r}`)}</Tag>)}</Descriptions.Item>
+        <Descriptions.Item label={t("console.events.riskTypes")}>
+          {e.riskTypes.map((r) => (
+            <Tag key={r}>{t(`riskTypes.${r}`)}</Tag>
+          ))}
+        </Descriptions.Item>
         <Descriptions.Item label={t("console.events.declaredBy")}>{e.declaredBy}</Descriptions.Item>
         <Descriptions.Item label={t("console.events.progress")}>
           <EventProgress event={e} />
@@ -189,7 +248,11 @@ function EventPage({ id }: { id: string }) {
             { title: t("console.events.alreadyOpen"), dataIndex: "alreadyOpen" },
             { title: t("console.events.open"), dataIndex: "open" },
             { title: t("console.events.decided"), render: (_, v) => v.decided.total },
-            { title: t("console.queue.overdue"), dataIndex: "overdue", render: (n: number) => (n ? <span className="overdue">{n}</span> : 0) },
+            {
+              title: t("console.queue.overdue"),
+              dataIndex: "overdue",
+              render: (n: number) => (n ? <span className="overdue">{n}</span> : 0),
+            },
           ]}
         />
       </Card>
@@ -207,7 +270,11 @@ function EventPage({ id }: { id: string }) {
             { title: t("console.queue.number"), dataIndex: "caseNumber" },
             { title: t("console.events.outcome"), dataIndex: "outcomeLabel" },
             { title: t("console.queue.stage"), dataIndex: "stageLabel" },
-            { title: t("console.queue.due"), dataIndex: "stageDueAt", render: (v: string | null, h) => <DueDate at={v} provisional={h.stageDueProvisional} overdue={h.overdue} /> },
+            {
+              title: t("console.queue.due"),
+              dataIndex: "stageDueAt",
+              render: (v: string | null, h) => <DueDate at={v} provisional={h.stageDueProvisional} overdue={h.overdue} />,
+            },
           ]}
         />
       </Card>

@@ -2,7 +2,12 @@ import { Alert, App, Button, Card, Descriptions, Empty, Input, Select, Space, St
 import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { z } from "zod";
-import type { screeningImportDetailSchema, screeningImportListSchema, screeningRulesResponseSchema, screeningUploadResponseSchema } from "../../../server/api/screening-schemas.ts";
+import type {
+  screeningImportDetailSchema,
+  screeningImportListSchema,
+  screeningRulesResponseSchema,
+  screeningUploadResponseSchema,
+} from "../../../server/api/screening-schemas.ts";
 import { screeningOutcomes } from "../../../server/api/screening-schemas.ts";
 import { api, ApiError, download, saveBlob } from "../api.ts";
 import { useConsole, useLoader } from "../console-context.tsx";
@@ -44,7 +49,11 @@ function ImportsPage() {
     const form = new FormData();
     form.append("file", file);
     try {
-      const answer = await api<UploadAnswer>("POST", `/api/staff/screening/imports?department=${encodeURIComponent(department ?? "")}&period=${encodeURIComponent(period)}`, { token: session.token, form });
+      const answer = await api<UploadAnswer>(
+        "POST",
+        `/api/staff/screening/imports?department=${encodeURIComponent(department ?? "")}&period=${encodeURIComponent(period)}`,
+        { token: session.token, form },
+      );
       suggestions.set(answer.importId, answer);
       go("screening", answer.importId);
     } catch (e) {
@@ -60,8 +69,21 @@ function ImportsPage() {
       <Card size="small" title={t("console.screening.upload")}>
         <Typography.Paragraph type="secondary">{t("console.screening.intro")}</Typography.Paragraph>
         <Space wrap align="start">
-          <Select data-testid="screening-department" placeholder={t("console.screening.department")} style={{ width: 220 }} value={department} onChange={setDepartment} options={(rules?.departments ?? []).map((d) => ({ value: d.department, label: d.label }))} />
-          <Input data-testid="screening-period" addonBefore={t("console.screening.period")} value={period} onChange={(e) => setPeriod(e.target.value)} style={{ width: 200 }} />
+          <Select
+            data-testid="screening-department"
+            placeholder={t("console.screening.department")}
+            style={{ width: 220 }}
+            value={department}
+            onChange={setDepartment}
+            options={(rules?.departments ?? []).map((d) => ({ value: d.department, label: d.label }))}
+          />
+          <Input
+            data-testid="screening-period"
+            addonBefore={t("console.screening.period")}
+            value={period}
+            onChange={(e) => setPeriod(e.target.value)}
+            style={{ width: 200 }}
+          />
           <Upload
             accept=".xlsx,.csv"
             showUploadList={false}
@@ -98,12 +120,19 @@ function ImportsPage() {
           dataSource={list?.items ?? []}
           locale={{ emptyText: <Empty description={t("console.screening.noImports")} /> }}
           columns={[
-            { title: t("console.screening.file"), dataIndex: "fileName", render: (name: string, row) => <a href={href("screening", row.id)}>{name}</a> },
+            {
+              title: t("console.screening.file"),
+              dataIndex: "fileName",
+              render: (name: string, row) => <a href={href("screening", row.id)}>{name}</a>,
+            },
             { title: t("console.screening.department"), dataIndex: "departmentLabel" },
             { title: t("console.screening.period"), dataIndex: "period" },
             { title: t("console.screening.rows"), render: (_, row) => row.counts.rows },
             { title: t("screening.outcomes.LEAD_CREATED"), render: (_, row) => row.counts.LEAD_CREATED },
-            { title: t("screening.outcomes.ERROR"), render: (_, row) => (row.counts.ERROR ? <span className="overdue">{row.counts.ERROR}</span> : 0) },
+            {
+              title: t("screening.outcomes.ERROR"),
+              render: (_, row) => (row.counts.ERROR ? <span className="overdue">{row.counts.ERROR}</span> : 0),
+            },
             { title: t("console.screening.uploaded"), dataIndex: "createdAt", render: (at: string) => formatDateTime(at) },
           ]}
         />
@@ -123,7 +152,10 @@ function ImportPage({ id }: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const loadRules = useCallback(() => call<Rules>("GET", "/api/staff/screening/rules"), [call]);
   const rules = useLoader(loadRules, [loadRules]).data;
-  const load = useCallback(() => call<Detail>("GET", `/api/staff/screening/imports/${id}`, { query: { outcome, limit: 200 } }), [call, id, outcome]);
+  const load = useCallback(
+    () => call<Detail>("GET", `/api/staff/screening/imports/${id}`, { query: { outcome, limit: 200 } }),
+    [call, id, outcome],
+  );
   const loaded = useLoader(load, [load]);
   const current = loaded.data;
   if (loaded.error && !current) return <Alert type="error" showIcon message={loaded.error.message} />;
@@ -187,7 +219,15 @@ function ImportPage({ id }: { id: string }) {
             </Space>
           ))}
         </Space>
-        {imp.fileDeletedAt && <Alert type="info" showIcon message={t("console.screening.fileDeleted", { date: formatDate(imp.fileDeletedAt) })} style={{ marginTop: 12 }} data-testid="screening-file-deleted" />}
+        {imp.fileDeletedAt && (
+          <Alert
+            type="info"
+            showIcon
+            message={t("console.screening.fileDeleted", { date: formatDate(imp.fileDeletedAt) })}
+            style={{ marginTop: 12 }}
+            data-testid="screening-file-deleted"
+          />
+        )}
         <div style={{ marginTop: 12 }}>
           <Button type="primary" loading={busy} onClick={run} disabled={!!imp.fileDeletedAt} data-testid="screening-run">
             {imp.status === "COMPLETED" ? t("console.screening.rerun") : t("console.screening.run")}
@@ -199,7 +239,12 @@ function ImportPage({ id }: { id: string }) {
         <>
           <Space wrap size="large" data-testid="screening-counts">
             {screeningOutcomes.map((o) => (
-              <Statistic key={o} title={t(`screening.outcomes.${o}`)} value={imp.counts[o]} valueStyle={o === "ERROR" && imp.counts.ERROR ? { color: "#cf1322" } : undefined} />
+              <Statistic
+                key={o}
+                title={t(`screening.outcomes.${o}`)}
+                value={imp.counts[o]}
+                valueStyle={o === "ERROR" && imp.counts.ERROR ? { color: "#cf1322" } : undefined}
+              />
             ))}
           </Space>
           {current.errors.length > 0 && (
@@ -224,7 +269,14 @@ function ImportPage({ id }: { id: string }) {
             title={t("console.screening.report")}
             extra={
               <Space>
-                <Select allowClear placeholder={t("console.screening.outcome")} style={{ width: 160 }} value={outcome} onChange={setOutcome} options={screeningOutcomes.map((o) => ({ value: o, label: t(`screening.outcomes.${o}`) }))} />
+                <Select
+                  allowClear
+                  placeholder={t("console.screening.outcome")}
+                  style={{ width: 160 }}
+                  value={outcome}
+                  onChange={setOutcome}
+                  options={screeningOutcomes.map((o) => ({ value: o, label: t(`screening.outcomes.${o}`) }))}
+                />
                 <Button onClick={() => void report("xlsx")}>{t("console.ledgers.download", { format: "XLSX" })}</Button>
                 <Button onClick={() => void report("csv")}>{t("console.ledgers.download", { format: "CSV" })}</Button>
               </Space>
@@ -238,7 +290,14 @@ function ImportPage({ id }: { id: string }) {
               dataSource={current.rows.items}
               columns={[
                 { title: t("console.screening.row"), dataIndex: "row", width: 70 },
-                { title: t("console.screening.outcome"), dataIndex: "outcome", render: (o: string, r) => <Tag color={o === "ERROR" ? "red" : o === "LEAD_CREATED" ? "green" : undefined}>{r.outcomeLabel}</Tag>, width: 140 },
+                {
+                  title: t("console.screening.outcome"),
+                  dataIndex: "outcome",
+                  render: (o: string, r) => (
+                    <Tag color={o === "ERROR" ? "red" : o === "LEAD_CREATED" ? "green" : undefined}>{r.outcomeLabel}</Tag>
+                  ),
+                  width: 140,
+                },
                 { title: t("console.case.name"), dataIndex: "name", width: 90 },
                 { title: t("mp.review.task.idNumber"), dataIndex: "idNumber", width: 180 },
                 { title: t("console.queue.region"), dataIndex: "villageName", width: 100 },

@@ -42,7 +42,11 @@ export function TasksPage() {
     setBusy(true);
     setError(null);
     const action =
-      bulk === "RETURN" || bulk === "REJECT" ? { type: bulk, reason } : bulk === "RECORD_DATA_COMPARISON" ? { type: bulk, result: comparison } : { type: bulk };
+      bulk === "RETURN" || bulk === "REJECT"
+        ? { type: bulk, reason }
+        : bulk === "RECORD_DATA_COMPARISON"
+          ? { type: bulk, result: comparison }
+          : { type: bulk };
     try {
       const answer = await call<BulkResult>("POST", "/api/staff/tasks/bulk-actions", { body: { taskIds: selected, action } });
       setResult(answer);
@@ -79,7 +83,9 @@ export function TasksPage() {
             {t(`mp.review.actions.${type}`)}
           </Button>
         ))}
-        {selected.length > 0 && common.length === 0 && <Typography.Text type="secondary">{t("console.tasks.noCommonAction")}</Typography.Text>}
+        {selected.length > 0 && common.length === 0 && (
+          <Typography.Text type="secondary">{t("console.tasks.noCommonAction")}</Typography.Text>
+        )}
       </Space>
       {loadError && <Alert type="error" showIcon message={loadError.message} style={{ marginBottom: 12 }} />}
       {result && result.failed > 0 && (
@@ -92,7 +98,13 @@ export function TasksPage() {
           message={t("console.tasks.bulkPartial", { done: result.done, failed: result.failed })}
           description={
             <ul data-testid="bulk-failures">
-              {result.results.map((r) => (!r.ok ? <li key={r.taskId}>{tasks.find((task) => task.id === r.taskId)?.caseNumber ?? r.taskId}: {r.error.message}</li> : null))}
+              {result.results.map((r) =>
+                !r.ok ? (
+                  <li key={r.taskId}>
+                    {tasks.find((task) => task.id === r.taskId)?.caseNumber ?? r.taskId}: {r.error.message}
+                  </li>
+                ) : null,
+              )}
             </ul>
           }
         />
@@ -106,7 +118,11 @@ export function TasksPage() {
         pagination={false}
         rowSelection={view === "mine" ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) } : undefined}
         columns={[
-          { title: t("console.queue.number"), dataIndex: "caseNumber", render: (number: string, task) => <a href={href("cases", task.caseId)}>{number}</a> },
+          {
+            title: t("console.queue.number"),
+            dataIndex: "caseNumber",
+            render: (number: string, task) => <a href={href("cases", task.caseId)}>{number}</a>,
+          },
           { title: t("console.queue.stage"), dataIndex: "stageLabel" },
           { title: t("console.queue.region"), dataIndex: "regionName" },
           {
@@ -114,7 +130,16 @@ export function TasksPage() {
             dataIndex: "dueAt",
             render: (due: string | null, task) => <DueDate at={due} provisional={task.dueProvisional} overdue={task.overdue} />,
           },
-          { title: t("console.tasks.actions"), dataIndex: "actions", render: (actions: string[], task) => (task.escalated ? <Tag color="red">{t("mp.review.escalated")}</Tag> : actions.map((a) => <Tag key={a}>{t(`mp.review.actions.${a}`)}</Tag>)) },
+          {
+            title: t("console.tasks.actions"),
+            dataIndex: "actions",
+            render: (actions: string[], task) =>
+              task.escalated ? (
+                <Tag color="red">{t("mp.review.escalated")}</Tag>
+              ) : (
+                actions.map((a) => <Tag key={a}>{t(`mp.review.actions.${a}`)}</Tag>)
+              ),
+          },
         ]}
       />
       <Modal
@@ -127,7 +152,15 @@ export function TasksPage() {
         onCancel={() => setBulk(null)}
       >
         <Typography.Paragraph>{chosen.map((task) => task.caseNumber).join(t("mp.review.separator"))}</Typography.Paragraph>
-        {(bulk === "RETURN" || bulk === "REJECT") && <Input.TextArea data-testid="bulk-reason" rows={3} placeholder={t("mp.review.task.reasonHint")} value={reason} onChange={(e) => setReason(e.target.value)} />}
+        {(bulk === "RETURN" || bulk === "REJECT") && (
+          <Input.TextArea
+            data-testid="bulk-reason"
+            rows={3}
+            placeholder={t("mp.review.task.reasonHint")}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+        )}
         {bulk === "RECORD_DATA_COMPARISON" && (
           <Radio.Group value={comparison} onChange={(e) => setComparison(e.target.value as "CLEAR" | "DOUBTFUL")}>
             <Radio value="CLEAR">{t("mp.review.task.clear")}</Radio>

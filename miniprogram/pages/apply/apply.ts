@@ -43,7 +43,14 @@ const options = {
   incomeSources: ["WAGE", "BUSINESS", "PROPERTY", "TRANSFER"],
   expenseKinds: ["MEDICAL", "EDUCATION", "OTHER"],
 };
-const newMember = (relation: string): Member => ({ name: "", relation, birthYear: "", labourCapacity: "FULL", health: "HEALTHY", idNumber: "" });
+const newMember = (relation: string): Member => ({
+  name: "",
+  relation,
+  birthYear: "",
+  labourCapacity: "FULL",
+  health: "HEALTHY",
+  idNumber: "",
+});
 const emptyForm = (): Form => ({
   kind: "MONITORING_APPLICATION",
   applicantName: "",
@@ -87,9 +94,22 @@ Page({
 
   onLoad() {
     const draft = wx.getStorageSync(draftKey) as Form | "";
-    const prefixes = { relation: "mp.relations", labour: "mp.labour", health: "mp.health", incomeSources: "mp.incomeSources", expenseKinds: "mp.expenseKinds" } as const;
-    const choices = Object.fromEntries(Object.entries(prefixes).map(([name, prefix]) => [name, options[name as keyof typeof options].map((value) => ({ value, label: t(`${prefix}.${value}`) }))]));
-    const labels = Object.fromEntries(Object.entries(choices).map(([name, list]) => [name, Object.fromEntries(list.map((c) => [c.value, c.label]))]));
+    const prefixes = {
+      relation: "mp.relations",
+      labour: "mp.labour",
+      health: "mp.health",
+      incomeSources: "mp.incomeSources",
+      expenseKinds: "mp.expenseKinds",
+    } as const;
+    const choices = Object.fromEntries(
+      Object.entries(prefixes).map(([name, prefix]) => [
+        name,
+        options[name as keyof typeof options].map((value) => ({ value, label: t(`${prefix}.${value}`) })),
+      ]),
+    );
+    const labels = Object.fromEntries(
+      Object.entries(choices).map(([name, list]) => [name, Object.fromEntries(list.map((c) => [c.value, c.label]))]),
+    );
     this.setData({ s: strings("mp.apply"), elderly: settings.elderly(), choices, labels });
     this.save(draft ? { ...emptyForm(), ...draft } : emptyForm());
     void this.loadVillages();
@@ -103,7 +123,10 @@ Page({
   save(form: Form, clear: string[] = []) {
     const errors = { ...this.data.errors };
     for (const key of clear) delete errors[key];
-    const otherAdults = form.members.slice(1).filter(adult).map((m) => ({ name: m.name, checked: form.alsoAgreed.includes(m.name) }));
+    const otherAdults = form.members
+      .slice(1)
+      .filter(adult)
+      .map((m) => ({ name: m.name, checked: form.alsoAgreed.includes(m.name) }));
     this.setData({ form, errors, otherAdults });
     wx.setStorageSync(draftKey, form);
   },
@@ -125,7 +148,12 @@ Page({
 
   /** Inputs and pickers inside the members, incomes and expenses lists: data-list, data-index, data-field. */
   onListField(e: WechatMiniprogram.Input | WechatMiniprogram.PickerChange) {
-    const { list, index, field, choices } = e.currentTarget.dataset as { list: "members" | "incomes" | "expenses"; index: number; field: string; choices?: string };
+    const { list, index, field, choices } = e.currentTarget.dataset as {
+      list: "members" | "incomes" | "expenses";
+      index: number;
+      field: string;
+      choices?: string;
+    };
     const raw = String(e.detail.value);
     const value = choices ? (this.data.choices[choices]?.[Number(raw)]?.value ?? raw) : raw;
     const rows = this.data.form[list].map((row, i) => (i === Number(index) ? { ...row, [field]: value } : row));
@@ -146,7 +174,14 @@ Page({
   },
 
   onConsent(e: WechatMiniprogram.CheckboxGroupChange) {
-    this.save({ ...this.data.form, personalInformation: e.detail.value.includes("personal"), familyEconomicCheck: e.detail.value.includes("economic") }, ["personalInformation", "familyEconomicCheck"]);
+    this.save(
+      {
+        ...this.data.form,
+        personalInformation: e.detail.value.includes("personal"),
+        familyEconomicCheck: e.detail.value.includes("economic"),
+      },
+      ["personalInformation", "familyEconomicCheck"],
+    );
   },
 
   onAlsoAgreed(e: WechatMiniprogram.CheckboxGroupChange) {
@@ -197,7 +232,8 @@ Page({
     wx.removeStorageSync(draftKey);
     this.setData({ state: "sending", notice: t("mp.report.sending") });
     const sent = await outbox.submit(checked.value as never, []);
-    if (sent.outcome === "sent") this.setData({ state: "sent", notice: "", ack: { number: sent.ack.number, nextStep: sent.ack.nextStep.text } });
+    if (sent.outcome === "sent")
+      this.setData({ state: "sent", notice: "", ack: { number: sent.ack.number, nextStep: sent.ack.nextStep.text } });
     else if (sent.outcome === "refused") {
       wx.setStorageSync(draftKey, this.data.form);
       this.setData({ state: "editing", errors: errorsByFormPath(sent.error.fieldErrors), notice: sent.error.message });
@@ -210,6 +246,11 @@ Page({
  * "bankAccount.accountNumber" → "bankAccountNumber": keys the template shows errors under.
  */
 function errorsByFormPath(errors: Record<string, string>): Record<string, string> {
-  const key = (path: string) => (path === "bankAccount.bankName" ? "bankName" : path === "bankAccount.accountNumber" ? "bankAccountNumber" : path.replace(/^household\./, "").replace(/^consent\./, ""));
+  const key = (path: string) =>
+    path === "bankAccount.bankName"
+      ? "bankName"
+      : path === "bankAccount.accountNumber"
+        ? "bankAccountNumber"
+        : path.replace(/^household\./, "").replace(/^consent\./, "");
   return Object.fromEntries(Object.entries(errors).map(([path, message]) => [key(path), message]));
 }

@@ -21,7 +21,9 @@ interface Row {
 }
 
 function row(a: DepartmentAssignment): Row {
-  const due = a.dueAt ? formatDate(new Date(a.dueAt), settings.locale()) + (a.dueProvisional ? t("provisionalShort") : "") : t("mp.review.noDue");
+  const due = a.dueAt
+    ? formatDate(new Date(a.dueAt), settings.locale()) + (a.dueProvisional ? t("provisionalShort") : "")
+    : t("mp.review.noDue");
   const sentence = t("mp.review.rowLabel", { number: a.caseNumber, stage: a.measure, region: a.regionName, date: due });
   return {
     id: a.id,
@@ -80,7 +82,10 @@ Page({
       toStaffLogin();
       return;
     }
-    this.setData({ state: this.data.state === "ready" ? "ready" : "failed", notice: error instanceof ApiError ? error.message : t("mp.common.networkDown") });
+    this.setData({
+      state: this.data.state === "ready" ? "ready" : "failed",
+      notice: error instanceof ApiError ? error.message : t("mp.common.networkDown"),
+    });
   },
 
   onStatus(e: WechatMiniprogram.TouchEvent) {

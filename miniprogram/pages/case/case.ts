@@ -63,7 +63,11 @@ Page({
         regionName: c.regionName,
         submitted: formatDate(new Date(c.submittedAt), locale),
         nextStep: c.nextStep?.text ?? "",
-        expected: c.nextStep?.dueAt ? t("mp.cases.expectedBy", { date: formatDate(new Date(c.nextStep.dueAt), locale) + (c.nextStep.provisional ? t("provisionalShort") : "") }) : "",
+        expected: c.nextStep?.dueAt
+          ? t("mp.cases.expectedBy", {
+              date: formatDate(new Date(c.nextStep.dueAt), locale) + (c.nextStep.provisional ? t("provisionalShort") : ""),
+            })
+          : "",
         timeline: c.timeline.map((e) => ({
           date: formatDate(new Date(e.at), locale),
           title: e.title,

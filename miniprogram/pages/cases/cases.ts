@@ -56,7 +56,11 @@ Page({
           statusLabel: t(`statuses.${c.status}`),
           stageLabel: c.stageLabel,
           nextStep: c.nextStep?.text ?? "",
-          expected: c.nextStep?.dueAt ? t("mp.cases.expectedBy", { date: formatDate(new Date(c.nextStep.dueAt), locale) + (c.nextStep.provisional ? t("provisionalShort") : "") }) : "",
+          expected: c.nextStep?.dueAt
+            ? t("mp.cases.expectedBy", {
+                date: formatDate(new Date(c.nextStep.dueAt), locale) + (c.nextStep.provisional ? t("provisionalShort") : ""),
+              })
+            : "",
         })),
       });
     } catch (error) {

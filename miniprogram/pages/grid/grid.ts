@@ -23,7 +23,14 @@ interface Filing {
 const methods: Method[] = ["WECHAT_CONFIRMATION", "SIGNED_PAPER", "VERBAL_WITNESSED"];
 /** The last task list seen online: on a village road the worker can still open a checklist. */
 const tasksKey = "grid-tasks";
-const emptyFiling = (): Filing => ({ applicantName: "", phone: "", description: "", confirmationMethod: "", personalInformation: false, familyEconomicCheck: false });
+const emptyFiling = (): Filing => ({
+  applicantName: "",
+  phone: "",
+  description: "",
+  confirmationMethod: "",
+  personalInformation: false,
+  familyEconomicCheck: false,
+});
 
 /** 网格员工作台: find a household and file for it, see what I filed, and the home visits waiting for me. */
 Page({
@@ -42,7 +49,15 @@ Page({
     notice: "",
     ack: null as null | { number: string; nextStep: string },
     forwarded: [] as { number: string; stageLabel: string; submitted: string }[],
-    tasks: [] as { id: string; caseNumber: string; stageLabel: string; regionName: string; due: string; overdue: boolean; queued: boolean }[],
+    tasks: [] as {
+      id: string;
+      caseNumber: string;
+      stageLabel: string;
+      regionName: string;
+      due: string;
+      overdue: boolean;
+      queued: boolean;
+    }[],
     tasksNotice: "",
     pendingVisits: "",
     refusedVisits: [] as { taskId: string; caseNumber: string; message: string }[],
@@ -72,7 +87,13 @@ Page({
     const waiting = visitOutbox.list().length;
     this.setData({
       pendingVisits: waiting > 0 ? t("mp.grid.pendingVisits", { n: waiting }) : "",
-      refusedVisits: visitOutbox.refused().map((r) => ({ taskId: r.visit.taskId, caseNumber: r.visit.caseNumber, message: r.handledElsewhere ? t("mp.grid.visit.handledElsewhere") : r.message })),
+      refusedVisits: visitOutbox
+        .refused()
+        .map((r) => ({
+          taskId: r.visit.taskId,
+          caseNumber: r.visit.caseNumber,
+          message: r.handledElsewhere ? t("mp.grid.visit.handledElsewhere") : r.message,
+        })),
     });
   },
 
@@ -80,7 +101,13 @@ Page({
     try {
       const { items } = await call("GET /api/staff/cases/forwarded");
       const locale = settings.locale();
-      this.setData({ forwarded: items.map((c) => ({ number: c.number, stageLabel: c.stageLabel, submitted: t("mp.grid.submittedAt", { date: formatDate(new Date(c.submittedAt), locale) }) })) });
+      this.setData({
+        forwarded: items.map((c) => ({
+          number: c.number,
+          stageLabel: c.stageLabel,
+          submitted: t("mp.grid.submittedAt", { date: formatDate(new Date(c.submittedAt), locale) }),
+        })),
+      });
     } catch {
       // Offline: the list fills when the page is shown online again.
     }
@@ -108,7 +135,9 @@ Page({
         caseNumber: task.caseNumber,
         stageLabel: task.stageLabel,
         regionName: task.regionName,
-        due: task.dueAt ? t("mp.grid.dueBy", { date: formatDate(new Date(task.dueAt), locale) + (task.dueProvisional ? t("provisionalShort") : "") }) : t("mp.grid.noDeadline"),
+        due: task.dueAt
+          ? t("mp.grid.dueBy", { date: formatDate(new Date(task.dueAt), locale) + (task.dueProvisional ? t("provisionalShort") : "") })
+          : t("mp.grid.noDeadline"),
         overdue: task.overdue || lateByPhone(task.dueAt),
         queued: queued.has(task.id),
       })),
@@ -129,7 +158,11 @@ Page({
       const { items } = await call("GET /api/households", { query: { q } });
       this.setData({ households: items, searched: true, searchError: "" });
     } catch (error) {
-      this.setData({ searchError: error instanceof ApiError ? error.message : t("mp.common.networkDown"), households: [], searched: false });
+      this.setData({
+        searchError: error instanceof ApiError ? error.message : t("mp.common.networkDown"),
+        households: [],
+        searched: false,
+      });
     }
   },
 
@@ -194,7 +227,16 @@ Page({
     this.setData({ state: "sending", notice: t("mp.grid.sending") });
     const sent = await outbox.submit(body, []);
     if (sent.outcome === "sent") {
-      this.setData({ state: "sent", notice: "", ack: { number: sent.ack.number, nextStep: sent.ack.nextStep.text }, filing: emptyFiling(), household: null, households: [], query: "", searched: false });
+      this.setData({
+        state: "sent",
+        notice: "",
+        ack: { number: sent.ack.number, nextStep: sent.ack.nextStep.text },
+        filing: emptyFiling(),
+        household: null,
+        households: [],
+        query: "",
+        searched: false,
+      });
       this.showMethods("");
       void this.loadForwarded();
     } else if (sent.outcome === "refused") {
@@ -223,4 +265,3 @@ Page({
     void this.refresh();
   },
 });
-

@@ -16,7 +16,11 @@ Page({
 
   refresh() {
     const waiting = outbox.list().length;
-    this.setData({ s: strings("mp.home"), elderly: settings.elderly(), pending: waiting > 0 ? t("mp.home.pending", { count: waiting }) : "" });
+    this.setData({
+      s: strings("mp.home"),
+      elderly: settings.elderly(),
+      pending: waiting > 0 ? t("mp.home.pending", { count: waiting }) : "",
+    });
     wx.setNavigationBarTitle({ title: t("mp.home.title") });
   },
 

@@ -7,7 +7,6 @@ import { loginCode } from "../../lib/auth";
 
 type Staff = Endpoints["POST /api/auth/staff/login"]["response"]["staff"];
 
-
 /** Each role's workbench. Administrators have none here: their work needs the web console. */
 const workbenches: Partial<Record<Staff["role"], string>> = {
   VILLAGE: "/pages/tasks/tasks",
@@ -76,7 +75,11 @@ Page({
     try {
       // Binds this WeChat, so the next log-in here needs no password (logging out unbinds it).
       const wechatCode = await loginCode().catch(() => undefined);
-      this.signedIn(await call("POST /api/auth/staff/login", { body: { username: this.data.username.trim(), password: this.data.password, wechatCode } }));
+      this.signedIn(
+        await call("POST /api/auth/staff/login", {
+          body: { username: this.data.username.trim(), password: this.data.password, wechatCode },
+        }),
+      );
     } catch (error) {
       // The server words every refusal (wrong password, locked account, empty field) in the user's language.
       this.setData({

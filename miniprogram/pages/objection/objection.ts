@@ -22,7 +22,11 @@ Page({
   },
 
   onLoad(query: Record<string, string | undefined>) {
-    this.setData({ s: strings("mp.cases.objection"), elderly: settings.elderly(), form: { caseNumber: query.number ?? "", objection: "" } });
+    this.setData({
+      s: strings("mp.cases.objection"),
+      elderly: settings.elderly(),
+      form: { caseNumber: query.number ?? "", objection: "" },
+    });
     wx.setNavigationBarTitle({ title: t("mp.cases.objection.title") });
   },
 

@@ -144,7 +144,12 @@ Page({
     this.setData({ state: "sending", notice: t("mp.report.sending") });
     const sent = await outbox.submit(body, f.photos);
     if (sent.outcome === "sent") {
-      this.setData({ state: "sent", notice: "", ack: { number: sent.ack.number, nextStep: sent.ack.nextStep.text, message: sent.ack.message }, form: emptyForm() });
+      this.setData({
+        state: "sent",
+        notice: "",
+        ack: { number: sent.ack.number, nextStep: sent.ack.nextStep.text, message: sent.ack.message },
+        form: emptyForm(),
+      });
     } else if (sent.outcome === "refused") {
       // The server saw something the phone could not (an unknown region, a changed rule): back to the form.
       wx.setStorageSync(draftKey, f);
@@ -159,4 +164,3 @@ Page({
     this.showRisks([]);
   },
 });
-

@@ -10,7 +10,16 @@ type Task = Endpoints["GET /api/staff/tasks"]["response"]["items"][number];
 type ActionBody = Endpoints["POST /api/staff/tasks/:id/actions"]["body"];
 
 /** Actions this page has a form for; the rest need the web console's longer forms (photos, findings, needs, regions). */
-const formActions = ["APPROVE", "RETURN", "REJECT", "RECORD_APPRAISAL", "CLOSE_PUBLICITY", "RECORD_OBJECTION", "RECORD_DATA_COMPARISON", "PROPOSE_ELIMINATION"];
+const formActions = [
+  "APPROVE",
+  "RETURN",
+  "REJECT",
+  "RECORD_APPRAISAL",
+  "CLOSE_PUBLICITY",
+  "RECORD_OBJECTION",
+  "RECORD_DATA_COMPARISON",
+  "PROPOSE_ELIMINATION",
+];
 
 interface Form {
   note: string;
@@ -66,7 +75,8 @@ function bodyOf(type: string, f: Form): ActionBody {
       return { type, result: f.result, notes: f.notes };
     default: {
       // Recorded after the meeting: today's meeting is "a few minutes ago", so a phone clock slightly ahead of the server's is not refused as a future date.
-      const meetingAt = f.meetingDate === chinaToday() ? new Date(Date.now() - 5 * 60_000).toISOString() : `${f.meetingDate}T12:00:00+08:00`;
+      const meetingAt =
+        f.meetingDate === chinaToday() ? new Date(Date.now() - 5 * 60_000).toISOString() : `${f.meetingDate}T12:00:00+08:00`;
       return {
         type: "RECORD_APPRAISAL",
         meetingAt,
@@ -82,7 +92,9 @@ function bodyOf(type: string, f: Form): ActionBody {
 }
 
 function size(bytes: number): string {
-  return bytes < 1024 * 1024 ? t("mp.review.task.sizeKb", { size: Math.max(1, Math.round(bytes / 1024)) }) : t("mp.review.task.sizeMb", { size: (bytes / 1024 / 1024).toFixed(1) });
+  return bytes < 1024 * 1024
+    ? t("mp.review.task.sizeKb", { size: Math.max(1, Math.round(bytes / 1024)) })
+    : t("mp.review.task.sizeMb", { size: (bytes / 1024 / 1024).toFixed(1) });
 }
 
 /** The case as a reviewer reads it: labels instead of codes, history in plain words, personal numbers masked by the server. */
@@ -102,13 +114,32 @@ function present(d: Detail) {
     address: d.address ?? t("mp.review.task.none"),
     description: d.description,
     riskTypes: d.riskTypes.map((r) => t(`riskTypes.${r}`)).join(t("mp.review.separator")) || t("mp.review.task.none"),
-    attachments: d.attachments.map((a) => ({ id: a.id, label: `${t(`mp.review.task.attachmentKinds.${a.kind}`, { defaultValue: a.kind })} · ${size(a.size)}` })),
+    attachments: d.attachments.map((a) => ({
+      id: a.id,
+      label: `${t(`mp.review.task.attachmentKinds.${a.kind}`, { defaultValue: a.kind })} · ${size(a.size)}`,
+    })),
     history: d.events.map((e, i) => {
       const params = { region: d.region.name, stage: stage(e.fromStage), defaultValue: "" };
       // Staff wording first (some applicant wordings name the wrong office for staff), then the applicant's, then the bare code.
-      const title = t(`mp.review.task.events.${e.action}`, params) || t(`timeline.${e.action}`, params) || t("mp.review.task.eventOther", { action: e.action });
-      const who = e.actorType === "SYSTEM" ? t("mp.review.task.bySystem") : e.actorType === "RESIDENT" ? t("mp.review.task.byResident") : e.actorRole ? t(`roles.${e.actorRole}`) : "";
-      return { key: `${i}`, date: formatDate(new Date(e.at), locale), title, who, reason: e.reason ? t("mp.review.task.reasonLabel", { reason: e.reason }) : "" };
+      const title =
+        t(`mp.review.task.events.${e.action}`, params) ||
+        t(`timeline.${e.action}`, params) ||
+        t("mp.review.task.eventOther", { action: e.action });
+      const who =
+        e.actorType === "SYSTEM"
+          ? t("mp.review.task.bySystem")
+          : e.actorType === "RESIDENT"
+            ? t("mp.review.task.byResident")
+            : e.actorRole
+              ? t(`roles.${e.actorRole}`)
+              : "";
+      return {
+        key: `${i}`,
+        date: formatDate(new Date(e.at), locale),
+        title,
+        who,
+        reason: e.reason ? t("mp.review.task.reasonLabel", { reason: e.reason }) : "",
+      };
     }),
   };
 }
@@ -181,7 +212,10 @@ Page({
       toStaffLogin();
       return;
     }
-    this.setData({ state: this.data.detail ? "ready" : "failed", notice: error instanceof ApiError ? error.message : t("mp.common.networkDown") });
+    this.setData({
+      state: this.data.detail ? "ready" : "failed",
+      notice: error instanceof ApiError ? error.message : t("mp.common.networkDown"),
+    });
   },
 
   onRetry() {
@@ -233,7 +267,11 @@ Page({
         webConsole: [],
         readOnly: "",
         result: {
-          text: t("mp.review.task.doneText", { number: result.caseNumber, stage: t(`stages.${result.toStage}`, { defaultValue: result.toStage }), status: t(`statuses.${result.status}`) }),
+          text: t("mp.review.task.doneText", {
+            number: result.caseNumber,
+            stage: t(`stages.${result.toStage}`, { defaultValue: result.toStage }),
+            status: t(`statuses.${result.status}`),
+          }),
           next: next ? t("mp.review.task.nextDesk", { region: next.regionName, stage: next.stageLabel }) : "",
         },
       });

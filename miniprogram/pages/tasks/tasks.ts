@@ -22,7 +22,9 @@ interface Row {
 }
 
 function row(task: Task): Row {
-  const due = task.dueAt ? formatDate(new Date(task.dueAt), settings.locale()) + (task.dueProvisional ? t("provisionalShort") : "") : t("mp.review.noDue");
+  const due = task.dueAt
+    ? formatDate(new Date(task.dueAt), settings.locale()) + (task.dueProvisional ? t("provisionalShort") : "")
+    : t("mp.review.noDue");
   const marks = [task.overdue ? t("mp.review.overdue") : "", task.escalated ? t("mp.review.escalated") : ""].filter(Boolean);
   const sentence = t("mp.review.rowLabel", { number: task.caseNumber, stage: task.stageLabel, region: task.regionName, date: due });
   return {

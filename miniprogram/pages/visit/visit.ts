@@ -63,7 +63,11 @@ Page({
     const draft = taskId ? (wx.getStorageSync(draftKey(taskId)) as Form | "") : "";
     // A visit the server turned down comes back here, with its reason, to be corrected.
     const refused = visitOutbox.refused().find((r) => r.visit.taskId === taskId);
-    const form = draft ? { ...fresh, ...draft, guarantees: { ...fresh.guarantees, ...draft.guarantees } } : refused && !refused.handledElsewhere ? formOf(refused.visit) : fresh;
+    const form = draft
+      ? { ...fresh, ...draft, guarantees: { ...fresh.guarantees, ...draft.guarantees } }
+      : refused && !refused.handledElsewhere
+        ? formOf(refused.visit)
+        : fresh;
     const queued = visitOutbox.list().some((v) => v.taskId === taskId);
     this.setData({
       s: strings("mp.grid.visit"),
@@ -162,7 +166,10 @@ Page({
         const takenAt = new Date().toISOString();
         const place = await locate();
         const saved = await Promise.all(res.tempFiles.map((f) => keepFile(f.tempFilePath)));
-        const photos = [...this.data.form.photos, ...saved.map((path) => ({ path, takenAt, latitude: place?.latitude ?? null, longitude: place?.longitude ?? null }))].slice(0, maxPhotos);
+        const photos = [
+          ...this.data.form.photos,
+          ...saved.map((path) => ({ path, takenAt, latitude: place?.latitude ?? null, longitude: place?.longitude ?? null })),
+        ].slice(0, maxPhotos);
         this.update({ photos }, ["photoIds", "photoPlaces"]);
         this.show(this.data.form);
         if (!place) this.setData({ notice: t("mp.grid.visit.noLocation") });
@@ -208,7 +215,10 @@ Page({
     const refused = result.refused.find((r) => r.visit.taskId === taskId);
     if (sent) {
       const stage = sent.result.nextTask?.stageLabel;
-      this.setData({ state: "sent", notice: [t("mp.grid.visit.sent"), stage ? t("mp.grid.visit.movedTo", { stage }) : ""].filter(Boolean).join(" ") });
+      this.setData({
+        state: "sent",
+        notice: [t("mp.grid.visit.sent"), stage ? t("mp.grid.visit.movedTo", { stage }) : ""].filter(Boolean).join(" "),
+      });
     } else if (refused?.handledElsewhere) {
       this.setData({ state: "elsewhere", notice: t("mp.grid.visit.handledElsewhere") });
     } else if (refused) {
@@ -216,7 +226,12 @@ Page({
       const form = { ...f, photos: refused.visit.photos };
       // The refusal stays listed on the workbench until the corrected visit is sent.
       wx.setStorageSync(draftKey(taskId), form);
-      this.setData({ state: "editing", form, errors: errorsByField(refused.fields), notice: t("mp.grid.visit.refused", { message: refused.message }) });
+      this.setData({
+        state: "editing",
+        form,
+        errors: errorsByField(refused.fields),
+        notice: t("mp.grid.visit.refused", { message: refused.message }),
+      });
     } else {
       this.setData({ state: "queued", notice: t("mp.grid.visit.queued") });
     }
@@ -260,4 +275,3 @@ function locate(): Promise<{ latitude: number; longitude: number } | null> {
     });
   });
 }
-

@@ -46,14 +46,23 @@ export interface ForwardDraft {
   attachmentIds: string[];
 }
 
-export type ApplicationState = { step: "apply"; awaiting: "kind" | "name" | "phone" | "place" | "household" | "difficulty" | "consent" | "confirm"; draft: ApplicationDraft };
+export type ApplicationState = {
+  step: "apply";
+  awaiting: "kind" | "name" | "phone" | "place" | "household" | "difficulty" | "consent" | "confirm";
+  draft: ApplicationDraft;
+};
 
 export type ConversationState =
   | { step: "idle"; pendingAttachmentIds?: string[] }
   | { step: "report"; awaiting: "name" | "phone" | "place" | "confirm"; draft: ReportDraft }
   | ApplicationState
   | { step: "objection"; awaiting: "case" | "reason" | "confirm"; caseNumber?: string; reason?: string }
-  | { step: "forward"; awaiting: "household" | "pick" | "name" | "phone" | "place" | "confirm"; draft: ForwardDraft; matches?: HouseholdMatch[] };
+  | {
+      step: "forward";
+      awaiting: "household" | "pick" | "name" | "phone" | "place" | "confirm";
+      draft: ForwardDraft;
+      matches?: HouseholdMatch[];
+    };
 
 /** The whole conversation with one sender: where they are, and an application they put aside. */
 export interface Conversation {
@@ -123,7 +132,11 @@ const refuseWords = ["不同意", "不授权", "disagree", "no"];
 const forwardedListWords = ["我转的", "我的转报", "转报记录", "我报的", "my forwarded", "forwarded"];
 const newHouseholdWords = ["新户", "没有", "找不到", "new"];
 
-const normalised = (text: string) => text.trim().toLowerCase().replace(/[。.!！,，\s]+$/g, "");
+const normalised = (text: string) =>
+  text
+    .trim()
+    .toLowerCase()
+    .replace(/[。.!！,，\s]+$/g, "");
 const isOneOf = (text: string, words: string[]) => words.includes(normalised(text));
 const reply = (key: string, params?: Record<string, string | number>): Effect => ({ kind: "reply", key, params });
 
@@ -230,7 +243,13 @@ function nextReportQuestion(draft: ReportDraft): ConversationState & { step: "re
 function reportQuestion(state: ConversationState & { step: "report" }): Effect {
   const { draft } = state;
   if (isContactStep(state.awaiting)) return reply(contactQuestions[state.awaiting]);
-  return reply("bot.confirm", { name: draft.applicantName!, phone: draft.phone!, place: draft.address!, description: draft.description, photos: draft.attachmentIds.length });
+  return reply("bot.confirm", {
+    name: draft.applicantName!,
+    phone: draft.phone!,
+    place: draft.address!,
+    description: draft.description,
+    photos: draft.attachmentIds.length,
+  });
 }
 
 function report(state: ConversationState & { step: "report" }, input: Input): { state: ConversationState; effects: Effect[] } {
@@ -247,7 +266,16 @@ function report(state: ConversationState & { step: "report" }, input: Input): { 
 
 // ---------- applications (guided, with consent; can be put aside and resumed) ----------
 
-const applicationOrder: ApplicationState["awaiting"][] = ["kind", "name", "phone", "place", "household", "difficulty", "consent", "confirm"];
+const applicationOrder: ApplicationState["awaiting"][] = [
+  "kind",
+  "name",
+  "phone",
+  "place",
+  "household",
+  "difficulty",
+  "consent",
+  "confirm",
+];
 
 function nextApplicationQuestion(draft: ApplicationDraft): ApplicationState {
   const missing: Record<ApplicationState["awaiting"], boolean> = {
@@ -369,7 +397,8 @@ function objection(state: ConversationState & { step: "objection" }, input: Inpu
       return { state: next, effects: [reply("bot.objection.confirm", { number: state.caseNumber!, reason: next.reason })] };
     }
     case "confirm": {
-      if (isOneOf(input.text, yesWords)) return { state: idle, effects: [{ kind: "object", caseNumber: state.caseNumber!, reason: state.reason! }] };
+      if (isOneOf(input.text, yesWords))
+        return { state: idle, effects: [{ kind: "object", caseNumber: state.caseNumber!, reason: state.reason! }] };
       if (isOneOf(input.text, noWords)) return { state: idle, effects: [reply("bot.cancelled")] };
       return { state, effects: [reply("bot.confirmAgain")] };
     }
@@ -407,7 +436,11 @@ function nextForwardQuestion(draft: ForwardDraft): ConversationState & { step: "
   return { step: "forward", awaiting: "confirm", draft };
 }
 
-function forward(state: ConversationState & { step: "forward" }, input: Input, context: Context): { state: ConversationState; effects: Effect[] } {
+function forward(
+  state: ConversationState & { step: "forward" },
+  input: Input,
+  context: Context,
+): { state: ConversationState; effects: Effect[] } {
   const draft = { ...state.draft };
   const ask = (next: ConversationState & { step: "forward" }) => ({ state: next, effects: [forwardQuestion(next)] });
   switch (state.awaiting) {
@@ -464,16 +497,28 @@ function withMedia(conversation: Conversation, media: NonNullable<Input["media"]
   const { state } = conversation;
   const kept = reply(media.kind === "VOICE" ? "bot.media.voiceKept" : "bot.media.keptWithDraft");
   if (state.step === "report" || state.step === "apply" || state.step === "forward") {
-    const next = { ...state, draft: { ...state.draft, attachmentIds: [...state.draft.attachmentIds, media.attachmentId] } } as ConversationState;
+    const next = {
+      ...state,
+      draft: { ...state.draft, attachmentIds: [...state.draft.attachmentIds, media.attachmentId] },
+    } as ConversationState;
     return { conversation: { ...conversation, state: next }, effects: [kept, currentQuestion(next)!] };
   }
   if (state.step === "idle" && context.openCaseNumber) {
-    return { conversation, effects: [{ kind: "attachToCase", attachmentId: media.attachmentId, caseNumber: context.openCaseNumber }, ...(media.kind === "VOICE" ? [reply("bot.media.voiceNotTranscribed")] : [])] };
+    return {
+      conversation,
+      effects: [
+        { kind: "attachToCase", attachmentId: media.attachmentId, caseNumber: context.openCaseNumber },
+        ...(media.kind === "VOICE" ? [reply("bot.media.voiceNotTranscribed")] : []),
+      ],
+    };
   }
   if (state.step === "idle") {
     // Kept for the report the photo is about, which usually comes next.
     const next: ConversationState = { step: "idle", pendingAttachmentIds: [...(state.pendingAttachmentIds ?? []), media.attachmentId] };
-    return { conversation: { ...conversation, state: next }, effects: [kept, reply(context.sender === "grid" ? "bot.media.tellWhatForward" : "bot.media.tellWhat")] };
+    return {
+      conversation: { ...conversation, state: next },
+      effects: [kept, reply(context.sender === "grid" ? "bot.media.tellWhatForward" : "bot.media.tellWhat")],
+    };
   }
   return { conversation, effects: [kept, reply("bot.media.notNow")] };
 }
@@ -507,17 +552,22 @@ export function converse(conversation: Conversation, input: Input, context: Cont
   const { state, saved } = conversation;
   const text = input.text;
   const stay = (effects: Effect[]): Turn => ({ conversation, effects });
-  const to = (next: ConversationState, effects: Effect[], nextSaved: ApplicationState | null = saved): Turn => ({ conversation: { state: next, saved: nextSaved }, effects });
+  const to = (next: ConversationState, effects: Effect[], nextSaved: ApplicationState | null = saved): Turn => ({
+    conversation: { state: next, saved: nextSaved },
+    effects,
+  });
 
   if (input.media) return withMedia(conversation, input.media, context);
   if (isOneOf(text, cancelWords)) return to(idle, [reply(state.step === "idle" ? "bot.nothingToCancel" : "bot.cancelled")]);
-  if (isOneOf(text, restartWords)) return to(idle, [reply("bot.restarted"), reply(context.sender === "grid" ? "bot.gridMenu" : "bot.menu")], null);
+  if (isOneOf(text, restartWords))
+    return to(idle, [reply("bot.restarted"), reply(context.sender === "grid" ? "bot.gridMenu" : "bot.menu")], null);
   if (isOneOf(text, helpWords)) {
     const question = currentQuestion(state);
     return stay([reply(context.sender === "grid" ? "bot.gridMenu" : "bot.menu"), ...(question ? [question] : [])]);
   }
   if (state.step === "apply" && isOneOf(text, saveWords)) return to(idle, [reply("bot.apply.saved")], state);
-  if (state.step === "idle" && saved && isOneOf(text, resumeWords)) return to(saved, [reply("bot.apply.resumed"), applicationQuestion(saved)], null);
+  if (state.step === "idle" && saved && isOneOf(text, resumeWords))
+    return to(saved, [reply("bot.apply.resumed"), applicationQuestion(saved)], null);
 
   switch (state.step) {
     case "report": {
@@ -548,7 +598,8 @@ export function converse(conversation: Conversation, input: Input, context: Cont
   if (context.sender === "grid") {
     if (/^(解除绑定|unbind)$/i.test(normalised(text))) return to(idle, [{ kind: "unbind" }]);
     if (isOneOf(text, forwardedListWords)) return to(idle, [{ kind: "myForwarded" }]);
-    if (input.understood.intent === "status_query" && input.understood.caseNumber) return to(idle, [{ kind: "status", caseNumber: input.understood.caseNumber }]);
+    if (input.understood.intent === "status_query" && input.understood.caseNumber)
+      return to(idle, [{ kind: "status", caseNumber: input.understood.caseNumber }]);
     // Whatever else a worker sends (a forwarded message or chat record) is a resident's situation to file.
     if (input.type === "chat_history" || input.understood.isHardship || text.trim().length >= 10) {
       const draft: ForwardDraft = {
@@ -562,16 +613,24 @@ export function converse(conversation: Conversation, input: Input, context: Cont
     return to(idle, [reply("bot.gridMenu")]);
   }
 
-  if (input.understood.intent === "status_query") return to(idle, [{ kind: "status", caseNumber: input.understood.caseNumber }, ...reminder]);
+  if (input.understood.intent === "status_query")
+    return to(idle, [{ kind: "status", caseNumber: input.understood.caseNumber }, ...reminder]);
   if (input.understood.intent === "objection") {
     const number = input.understood.caseNumber;
     return number
       ? to({ step: "objection", awaiting: "reason", caseNumber: number }, [reply("bot.objection.askReason")])
       : to({ step: "objection", awaiting: "case" }, [reply("bot.objection.askCase")]);
   }
-  if (input.understood.intent === "application" && !(input.understood.isHardship && input.understood.riskTypes.length > 0 && !applicationKindIn(text))) {
+  if (
+    input.understood.intent === "application" &&
+    !(input.understood.isHardship && input.understood.riskTypes.length > 0 && !applicationKindIn(text))
+  ) {
     if (saved) return to(saved, [reply("bot.apply.resumed"), applicationQuestion(saved)], null);
-    const first = nextApplicationQuestion({ kind: applicationKindIn(text) ?? undefined, attachmentIds: pending, phone: findPhone(text) ?? undefined });
+    const first = nextApplicationQuestion({
+      kind: applicationKindIn(text) ?? undefined,
+      attachmentIds: pending,
+      phone: findPhone(text) ?? undefined,
+    });
     return to(first, [reply("bot.apply.intro"), applicationQuestion(first)]);
   }
   if (input.understood.isHardship) {

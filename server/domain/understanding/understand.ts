@@ -60,7 +60,8 @@ const jieba = Jieba.withDict(dict);
 function normalise(text: string): string {
   let result = text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
   // Longest first, so "屋头" is replaced before a shorter entry could split it.
-  for (const [from, to] of Object.entries(lexicon.corrections).sort((a, b) => b[0].length - a[0].length)) result = result.split(from).join(to);
+  for (const [from, to] of Object.entries(lexicon.corrections).sort((a, b) => b[0].length - a[0].length))
+    result = result.split(from).join(to);
   return result;
 }
 
@@ -77,7 +78,8 @@ class Matcher {
 
   /** A Chinese cue must begin where a word begins; an English cue must stand as whole words. */
   has(cue: string): boolean {
-    if (/^[\x00-\x7f]+$/.test(cue)) return new RegExp(`(^|[^a-z])${cue.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^a-z])`, "i").test(this.text);
+    if (/^[\x00-\x7f]+$/.test(cue))
+      return new RegExp(`(^|[^a-z])${cue.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^a-z])`, "i").test(this.text);
     for (let at = this.text.indexOf(cue); at !== -1; at = this.text.indexOf(cue, at + 1)) if (this.starts.has(at)) return true;
     return false;
   }
@@ -133,7 +135,9 @@ export function understand(message: string): Understanding {
   const match = new Matcher(text);
   const caseNumber = /(20\d{2})-?(\d{6,})/.exec(text);
 
-  const riskTypes: UnderstoodRisk[] = (Object.keys(lexicon.risks) as Exclude<UnderstoodRisk, "other">[]).filter((type) => match.any(lexicon.risks[type]));
+  const riskTypes: UnderstoodRisk[] = (Object.keys(lexicon.risks) as Exclude<UnderstoodRisk, "other">[]).filter((type) =>
+    match.any(lexicon.risks[type]),
+  );
   const people = lexicon.people.filter((person) => match.has(person));
   if (!riskTypes.includes("death_of_labourer") && people.length > 0 && match.any(lexicon.deathWeak)) riskTypes.push("death_of_labourer");
   const negated = match.any(lexicon.negations) && riskTypes.length === 0;

@@ -29,9 +29,22 @@ export const stageSchema = z.discriminatedUnion("kind", [
   /** A home visit by at least `minInvestigators` people, with findings (002 §(四)). */
   z.strictObject({ ...base, kind: z.literal("HOME_VISIT"), minInvestigators: z.number().int().min(1).max(10), next: stageKey }),
   /** Village cadres meet and propose or decline; "DEMOCRATIC_VOTE" enforces quorum and majority (001 §票決). */
-  z.strictObject({ ...base, kind: z.literal("APPRAISAL"), voteRule: z.enum(["NONE", "DEMOCRATIC_VOTE"]), next: stageKey, onDecline: stageKey }),
+  z.strictObject({
+    ...base,
+    kind: z.literal("APPRAISAL"),
+    voteRule: z.enum(["NONE", "DEMOCRATIC_VOTE"]),
+    next: stageKey,
+    onDecline: stageKey,
+  }),
   /** A list published for `days` calendar days, then closed by the desk; an objection sends the case back to `onObjection`. */
-  z.strictObject({ key: stageKey, desk: deskSchema, kind: z.literal("PUBLICITY"), days: z.number().int().min(1).max(30), next: stageKey, onObjection: stageKey }),
+  z.strictObject({
+    key: stageKey,
+    desk: deskSchema,
+    kind: z.literal("PUBLICITY"),
+    days: z.number().int().min(1).max(30),
+    next: stageKey,
+    onObjection: stageKey,
+  }),
   /** Approve, return for more work, or reject; optionally only after a data comparison. */
   z.strictObject({
     ...base,
@@ -56,10 +69,19 @@ export const stageSchema = z.discriminatedUnion("kind", [
     key: stageKey,
     desk: deskSchema,
     kind: z.literal("HELP"),
-    elimination: z.strictObject({ minMonitoredMonths: z.number().int().min(0).max(60), minMeasures: z.number().int().min(0).max(20), next: stageKey }),
+    elimination: z.strictObject({
+      minMonitoredMonths: z.number().int().min(0).max(60),
+      minMeasures: z.number().int().min(0).max(20),
+      next: stageKey,
+    }),
   }),
   /** The end of the road: the case's final status; `reopenTo` lets a household whose risk returns be re-identified (回退). */
-  z.strictObject({ key: stageKey, kind: z.literal("END"), status: z.enum(["APPROVED", "REJECTED", "CLOSED"]), reopenTo: stageKey.optional() }),
+  z.strictObject({
+    key: stageKey,
+    kind: z.literal("END"),
+    status: z.enum(["APPROVED", "REJECTED", "CLOSED"]),
+    reopenTo: stageKey.optional(),
+  }),
 ]);
 export type Stage = z.infer<typeof stageSchema>;
 export type ActiveStage = Exclude<Stage, { kind: "END" }>;
@@ -68,7 +90,10 @@ export const workflowDefinitionSchema = z
   .strictObject({
     key: z.string().regex(/^[a-z][a-z0-9-]{2,59}$/),
     /** Region the definition is for (a county's own rules); absent: the default for everyone. */
-    regionCode: z.string().regex(/^\d{6,15}$/).optional(),
+    regionCode: z
+      .string()
+      .regex(/^\d{6,15}$/)
+      .optional(),
     appliesTo: z.array(caseKindSchema).min(1),
     /** Whole-case limit from intake to decision (about 15 days in the national guide). */
     caseLimit: z.strictObject({ workingDays: z.number().int().min(1).max(120) }),

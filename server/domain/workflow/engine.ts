@@ -85,27 +85,46 @@ export function decide(definition: WorkflowDefinition, state: CaseState, action:
   const stage = stageOf(definition, state.stage);
   if (stage.kind === "END") {
     if (action.type !== "REIDENTIFY" || !stage.reopenTo) return { ok: false, code: "CASE_ALREADY_DECIDED" };
-    return { ...enterStage(definition, stage.reopenTo, now, { event: "REIDENTIFIED", reason: action.reason, payload: {} }), finalStatus: "OPEN" };
+    return {
+      ...enterStage(definition, stage.reopenTo, now, { event: "REIDENTIFIED", reason: action.reason, payload: {} }),
+      finalStatus: "OPEN",
+    };
   }
-  if (!actionsByKind[stage.kind].includes(action.type)) return { ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: action.type } };
-  const enter = (event: string, toStage: string, extra: Partial<Transition> = {}): Transition => enterStage(definition, toStage, now, { event, reason: null, payload: {}, ...extra });
+  if (!actionsByKind[stage.kind].includes(action.type))
+    return { ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: action.type } };
+  const enter = (event: string, toStage: string, extra: Partial<Transition> = {}): Transition =>
+    enterStage(definition, toStage, now, { event, reason: null, payload: {}, ...extra });
 
   switch (action.type) {
     case "RECORD_HOME_VISIT": {
       if (stage.kind === "REVIEW") {
         if (!stage.sampling || !state.sampled || state.sampleSurveyDone) break;
         const surveyors = distinctNames(action.investigators);
-        if (surveyors.length < stage.sampling.minInvestigators) return { ok: false, code: "TOO_FEW_INVESTIGATORS", params: { min: stage.sampling.minInvestigators } };
+        if (surveyors.length < stage.sampling.minInvestigators)
+          return { ok: false, code: "TOO_FEW_INVESTIGATORS", params: { min: stage.sampling.minInvestigators } };
         if (new Date(action.visitedAt) > now) return { ok: false, code: "DATE_IN_FUTURE" };
-        return stay(stage.key, "SAMPLE_SURVEY_RECORDED", state, { visitedAt: action.visitedAt, investigators: surveyors, findings: action.findings });
+        return stay(stage.key, "SAMPLE_SURVEY_RECORDED", state, {
+          visitedAt: action.visitedAt,
+          investigators: surveyors,
+          findings: action.findings,
+        });
       }
       if (stage.kind !== "HOME_VISIT") break;
       const investigators = distinctNames(action.investigators);
-      if (investigators.length < stage.minInvestigators) return { ok: false, code: "TOO_FEW_INVESTIGATORS", params: { min: stage.minInvestigators } };
+      if (investigators.length < stage.minInvestigators)
+        return { ok: false, code: "TOO_FEW_INVESTIGATORS", params: { min: stage.minInvestigators } };
       if (new Date(action.visitedAt) > now) return { ok: false, code: "DATE_IN_FUTURE" };
       // Photo places only when sent: events recorded before they existed lack them anyway, so readers take absence as none.
       const places = action.photoPlaces?.length ? { photoPlaces: action.photoPlaces } : {};
-      return enter("HOME_VISIT_RECORDED", stage.next, { payload: { visitedAt: action.visitedAt, investigators: [...investigators], findings: action.findings, photoIds: action.photoIds, ...places } });
+      return enter("HOME_VISIT_RECORDED", stage.next, {
+        payload: {
+          visitedAt: action.visitedAt,
+          investigators: [...investigators],
+          findings: action.findings,
+          photoIds: action.photoIds,
+          ...places,
+        },
+      });
     }
     case "RECORD_APPRAISAL": {
       if (stage.kind !== "APPRAISAL") break;
@@ -114,7 +133,13 @@ export function decide(definition: WorkflowDefinition, state: CaseState, action:
         const refusal = checkVote(action);
         if (refusal) return refusal;
       }
-      const payload = { meetingAt: action.meetingAt, membersTotal: action.membersTotal, present: action.present, votesFor: action.votesFor, votesAgainst: action.votesAgainst };
+      const payload = {
+        meetingAt: action.meetingAt,
+        membersTotal: action.membersTotal,
+        present: action.present,
+        votesFor: action.votesFor,
+        votesAgainst: action.votesAgainst,
+      };
       return action.proposal === "PROPOSE"
         ? enter("APPRAISAL_PROPOSED", stage.next, { payload: { ...payload, note: action.reason } })
         : enter("APPRAISAL_DECLINED", stage.onDecline, { reason: action.reason, payload });
@@ -127,17 +152,31 @@ export function decide(definition: WorkflowDefinition, state: CaseState, action:
     }
     case "CLOSE_PUBLICITY": {
       if (stage.kind !== "PUBLICITY") break;
-      if (!publicityOver(state, now)) return { ok: false, code: "PUBLICITY_NOT_OVER", params: { until: state.publicityEndsAt?.toISOString() ?? "" } };
+      if (!publicityOver(state, now))
+        return { ok: false, code: "PUBLICITY_NOT_OVER", params: { until: state.publicityEndsAt?.toISOString() ?? "" } };
       return enter("PUBLICITY_CLOSED", stage.next);
     }
     case "RECORD_DATA_COMPARISON": {
       if (stage.kind !== "REVIEW") break;
       // Once CLEAR, the comparison is done (availableActions no longer offers it).
-      if (!stage.dataComparison || state.dataComparison === "CLEAR") return { ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: action.type } };
+      if (!stage.dataComparison || state.dataComparison === "CLEAR")
+        return { ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: action.type } };
       if (action.result === "CLEAR") {
-        return { ok: true, event: "DATA_COMPARISON_CLEAR", toStage: stage.key, reason: null, payload: { notes: action.notes }, publicityEndsAt: null, dataComparison: "CLEAR", finalStatus: null };
+        return {
+          ok: true,
+          event: "DATA_COMPARISON_CLEAR",
+          toStage: stage.key,
+          reason: null,
+          payload: { notes: action.notes },
+          publicityEndsAt: null,
+          dataComparison: "CLEAR",
+          finalStatus: null,
+        };
       }
-      return enter("DATA_COMPARISON_DOUBTFUL", stage.dataComparison.recheck, { payload: { notes: action.notes }, deadlineWorkingDays: stage.dataComparison.recheckWorkingDays });
+      return enter("DATA_COMPARISON_DOUBTFUL", stage.dataComparison.recheck, {
+        payload: { notes: action.notes },
+        deadlineWorkingDays: stage.dataComparison.recheckWorkingDays,
+      });
     }
     case "APPROVE": {
       if (stage.kind !== "REVIEW") break;
@@ -157,7 +196,11 @@ export function decide(definition: WorkflowDefinition, state: CaseState, action:
     case "DISPATCH": {
       if (stage.kind !== "DISPATCH") break;
       const transition = enter("DISPATCHED", stage.next, { payload: { needs: action.needs } });
-      return { ...transition, finalStatus: "APPROVED", dispatch: action.needs.map((need) => ({ ...need, reportWorkingDays: stage.reportWorkingDays })) };
+      return {
+        ...transition,
+        finalStatus: "APPROVED",
+        dispatch: action.needs.map((need) => ({ ...need, reportWorkingDays: stage.reportWorkingDays })),
+      };
     }
     case "ASSIGN_HELPER": {
       if (stage.kind !== "HELP") break;
@@ -193,14 +236,24 @@ function distinctNames(names: string[]): string[] {
 
 /** Work recorded at a stage that keeps the case where it is. */
 function stay(key: string, event: string, state: CaseState, payload: Record<string, unknown>): Transition {
-  return { ok: true, event, toStage: key, reason: null, payload, publicityEndsAt: state.publicityEndsAt, dataComparison: state.dataComparison, finalStatus: null };
+  return {
+    ok: true,
+    event,
+    toStage: key,
+    reason: null,
+    payload,
+    publicityEndsAt: state.publicityEndsAt,
+    dataComparison: state.dataComparison,
+    finalStatus: null,
+  };
 }
 
 /** Why a household may not leave monitoring yet, or null when it may (national guidance on 风险消除). */
 function eliminationRefusal(stage: Extract<ActiveStage, { kind: "HELP" }>, state: CaseState, now: Date): Refusal | null {
   const { minMonitoredMonths, minMeasures } = stage.elimination;
   const since = state.monitoredSince;
-  if (!since || addMonths(since, minMonitoredMonths) > now) return { ok: false, code: "MONITORED_TOO_SHORT", params: { months: minMonitoredMonths } };
+  if (!since || addMonths(since, minMonitoredMonths) > now)
+    return { ok: false, code: "MONITORED_TOO_SHORT", params: { months: minMonitoredMonths } };
   if ((state.reportedMeasures ?? 0) < minMeasures) return { ok: false, code: "TOO_FEW_HELP_MEASURES", params: { min: minMeasures } };
   if (state.hasWorkingAgeLabour === null || state.hasWorkingAgeLabour === undefined) return { ok: false, code: "HOUSEHOLD_NOT_ON_RECORD" };
   if (!state.hasWorkingAgeLabour) return { ok: false, code: "NO_LABOUR_HOUSEHOLD" };
@@ -217,7 +270,8 @@ function addMonths(date: Date, months: number): Date {
 /** 001 §票決: more than half of the members present, and more than half of those present in favour. */
 function checkVote(action: Extract<TaskAction, { type: "RECORD_APPRAISAL" }>): Refusal | null {
   const { membersTotal, present, votesFor, votesAgainst } = action;
-  if (membersTotal === undefined || present === undefined || votesFor === undefined || votesAgainst === undefined) return { ok: false, code: "VOTE_REQUIRED" };
+  if (membersTotal === undefined || present === undefined || votesFor === undefined || votesAgainst === undefined)
+    return { ok: false, code: "VOTE_REQUIRED" };
   if (present > membersTotal || votesFor + votesAgainst > present) return { ok: false, code: "VOTE_INCONSISTENT" };
   if (present * 2 <= membersTotal) return { ok: false, code: "QUORUM_NOT_MET", params: { present, membersTotal } };
   const carried = votesFor * 2 > present;
@@ -226,7 +280,12 @@ function checkVote(action: Extract<TaskAction, { type: "RECORD_APPRAISAL" }>): R
   return null;
 }
 
-function enterStage(definition: WorkflowDefinition, key: string, now: Date, base: Pick<Transition, "event" | "reason" | "payload"> & Partial<Transition>): Transition {
+function enterStage(
+  definition: WorkflowDefinition,
+  key: string,
+  now: Date,
+  base: Pick<Transition, "event" | "reason" | "payload"> & Partial<Transition>,
+): Transition {
   const next: Stage = stageOf(definition, key);
   return {
     ok: true,

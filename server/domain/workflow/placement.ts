@@ -32,7 +32,12 @@ export function workingDaysDue(calendar: WorkingDayCalendar, from: Date, working
 
 /** A task's or assignment's due-date columns. */
 export function dueColumns(due: Due | null) {
-  return { dueAt: due?.at ?? null, dueProvisional: due?.provisional ?? false, dueFrom: due?.from ?? null, dueWorkingDays: due?.workingDays ?? null };
+  return {
+    dueAt: due?.at ?? null,
+    dueProvisional: due?.provisional ?? false,
+    dueFrom: due?.from ?? null,
+    dueWorkingDays: due?.workingDays ?? null,
+  };
 }
 
 /** Where a task sits and when it is due. */
@@ -65,7 +70,8 @@ export function stageDue(
   if (stage.kind === "END" || stage.kind === "HELP") return null;
   if (stage.kind === "PUBLICITY") return workingDaysDue(calendar, options.publicityEndsAt ?? from, 1);
   if (options.workingDays !== undefined) return workingDaysDue(calendar, from, options.workingDays);
-  if ("dayOfMonth" in stage.deadline) return { at: nextDayOfMonth(from, stage.deadline.dayOfMonth), provisional: false, from: null, workingDays: null };
+  if ("dayOfMonth" in stage.deadline)
+    return { at: nextDayOfMonth(from, stage.deadline.dayOfMonth), provisional: false, from: null, workingDays: null };
   return workingDaysDue(calendar, from, stage.deadline.workingDays);
 }
 
@@ -82,7 +88,13 @@ export function placeStage(
   const stage = stageOf(definition, stageKey);
   if (stage.kind === "END") return null;
   const region = tree.ancestorAt(caseRegion, levelOfDesk[stage.desk]) ?? caseRegion;
-  return { stage: stageKey, desk: stage.desk, region, due: stageDue(definition, stageKey, now, calendar, options), publicityEndsAt: options.publicityEndsAt ?? null };
+  return {
+    stage: stageKey,
+    desk: stage.desk,
+    region,
+    due: stageDue(definition, stageKey, now, calendar, options),
+    publicityEndsAt: options.publicityEndsAt ?? null,
+  };
 }
 
 /** A triage task at a township or the county: it picks the village within two working days. */

@@ -28,11 +28,13 @@ export const en: Messages = {
     UNKNOWN_REGION: "No region has this code.",
     LEDGER_NOT_FOUND: "There is no such ledger.",
     LEDGER_FILTER_NOT_APPLICABLE: "This ledger lists households: it can be narrowed by region only, not by case filters.",
-    CALENDAR_YEAR_NOT_COVERED: "The holiday calendar for {{year}} is not loaded yet, so deadlines cannot be computed. Please ask an administrator to load it.",
+    CALENDAR_YEAR_NOT_COVERED:
+      "The holiday calendar for {{year}} is not loaded yet, so deadlines cannot be computed. Please ask an administrator to load it.",
     WECHAT_LOGIN_FAILED: "WeChat login failed. Please try again.",
     INVALID_CURSOR: "Invalid page cursor; please start again from the first page.",
     SUBMISSION_IN_PROGRESS: "This submission is still being saved. Please send it again in a few seconds; it will not be filed twice.",
-    SERVICE_BUSY: "Many people are submitting right now and the system is queueing. Nothing was saved yet; please send it again in a few seconds.",
+    SERVICE_BUSY:
+      "Many people are submitting right now and the system is queueing. Nothing was saved yet; please send it again in a few seconds.",
     INTERNAL: "Something went wrong on our side; nothing you sent was lost. Please try again later or contact your village office.",
     SERVICE_UNAVAILABLE: "The service is under maintenance. Please try again later.",
     BACKUP_USE_PG_DUMP: "This server keeps its data on a PostgreSQL server: back it up with pg_dump (see the README, Backup and restore).",
@@ -58,23 +60,26 @@ export const en: Messages = {
     TOO_FEW_HELP_MEASURES: "At least {{min}} help measure(s) must have been carried out before proposing risk elimination.",
     HOUSEHOLD_NOT_ON_RECORD: "This case is not linked to a household record, so risk elimination cannot be judged.",
     NO_LABOUR_HOUSEHOLD: "No one in the household can work: such households are not marked risk-eliminated; help continues.",
-    STILL_BELOW_LINE: "Per-capita income after rigid expenses is still below the monitoring standard: the risk cannot be marked eliminated yet.",
+    STILL_BELOW_LINE:
+      "Per-capita income after rigid expenses is still below the monitoring standard: the risk cannot be marked eliminated yet.",
     SAMPLE_SURVEY_REQUIRED: "This household was drawn for the sample re-survey: record the township's visit before approving.",
     ASSIGNMENT_NOT_FOUND: "No such assignment, or it is not your department's.",
     ASSIGNMENT_ALREADY_REPORTED: "This assignment was already reported on.",
     SCREENING_IMPORT_NOT_FOUND: "This import was not found, or it does not belong to your county.",
-    SCREENING_FILE_DELETED: "This import's file held ID numbers and was deleted at the end of its retention period; its results and leads remain. To run it again, upload the same file again.",
+    SCREENING_FILE_DELETED:
+      "This import's file held ID numbers and was deleted at the end of its retention period; its results and leads remain. To run it again, upload the same file again.",
     SCREENING_FILE_MISSING: "The file of this import can no longer be found; please upload it again.",
-    SCREENING_DEPARTMENT_NOT_CONFIGURED: "The screening rules have no file layout for {{department}} yet; ask the administrator to configure it.",
+    SCREENING_DEPARTMENT_NOT_CONFIGURED:
+      "The screening rules have no file layout for {{department}} yet; ask the administrator to configure it.",
     SPREADSHEET_UNSUPPORTED: "Only Excel (.xlsx) and CSV files are accepted. Save an old .xls file as .xlsx in Excel first.",
     SPREADSHEET_EMPTY: "No header row and data rows were found in the file.",
     SPREADSHEET_UNREADABLE: "The file cannot be opened; it may be damaged. Export it again and upload it.",
     SPREADSHEET_TOO_MANY_ROWS: "A file may hold at most {{max}} data rows; please split it.",
-    MAPPING_UNKNOWN_FIELD: "{{department}} data have no item \"{{field}}\".",
-    MAPPING_UNKNOWN_HEADER: "The file has no column \"{{header}}\" (given for \"{{field}}\").",
-    MAPPING_REQUIRED_FIELD: "Say which column of the file holds \"{{field}}\".",
-    MAPPING_HEADER_TWICE: "The column \"{{header}}\" cannot hold two items (it was also given for \"{{field}}\").",
-    NOT_A_VILLAGE: "\"{{name}}\" is not a village; please choose villages.",
+    MAPPING_UNKNOWN_FIELD: '{{department}} data have no item "{{field}}".',
+    MAPPING_UNKNOWN_HEADER: 'The file has no column "{{header}}" (given for "{{field}}").',
+    MAPPING_REQUIRED_FIELD: 'Say which column of the file holds "{{field}}".',
+    MAPPING_HEADER_TWICE: 'The column "{{header}}" cannot hold two items (it was also given for "{{field}}").',
+    NOT_A_VILLAGE: '"{{name}}" is not a village; please choose villages.',
     RISK_EVENT_NOT_FOUND: "This risk event was not found, or it does not touch your region.",
     FIELD_NOT_REVEALABLE: "Your role may not see this information in full.",
     NOTHING_TO_REVEAL: "This case holds no such information.",
@@ -289,11 +294,13 @@ export const en: Messages = {
     ELIMINATION_TOWNSHIP_REVIEW: "The township will review risk elimination by {{date}}.",
     ELIMINATION_COUNTY_APPROVAL: "The county will decide on risk elimination by {{date}}.",
   },
-  nextStepUndated: "{{region}} is working on the step \"{{stage}}\".",
-  provisionalDate: " (This date is reckoned from the statutory public holidays for now and may move once the official holiday arrangement for the year is published.)",
+  nextStepUndated: '{{region}} is working on the step "{{stage}}".',
+  provisionalDate:
+    " (This date is reckoned from the statutory public holidays for now and may move once the official holiday arrangement for the year is published.)",
   provisionalShort: " (provisional)",
   calendar: {
-    missing: "The official holiday arrangement for {{year}} is not loaded: deadlines that reach into {{year}} are counted on the statutory public holidays alone, without make-up workdays. An administrator should load it under \"Holiday arrangements\"; every deadline is then counted again.",
+    missing:
+      'The official holiday arrangement for {{year}} is not loaded: deadlines that reach into {{year}} are counted on the statutory public holidays alone, without make-up workdays. An administrator should load it under "Holiday arrangements"; every deadline is then counted again.',
   },
   timeline: {
     SUBMITTED: "Your application was received",
@@ -323,14 +330,16 @@ export const en: Messages = {
     ELIMINATION_PROPOSED: "The village proposed risk elimination",
     REIDENTIFIED: "Checked again for monitoring",
     LEAD_FROM_SCREENING: "The county's department data suggest your household may be in difficulty; the village has been asked to visit",
-    LEAD_FROM_RISK_EVENT: "The county is checking how a recent disaster or other large-scale risk affected households; the village has been asked to visit",
+    LEAD_FROM_RISK_EVENT:
+      "The county is checking how a recent disaster or other large-scale risk affected households; the village has been asked to visit",
     DEADLINE_CHANGED: "The official holiday arrangement was published; the deadline was counted again on it",
     DEADLINE_SET: "The deadline was set",
   },
   bot: {
     terminal: { bot: "Bot", you: "You" },
-    menu: "You can:\n1. Tell me your difficulty in your own words (e.g. \"a flood damaged our house\") and I will report it to your village;\n2. Send \"apply\" to apply for monitoring support or for assistance such as dibao;\n3. Send \"status\" or a case number to check progress;\n4. Send \"objection\" if you disagree with a list the village published.\nSend \"cancel\" to drop what you are filling in; \"中文\" for Chinese.",
-    gridMenu: "Hello: forward me a resident's message or a chat record and I will file it for them; send \"my forwarded\" for the cases you filed; a case number for its progress; \"unbind\" to remove the staff binding from this WeChat.",
+    menu: 'You can:\n1. Tell me your difficulty in your own words (e.g. "a flood damaged our house") and I will report it to your village;\n2. Send "apply" to apply for monitoring support or for assistance such as dibao;\n3. Send "status" or a case number to check progress;\n4. Send "objection" if you disagree with a list the village published.\nSend "cancel" to drop what you are filling in; "中文" for Chinese.',
+    gridMenu:
+      'Hello: forward me a resident\'s message or a chat record and I will file it for them; send "my forwarded" for the cases you filed; a case number for its progress; "unbind" to remove the staff binding from this WeChat.',
     greeting: "Hello! I am the hardship reporting assistant.",
     heardDifficulty: "Got it, I have noted your difficulty. A few quick questions.",
     askName: "What is the applicant's name?",
@@ -338,54 +347,65 @@ export const en: Messages = {
     askPhone: "Please send a mobile number we can reach you on; the village will call before visiting.",
     askPhoneAgain: "That does not look like a mobile number; please send the 11 digits, e.g. 13800001234.",
     askPlace: "Which village and group do you live in?",
-    confirm: "Please check:\nApplicant: {{name}}\nPhone: {{phone}}\nAddress: {{place}}\nSituation: {{description}}\nKind: {{risks}}\nPhotos: {{photos}}\nReply \"yes\" to submit and agree that the village uses this information for your case; reply \"no\" to start again.",
-    confirmAgain: "Please reply \"yes\" to submit or \"no\" to start again.",
+    confirm:
+      'Please check:\nApplicant: {{name}}\nPhone: {{phone}}\nAddress: {{place}}\nSituation: {{description}}\nKind: {{risks}}\nPhotos: {{photos}}\nReply "yes" to submit and agree that the village uses this information for your case; reply "no" to start again.',
+    confirmAgain: 'Please reply "yes" to submit or "no" to start again.',
     startAgain: "All right, please tell me your difficulty again.",
     cancelled: "Cancelled; nothing was submitted. Message me any time.",
     nothingToCancel: "There is nothing being filled in right now.",
     restarted: "All right, let's start again.",
     timedOut: "Your earlier answers expired after a long pause; please tell me your difficulty again if you want to report it.",
-    notUnderstood: "Sorry, I did not understand. Tell me your difficulty, or send \"status\"; you can also contact your village committee, who will help you.",
-    notUnderstoodWithContact: "Sorry, I did not understand. Tell me your difficulty, or send \"status\"; you can also call {{office}} on {{phone}}, who will help you.",
+    notUnderstood:
+      'Sorry, I did not understand. Tell me your difficulty, or send "status"; you can also contact your village committee, who will help you.',
+    notUnderstoodWithContact:
+      'Sorry, I did not understand. Tell me your difficulty, or send "status"; you can also call {{office}} on {{phone}}, who will help you.',
     noCases: "I found no application of yours. If someone filed it for you, send its case number.",
-    tooFast: "You are sending messages faster than I can read them, so I did not read that last one. Please send it again in {{seconds}} seconds.",
+    tooFast:
+      "You are sending messages faster than I can read them, so I did not read that last one. Please send it again in {{seconds}} seconds.",
     languageSet: "Switched to English.",
     status: {
-      header: "Case {{number}} ({{kind}}): {{status}}, now at \"{{stage}}\".",
+      header: 'Case {{number}} ({{kind}}): {{status}}, now at "{{stage}}".',
       entry: "· {{date}} {{title}}{{detail}}",
       next: "Next: {{text}}",
     },
     apply: {
-      intro: "All right, let's fill in the application step by step, about 8 questions. If you need to stop, send \"later\"; send \"continue\" to pick it up again.",
-      askKind: "Which do you want to apply for?\n1. Monitoring support against falling back into poverty (income fell or costs rose, e.g. illness or disaster)\n2. Social assistance such as dibao (minimum living allowance)\nPlease reply 1 or 2.",
+      intro:
+        'All right, let\'s fill in the application step by step, about 8 questions. If you need to stop, send "later"; send "continue" to pick it up again.',
+      askKind:
+        "Which do you want to apply for?\n1. Monitoring support against falling back into poverty (income fell or costs rose, e.g. illness or disaster)\n2. Social assistance such as dibao (minimum living allowance)\nPlease reply 1 or 2.",
       askHousehold: "How many people are in your household (as on the household register)?",
-      askHouseholdAgain: "Please send a number, e.g. \"4\".",
+      askHouseholdAgain: 'Please send a number, e.g. "4".',
       askDifficulty: "Please describe the difficulty briefly: who is ill, what it cost, how much income was lost.",
-      askConsent: "Authorisation: the application needs the household's situation checked. Reply \"agree\" to let the village, township and county use what you told me for this application, and to authorise the departments to check your household's income, deposits, vehicles and housing (for this review only). Reply \"disagree\" and the application cannot go on; you can report the difficulty instead.",
-      askConsentAgain: "Please reply \"agree\" to authorise, or \"disagree\".",
-      consentRefused: "All right; without the authorisation the application cannot be submitted, and nothing was sent. You can still tell me your difficulty and the village will visit.",
-      confirm: "Please check the application:\nType: {{kind}}\nApplicant: {{name}}\nPhone: {{phone}}\nAddress: {{place}}\nHousehold: {{size}} people\nDifficulty: {{difficulty}}\nAuthorisation to check the household's finances: given.\nReply \"yes\" to submit; \"no\" to fill it in again.",
+      askConsent:
+        'Authorisation: the application needs the household\'s situation checked. Reply "agree" to let the village, township and county use what you told me for this application, and to authorise the departments to check your household\'s income, deposits, vehicles and housing (for this review only). Reply "disagree" and the application cannot go on; you can report the difficulty instead.',
+      askConsentAgain: 'Please reply "agree" to authorise, or "disagree".',
+      consentRefused:
+        "All right; without the authorisation the application cannot be submitted, and nothing was sent. You can still tell me your difficulty and the village will visit.",
+      confirm:
+        'Please check the application:\nType: {{kind}}\nApplicant: {{name}}\nPhone: {{phone}}\nAddress: {{place}}\nHousehold: {{size}} people\nDifficulty: {{difficulty}}\nAuthorisation to check the household\'s finances: given.\nReply "yes" to submit; "no" to fill it in again.',
       description: "{{difficulty}} (household of {{size}})",
       startAgain: "All right, let's fill it in again.",
-      saved: "All right, your answers are kept. Send \"continue\" any time to pick up where you stopped.",
-      savedOnTimeout: "Your application was not finished; it is kept. Send \"continue\" to pick it up.",
-      savedReminder: "(You have an unfinished application; send \"continue\" to finish it.)",
+      saved: 'All right, your answers are kept. Send "continue" any time to pick up where you stopped.',
+      savedOnTimeout: 'Your application was not finished; it is kept. Send "continue" to pick it up.',
+      savedReminder: '(You have an unfinished application; send "continue" to finish it.)',
       resumed: "Let's go on with your application.",
     },
     objection: {
       askCase: "Please send the case number from the published list you disagree with (e.g. 2026-000123).",
       askCaseAgain: "I found no case number; please copy it from the list, e.g. 2026-000123.",
       askReason: "Please tell me your concern and why; the village will check it. Your name will not be published.",
-      confirm: "Your objection to case {{number}}: {{reason}}\nReply \"yes\" to submit, \"no\" to drop it.",
+      confirm: 'Your objection to case {{number}}: {{reason}}\nReply "yes" to submit, "no" to drop it.',
       received: "Your objection was passed to the village to check (case {{number}}). Thank you.",
     },
     forward: {
       received: "Got the forwarded situation.",
-      askHousehold: "Which household is it? Send the head's name, the household number or an ID number (searched in your area only). For a household not on record, reply \"new\".",
-      noMatch: "No such household in your area. Try another name or number, or reply \"new\" to file it as a new household.",
-      pick: "Found these; reply with the number:\n{{list}}\nNone of them: reply \"new\".",
+      askHousehold:
+        'Which household is it? Send the head\'s name, the household number or an ID number (searched in your area only). For a household not on record, reply "new".',
+      noMatch: 'No such household in your area. Try another name or number, or reply "new" to file it as a new household.',
+      pick: 'Found these; reply with the number:\n{{list}}\nNone of them: reply "new".',
       askPhone: "Please send a mobile number the household can be reached on.",
-      confirm: "Please check the filing:\nHousehold: {{household}}\nApplicant: {{name}}\nPhone: {{phone}}\nSituation: {{description}}\nKind: {{risks}}\nReply \"yes\" to submit, confirming the household head knows and agreed; \"no\" to drop it.",
+      confirm:
+        'Please check the filing:\nHousehold: {{household}}\nApplicant: {{name}}\nPhone: {{phone}}\nSituation: {{description}}\nKind: {{risks}}\nReply "yes" to submit, confirming the household head knows and agreed; "no" to drop it.',
       dropped: "All right, it was not submitted.",
       noneYet: "You have not filed any case for a resident yet.",
       listHeader: "Cases you filed ({{count}}; the latest 10):",
@@ -393,7 +413,8 @@ export const en: Messages = {
     },
     media: {
       keptWithDraft: "Photo received; it will be submitted with your answers.",
-      voiceKept: "Voice note received and kept with your answers. I cannot understand voice yet: please answer the question below in text, or ask a family member to type.",
+      voiceKept:
+        "Voice note received and kept with your answers. I cannot understand voice yet: please answer the question below in text, or ask a family member to type.",
       voiceNotTranscribed: "I cannot understand voice yet; to explain, please type or ask a family member to help.",
       addedToCase: "The photo was added to your case {{number}}; the staff handling it can see it.",
       voiceAddedToCase: "The voice note was added to your case {{number}}; the staff handling it can listen to it.",
@@ -403,23 +424,27 @@ export const en: Messages = {
       unsupported: "I cannot take this kind of file; please send a photo, a voice note or a PDF.",
     },
     binding: {
-      bound: "Bound: {{name}} ({{role}}). Messages you forward to me are filed for residents, and new tasks and overdue reminders come here.",
+      bound:
+        "Bound: {{name}} ({{role}}). Messages you forward to me are filed for residents, and new tasks and overdue reminders come here.",
       invalid: "That binding code is wrong or expired; get a new one from your workbench.",
       unbound: "Unbound; this WeChat is treated as a resident from now on.",
     },
     group: {
-      hello: "Hello, I am the hardship reporting assistant. To report a difficulty, apply or check progress, add me as a friend and message me privately; please do not post personal details in the group.",
+      hello:
+        "Hello, I am the hardship reporting assistant. To report a difficulty, apply or check progress, add me as a friend and message me privately; please do not post personal details in the group.",
       noPersonalData: "Reminder: please do not post ID numbers, phone numbers or other personal details in the group.",
     },
     push: {
       forwardedCaseUpdated: "News on case {{number}}, which you filed: {{title}}.\n{{next}}",
-      caseUpdated: "News on your case {{number}}: {{title}}.\n{{next}}\nReply \"status\" for details.",
-      taskOpened: "New task: case {{number}} \"{{stage}}\", due {{date}}.",
-      taskOpenedUndated: "New task: case {{number}} \"{{stage}}\".",
-      taskOverdue: "Overdue: case {{number}} \"{{stage}}\" passed its deadline ({{date}}) and was reported to the level above; please act soon.",
-      taskEscalated: "Escalated: case {{number}} \"{{stage}}\" below you passed its deadline ({{date}}); please follow up.",
-      taskDueSoon: "Due soon: case {{number}} \"{{stage}}\" is due {{date}}; please act in time.",
-      publicityEnded: "Publicity over: the list for case {{number}} has come down with no objection; please close the publicity and move the case on by {{date}}.",
+      caseUpdated: 'News on your case {{number}}: {{title}}.\n{{next}}\nReply "status" for details.',
+      taskOpened: 'New task: case {{number}} "{{stage}}", due {{date}}.',
+      taskOpenedUndated: 'New task: case {{number}} "{{stage}}".',
+      taskOverdue:
+        'Overdue: case {{number}} "{{stage}}" passed its deadline ({{date}}) and was reported to the level above; please act soon.',
+      taskEscalated: 'Escalated: case {{number}} "{{stage}}" below you passed its deadline ({{date}}); please follow up.',
+      taskDueSoon: 'Due soon: case {{number}} "{{stage}}" is due {{date}}; please act in time.',
+      publicityEnded:
+        "Publicity over: the list for case {{number}} has come down with no objection; please close the publicity and move the case on by {{date}}.",
     },
   },
   roles: {
@@ -444,14 +469,14 @@ export const en: Messages = {
       intro: "Everything you reported or applied for, and how far it has got. Tap one to see each step.",
       report: "Report a difficulty",
       object: "I disagree with a village publicity list",
-      empty: "You have not sent anything yet. If your household is in difficulty, tap \"Report a difficulty\" below.",
+      empty: 'You have not sent anything yet. If your household is in difficulty, tap "Report a difficulty" below.',
       caseNumber: "Number",
       status: "Status",
       stage: "Now at",
       nextStep: "Next step",
       expectedBy: "Expected by {{date}}",
       open: "See progress",
-      offline: "No network right now, so your progress cannot be shown. Connect to the network and tap \"Try again\".",
+      offline: 'No network right now, so your progress cannot be shown. Connect to the network and tap "Try again".',
       case: {
         title: "Progress",
         submitted: "Sent on",
@@ -468,7 +493,8 @@ export const en: Messages = {
       },
       objection: {
         title: "Disagree with a publicity list",
-        intro: "If a household on your village's publicity list does not match what you know, say so here; the village will visit and check again.",
+        intro:
+          "If a household on your village's publicity list does not match what you know, say so here; the village will visit and check again.",
         caseNumber: "Number on the publicity list *",
         caseNumberPlaceholder: "e.g. 2026-000123",
         reason: "What you know *",
@@ -478,13 +504,14 @@ export const en: Messages = {
         fixErrors: "Some answers need correcting; see the red notes.",
         received: "Received. The village will check household {{number}} again.",
         another: "Send another",
-        offline: "No network right now; your objection has not been sent. Connect to the network and tap \"Send\" again.",
+        offline: 'No network right now; your objection has not been sent. Connect to the network and tap "Send" again.',
       },
     },
     grid: {
       title: "Grid worker",
       searchTitle: "File for a household",
-      searchHint: "Type the name of the head or a member, the household number or an ID number (at least 2 characters). Only households in your area are found.",
+      searchHint:
+        "Type the name of the head or a member, the household number or an ID number (at least 2 characters). Only households in your area are found.",
       searchPlaceholder: "e.g. 张德福",
       search: "Search",
       noHouseholds: "Nothing found. Try another name or the household number; households outside your area cannot be found.",
@@ -531,7 +558,8 @@ export const en: Messages = {
       visit: {
         title: "Home visit",
         caseNumber: "Case {{number}}",
-        intro: "Check each of the \"two no-worries and three guarantees\" and drinking water, at least two of you together; whoever investigates signs. What you enter is kept on the phone as you go, works without a network, and is sent when you are back online.",
+        intro:
+          'Check each of the "two no-worries and three guarantees" and drinking water, at least two of you together; whoever investigates signs. What you enter is kept on the phone as you go, works without a network, and is sent when you are back online.',
         visitedAt: "Time of the visit *",
         investigators: "Investigators (at least 2) *",
         investigatorPlaceholder: "Investigator's name",
@@ -546,7 +574,7 @@ export const en: Messages = {
         drinkingWater: "Safe drinking water",
         secure: "Assured",
         atRisk: "At risk",
-        chooseOne: "Choose \"Assured\" or \"At risk\"",
+        chooseOne: 'Choose "Assured" or "At risk"',
         required: "Please fill this in (0 if none)",
         notes: "Notes",
         notesPlaceholder: "e.g. his wife is on dialysis, over 2,000 yuan a month out of pocket; cracks in the house walls",
@@ -559,10 +587,12 @@ export const en: Messages = {
         fixErrors: "Some answers need correcting; see the red notes.",
         draftRestored: "Your unfinished visit record was restored.",
         sending: "Sending…",
-        queued: "No network right now: the visit record is kept on the phone and will be sent once, automatically, when you are back online.",
+        queued:
+          "No network right now: the visit record is kept on the phone and will be sent once, automatically, when you are back online.",
         sent: "Visit record submitted.",
-        movedTo: "The case has moved to \"{{stage}}\".",
-        handledElsewhere: "This household's home visit was already recorded (by someone else, or your earlier submission did arrive); this one was not sent again.",
+        movedTo: 'The case has moved to "{{stage}}".',
+        handledElsewhere:
+          "This household's home visit was already recorded (by someone else, or your earlier submission did arrive); this one was not sent again.",
         refused: "The visit record was not accepted: {{message}}",
         back: "Back",
         noTask: "No visit was chosen; open one from the grid worker page.",
@@ -621,7 +651,8 @@ export const en: Messages = {
         eventOther: "Other entry ({{action}})",
         whatToDo: "What you can do now",
         noActions: "This task is not waiting at your desk now (it may just have been handled); you can only view the case here.",
-        escalatedReadOnly: "This overdue task was escalated to you from the desk below: please chase it up. You can only view the case here.",
+        escalatedReadOnly:
+          "This overdue task was escalated to you from the desk below: please chase it up. You can only view the case here.",
         useWebConsole: "“{{action}}” needs a longer form: please use the web console on a computer.",
         note: "Note (optional)",
         reason: "Reason *",
@@ -694,7 +725,8 @@ export const en: Messages = {
     },
     apply: {
       title: "Apply for support",
-      intro: "Apply for monitoring support, or for assistance such as dibao. Give the household's members, income and expenses truthfully; the village will check them on a visit. Fields marked * are required.",
+      intro:
+        "Apply for monitoring support, or for assistance such as dibao. Give the household's members, income and expenses truthfully; the village will check them on a visit. Fields marked * are required.",
       kind: "What you apply for *",
       kindMonitoring: "Monitoring support against falling back into poverty",
       kindAssistance: "Social assistance (dibao and similar)",
@@ -705,7 +737,8 @@ export const en: Messages = {
       regionPlaceholder: "Choose your village",
       description: "The household's difficulty now *",
       bankTitle: "Payment account (the 一卡通 subsidy card; optional)",
-      bankHint: "Assistance is paid into this account. You can also give it to the village at the home visit. Only the staff handling the case can see the full number.",
+      bankHint:
+        "Assistance is paid into this account. You can also give it to the village at the home visit. Only the staff handling the case can see the full number.",
       bankName: "Bank (or credit cooperative)",
       bankAccountNumber: "Card or passbook number",
       members: "Household members (as on the register) *",
@@ -725,14 +758,24 @@ export const en: Messages = {
       expenseKind: "Kind",
       addExpense: "Add an expense",
       consentTitle: "Authorisation",
-      consentText: "An application needs the household's finances checked. The applicant ticks the boxes; other adult members can each confirm on this phone too.",
+      consentText:
+        "An application needs the household's finances checked. The applicant ticks the boxes; other adult members can each confirm on this phone too.",
       consentPersonal: "I agree that this information is used for the application *",
       consentEconomic: "I authorise checks of my household's income, deposits, vehicles and housing *",
       alsoAgreed: "These adult members have also confirmed:",
       submit: "Submit the application",
       economicRequired: "An application needs the authorisation to check the household's finances.",
     },
-    relations: { HEAD: "Head", SPOUSE: "Spouse", CHILD: "Child", PARENT: "Parent", GRANDCHILD: "Grandchild", GRANDPARENT: "Grandparent", SIBLING: "Sibling", OTHER: "Other" },
+    relations: {
+      HEAD: "Head",
+      SPOUSE: "Spouse",
+      CHILD: "Child",
+      PARENT: "Parent",
+      GRANDCHILD: "Grandchild",
+      GRANDPARENT: "Grandparent",
+      SIBLING: "Sibling",
+      OTHER: "Other",
+    },
     labour: { FULL: "Can work", PARTIAL: "Can partly work", NONE: "Cannot work", NOT_WORKING_AGE: "Not of working age" },
     health: { HEALTHY: "Healthy", CHRONIC_ILLNESS: "Chronic illness", SERIOUS_ILLNESS: "Serious illness", DISABLED: "Disabled" },
     incomeSources: { WAGE: "Wages", BUSINESS: "Farming or business", PROPERTY: "Land lease, rent", TRANSFER: "Subsidies, pensions" },
@@ -756,7 +799,8 @@ export const en: Messages = {
     },
     report: {
       title: "One-tap report",
-      intro: "If your household hit a sudden difficulty (illness, a disaster, an accident, a lost job, school costs), report it here and the village will visit. Fields marked * are required.",
+      intro:
+        "If your household hit a sudden difficulty (illness, a disaster, an accident, a lost job, school costs), report it here and the village will visit. Fields marked * are required.",
       applicantName: "Household head's name *",
       phone: "Contact phone *",
       idNumber: "Household head's ID number (optional)",
@@ -770,7 +814,8 @@ export const en: Messages = {
       photos: "Photos (optional, up to 9)",
       addPhoto: "Add a photo",
       privacyTitle: "About your personal information",
-      privacyText: "What you enter is used only for this report and seen only by the village, township and county staff handling it; it is never published. Published lists show only the family name.",
+      privacyText:
+        "What you enter is used only for this report and seen only by the village, township and county staff handling it; it is never published. Published lists show only the family name.",
       consentPersonal: "I have read this and agree that my information is used this way *",
       consentEconomic: "I authorise checks of my household's income, deposits, vehicles and housing (for the review; can be given later)",
       saveDraft: "Save draft",
@@ -843,8 +888,19 @@ export const en: Messages = {
       healthFacts: "Illness and disability",
       rank: "Hardship rank",
     },
-    householdCategories: { NONE: "Ordinary household", FORMERLY_POOR: "Formerly poor household", MARGINAL: "Marginal household at risk", SUDDEN_HARDSHIP: "Sudden serious hardship household" },
-    guarantees: { FOOD_AND_CLOTHING: "Food and clothing", EDUCATION: "Compulsory education", MEDICAL: "Basic medical care", HOUSING: "Safe housing", DRINKING_WATER: "Safe drinking water" },
+    householdCategories: {
+      NONE: "Ordinary household",
+      FORMERLY_POOR: "Formerly poor household",
+      MARGINAL: "Marginal household at risk",
+      SUDDEN_HARDSHIP: "Sudden serious hardship household",
+    },
+    guarantees: {
+      FOOD_AND_CLOTHING: "Food and clothing",
+      EDUCATION: "Compulsory education",
+      MEDICAL: "Basic medical care",
+      HOUSING: "Safe housing",
+      DRINKING_WATER: "Safe drinking water",
+    },
     health: { HEALTHY: "healthy", CHRONIC_ILLNESS: "chronic illness", SERIOUS_ILLNESS: "serious illness", DISABLED: "disability" },
     schooling: {
       NONE: "not in school",
@@ -878,16 +934,30 @@ export const en: Messages = {
     cancel: "Cancel",
     remove: "Remove",
     yuan: "yuan",
-    nav: { dashboard: "Overview", queue: "Case queue", tasks: "My tasks", ledgers: "Ledgers", screening: "Department screening", events: "Large-scale risks", calendar: "Holiday arrangements", simulator: "WeChat bot simulator" },
+    nav: {
+      dashboard: "Overview",
+      queue: "Case queue",
+      tasks: "My tasks",
+      ledgers: "Ledgers",
+      screening: "Department screening",
+      events: "Large-scale risks",
+      calendar: "Holiday arrangements",
+      simulator: "WeChat bot simulator",
+    },
     calendar: {
       title: "Holiday arrangements",
-      intro: "Deadlines are counted in statutory working days. Each year the State Council publishes the next year's holiday arrangement; load it here. A year not loaded yet is counted on the national holiday law alone (no make-up workdays), so its dates may come out earlier or later; once it is loaded, every open deadline is counted again.",
+      intro:
+        "Deadlines are counted in statutory working days. Each year the State Council publishes the next year's holiday arrangement; load it here. A year not loaded yet is counted on the national holiday law alone (no make-up workdays), so its dates may come out earlier or later; once it is loaded, every open deadline is counted again.",
       provisionalTag: "provisional",
       provisionalHint: "Counted on the statutory public holidays for now; counted again once the year's official arrangement is loaded.",
       goLoad: "Load it",
       year: "Year",
       source: "Based on",
-      sources: { official: "Official arrangement (loaded)", "built-in": "Official arrangement (built in)", provisional: "Statutory holidays only (provisional)" },
+      sources: {
+        official: "Official arrangement (loaded)",
+        "built-in": "Official arrangement (built in)",
+        provisional: "Statutory holidays only (provisional)",
+      },
       loaded: "Loaded",
       loadedBy: "version {{version}} · {{name}} · {{at}}",
       holidays: "Days off",
@@ -895,13 +965,14 @@ export const en: Messages = {
       days: "{{count}} days",
       none: "none",
       loadTitle: "Load a year's holiday arrangement",
-      loadIntro: "Copy the State Council notice: one date or one range per line, such as \"2027-02-05 to 2027-02-11\". Days off include the weekend days inside a break; make-up workdays are always a Saturday or Sunday.",
+      loadIntro:
+        'Copy the State Council notice: one date or one range per line, such as "2027-02-05 to 2027-02-11". Days off include the weekend days inside a break; make-up workdays are always a Saturday or Sunday.',
       holidaysPlaceholder: "2027-01-01\n2027-02-05 to 2027-02-11",
       makeupPlaceholder: "2027-02-13",
       note: "Source or note",
       notePlaceholder: "e.g. the notice's number",
       submit: "Load and recount deadlines",
-      badLine: "Line {{line}} \"{{text}}\" is not understood: write 2027-02-05 or 2027-02-05 to 2027-02-11",
+      badLine: 'Line {{line}} "{{text}}" is not understood: write 2027-02-05 or 2027-02-05 to 2027-02-11',
       loadedResult: "The {{year}} arrangement is loaded (version {{version}}); deadlines of {{changed}} case(s) were counted again.",
       sameResult: "{{year}} already has this arrangement (version {{version}}); nothing changed.",
       history: "Loads",
@@ -951,7 +1022,8 @@ export const en: Messages = {
       title: "Case {{number}}",
       reveal: "Show in full",
       revealTitle: "Show the full value",
-      revealHint: "Full personal data is for working this case only. Give the reason: it is kept in the access log with your name and the time, and auditors read it.",
+      revealHint:
+        "Full personal data is for working this case only. Give the reason: it is kept in the access log with your name and the time, and auditors read it.",
       revealReason: "Reason, e.g. phoning to arrange the home visit",
       bankAccount: "Payment account (一卡通)",
       bankAccountShared: "Other cases name the same account: {{numbers}}",
@@ -990,7 +1062,12 @@ export const en: Messages = {
       PROXY_FILING: "Filing on their behalf",
     },
     consentMethods: { WECHAT_CONFIRMATION: "Confirmed in WeChat", SIGNED_PAPER: "Signed on paper", VERBAL_WITNESSED: "Verbal, witnessed" },
-    action: { investigatorsHint: "Type a name and press Enter; at least two people", secure: "Secure", atRisk: "At risk", addNeed: "Add another need" },
+    action: {
+      investigatorsHint: "Type a name and press Enter; at least two people",
+      secure: "Secure",
+      atRisk: "At risk",
+      addNeed: "Add another need",
+    },
     dashboard: {
       title: "{{region}}: overview",
       open: "Open cases",
@@ -1015,7 +1092,8 @@ export const en: Messages = {
     screening: {
       title: "Department screening",
       upload: "Import a department's data",
-      intro: "Pick the department and the period, then upload the XLSX or CSV file the department exported (GBK encoding is fine); check how its columns map, then run the screening. Every row gets an outcome and every problem is listed; importing the same file again pushes nothing twice.",
+      intro:
+        "Pick the department and the period, then upload the XLSX or CSV file the department exported (GBK encoding is fine); check how its columns map, then run the screening. Every row gets an outcome and every problem is listed; importing the same file again pushes nothing twice.",
       department: "Department",
       period: "Period",
       chooseFile: "Choose a file and upload",
@@ -1030,7 +1108,8 @@ export const en: Messages = {
       notInFile: "Not in the file",
       run: "Run the screening",
       rerun: "Run again with this mapping",
-      fileDeleted: "The file held ID numbers and was deleted on {{date}} at the end of its retention period; its results and leads remain. To run it again, upload the same file again.",
+      fileDeleted:
+        "The file held ID numbers and was deleted on {{date}} at the end of its retention period; its results and leads remain. To run it again, upload the same file again.",
       ran: "Screening done: {{leads}} leads pushed, {{errors}} rows with errors",
       errors: "Rows with errors ({{count}}): ask the department to correct them and import again",
       truncated: "Only the first 1,000 problems are listed; download the results for all of them.",
@@ -1043,7 +1122,8 @@ export const en: Messages = {
     },
     events: {
       title: "Large-scale risks",
-      intro: "When a flood, drought, epidemic, price collapse or mass lay-off hits many households at once, the county declares the event; every household to check in the villages hit gets a lead, tracked until all are checked.",
+      intro:
+        "When a flood, drought, epidemic, price collapse or mass lay-off hits many households at once, the county declares the event; every household to check in the villages hit gets a lead, tracked until all are checked.",
       declare: "Declare a risk event",
       declareSubmit: "Declare and push the checks",
       declared: "Declared: {{leads}} households pushed for checking, {{open}} already being handled",
@@ -1073,9 +1153,13 @@ export const en: Messages = {
     },
     ledgers: {
       title: "Ledgers",
-      intro: "Export your area's ledgers with the filters below; names, phones and ID numbers are masked for your role. Large ledgers are written as they are read.",
+      intro:
+        "Export your area's ledgers with the filters below; names, phones and ID numbers are masked for your role. Large ledgers are written as they are read.",
       period: "Period",
-      subjects: { cases: "Case ledgers (filters and period apply)", households: "Household ledgers (region applies; latest year's figures)" },
+      subjects: {
+        cases: "Case ledgers (filters and period apply)",
+        households: "Household ledgers (region applies; latest year's figures)",
+      },
       download: "Download {{format}}",
     },
     status: {
@@ -1145,7 +1229,8 @@ export const en: Messages = {
       lte: "{{field}} at most {{value}}",
       eq: "{{field}}: {{value}}",
       in: "{{field}} is {{value}}",
-      belowLineAfterRigidExpenses: "per-capita net income after rigid expenses on the household record below the year's monitoring standard",
+      belowLineAfterRigidExpenses:
+        "per-capita net income after rigid expenses on the household record below the year's monitoring standard",
       belowLine: "per-capita net income on the household record below the year's monitoring standard",
     },
     hits: {
@@ -1156,7 +1241,8 @@ export const en: Messages = {
     listSeparator: ", ",
     yes: "yes",
     no: "no",
-    leadDescription: "Department screening, {{department}}, {{period}}: {{hits}}. Please visit the household and check how it really stands.",
+    leadDescription:
+      "Department screening, {{department}}, {{period}}: {{hits}}. Please visit the household and check how it really stands.",
     leadReason: "Screening alert from {{department}}, {{period}} ({{rules}})",
     outcomes: {
       ERROR: "Data error",
@@ -1173,21 +1259,22 @@ export const en: Messages = {
       NO_MATCH: "No household on record has this ID number",
       OUT_OF_SCOPE: "The household is outside your region",
       NO_HIT: "No screening rule was tripped",
-      LEAD_CREATED: "Tripped \"{{rules}}\": lead {{caseNumber}} sent to the village to verify",
+      LEAD_CREATED: 'Tripped "{{rules}}": lead {{caseNumber}} sent to the village to verify',
       ALREADY_OPEN: "Already under review (case {{caseNumber}}); not sent again",
       ALREADY_RAISED: "A lead for this period was sent before (case {{caseNumber}}); not sent again",
       DUPLICATE_ROW: "Same as row {{row}}",
     },
     rowErrors: {
-      REQUIRED: "Column \"{{column}}\" is empty",
-      ID_INVALID: "The ID number in column \"{{column}}\" is not valid (18 characters, check digit wrong)",
-      ID_AS_NUMBER: "Excel turned the ID number in column \"{{column}}\" into a number (like 9.9E+17); format the column as text and export again",
-      NOT_A_NUMBER: "Column \"{{column}}\" must hold a number",
-      NOT_AN_INTEGER: "Column \"{{column}}\" must hold a whole number",
-      OUT_OF_RANGE: "The number in column \"{{column}}\" must be between {{min}} and {{max}}",
-      NOT_YES_NO: "Column \"{{column}}\" must say yes or no",
-      NOT_ALLOWED_VALUE: "Column \"{{column}}\" may only hold {{allowed}}",
-      TOO_LONG: "Column \"{{column}}\" is too long (at most {{max}} characters)",
+      REQUIRED: 'Column "{{column}}" is empty',
+      ID_INVALID: 'The ID number in column "{{column}}" is not valid (18 characters, check digit wrong)',
+      ID_AS_NUMBER:
+        'Excel turned the ID number in column "{{column}}" into a number (like 9.9E+17); format the column as text and export again',
+      NOT_A_NUMBER: 'Column "{{column}}" must hold a number',
+      NOT_AN_INTEGER: 'Column "{{column}}" must hold a whole number',
+      OUT_OF_RANGE: 'The number in column "{{column}}" must be between {{min}} and {{max}}',
+      NOT_YES_NO: 'Column "{{column}}" must say yes or no',
+      NOT_ALLOWED_VALUE: 'Column "{{column}}" may only hold {{allowed}}',
+      TOO_LONG: 'Column "{{column}}" is too long (at most {{max}} characters)',
     },
     report: {
       title: "Department screening results",
@@ -1223,15 +1310,23 @@ export const en: Messages = {
       LEAD_CREATED: "Sent for verification",
       ALREADY_OPEN: "Already under review",
     },
-    leadDescription: "Large-scale risk check: {{type}} \"{{title}}\" (from {{startsOn}}) hit the village. {{details}}Please visit the household and check how it was affected.",
+    leadDescription:
+      'Large-scale risk check: {{type}} "{{title}}" (from {{startsOn}}) hit the village. {{details}}Please visit the household and check how it was affected.',
     leadDetails: "Details: {{description}}. ",
-    leadReason: "Large-scale risk check: {{type}} \"{{title}}\"",
+    leadReason: 'Large-scale risk check: {{type}} "{{title}}"',
   },
   audit: {
     trace: {
       title: "Case {{number}} full trace",
       columns: { at: "Time", kind: "Kind", who: "Who", role: "Role", what: "What", detail: "Detail", reason: "Reason" },
-      kinds: { event: "Event", access: "Access", consent: "Consent", attachment: "File", task: "Task", assignment: "Department assignment" },
+      kinds: {
+        event: "Event",
+        access: "Access",
+        consent: "Consent",
+        attachment: "File",
+        task: "Task",
+        assignment: "Department assignment",
+      },
     },
   },
   acknowledgement: {
@@ -1240,7 +1335,8 @@ export const en: Messages = {
   simulator: {
     page: {
       title: "WeChat assistant simulator",
-      intro: "Talk to the hardship reporting assistant here, without WeChat. It works as in WeChat: what you report is really filed as a case.",
+      intro:
+        "Talk to the hardship reporting assistant here, without WeChat. It works as in WeChat: what you report is really filed as a case.",
       botName: "Assistant",
       you: "Me",
       speakAs: "I am",
@@ -1265,7 +1361,8 @@ export const en: Messages = {
       invalidMessage: "The page sent something it should not have. Please reload the page and try again.",
       notStarted: "Not connected to the assistant yet. Please reload the page and try again.",
       tooLong: "A message can be at most {{max}} characters; please send it in parts.",
-      gridUnavailable: "The demo grid worker's WeChat is not bound at the moment (someone may have unbound it), so you cannot speak as the grid worker now.",
+      gridUnavailable:
+        "The demo grid worker's WeChat is not bound at the moment (someone may have unbound it), so you cannot speak as the grid worker now.",
     },
   },
 };

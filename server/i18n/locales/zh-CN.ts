@@ -294,7 +294,8 @@ export const zhCN = {
   /** After a date in a short line: a provisional date. */
   provisionalShort: "(暂定)",
   calendar: {
-    missing: "{{year}} 年的国家放假安排还没有导入:涉及 {{year}} 年的办理期限暂按法定节假日推算,没有调休。请管理员在“节假日安排”中导入,导入后所有期限会自动重算。",
+    missing:
+      "{{year}} 年的国家放假安排还没有导入:涉及 {{year}} 年的办理期限暂按法定节假日推算,没有调休。请管理员在“节假日安排”中导入,导入后所有期限会自动重算。",
   },
   timeline: {
     SUBMITTED: "已收到您的申请",
@@ -331,7 +332,8 @@ export const zhCN = {
   bot: {
     terminal: { bot: "助手", you: "你" },
     menu: "您可以:\n1. 直接说遇到的困难(比如“家里房子被洪水冲了”),我帮您报给村里;\n2. 发“申请”,申请防返贫监测帮扶或低保等救助;\n3. 发“查进度”或案件编号,查询办理进度;\n4. 对村里公示的名单有意见,发“我有异议”;\n发“取消”放弃当前填写,发“English”切换英文。",
-    gridMenu: "网格员您好:把群众的消息或聊天记录转发给我,我帮您登记代报;发“我转的”看您代报的案件;发案件编号查进度;发“解除绑定”解除本微信的工作人员身份。",
+    gridMenu:
+      "网格员您好:把群众的消息或聊天记录转发给我,我帮您登记代报;发“我转的”看您代报的案件;发案件编号查进度;发“解除绑定”解除本微信的工作人员身份。",
     greeting: "您好!我是防返贫监测申报助手。",
     heardDifficulty: "收到,您遇到的困难我记下了。再问您几个问题,很快就好。",
     askName: "请问申请人叫什么名字?",
@@ -339,7 +341,8 @@ export const zhCN = {
     askPhone: "请发一个能联系到您的手机号,村里上门前会先打电话。",
     askPhoneAgain: "手机号好像不对,请发 11 位手机号,比如 13800001234。",
     askPlace: "请问您家住在哪个村、哪个组?",
-    confirm: "请核对:\n申请人:{{name}}\n电话:{{phone}}\n地址:{{place}}\n情况:{{description}}\n类型:{{risks}}\n照片:{{photos}} 张\n回复“是”即提交,并表示同意村里为办理此事使用以上信息;回复“不对”重新填写。",
+    confirm:
+      "请核对:\n申请人:{{name}}\n电话:{{phone}}\n地址:{{place}}\n情况:{{description}}\n类型:{{risks}}\n照片:{{photos}} 张\n回复“是”即提交,并表示同意村里为办理此事使用以上信息;回复“不对”重新填写。",
     confirmAgain: "请回复“是”提交,或回复“不对”重新填写。",
     startAgain: "好的,请重新说一下您遇到的困难。",
     cancelled: "已取消,刚才填的内容不会提交。有需要随时再找我。",
@@ -362,10 +365,12 @@ export const zhCN = {
       askHousehold: "您家里一共几口人(户口本上的)?",
       askHouseholdAgain: "请发一个数字,比如“4”或“四口人”。",
       askDifficulty: "请简单说说家里现在的困难,比如谁生了什么病、花了多少钱、收入少了多少。",
-      askConsent: "授权说明:办理申请需要核实家庭情况。回复“同意”,表示您同意村、乡、县为本次申请使用您填写的信息,并授权相关部门查询您家的收入、存款、车辆、房产等情况(只用于本次审核)。回复“不同意”则无法继续申请,可以改为直接报告困难。",
+      askConsent:
+        "授权说明:办理申请需要核实家庭情况。回复“同意”,表示您同意村、乡、县为本次申请使用您填写的信息,并授权相关部门查询您家的收入、存款、车辆、房产等情况(只用于本次审核)。回复“不同意”则无法继续申请,可以改为直接报告困难。",
       askConsentAgain: "请回复“同意”授权,或回复“不同意”。",
       consentRefused: "好的,没有授权就不能提交申请,您填的内容没有提交。您仍然可以直接告诉我遇到的困难,村里会上门了解。",
-      confirm: "请核对申请:\n类别:{{kind}}\n申请人:{{name}}\n电话:{{phone}}\n地址:{{place}}\n家庭人口:{{size}} 人\n困难情况:{{difficulty}}\n已授权核查家庭经济状况。\n回复“是”提交;回复“不对”重新填写。",
+      confirm:
+        "请核对申请:\n类别:{{kind}}\n申请人:{{name}}\n电话:{{phone}}\n地址:{{place}}\n家庭人口:{{size}} 人\n困难情况:{{difficulty}}\n已授权核查家庭经济状况。\n回复“是”提交;回复“不对”重新填写。",
       description: "{{difficulty}}(家庭人口 {{size}} 人)",
       startAgain: "好的,我们重新填一遍。",
       saved: "好的,您填的内容先存着。以后发“继续”就能接着填。",
@@ -386,7 +391,8 @@ export const zhCN = {
       noMatch: "您的片区里没有找到这一户。请换个名字或户号再试,或回复“新户”按新户登记。",
       pick: "找到这些户,请回复序号:\n{{list}}\n都不是请回复“新户”。",
       askPhone: "请发这户能联系上的手机号。",
-      confirm: "请核对代报:\n户:{{household}}\n申请人:{{name}}\n电话:{{phone}}\n情况:{{description}}\n类型:{{risks}}\n回复“是”提交,表示您已告知户主并征得同意;回复“不对”放弃。",
+      confirm:
+        "请核对代报:\n户:{{household}}\n申请人:{{name}}\n电话:{{phone}}\n情况:{{description}}\n类型:{{risks}}\n回复“是”提交,表示您已告知户主并征得同意;回复“不对”放弃。",
       dropped: "好的,这条没有提交。",
       noneYet: "您还没有代报过案件。",
       listHeader: "您代报的案件(共 {{count}} 件,显示最近 10 件):",
@@ -733,7 +739,16 @@ export const zhCN = {
       submit: "提交申请",
       economicRequired: "申请需要授权核查家庭经济状况。",
     },
-    relations: { HEAD: "户主", SPOUSE: "配偶", CHILD: "子女", PARENT: "父母", GRANDCHILD: "孙子女", GRANDPARENT: "祖父母", SIBLING: "兄弟姐妹", OTHER: "其他" },
+    relations: {
+      HEAD: "户主",
+      SPOUSE: "配偶",
+      CHILD: "子女",
+      PARENT: "父母",
+      GRANDCHILD: "孙子女",
+      GRANDPARENT: "祖父母",
+      SIBLING: "兄弟姐妹",
+      OTHER: "其他",
+    },
     labour: { FULL: "有劳动能力", PARTIAL: "部分劳动能力", NONE: "无劳动能力", NOT_WORKING_AGE: "非劳动年龄" },
     health: { HEALTHY: "健康", CHRONIC_ILLNESS: "长期慢性病", SERIOUS_ILLNESS: "大病", DISABLED: "残疾" },
     incomeSources: { WAGE: "务工工资", BUSINESS: "种养殖、经营", PROPERTY: "土地流转、租金等", TRANSFER: "补贴、养老金等" },
@@ -879,10 +894,20 @@ export const zhCN = {
     cancel: "取消",
     remove: "删除",
     yuan: "元",
-    nav: { dashboard: "工作概览", queue: "案件队列", tasks: "我的待办", ledgers: "台账导出", screening: "部门筛查预警", events: "规模性风险", calendar: "节假日安排", simulator: "微信助手模拟器" },
+    nav: {
+      dashboard: "工作概览",
+      queue: "案件队列",
+      tasks: "我的待办",
+      ledgers: "台账导出",
+      screening: "部门筛查预警",
+      events: "规模性风险",
+      calendar: "节假日安排",
+      simulator: "微信助手模拟器",
+    },
     calendar: {
       title: "节假日安排",
-      intro: "办理期限按法定工作日计算。国家每年公布下一年的放假安排(国务院办公厅通知)后,请在这里导入;还没导入的年份暂按《全国年节及纪念日放假办法》推算(不含调休),日期可能提前或推后,导入后所有未办结的期限会自动重算。",
+      intro:
+        "办理期限按法定工作日计算。国家每年公布下一年的放假安排(国务院办公厅通知)后,请在这里导入;还没导入的年份暂按《全国年节及纪念日放假办法》推算(不含调休),日期可能提前或推后,导入后所有未办结的期限会自动重算。",
       provisionalTag: "暂定",
       provisionalHint: "这个日期暂按法定节假日推算,国家公布当年放假安排并导入后会重新计算。",
       goLoad: "去导入",
@@ -896,7 +921,8 @@ export const zhCN = {
       days: "{{count}} 天",
       none: "无",
       loadTitle: "导入一年的放假安排",
-      loadIntro: "照国务院办公厅的通知填写:每行一个日期或一段日期,如“2027-02-05 至 2027-02-11”。放假日期包括假期中的周末;调休上班日只会是周六或周日。",
+      loadIntro:
+        "照国务院办公厅的通知填写:每行一个日期或一段日期,如“2027-02-05 至 2027-02-11”。放假日期包括假期中的周末;调休上班日只会是周六或周日。",
       holidaysPlaceholder: "2027-01-01\n2027-02-05 至 2027-02-11",
       makeupPlaceholder: "2027-02-13",
       note: "依据或说明",
@@ -1016,7 +1042,8 @@ export const zhCN = {
     screening: {
       title: "部门筛查预警",
       upload: "导入部门数据",
-      intro: "选择数据来自哪个部门和哪一期,上传部门导出的 XLSX 或 CSV 文件(支持 GBK 编码);上传后核对列对应关系,再运行筛查。每一行都会有结果,有问题的行会逐条列出;同一文件重复导入不会重复推送。",
+      intro:
+        "选择数据来自哪个部门和哪一期,上传部门导出的 XLSX 或 CSV 文件(支持 GBK 编码);上传后核对列对应关系,再运行筛查。每一行都会有结果,有问题的行会逐条列出;同一文件重复导入不会重复推送。",
       department: "数据来源部门",
       period: "数据期次",
       chooseFile: "选择文件并上传",
@@ -1044,7 +1071,8 @@ export const zhCN = {
     },
     events: {
       title: "规模性返贫风险",
-      intro: "发生洪涝、干旱、疫情、价格大跌、规模性失业等影响一片的风险时,由县里登记事件,系统为受影响村的农户逐户生成核实线索,并跟踪到全部核实完毕。",
+      intro:
+        "发生洪涝、干旱、疫情、价格大跌、规模性失业等影响一片的风险时,由县里登记事件,系统为受影响村的农户逐户生成核实线索,并跟踪到全部核实完毕。",
       declare: "登记风险事件",
       declareSubmit: "登记并推送核实",
       declared: "已登记:新推送核实 {{leads}} 户,{{open}} 户已在办理中",

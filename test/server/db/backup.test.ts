@@ -31,7 +31,10 @@ function tempDir(name: string): string {
 
 /** The real app on a restored data directory (the embedded database in a file, as in production) or database. */
 async function appOn(dataDir: string, databaseUrl: string, now: Date, overrides: Partial<AppConfig> = {}): Promise<AppInstance> {
-  const config = loadConfig({}, { dataDir, databaseUrl, ...keys, logLevel: "silent", overdueScanSeconds: 0, seedDemo: "false", botPushScanSeconds: 0, ...overrides });
+  const config = loadConfig(
+    {},
+    { dataDir, databaseUrl, ...keys, logLevel: "silent", overdueScanSeconds: 0, seedDemo: "false", botPushScanSeconds: 0, ...overrides },
+  );
   // The source's clock: overdue marks and next steps are reckoned from it.
   const app = await buildApp(config, { now: () => new Date(now) });
   await app.ready();
@@ -45,13 +48,18 @@ async function login(app: AppInstance, username: string): Promise<string> {
 
 /** Reports (one with a photo) and a step of the review on top of the demo county. */
 async function putDataIn(app: AppInstance): Promise<void> {
-  const resident = (await app.inject({ method: "POST", url: "/api/auth/wechat/login", payload: { code: "dev:backup-resident" } })).json().token;
+  const resident = (await app.inject({ method: "POST", url: "/api/auth/wechat/login", payload: { code: "dev:backup-resident" } })).json()
+    .token;
   const boundary = "----backup-test";
   const upload = await app.inject({
     method: "POST",
     url: "/api/attachments",
     headers: { authorization: `Bearer ${resident}`, "content-type": `multipart/form-data; boundary=${boundary}` },
-    payload: Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="house.png"\r\nContent-Type: image/png\r\n\r\n`), png, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    payload: Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="house.png"\r\nContent-Type: image/png\r\n\r\n`),
+      png,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
   });
   expect(upload.statusCode, upload.body).toBe(201);
   for (const [i, attachmentIds] of [[upload.json().id], []].entries()) {
@@ -59,12 +67,22 @@ async function putDataIn(app: AppInstance): Promise<void> {
       method: "POST",
       url: "/api/cases",
       headers: { authorization: `Bearer ${resident}`, "idempotency-key": `backup-report-${i}` },
-      payload: { description: "家里房子被洪水冲了", applicantName: "周备份", phone: "13912340000", idNumber: "11010519491231002X", regionCode: "990101001001", attachmentIds, consent: { personalInformation: true } },
+      payload: {
+        description: "家里房子被洪水冲了",
+        applicantName: "周备份",
+        phone: "13912340000",
+        idNumber: "11010519491231002X",
+        regionCode: "990101001001",
+        attachmentIds,
+        consent: { personalInformation: true },
+      },
     });
     expect(response.statusCode, response.body).toBe(201);
   }
   const village = await login(app, "village-shimen");
-  const tasks = (await app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: { authorization: `Bearer ${village}` } })).json().items as { id: string }[];
+  const tasks = (
+    await app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: { authorization: `Bearer ${village}` } })
+  ).json().items as { id: string }[];
   const acted = await app.inject({
     method: "POST",
     url: `/api/staff/tasks/${tasks[0]!.id}/actions`,
@@ -73,7 +91,15 @@ async function putDataIn(app: AppInstance): Promise<void> {
       type: "RECORD_HOME_VISIT",
       visitedAt: "2026-11-25T01:00:00Z",
       investigators: ["赵书记", "刘芳"],
-      findings: { annualIncome: 6000, rigidExpenses: 30000, foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE" },
+      findings: {
+        annualIncome: 6000,
+        rigidExpenses: 30000,
+        foodAndClothing: "SECURE",
+        education: "SECURE",
+        medical: "AT_RISK",
+        housing: "SECURE",
+        drinkingWater: "SECURE",
+      },
     },
   });
   expect(acted.statusCode, acted.body).toBe(200);
@@ -84,17 +110,26 @@ async function whatStaffSee(app: AppInstance) {
   const county = await login(app, "county");
   const get = (url: string) => app.inject({ method: "GET", url, headers: { authorization: `Bearer ${county}` } });
   const list = (await get("/api/staff/cases?limit=100")).json().items as { id: string }[];
-  const details = await Promise.all(list.map(async (c) => (await get(`/api/staff/cases/${c.id}`)).json() as { attachments: { id: string }[] }));
+  const details = await Promise.all(
+    list.map(async (c) => (await get(`/api/staff/cases/${c.id}`)).json() as { attachments: { id: string }[] }),
+  );
   const files: Record<string, string> = {};
   for (const attachment of details.flatMap((d) => d.attachments)) {
-    files[attachment.id] = crypto.createHash("sha256").update((await get(`/api/staff/attachments/${attachment.id}`)).rawPayload).digest("hex");
+    files[attachment.id] = crypto
+      .createHash("sha256")
+      .update((await get(`/api/staff/attachments/${attachment.id}`)).rawPayload)
+      .digest("hex");
   }
   return { list, details, files };
 }
 
 function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
@@ -121,9 +156,17 @@ describe(`backup and restore (${testDatabaseKind})`, () => {
 
   if (testDatabaseKind === "embedded") {
     it("backs up the running server for the administrator only, and a fresh DATA_DIR restored from it shows the same cases, timelines and photos", async () => {
-      const refused = await t.app.inject({ method: "GET", url: "/api/admin/backup", headers: { authorization: `Bearer ${await t.staffToken("county")}` } });
+      const refused = await t.app.inject({
+        method: "GET",
+        url: "/api/admin/backup",
+        headers: { authorization: `Bearer ${await t.staffToken("county")}` },
+      });
       expect(refused.statusCode, `${refused.body.slice(0, 300)} ${JSON.stringify(refused.headers)}`).toBe(403);
-      const download = await t.app.inject({ method: "GET", url: "/api/admin/backup", headers: { authorization: `Bearer ${await t.staffToken("admin")}` } });
+      const download = await t.app.inject({
+        method: "GET",
+        url: "/api/admin/backup",
+        headers: { authorization: `Bearer ${await t.staffToken("admin")}` },
+      });
       expect(download.statusCode).toBe(200);
       expect(download.headers["content-disposition"]).toMatch(/^attachment; filename="fanpin-backup-\d{8}-\d{6}\.tar"$/);
       const files = tempDir("backup-files");
@@ -134,7 +177,13 @@ describe(`backup and restore (${testDatabaseKind})`, () => {
       const secrets = path.join(files, "secrets.json");
       fs.writeFileSync(secrets, JSON.stringify(keys));
       const target = tempDir("backup-target");
-      const restored = await run("server/db/restore-cli.ts", [live, "--secrets", secrets], { DATA_DIR: target, DATABASE_URL: "", DATA_KEYS: "", LOOKUP_KEY: "", TOKEN_SECRET: "" });
+      const restored = await run("server/db/restore-cli.ts", [live, "--secrets", secrets], {
+        DATA_DIR: target,
+        DATABASE_URL: "",
+        DATA_KEYS: "",
+        LOOKUP_KEY: "",
+        TOKEN_SECRET: "",
+      });
       expect(restored.code, restored.output).toBe(0);
       expect(restored.output).toContain(`${before.list.length} cases`);
 
@@ -143,11 +192,19 @@ describe(`backup and restore (${testDatabaseKind})`, () => {
       try {
         expect(await whatStaffSee(again)).toEqual(before);
         // Cases found by the ID number: the lookup key came back too.
-        const found = await again.inject({ method: "GET", url: "/api/staff/cases?q=11010519491231002X", headers: { authorization: `Bearer ${await login(again, "county")}` } });
+        const found = await again.inject({
+          method: "GET",
+          url: "/api/staff/cases?q=11010519491231002X",
+          headers: { authorization: `Bearer ${await login(again, "county")}` },
+        });
         expect(found.json().items).toHaveLength(2);
         // Never over a database in use, whatever the options.
-        await expect(restoreBackup(fs.createReadStream(live), { dataDir: target, keys: keysFrom(keys, ""), replace: true })).rejects.toThrow(/is using/);
-        await expect(backupDataDir({ dataDir: target, databaseUrl: "", ...keys }, path.join(files, "refused.tar"))).rejects.toThrow(/api\/admin\/backup/);
+        await expect(
+          restoreBackup(fs.createReadStream(live), { dataDir: target, keys: keysFrom(keys, ""), replace: true }),
+        ).rejects.toThrow(/is using/);
+        await expect(backupDataDir({ dataDir: target, databaseUrl: "", ...keys }, path.join(files, "refused.tar"))).rejects.toThrow(
+          /api\/admin\/backup/,
+        );
       } finally {
         await again.close();
       }
@@ -156,7 +213,9 @@ describe(`backup and restore (${testDatabaseKind})`, () => {
       const stopped = path.join(files, "stopped.tar");
       const made = await run("server/db/backup-cli.ts", [stopped], { DATA_DIR: target, DATABASE_URL: "", DATA_KEYS: "", LOOKUP_KEY: "" });
       expect(made.code, made.output).toBe(0);
-      await expect(restoreBackup(fs.createReadStream(stopped), { dataDir: target, keys: keysFrom(keys, "") })).rejects.toThrow(/already holds pglite, attachments.*--replace/);
+      await expect(restoreBackup(fs.createReadStream(stopped), { dataDir: target, keys: keysFrom(keys, "") })).rejects.toThrow(
+        /already holds pglite, attachments.*--replace/,
+      );
       const replaced = await restoreBackup(fs.createReadStream(stopped), { dataDir: target, keys: keysFrom(keys, ""), replace: true });
       expect(replaced).toMatchObject({ files: 1, missingFiles: 0, cases: before.list.length });
       expect(fs.readdirSync(replaced.replacedInto!)).toEqual(expect.arrayContaining(["pglite", "attachments"]));
@@ -165,10 +224,13 @@ describe(`backup and restore (${testDatabaseKind})`, () => {
     it("refuses a backup it cannot use whole, and leaves the directory as it was", async () => {
       const download = fs.readFileSync(live);
       const target = tempDir("backup-refused");
-      const attempt = (bytes: Buffer, withKeys = keysFrom(keys, "")) => restoreBackup(Readable.from([bytes]), { dataDir: target, keys: withKeys });
+      const attempt = (bytes: Buffer, withKeys = keysFrom(keys, "")) =>
+        restoreBackup(Readable.from([bytes]), { dataDir: target, keys: withKeys });
 
       await expect(attempt(download, null)).rejects.toThrow(/no keys/);
-      await expect(attempt(download, keysFrom({ dataKeys: `k1:${generateKey()}`, lookupKey: keys.lookupKey }, ""))).rejects.toThrow(/data key k1/);
+      await expect(attempt(download, keysFrom({ dataKeys: `k1:${generateKey()}`, lookupKey: keys.lookupKey }, ""))).rejects.toThrow(
+        /data key k1/,
+      );
       await expect(attempt(download.subarray(0, Math.floor(download.length * 0.9)))).rejects.toThrow(/damaged or incomplete/);
       await expect(attempt(download.subarray(0, download.lastIndexOf(Buffer.from("complete.json")) - 1))).rejects.toThrow(/incomplete/);
       const damaged = Buffer.from(download);
@@ -184,7 +246,11 @@ describe(`backup and restore (${testDatabaseKind})`, () => {
     }, 60_000);
   } else {
     it("round-trips the PostgreSQL database with pg_dump and pg_restore and the files with tar, as README says, and the app shows the same", async () => {
-      const refused = await t.app.inject({ method: "GET", url: "/api/admin/backup", headers: { authorization: `Bearer ${await t.staffToken("admin")}` } });
+      const refused = await t.app.inject({
+        method: "GET",
+        url: "/api/admin/backup",
+        headers: { authorization: `Bearer ${await t.staffToken("admin")}` },
+      });
       expect(refused.statusCode).toBe(409);
       expect(refused.json().code).toBe("BACKUP_USE_PG_DUMP");
 
@@ -199,7 +265,13 @@ describe(`backup and restore (${testDatabaseKind})`, () => {
       cleanups.push(() => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
       const url = new URL(process.env.TEST_DATABASE_URL!);
       url.pathname = `/${name}`;
-      await exec(path.join(bin, "pg_restore"), ["--no-owner", "--exit-on-error", "--single-transaction", `--dbname=${url}`, `${files}/fanpin.dump`]);
+      await exec(path.join(bin, "pg_restore"), [
+        "--no-owner",
+        "--exit-on-error",
+        "--single-transaction",
+        `--dbname=${url}`,
+        `${files}/fanpin.dump`,
+      ]);
       const target = tempDir("pg-backup-target");
       await exec("tar", ["-C", target, "-xf", `${files}/fanpin-files.tar`]);
 

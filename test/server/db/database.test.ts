@@ -22,11 +22,15 @@ describe(`statements straight on the driver (${testDatabaseKind})`, () => {
     const [written] = await t.db.sql<{ resetAt: Date }>(Prisma.sql`
       INSERT INTO "SharedCounter" ("key", "count", "resetAt") VALUES ('tz-check', 1, ${resetAt}) RETURNING "resetAt"`);
     expect(written!.resetAt.toISOString()).toBe(resetAt.toISOString());
-    const [stored] = await t.db.prisma.$queryRaw<{ text: string }[]>`SELECT "resetAt"::text AS "text" FROM "SharedCounter" WHERE "key" = 'tz-check'`;
+    const [stored] = await t.db.prisma.$queryRaw<
+      { text: string }[]
+    >`SELECT "resetAt"::text AS "text" FROM "SharedCounter" WHERE "key" = 'tz-check'`;
     expect(stored!.text).toBe("2026-12-04 23:30:00.123");
     const viaPrisma = await t.db.prisma.sharedCounter.findUniqueOrThrow({ where: { key: "tz-check" } });
     expect(viaPrisma.resetAt.toISOString()).toBe(resetAt.toISOString());
-    const [compared] = await t.db.sql<{ n: number }>(Prisma.sql`SELECT count(*)::int AS "n" FROM "SharedCounter" WHERE "resetAt" = ${resetAt}`);
+    const [compared] = await t.db.sql<{ n: number }>(
+      Prisma.sql`SELECT count(*)::int AS "n" FROM "SharedCounter" WHERE "resetAt" = ${resetAt}`,
+    );
     expect(compared!.n).toBe(1);
   });
 

@@ -13,7 +13,9 @@ describe("the file-backed embedded database", () => {
   it("syncs the WAL to disk before a commit returns, and lets no second database open its directory", async () => {
     const db = await openDatabase({ url: "", embeddedDir: dir });
     try {
-      expect(await db.query("SELECT current_setting('fsync') AS fsync, current_setting('wal_sync_method') AS method")).toEqual([{ fsync: "on", method: "fsync" }]);
+      expect(await db.query("SELECT current_setting('fsync') AS fsync, current_setting('wal_sync_method') AS method")).toEqual([
+        { fsync: "on", method: "fsync" },
+      ]);
       await db.query("CREATE TABLE durable (id int PRIMARY KEY)");
 
       const fsync = vi.spyOn(fs, "fsyncSync");

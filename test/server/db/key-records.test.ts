@@ -13,7 +13,9 @@ describe(`keys checked against the database at start-up (${testDatabaseKind})`, 
   it("starts a second instance with the same keys, and refuses one that brought keys of its own", async () => {
     const same = await createSecondInstance(t);
     await same.close();
-    await expect(createSecondInstance(t, { dataKeys: `k1:${generateKey()}` })).rejects.toThrow(/DATA_KEYS k1 differ from the keys this database's personal data was written with/);
+    await expect(createSecondInstance(t, { dataKeys: `k1:${generateKey()}` })).rejects.toThrow(
+      /DATA_KEYS k1 differ from the keys this database's personal data was written with/,
+    );
     await expect(createSecondInstance(t, { lookupKey: generateKey() })).rejects.toThrow(/LOOKUP_KEY differ/);
     // Nothing was recorded by the refused starts: the first keys still start.
     const again = await createSecondInstance(t);
@@ -22,7 +24,10 @@ describe(`keys checked against the database at start-up (${testDatabaseKind})`, 
   });
 
   it("accepts a rotation that puts new keys first and keeps the old ones", async () => {
-    const rotating = await createSecondInstance(t, { dataKeys: `k2:${generateKey()},${t.config.dataKeys}`, lookupKey: `${generateKey()},${t.config.lookupKey}` });
+    const rotating = await createSecondInstance(t, {
+      dataKeys: `k2:${generateKey()},${t.config.dataKeys}`,
+      lookupKey: `${generateKey()},${t.config.lookupKey}`,
+    });
     await rotating.close();
     expect((await t.database.db.prisma.keyFingerprint.findMany()).map((r) => r.name).sort()).toEqual(["data:k1", "data:k2", "lookup"]);
   });

@@ -25,13 +25,34 @@ describe(`migrations (${testDatabaseKind})`, () => {
     fs.writeFileSync(path.join(dir, name, "migration.sql"), sql);
   };
   const tableExists = async (name: string) =>
-    (await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1", [name]))[0]!.n === 1;
+    (
+      await t.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1",
+        [name],
+      )
+    )[0]!.n === 1;
 
   it("builds the whole schema from an empty database, and a second run has nothing to do", async () => {
     const first = await t.db.migrate();
-    const committed = fs.readdirSync(defaultMigrationsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const committed = fs
+      .readdirSync(defaultMigrationsDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     expect(first.applied).toEqual(committed);
-    for (const table of ["Region", "StaffAccount", "ResidentIdentity", "Household", "HouseholdMember", "Income", "Expense", "Case", "CaseEvent", "Consent", "Attachment"]) {
+    for (const table of [
+      "Region",
+      "StaffAccount",
+      "ResidentIdentity",
+      "Household",
+      "HouseholdMember",
+      "Income",
+      "Expense",
+      "Case",
+      "CaseEvent",
+      "Consent",
+      "Attachment",
+    ]) {
       expect(await tableExists(table)).toBe(true);
     }
     const second = await t.db.migrate();
@@ -94,8 +115,11 @@ describe(`migrations (${testDatabaseKind})`, () => {
     await t.db.migrate();
     const { prisma } = t.db;
     const region = await prisma.region.create({ data: { code: "990101", name: "青山县", level: "COUNTY", path: "990101/" } });
-    const staff = await prisma.staffAccount.create({ data: { username: "county", displayName: "县里", passwordHash: "x", role: "COUNTY", regionId: region.id } });
-    const entry = (at: Date) => prisma.staffAccessLog.create({ data: { at, staffId: staff.id, staffRole: "COUNTY", action: "VIEW_CASE", reason: "核实" } });
+    const staff = await prisma.staffAccount.create({
+      data: { username: "county", displayName: "县里", passwordHash: "x", role: "COUNTY", regionId: region.id },
+    });
+    const entry = (at: Date) =>
+      prisma.staffAccessLog.create({ data: { at, staffId: staff.id, staffRole: "COUNTY", action: "VIEW_CASE", reason: "核实" } });
     const day = 86_400_000;
     const young = await entry(new Date(Date.now() - 170 * day));
     const old = await entry(new Date(Date.now() - 200 * day));

@@ -248,7 +248,12 @@ describe("monitoring standards file", () => {
     const parsed = monitoringStandardsFileSchema.parse(shippedJson);
     expect(parsed).toEqual(shippedMonitoringStandards);
     // The demo county's villages are coded 990101…; they resolve to the province "99".
-    expect(standardFor(parsed, 2026, "990101001001")).toEqual({ year: 2026, regionCode: "99", incomeLine: 8_500, grading: { yellowMultiple: 2 } });
+    expect(standardFor(parsed, 2026, "990101001001")).toEqual({
+      year: 2026,
+      regionCode: "99",
+      incomeLine: 8_500,
+      grading: { yellowMultiple: 2 },
+    });
     expect(standardFor(parsed, 2025, "990101001001")).toEqual({ year: 2025, regionCode: "99", incomeLine: 8_300 });
   });
 });

@@ -71,7 +71,14 @@ describe("profileOf", () => {
     expect(p.head?.name).toBe("户主甲");
     expect(p.wage).toBe(12000);
     expect(p.previous).toEqual({ year: 2025, wage: 30000, grossIncome: 36000 });
-    expect(p.assessment).toMatchObject({ netIncome: 14000, perCapitaNetIncome: 7000, rigidExpenses: 4000, perCapitaAfterRigidExpenses: 5000, incomeLine: 8500, belowLine: true });
+    expect(p.assessment).toMatchObject({
+      netIncome: 14000,
+      perCapitaNetIncome: 7000,
+      rigidExpenses: 4000,
+      perCapitaAfterRigidExpenses: 5000,
+      incomeLine: 8500,
+      belowLine: true,
+    });
     expect(p.ages).toEqual([51, 48]);
   });
 
@@ -104,12 +111,16 @@ describe("below-income-line", () => {
     // Exactly at the line is not below it.
     expect(belowIncomeLine(profile({ members: two, incomes: income(17000) }))).toBeNull();
     // Below only after rigid expenses: not this list (the hardest list reads that figure).
-    expect(belowIncomeLine(profile({ members: two, incomes: income(20000), expenses: [{ year: 2026, kind: "MEDICAL", amount: 10000 }] }))).toBeNull();
+    expect(
+      belowIncomeLine(profile({ members: two, incomes: income(20000), expenses: [{ year: 2026, kind: "MEDICAL", amount: 10000 }] })),
+    ).toBeNull();
   });
 
   it("uses the standard of the household's latest year", () => {
     expect(belowIncomeLine(profile({ incomes: [{ year: 2025, source: "WAGE", amount: 8400, productionCost: 0 }] }))).toBeNull();
-    expect(belowIncomeLine(profile({ incomes: [{ year: 2025, source: "WAGE", amount: 8299, productionCost: 0 }] }))?.[0]).toMatchObject({ incomeLine: 8300 });
+    expect(belowIncomeLine(profile({ incomes: [{ year: 2025, source: "WAGE", amount: 8299, productionCost: 0 }] }))?.[0]).toMatchObject({
+      incomeLine: 8300,
+    });
   });
 });
 
@@ -128,16 +139,25 @@ describe("hardest-households", () => {
       { kind: "GUARANTEE_AT_RISK", guarantee: "MEDICAL" },
       { kind: "GUARANTEE_AT_RISK", guarantee: "HOUSING" },
     ]);
-    expect(hardestHousehold(profile({ ...poor, members: [head(), member("病人", "1950-01-01", { relation: "PARENT", labourCapacity: "NONE", health: "SERIOUS_ILLNESS" })] }))?.slice(2)).toEqual([
-      { kind: "ILL_OR_DISABLED", name: "病人", health: "SERIOUS_ILLNESS" },
-    ]);
+    expect(
+      hardestHousehold(
+        profile({
+          ...poor,
+          members: [head(), member("病人", "1950-01-01", { relation: "PARENT", labourCapacity: "NONE", health: "SERIOUS_ILLNESS" })],
+        }),
+      )?.slice(2),
+    ).toEqual([{ kind: "ILL_OR_DISABLED", name: "病人", health: "SERIOUS_ILLNESS" }]);
     // Chronic illness alone does not make it one of the hardest.
     expect(hardestHousehold(profile({ ...poor, members: [head({ health: "CHRONIC_ILLNESS" })] }))).toBeNull();
   });
 
   it("counts a household above the line whose rigid expenses push it below", () => {
     const facts = hardestHousehold(
-      profile({ members: [head({ labourCapacity: "NONE" })], incomes: [{ year: 2026, source: "TRANSFER", amount: 12000, productionCost: 0 }], expenses: [{ year: 2026, kind: "MEDICAL", amount: 9000 }] }),
+      profile({
+        members: [head({ labourCapacity: "NONE" })],
+        incomes: [{ year: 2026, source: "TRANSFER", amount: 12000, productionCost: 0 }],
+        expenses: [{ year: 2026, kind: "MEDICAL", amount: 9000 }],
+      }),
     );
     expect(facts?.map((f) => f.kind)).toEqual(["BELOW_LINE_AFTER_RIGID_EXPENSES", "NO_LABOUR"]);
   });
@@ -175,14 +195,26 @@ describe("multi-child-schooling", () => {
       member("小学生", "2017-06-01", { schooling: "PRIMARY" }),
     ];
     expect(multiChildSchooling(profile({ members }))).toBeNull();
-    const facts = multiChildSchooling(profile({ members: [...members, member("孙女", "2021-09-01", { relation: "GRANDCHILD", schooling: "PRESCHOOL" })] }));
+    const facts = multiChildSchooling(
+      profile({ members: [...members, member("孙女", "2021-09-01", { relation: "GRANDCHILD", schooling: "PRESCHOOL" })] }),
+    );
     expect(facts).toEqual([
       { kind: "IN_NON_COMPULSORY_SCHOOL", name: "高中生", age: 17, schooling: "SENIOR_SECONDARY" },
       { kind: "IN_NON_COMPULSORY_SCHOOL", name: "孙女", age: 5, schooling: "PRESCHOOL" },
     ]);
     // No income on record is needed for this list.
     expect(profile({ members }).year).toBeNull();
-    expect(multiChildSchooling(profile({ members: [head(), member("职校", "2008-01-01", { schooling: "VOCATIONAL" }), member("大学", "2005-01-01", { schooling: "HIGHER" })] }))).toHaveLength(2);
+    expect(
+      multiChildSchooling(
+        profile({
+          members: [
+            head(),
+            member("职校", "2008-01-01", { schooling: "VOCATIONAL" }),
+            member("大学", "2005-01-01", { schooling: "HIGHER" }),
+          ],
+        }),
+      ),
+    ).toHaveLength(2);
   });
 });
 
@@ -207,7 +239,9 @@ describe("zero-employment", () => {
   it("leaves out households with any wage income, without income on record, or without working-age labour", () => {
     expect(zeroEmployment(profile({ incomes: [...noWages, { year: 2026, source: "WAGE", amount: 800, productionCost: 0 }] }))).toBeNull();
     // Wages only in an earlier year: the latest year counts.
-    expect(zeroEmployment(profile({ incomes: [...noWages, { year: 2025, source: "WAGE", amount: 30000, productionCost: 0 }] }))).not.toBeNull();
+    expect(
+      zeroEmployment(profile({ incomes: [...noWages, { year: 2025, source: "WAGE", amount: 30000, productionCost: 0 }] })),
+    ).not.toBeNull();
     expect(zeroEmployment(profile())).toBeNull();
     expect(zeroEmployment(profile({ members: [head({ birthDate: new Date("1966-01-01T00:00:00Z") })], incomes: noWages }))).toBeNull();
     expect(zeroEmployment(profile({ members: [head({ labourCapacity: "NONE" })], incomes: noWages }))).toBeNull();
@@ -222,7 +256,9 @@ describe("unstable-work", () => {
   ];
 
   it("lists a wage-dependent household whose wages fell by 30% or more", () => {
-    expect(unstableWork(profile({ incomes: wages(40000, 28000) }))).toEqual([{ kind: "WAGE_DROP", year: 2026, wage: 28000, previousYear: 2025, previousWage: 40000, dropPercent: 30 }]);
+    expect(unstableWork(profile({ incomes: wages(40000, 28000) }))).toEqual([
+      { kind: "WAGE_DROP", year: 2026, wage: 28000, previousYear: 2025, previousWage: 40000, dropPercent: 30 },
+    ]);
     expect(unstableWork(profile({ incomes: wages(40000, 28001) }))).toBeNull();
     // Wages were less than half the income the year before: not dependent on them.
     expect(unstableWork(profile({ incomes: wages(20000, 0, 20001) }))).toBeNull();

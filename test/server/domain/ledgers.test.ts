@@ -56,7 +56,10 @@ describe("ledger definitions", () => {
   it("select what each ledger is about", () => {
     expect(ledgers.queue.selection).toEqual({ period: { on: "submittedAt" } });
     expect(ledgers["newly-identified"].selection).toEqual({ monitoredOnly: true, period: { on: "monitoredSince" } });
-    expect(ledgers["risk-eliminated"].selection).toEqual({ stages: ["RISK_ELIMINATED"], period: { on: "enteredStage", stage: "RISK_ELIMINATED" } });
+    expect(ledgers["risk-eliminated"].selection).toEqual({
+      stages: ["RISK_ELIMINATED"],
+      period: { on: "enteredStage", stage: "RISK_ELIMINATED" },
+    });
     for (const id of caseLedgerIds) expect(ledgers[id].subject).toBe("cases");
     // Each household ledger is one rule of server/domain/household-selections.ts; the hardest keeps ten a village.
     for (const id of householdLedgerIds) expect(ledgers[id]).toMatchObject({ subject: "households", selection: { rule: id } });
@@ -108,8 +111,22 @@ describe("household ledgers", () => {
     category: "FORMERLY_POOR",
     headIdNumber: "990101194803120018",
     members: [
-      { name: "陈玉兰", relation: "HEAD", birthDate: new Date("1948-03-12T00:00:00Z"), labourCapacity: "NONE", health: "SERIOUS_ILLNESS", schooling: "NOT_IN_SCHOOL" },
-      { name: "陈浩", relation: "GRANDCHILD", birthDate: new Date("2010-09-01T00:00:00Z"), labourCapacity: "NOT_WORKING_AGE", health: "HEALTHY", schooling: "SENIOR_SECONDARY" },
+      {
+        name: "陈玉兰",
+        relation: "HEAD",
+        birthDate: new Date("1948-03-12T00:00:00Z"),
+        labourCapacity: "NONE",
+        health: "SERIOUS_ILLNESS",
+        schooling: "NOT_IN_SCHOOL",
+      },
+      {
+        name: "陈浩",
+        relation: "GRANDCHILD",
+        birthDate: new Date("2010-09-01T00:00:00Z"),
+        labourCapacity: "NOT_WORKING_AGE",
+        health: "HEALTHY",
+        schooling: "SENIOR_SECONDARY",
+      },
     ],
     incomes: [{ year: 2026, source: "TRANSFER", amount: 7000, productionCost: 0 }],
     expenses: [{ year: 2026, kind: "MEDICAL", amount: 5000 }],
@@ -134,7 +151,8 @@ describe("household ledgers", () => {
       perCapitaNetIncome: 3500,
       incomeLine: 8500,
       perCapitaAfterRigidExpenses: 1000,
-      facts: "人均纯收入 3500 元,低于标准 8500 元;扣除刚性支出后人均 1000 元,低于标准 8500 元;家中无劳动力;住房安全有风险(最近一次入户核实)",
+      facts:
+        "人均纯收入 3500 元,低于标准 8500 元;扣除刚性支出后人均 1000 元,低于标准 8500 元;家中无劳动力;住房安全有风险(最近一次入户核实)",
       healthFacts: "陈**:大病",
     });
     // Department handlers never see the illness.
@@ -143,13 +161,30 @@ describe("household ledgers", () => {
 
   it("describe every kind of fact in both languages, names masked", () => {
     const en = translator("en");
-    expect(describeFact({ kind: "IN_NON_COMPULSORY_SCHOOL", name: "陈浩", age: 16, schooling: "SENIOR_SECONDARY" }, ctx.t)).toBe("陈*,16 岁,高中");
-    expect(describeFact({ kind: "IDLE_LABOURER", name: "孙大勇", age: 41, labourCapacity: "FULL" }, en)).toBe("孙**, 41, able to work, no wage work");
-    expect(describeFact({ kind: "WAGE_DROP", year: 2026, wage: 30000, previousYear: 2025, previousWage: 52000, dropPercent: 42 }, ctx.t)).toBe("务工收入 2025 年 52000 元,2026 年 30000 元,下降 42%");
+    expect(describeFact({ kind: "IN_NON_COMPULSORY_SCHOOL", name: "陈浩", age: 16, schooling: "SENIOR_SECONDARY" }, ctx.t)).toBe(
+      "陈*,16 岁,高中",
+    );
+    expect(describeFact({ kind: "IDLE_LABOURER", name: "孙大勇", age: 41, labourCapacity: "FULL" }, en)).toBe(
+      "孙**, 41, able to work, no wage work",
+    );
+    expect(
+      describeFact({ kind: "WAGE_DROP", year: 2026, wage: 30000, previousYear: 2025, previousWage: 52000, dropPercent: 42 }, ctx.t),
+    ).toBe("务工收入 2025 年 52000 元,2026 年 30000 元,下降 42%");
     expect(describeFact({ kind: "NO_WAGE_INCOME", year: 2026 }, en)).toBe("no wage income in the household in 2026");
     expect(describeFact({ kind: "UNSTABLE_WORK_CASE" }, ctx.t)).toBe("有在办或已认定的务工就业不稳案件");
     // Every fact's wording exists in both languages.
-    for (const kind of ["BELOW_LINE", "BELOW_LINE_AFTER_RIGID_EXPENSES", "NO_LABOUR", "GUARANTEE_AT_RISK", "ILL_OR_DISABLED", "IN_NON_COMPULSORY_SCHOOL", "IDLE_LABOURER", "NO_WAGE_INCOME", "WAGE_DROP", "UNSTABLE_WORK_CASE"]) {
+    for (const kind of [
+      "BELOW_LINE",
+      "BELOW_LINE_AFTER_RIGID_EXPENSES",
+      "NO_LABOUR",
+      "GUARANTEE_AT_RISK",
+      "ILL_OR_DISABLED",
+      "IN_NON_COMPULSORY_SCHOOL",
+      "IDLE_LABOURER",
+      "NO_WAGE_INCOME",
+      "WAGE_DROP",
+      "UNSTABLE_WORK_CASE",
+    ]) {
       expect(hasKey(`ledgers.facts.${kind}`), kind).toBe(true);
     }
   });
@@ -165,7 +200,10 @@ describe("household ledgers", () => {
 
 describe("periodBounds", () => {
   it("turns China calendar dates into a half-open range of instants", () => {
-    expect(periodBounds("2026-11-01", "2026-11-30")).toEqual({ gte: new Date("2026-10-31T16:00:00Z"), lt: new Date("2026-11-30T16:00:00Z") });
+    expect(periodBounds("2026-11-01", "2026-11-30")).toEqual({
+      gte: new Date("2026-10-31T16:00:00Z"),
+      lt: new Date("2026-11-30T16:00:00Z"),
+    });
     expect(periodBounds(undefined, "2026-11-30")).toEqual({ lt: new Date("2026-11-30T16:00:00Z") });
     expect(periodBounds("2026-11-01")).toEqual({ gte: new Date("2026-10-31T16:00:00Z") });
     expect(periodBounds()).toEqual({});
@@ -185,7 +223,9 @@ describe("csvLine", () => {
   });
 
   it("defuses text a spreadsheet would run as a formula", () => {
-    expect(csvLine(["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "張*"])).toBe(`"'=HYPERLINK(""http://x"")",'+1,'-2,'@SUM(A1),張*\r\n`);
+    expect(csvLine(['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "張*"])).toBe(
+      `"'=HYPERLINK(""http://x"")",'+1,'-2,'@SUM(A1),張*\r\n`,
+    );
     // Numbers stay numbers.
     expect(csvLine([-5])).toBe("-5\r\n");
   });
@@ -194,7 +234,9 @@ describe("csvLine", () => {
 describe("contentDisposition", () => {
   it("carries the Chinese file name in RFC 5987 form with an ASCII fallback", () => {
     const header = contentDisposition("案件台账-2026-11-25.csv", "ledger-queue-2026-11-25.csv");
-    expect(header).toBe(`attachment; filename="ledger-queue-2026-11-25.csv"; filename*=UTF-8''${encodeURIComponent("案件台账")}-2026-11-25.csv`);
+    expect(header).toBe(
+      `attachment; filename="ledger-queue-2026-11-25.csv"; filename*=UTF-8''${encodeURIComponent("案件台账")}-2026-11-25.csv`,
+    );
     expect(decodeURIComponent(header.split("UTF-8''")[1]!)).toBe("案件台账-2026-11-25.csv");
     expect(contentDisposition("a'(b).csv", 'x"y.csv')).toBe(`attachment; filename="x_y.csv"; filename*=UTF-8''a%27%28b%29.csv`);
   });

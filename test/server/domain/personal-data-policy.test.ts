@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { staffRoleSchema } from "../../../server/api/common-schemas.ts";
-import { fieldsRevealableBy, mayReveal, revealableFields, seesBankAccount, seesHealth } from "../../../server/domain/personal-data-policy.ts";
+import {
+  fieldsRevealableBy,
+  mayReveal,
+  revealableFields,
+  seesBankAccount,
+  seesHealth,
+} from "../../../server/domain/personal-data-policy.ts";
 
 describe("personal data policy", () => {
   it("lets the desks that work a case reveal what their work needs, and nobody else anything", () => {

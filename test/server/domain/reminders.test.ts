@@ -36,7 +36,9 @@ describe("when a desk is reminded of a deadline", () => {
     expect(dueReminderWanted(task, cst("2026-12-02", "23:00:00.000"), calendar)).toBe(true);
     expect(dueReminderWanted(task, cst("2026-12-03", "00:00:00.000"), calendar)).toBe(false);
     // Opened on Tue 1 Dec with a deadline the next day: its opening notice gave the date.
-    expect(dueReminderWanted({ ...task, createdAt: cst("2026-12-01", "09:00:00.000") }, cst("2026-12-01", "10:00:00.000"), calendar)).toBe(false);
+    expect(dueReminderWanted({ ...task, createdAt: cst("2026-12-01", "09:00:00.000") }, cst("2026-12-01", "10:00:00.000"), calendar)).toBe(
+      false,
+    );
     expect(dueReminderWanted({ ...task, dueAt: null }, cst("2026-12-01", "10:00:00.000"), calendar)).toBe(false);
   });
 });

@@ -5,8 +5,22 @@ const now = new Date("2026-11-25T02:00:00Z");
 const before = new Date("2026-11-24T02:00:00Z");
 const after = new Date("2026-11-30T02:00:00Z");
 
-function tracked(villageCode: string, status: TrackedCase["status"], stage: string, stageDueAt: Date | null, outcome: TrackedCase["outcome"] = "LEAD_CREATED"): TrackedCase {
-  return { villageCode, villageName: villageCode === "A" ? "石门村" : "白沙村", outcome, status, stage, stageDueAt, stageDueProvisional: false };
+function tracked(
+  villageCode: string,
+  status: TrackedCase["status"],
+  stage: string,
+  stageDueAt: Date | null,
+  outcome: TrackedCase["outcome"] = "LEAD_CREATED",
+): TrackedCase {
+  return {
+    villageCode,
+    villageName: villageCode === "A" ? "石门村" : "白沙村",
+    outcome,
+    status,
+    stage,
+    stageDueAt,
+    stageDueProvisional: false,
+  };
 }
 
 describe("risk events", () => {
@@ -29,7 +43,14 @@ describe("risk events", () => {
       ],
       now,
     );
-    expect(progress).toMatchObject({ households: 6, leadsCreated: 5, alreadyOpen: 1, open: 3, overdue: 1, decided: { total: 3, approved: 1, rejected: 1, closed: 1, withdrawn: 0 } });
+    expect(progress).toMatchObject({
+      households: 6,
+      leadsCreated: 5,
+      alreadyOpen: 1,
+      open: 3,
+      overdue: 1,
+      decided: { total: 3, approved: 1, rejected: 1, closed: 1, withdrawn: 0 },
+    });
     expect(progress.byVillage.map((v) => [v.villageCode, v.households, v.open, v.overdue, v.decided.total])).toEqual([
       ["A", 3, 2, 1, 1],
       ["B", 3, 1, 0, 2],
@@ -39,6 +60,15 @@ describe("risk events", () => {
   });
 
   it("is all zero for an event with no household to check", () => {
-    expect(riskEventProgress([], now)).toEqual({ households: 0, leadsCreated: 0, alreadyOpen: 0, open: 0, overdue: 0, decided: { total: 0, approved: 0, rejected: 0, closed: 0, withdrawn: 0 }, byStage: [], byVillage: [] });
+    expect(riskEventProgress([], now)).toEqual({
+      households: 0,
+      leadsCreated: 0,
+      alreadyOpen: 0,
+      open: 0,
+      overdue: 0,
+      decided: { total: 0, approved: 0, rejected: 0, closed: 0, withdrawn: 0 },
+      byStage: [],
+      byVillage: [],
+    });
   });
 });

@@ -145,7 +145,12 @@ describe("routeCase", () => {
   });
 
   it("picks the right one of two same-named villages when the township is named too", () => {
-    expect(routeCase(tree, { address: "西河乡李家村" })).toEqual({ outcome: "VILLAGE", region: lijiaXihe, basis: "address", candidates: [] });
+    expect(routeCase(tree, { address: "西河乡李家村" })).toEqual({
+      outcome: "VILLAGE",
+      region: lijiaXihe,
+      basis: "address",
+      candidates: [],
+    });
     expect(routeCase(tree, { address: "东山李家村" }).region.id).toBe(lijiaDongshan.id);
   });
 
@@ -164,7 +169,12 @@ describe("routeCase", () => {
 
   it("sends a case with nothing to go on to the county's triage", () => {
     expect(routeCase(tree, {})).toEqual({ outcome: "COUNTY_TRIAGE", region: county, basis: "none", candidates: [] });
-    expect(routeCase(tree, { address: "不知道叫什么地方" })).toEqual({ outcome: "COUNTY_TRIAGE", region: county, basis: "none", candidates: [] });
+    expect(routeCase(tree, { address: "不知道叫什么地方" })).toEqual({
+      outcome: "COUNTY_TRIAGE",
+      region: county,
+      basis: "none",
+      candidates: [],
+    });
   });
 
   it("ignores an unknown picked code", () => {
@@ -208,7 +218,12 @@ describe("routeCase", () => {
 
   it("ignores aliases shorter than two characters", () => {
     // 石桥村 has the alias "桥"; it must not match every bridge in the county.
-    expect(routeCase(tree, { address: "桥头那户人家" })).toEqual({ outcome: "COUNTY_TRIAGE", region: county, basis: "none", candidates: [] });
+    expect(routeCase(tree, { address: "桥头那户人家" })).toEqual({
+      outcome: "COUNTY_TRIAGE",
+      region: county,
+      basis: "none",
+      candidates: [],
+    });
   });
 
   it("throws when the tree has no county at all", () => {

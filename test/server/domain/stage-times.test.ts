@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { stageStays, stageTimes, workingDayOr, workingDaysAfter, workingMsBetween, type StageEvent } from "../../../server/domain/stage-times.ts";
+import {
+  stageStays,
+  stageTimes,
+  workingDayOr,
+  workingDaysAfter,
+  workingMsBetween,
+  type StageEvent,
+} from "../../../server/domain/stage-times.ts";
 import { UncoveredYearError, WorkingDayCalendar } from "../../../server/domain/working-days.ts";
 
 const calendar = WorkingDayCalendar.builtIn();
@@ -37,7 +44,9 @@ describe("workingDaysAfter and workingDayOr", () => {
     expect(workingDaysAfter(due, china("2026-12-04T10:00:00"), isWorkingDay)).toBe(1);
     expect(workingDaysAfter(due, china("2026-12-07T10:00:00"), isWorkingDay)).toBe(2);
     expect(workingDaysAfter(due, china("2026-12-03T10:00:00"), isWorkingDay)).toBe(0);
-    expect(workingDaysAfter(due, china("2026-12-21T10:00:00"), isWorkingDay)).toBe(calendar.workingDaysBetween(due, china("2026-12-21T10:00:00")));
+    expect(workingDaysAfter(due, china("2026-12-21T10:00:00"), isWorkingDay)).toBe(
+      calendar.workingDaysBetween(due, china("2026-12-21T10:00:00")),
+    );
   });
 
   it("fall back to Monday–Friday in a year no calendar covers, and only then", () => {
@@ -55,7 +64,13 @@ describe("workingDaysAfter and workingDayOr", () => {
 });
 
 describe("stageStays", () => {
-  const e = (caseId: string, id: number, at: string, fromStage: string | null, toStage: string | null): StageEvent => ({ caseId, id, at: china(at), fromStage, toStage });
+  const e = (caseId: string, id: number, at: string, fromStage: string | null, toStage: string | null): StageEvent => ({
+    caseId,
+    id,
+    at: china(at),
+    fromStage,
+    toStage,
+  });
 
   it("pairs each entry into a stage with the move out of it, ignoring work that stays", () => {
     const events = [
@@ -92,13 +107,23 @@ describe("stageStays", () => {
   });
 
   it("does not invent a stay when a move leaves a stage the history never entered", () => {
-    expect(stageStays([e("a", 1, "2026-11-02T09:00:00", "SUBMITTED", "HELP"), e("a", 2, "2026-11-03T09:00:00", "ELIMINATION_COUNTY_APPROVAL", "RISK_ELIMINATED")])).toEqual([]);
+    expect(
+      stageStays([
+        e("a", 1, "2026-11-02T09:00:00", "SUBMITTED", "HELP"),
+        e("a", 2, "2026-11-03T09:00:00", "ELIMINATION_COUNTY_APPROVAL", "RISK_ELIMINATED"),
+      ]),
+    ).toEqual([]);
   });
 });
 
 describe("stageTimes", () => {
   const window = { since: china("2026-08-27T10:00:00"), until: china("2026-11-25T10:00:00") };
-  const stay = (stage: string, enteredAt: string, leftAt: string) => ({ caseId: "x", stage, enteredAt: china(enteredAt), leftAt: china(leftAt) });
+  const stay = (stage: string, enteredAt: string, leftAt: string) => ({
+    caseId: "x",
+    stage,
+    enteredAt: china(enteredAt),
+    leftAt: china(leftAt),
+  });
 
   it("averages and takes the median of working time per stage over stays that ended in the window", () => {
     const result = stageTimes(
@@ -122,15 +147,41 @@ describe("stageTimes", () => {
       { order: ["VILLAGE_VERIFICATION", "VILLAGE_APPRAISAL", "TOWNSHIP_REVIEW"], ignore: ["SUBMITTED"] },
     );
     expect(result).toEqual([
-      { stage: "VILLAGE_VERIFICATION", stays: 3, averageWorkingHours: 40, medianWorkingHours: 24, averageWorkingDays: 1.67, medianWorkingDays: 1 },
-      { stage: "VILLAGE_APPRAISAL", stays: 1, averageWorkingHours: 24, medianWorkingHours: 24, averageWorkingDays: 1, medianWorkingDays: 1 },
-      { stage: "TOWNSHIP_REVIEW", stays: 1, averageWorkingHours: 6, medianWorkingHours: 6, averageWorkingDays: 0.25, medianWorkingDays: 0.25 },
+      {
+        stage: "VILLAGE_VERIFICATION",
+        stays: 3,
+        averageWorkingHours: 40,
+        medianWorkingHours: 24,
+        averageWorkingDays: 1.67,
+        medianWorkingDays: 1,
+      },
+      {
+        stage: "VILLAGE_APPRAISAL",
+        stays: 1,
+        averageWorkingHours: 24,
+        medianWorkingHours: 24,
+        averageWorkingDays: 1,
+        medianWorkingDays: 1,
+      },
+      {
+        stage: "TOWNSHIP_REVIEW",
+        stays: 1,
+        averageWorkingHours: 6,
+        medianWorkingHours: 6,
+        averageWorkingDays: 0.25,
+        medianWorkingDays: 0.25,
+      },
     ]);
   });
 
   it("takes the middle two's mean for an even count and puts unknown stages last, by name", () => {
     const result = stageTimes(
-      [stay("Z_LOCAL", "2026-11-16T10:00:00", "2026-11-16T11:00:00"), stay("A_LOCAL", "2026-11-16T10:00:00", "2026-11-16T12:00:00"), stay("A_LOCAL", "2026-11-16T10:00:00", "2026-11-16T15:00:00"), stay("HELP", "2026-11-16T10:00:00", "2026-11-16T11:00:00")],
+      [
+        stay("Z_LOCAL", "2026-11-16T10:00:00", "2026-11-16T11:00:00"),
+        stay("A_LOCAL", "2026-11-16T10:00:00", "2026-11-16T12:00:00"),
+        stay("A_LOCAL", "2026-11-16T10:00:00", "2026-11-16T15:00:00"),
+        stay("HELP", "2026-11-16T10:00:00", "2026-11-16T11:00:00"),
+      ],
       window,
       isWorkingDay,
       { order: ["HELP"] },

@@ -11,14 +11,26 @@ describe("the days off the holiday law gives (provisional calendar)", () => {
       holidays: [
         "2027-01-01",
         // 除夕 Fri 5 Feb to 初三 Mon 8 Feb; 初一 and 初二 fall on the weekend and are made up on Tue 9 and Wed 10.
-        "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08", "2027-02-09", "2027-02-10",
+        "2027-02-05",
+        "2027-02-06",
+        "2027-02-07",
+        "2027-02-08",
+        "2027-02-09",
+        "2027-02-10",
         "2027-04-05",
         // 1–2 May are a Saturday and Sunday: made up on Mon 3 and Tue 4.
-        "2027-05-01", "2027-05-02", "2027-05-03", "2027-05-04",
+        "2027-05-01",
+        "2027-05-02",
+        "2027-05-03",
+        "2027-05-04",
         "2027-06-09",
         "2027-09-15",
         // 2–3 October are a weekend: made up on Mon 4 and Tue 5.
-        "2027-10-01", "2027-10-02", "2027-10-03", "2027-10-04", "2027-10-05",
+        "2027-10-01",
+        "2027-10-02",
+        "2027-10-03",
+        "2027-10-04",
+        "2027-10-05",
       ],
       madeUp: ["2027-02-09", "2027-02-10", "2027-05-03", "2027-05-04", "2027-10-04", "2027-10-05"],
     });
@@ -28,7 +40,13 @@ describe("the days off the holiday law gives (provisional calendar)", () => {
     const y2028 = statutoryYear(2028);
     expect(y2028.madeUp).toContain("2028-01-03");
     // 中秋 2028 is Tue 3 October: National Day's Sunday and the coinciding day are both owed.
-    expect(y2028.holidays.filter((d) => d.startsWith("2028-10"))).toEqual(["2028-10-01", "2028-10-02", "2028-10-03", "2028-10-04", "2028-10-05"]);
+    expect(y2028.holidays.filter((d) => d.startsWith("2028-10"))).toEqual([
+      "2028-10-01",
+      "2028-10-02",
+      "2028-10-03",
+      "2028-10-04",
+      "2028-10-05",
+    ]);
   });
 
   it("gives only days that the official arrangements of 2025 and 2026 also gave off", () => {

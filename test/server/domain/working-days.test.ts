@@ -34,14 +34,39 @@ const calendar = WorkingDayCalendar.builtIn();
 const OFFICIAL_2026: YearCalendar = {
   year: 2026,
   holidays: [
-    "2026-01-01", "2026-01-02", "2026-01-03",
-    "2026-02-15", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19",
-    "2026-02-20", "2026-02-21", "2026-02-22", "2026-02-23",
-    "2026-04-04", "2026-04-05", "2026-04-06",
-    "2026-05-01", "2026-05-02", "2026-05-03", "2026-05-04", "2026-05-05",
-    "2026-06-19", "2026-06-20", "2026-06-21",
-    "2026-09-25", "2026-09-26", "2026-09-27",
-    "2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05", "2026-10-06", "2026-10-07",
+    "2026-01-01",
+    "2026-01-02",
+    "2026-01-03",
+    "2026-02-15",
+    "2026-02-16",
+    "2026-02-17",
+    "2026-02-18",
+    "2026-02-19",
+    "2026-02-20",
+    "2026-02-21",
+    "2026-02-22",
+    "2026-02-23",
+    "2026-04-04",
+    "2026-04-05",
+    "2026-04-06",
+    "2026-05-01",
+    "2026-05-02",
+    "2026-05-03",
+    "2026-05-04",
+    "2026-05-05",
+    "2026-06-19",
+    "2026-06-20",
+    "2026-06-21",
+    "2026-09-25",
+    "2026-09-26",
+    "2026-09-27",
+    "2026-10-01",
+    "2026-10-02",
+    "2026-10-03",
+    "2026-10-04",
+    "2026-10-05",
+    "2026-10-06",
+    "2026-10-07",
   ],
   makeupWorkdays: ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"],
 };
@@ -50,8 +75,16 @@ const OFFICIAL_2026: YearCalendar = {
 const FIXTURE_2027: YearCalendar = {
   year: 2027,
   holidays: [
-    "2027-01-01", "2027-01-02", "2027-01-03",
-    "2027-02-06", "2027-02-07", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11", "2027-02-12",
+    "2027-01-01",
+    "2027-01-02",
+    "2027-01-03",
+    "2027-02-06",
+    "2027-02-07",
+    "2027-02-08",
+    "2027-02-09",
+    "2027-02-10",
+    "2027-02-11",
+    "2027-02-12",
   ],
   makeupWorkdays: ["2027-01-30", "2027-02-13"],
 };
@@ -70,9 +103,7 @@ describe("built-in coverage", () => {
   // Tripwire: when chinese-days gains 2027 data, this fails so BUILT_IN_LAST_YEAR gets raised deliberately.
   it("matches the library: data for the edge years, none just outside them", () => {
     const entries = (year: number): number =>
-      [...Object.keys(chineseDays.holidays), ...Object.keys(chineseDays.workdays)].filter((iso) =>
-        iso.startsWith(`${year}-`),
-      ).length;
+      [...Object.keys(chineseDays.holidays), ...Object.keys(chineseDays.workdays)].filter((iso) => iso.startsWith(`${year}-`)).length;
     expect(entries(2003)).toBe(0);
     expect(entries(2004)).toBeGreaterThan(0);
     expect(entries(2026)).toBeGreaterThan(0);
@@ -253,7 +284,9 @@ describe("addWorkingDays", () => {
   });
 
   it("refuses a deadline that runs past every calendar", () => {
-    expect(() => calendar.addWorkingDays(cst("2199-12-30"), 5)).toThrow(expect.objectContaining({ year: 2200, code: "CALENDAR_YEAR_NOT_COVERED" }));
+    expect(() => calendar.addWorkingDays(cst("2199-12-30"), 5)).toThrow(
+      expect.objectContaining({ year: 2200, code: "CALENDAR_YEAR_NOT_COVERED" }),
+    );
   });
 
   it("requires n to be an integer >= 1", () => {
@@ -388,9 +421,7 @@ describe("yearCalendarSchema", () => {
 
   it("rejects a make-up workday on a weekday or that is also a holiday", () => {
     expect(yearCalendarSchema.safeParse({ year: 2027, holidays: [], makeupWorkdays: ["2027-01-04"] }).success).toBe(false);
-    expect(
-      yearCalendarSchema.safeParse({ year: 2027, holidays: ["2027-01-30"], makeupWorkdays: ["2027-01-30"] }).success,
-    ).toBe(false);
+    expect(yearCalendarSchema.safeParse({ year: 2027, holidays: ["2027-01-30"], makeupWorkdays: ["2027-01-30"] }).success).toBe(false);
   });
 
   it("rejects a non-integer year", () => {

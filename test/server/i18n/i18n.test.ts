@@ -150,7 +150,8 @@ describe("every message the server refers to exists in both languages", () => {
   });
 
   it("has a translation for every error code thrown", () => {
-    const thrown = /new (NotFoundError|ForbiddenError|UnauthorizedError|ConflictError|InvalidInputError|TooManyRequestsError|AppError)\(\s*(\d+,\s*)?"([A-Z_]+)"/g;
+    const thrown =
+      /new (NotFoundError|ForbiddenError|UnauthorizedError|ConflictError|InvalidInputError|TooManyRequestsError|AppError)\(\s*(\d+,\s*)?"([A-Z_]+)"/g;
     const codes = new Map<string, string>();
     for (const { file, text } of sources) for (const m of text.matchAll(thrown)) codes.set(m[3]!, file);
     // Default codes of the error classes (`code = "NOT_FOUND"`) and codes the error handler sends itself.
@@ -160,11 +161,13 @@ describe("every message the server refers to exists in both languages", () => {
     for (const { file, text } of sources) for (const m of text.matchAll(/code: "([A-Z_]+)"/g)) codes.set(m[1]!, file);
 
     // The scan must find something, or it proves nothing.
-    for (const known of ["CASE_NOT_FOUND", "NOT_FOUND", "FORBIDDEN", "UNAUTHORIZED", "RATE_LIMITED", "INTERNAL", "VALIDATION_FAILED"]) expect(codes.keys()).toContain(known);
+    for (const known of ["CASE_NOT_FOUND", "NOT_FOUND", "FORBIDDEN", "UNAUTHORIZED", "RATE_LIMITED", "INTERNAL", "VALIDATION_FAILED"])
+      expect(codes.keys()).toContain(known);
 
     const missing: string[] = [];
     for (const [code, file] of codes)
-      for (const [name, flat] of Object.entries(locales)) if (typeof flat.get(`errors.${code}`) !== "string") missing.push(`${name}: errors.${code} (${file})`);
+      for (const [name, flat] of Object.entries(locales))
+        if (typeof flat.get(`errors.${code}`) !== "string") missing.push(`${name}: errors.${code} (${file})`);
     expect(missing).toEqual([]);
   });
 
@@ -175,7 +178,8 @@ describe("every message the server refers to exists in both languages", () => {
     expect(fields.size).toBeGreaterThan(0);
     const missing: string[] = [];
     for (const field of fields)
-      for (const [name, flat] of Object.entries(locales)) if (typeof flat.get(`fields.${field}`) !== "string") missing.push(`${name}: fields.${field}`);
+      for (const [name, flat] of Object.entries(locales))
+        if (typeof flat.get(`fields.${field}`) !== "string") missing.push(`${name}: fields.${field}`);
     expect(missing).toEqual([]);
   });
 
@@ -187,7 +191,8 @@ describe("every message the server refers to exists in both languages", () => {
     }
     for (const known of ["validation.phone", "validation.idNumber", "validation.caseNumber"]) expect(keys).toContain(known);
     const missing: string[] = [];
-    for (const key of keys) for (const [name, flat] of Object.entries(locales)) if (typeof flat.get(key) !== "string") missing.push(`${name}: ${key}`);
+    for (const key of keys)
+      for (const [name, flat] of Object.entries(locales)) if (typeof flat.get(key) !== "string") missing.push(`${name}: ${key}`);
     expect(missing).toEqual([]);
   });
 

@@ -6,7 +6,16 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { contentHashOf, contentKey, FileNotFoundError, LocalFileStore, openFileStore, S3FileStore, type FileStore, type S3Settings } from "../../../server/lib/file-store.ts";
+import {
+  contentHashOf,
+  contentKey,
+  FileNotFoundError,
+  LocalFileStore,
+  openFileStore,
+  S3FileStore,
+  type FileStore,
+  type S3Settings,
+} from "../../../server/lib/file-store.ts";
 import { startS3Server, type S3TestServer } from "../../helpers/s3-server.ts";
 
 let s3: S3TestServer;
@@ -140,7 +149,13 @@ describe("content keys", () => {
     const hash = sha("x");
     expect(contentKey("attachments", hash)).toBe(`attachments/${hash.slice(0, 2)}/${hash}`);
     expect(contentHashOf(contentKey("screening", hash))).toBe(hash);
-    for (const key of [`attachments/${hash}`, `attachments/zz/${hash}`, `other/${hash.slice(0, 2)}/${hash}`, `attachments/${hash.slice(0, 2)}/${hash}/x`]) expect(contentHashOf(key), key).toBeNull();
+    for (const key of [
+      `attachments/${hash}`,
+      `attachments/zz/${hash}`,
+      `other/${hash.slice(0, 2)}/${hash}`,
+      `attachments/${hash.slice(0, 2)}/${hash}/x`,
+    ])
+      expect(contentHashOf(key), key).toBeNull();
     expect(() => contentKey("attachments", "../../etc")).toThrow(/not a SHA-256/);
   });
 });
@@ -230,6 +245,8 @@ describe("file store: S3-compatible object storage", () => {
     expect(chosen.kind).toBe("s3");
     chosen.close();
     expect((await openFileStore({ dataDir: "/srv/fanpin" })).location).toBe("/srv/fanpin");
-    await expect(openFileStore({ dataDir: tempDir(), ...s3.config({ ...settings, bucket: "no-such-bucket" }) })).rejects.toThrow(/bucket no-such-bucket at http:\/\/127\.0\.0\.1:\d+ cannot be used \(NotFound 404\): check S3_BUCKET/);
+    await expect(openFileStore({ dataDir: tempDir(), ...s3.config({ ...settings, bucket: "no-such-bucket" }) })).rejects.toThrow(
+      /bucket no-such-bucket at http:\/\/127\.0\.0\.1:\d+ cannot be used \(NotFound 404\): check S3_BUCKET/,
+    );
   });
 });

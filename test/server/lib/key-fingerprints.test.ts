@@ -13,13 +13,19 @@ describe("compareKeyFingerprints", () => {
   });
 
   it("accepts the same keys again and writes nothing", () => {
-    const { mismatched, records } = compareKeyFingerprints(recorded({ "data:k1": fingerprint(k1), lookup: fingerprint(lookupOld) }), { dataKeys: { k1 }, lookupKeys: [lookupOld] });
+    const { mismatched, records } = compareKeyFingerprints(recorded({ "data:k1": fingerprint(k1), lookup: fingerprint(lookupOld) }), {
+      dataKeys: { k1 },
+      lookupKeys: [lookupOld],
+    });
     expect(mismatched).toEqual([]);
     expect(records.size).toBe(0);
   });
 
   it("refuses a data key id bound to another key, and a lookup key the data was not hashed with", () => {
-    const { mismatched } = compareKeyFingerprints(recorded({ "data:k1": fingerprint(k1), lookup: fingerprint(lookupOld) }), { dataKeys: { k1: k2 }, lookupKeys: [lookupNew] });
+    const { mismatched } = compareKeyFingerprints(recorded({ "data:k1": fingerprint(k1), lookup: fingerprint(lookupOld) }), {
+      dataKeys: { k1: k2 },
+      lookupKeys: [lookupNew],
+    });
     expect(mismatched).toEqual(["DATA_KEYS k1", "LOOKUP_KEY"]);
   });
 

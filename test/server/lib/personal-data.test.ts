@@ -180,7 +180,12 @@ describe("masking", () => {
     expect(maskDigitsInText("/api/households?q=13812345678")).toBe("/api/households?q=138****5678");
     expect(maskDigitsInText("account 6217995510001234567.")).toBe("account 6217 **** **** 4567.");
     // Case numbers, dates, short numbers and the digit groups of an id stay as they are.
-    for (const text of ["/api/me/cases/2026-000123", "/api/staff/ledgers/queue?from=2026-11-01", "limit=100", "/api/staff/cases/0196a1b2-7c3d-7e4f-8a9b-123456789012"]) {
+    for (const text of [
+      "/api/me/cases/2026-000123",
+      "/api/staff/ledgers/queue?from=2026-11-01",
+      "limit=100",
+      "/api/staff/cases/0196a1b2-7c3d-7e4f-8a9b-123456789012",
+    ]) {
       expect(maskDigitsInText(text)).toBe(text);
     }
   });

@@ -3,7 +3,12 @@ import { unstorableTextIssues } from "../../../server/lib/request-validation.ts"
 
 describe("text no database can store", () => {
   it("finds NUL and half surrogate pairs anywhere in a request, field names included", () => {
-    const issues = unstorableTextIssues({ name: "张\u0000三", members: [{ note: "ok" }, { note: "\ud800" }], ["bad\u0000key"]: 1, fine: "😀 一切正常" });
+    const issues = unstorableTextIssues({
+      name: "张\u0000三",
+      members: [{ note: "ok" }, { note: "\ud800" }],
+      ["bad\u0000key"]: 1,
+      fine: "😀 一切正常",
+    });
     expect(issues.map((issue) => issue.path.join("."))).toEqual(["name", "members.1.note", "bad\u0000key"]);
     expect(issues.every((issue) => issue.code === "custom" && issue.message === "validation.unstorableText")).toBe(true);
   });

@@ -10,12 +10,15 @@ const gbkCsv = Buffer.from([
 describe("reading department files", () => {
   it("reads UTF-8 with and without a BOM, and falls back to GB18030 for GBK bytes", () => {
     expect(decodeText(Buffer.from("姓名,金额\n", "utf8"))).toEqual({ text: "姓名,金额\n", encoding: "utf-8" });
-    expect(decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("姓名", "utf8")]))).toEqual({ text: "姓名", encoding: "utf-8" });
+    expect(decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("姓名", "utf8")]))).toEqual({
+      text: "姓名",
+      encoding: "utf-8",
+    });
     expect(decodeText(gbkCsv)).toEqual({ text: "身份证号,姓名\r\n1,张三\r\n", encoding: "gb18030" });
   });
 
   it("numbers rows as the spreadsheet does, skipping title rows above the header and blank rows", async () => {
-    const csv = "2026年第三季度医保自付明细\n身份证号,姓名,自付金额\n\n1,张三,\"12,000\"\n2,\"李\n四\",5\n";
+    const csv = '2026年第三季度医保自付明细\n身份证号,姓名,自付金额\n\n1,张三,"12,000"\n2,"李\n四",5\n';
     const sheet = await readSpreadsheet(Buffer.from(csv), 100);
     expect(sheet).toMatchObject({ format: "csv", encoding: "utf-8", headerRow: 2, headers: ["身份证号", "姓名", "自付金额"] });
     expect(sheet.rows).toEqual([
@@ -49,7 +52,11 @@ describe("reading department files", () => {
   });
 
   it("refuses old .xls files, empty files and files over the row limit", async () => {
-    const refusal = async (bytes: Buffer, max = 100) => readSpreadsheet(bytes, max).then(() => null, (e: unknown) => (e instanceof SpreadsheetError ? e.code : String(e)));
+    const refusal = async (bytes: Buffer, max = 100) =>
+      readSpreadsheet(bytes, max).then(
+        () => null,
+        (e: unknown) => (e instanceof SpreadsheetError ? e.code : String(e)),
+      );
     expect(await refusal(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))).toBe("SPREADSHEET_UNSUPPORTED");
     expect(await refusal(Buffer.from("\n\n"))).toBe("SPREADSHEET_EMPTY");
     expect(await refusal(Buffer.from("a,b\n1,2\n3,4\n5,6\n"), 2)).toBe("SPREADSHEET_TOO_MANY_ROWS");

@@ -23,8 +23,12 @@ describe("route access declarations", () => {
     expect(declarationProblem(undefined, "/x")).toBe("declares no access rule");
     expect(declarationProblem({ staff: [], scope: "region" }, "/x")).toBe("admits nobody");
     expect(declarationProblem({ staff: ["COUNTY"], scope: "everywhere" as never }, "/x")).toBe('has an unknown scope "everywhere"');
-    expect(declarationProblem({ staff: ["COUNTY"], scope: "region" }, "/api/staff/cases/:id")).toMatch(/path parameters \(id\) but no object scope/);
-    expect(declarationProblem({ staff: ["COUNTY"], scope: "case" }, "/api/staff/cases")).toMatch(/must name its case by one path parameter, :id or :number/);
+    expect(declarationProblem({ staff: ["COUNTY"], scope: "region" }, "/api/staff/cases/:id")).toMatch(
+      /path parameters \(id\) but no object scope/,
+    );
+    expect(declarationProblem({ staff: ["COUNTY"], scope: "case" }, "/api/staff/cases")).toMatch(
+      /must name its case by one path parameter, :id or :number/,
+    );
     expect(declarationProblem({ staff: ["COUNTY"], scope: "case" }, "/api/staff/cases/:caseId")).toMatch(/must name its case/);
     expect(declarationProblem({ staff: ["COUNTY"], scope: "task" }, "/api/staff/cases/:id/tasks/:taskId")).toMatch(/must name its task/);
     // No resident may address a task: declaring them is a mistake, not a permission.
@@ -35,7 +39,9 @@ describe("route access declarations", () => {
     const probe = Fastify();
     await probe.register(accessPlugin);
     expect(() => probe.get("/undeclared", async () => "oops")).toThrow(/GET \/undeclared declares no access rule/);
-    expect(() => probe.get("/cases/:id", { config: { access: { staff: ["COUNTY"], scope: "region" } } }, async () => "oops")).toThrow(/GET \/cases\/:id has path parameters/);
+    expect(() => probe.get("/cases/:id", { config: { access: { staff: ["COUNTY"], scope: "region" } } }, async () => "oops")).toThrow(
+      /GET \/cases\/:id has path parameters/,
+    );
     expect(() => probe.get("/declared", { config: { access: publicAccess } }, async () => "ok")).not.toThrow();
     await probe.close();
   });

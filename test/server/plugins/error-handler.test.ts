@@ -19,7 +19,10 @@ async function appThrowing(error: Error) {
 describe("the error handler", () => {
   it("answers a transaction that found no free connection (a burst) with a localized 503 and Retry-After", async () => {
     // Prisma's own error for a pool that stayed busy past maxWait.
-    const busy = new Prisma.PrismaClientKnownRequestError("Transaction API error: Unable to start a transaction in the given time.", { code: "P2028", clientVersion: Prisma.prismaVersion.client });
+    const busy = new Prisma.PrismaClientKnownRequestError("Transaction API error: Unable to start a transaction in the given time.", {
+      code: "P2028",
+      clientVersion: Prisma.prismaVersion.client,
+    });
     const app = await appThrowing(busy);
     const zh = await app.inject({ method: "GET", url: "/fail" });
     expect(zh.statusCode).toBe(503);
@@ -33,7 +36,12 @@ describe("the error handler", () => {
   });
 
   it("answers any other database error with a 500 that carries no internals", async () => {
-    const app = await appThrowing(new Prisma.PrismaClientKnownRequestError('relation "Case" does not exist', { code: "P2010", clientVersion: Prisma.prismaVersion.client }));
+    const app = await appThrowing(
+      new Prisma.PrismaClientKnownRequestError('relation "Case" does not exist', {
+        code: "P2010",
+        clientVersion: Prisma.prismaVersion.client,
+      }),
+    );
     const response = await app.inject({ method: "GET", url: "/fail" });
     expect(response.statusCode).toBe(500);
     expect(response.json().code).toBe("INTERNAL");

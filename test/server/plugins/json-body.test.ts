@@ -15,19 +15,38 @@ describe("JSON bodies", () => {
     t.app.inject({
       method: "POST",
       url: "/api/cases",
-      headers: { authorization: `Bearer ${resident}`, "idempotency-key": `json-body-${++key}`, "content-type": "application/json; charset=utf-8", "accept-language": locale },
+      headers: {
+        authorization: `Bearer ${resident}`,
+        "idempotency-key": `json-body-${++key}`,
+        "content-type": "application/json; charset=utf-8",
+        "accept-language": locale,
+      },
       payload,
     });
   const nested = (depth: number) => `${"[".repeat(depth - 1)}{"a":1}${"]".repeat(depth - 1)}`;
 
   it("refuses nesting beyond the configured depth with a localized 400, before validation", async () => {
-    const deep = JSON.stringify({ description: "家里有困难", applicantName: "甲", phone: "13512345678", consent: { personalInformation: true }, household: JSON.parse(nested(9)) });
+    const deep = JSON.stringify({
+      description: "家里有困难",
+      applicantName: "甲",
+      phone: "13512345678",
+      consent: { personalInformation: true },
+      household: JSON.parse(nested(9)),
+    });
     const zh = await post(deep);
     expect(zh.statusCode).toBe(400);
     expect(zh.json()).toMatchObject({ code: "JSON_TOO_DEEP", message: expect.stringContaining("最多 8 层") });
     expect((await post(deep, "en")).json().message).toContain("at most 8 levels");
     // Within the limit the body is parsed and reaches validation as before.
-    const shallow = await post(JSON.stringify({ description: "家里有困难", applicantName: "甲", phone: "13512345678", consent: { personalInformation: true }, household: JSON.parse(nested(6)) }));
+    const shallow = await post(
+      JSON.stringify({
+        description: "家里有困难",
+        applicantName: "甲",
+        phone: "13512345678",
+        consent: { personalInformation: true },
+        household: JSON.parse(nested(6)),
+      }),
+    );
     expect(shallow.statusCode).toBe(400);
     expect(shallow.json().code).toBe("VALIDATION_FAILED");
   });
@@ -49,13 +68,31 @@ describe("JSON bodies", () => {
   });
 
   it("refuses text no database can store (NUL, half a surrogate pair) in words, in the body, the query and the path", async () => {
-    const nul = await post(JSON.stringify({ description: "家里房子\u0000漏雨", applicantName: "张三", phone: "13512345678", consent: { personalInformation: true } }));
+    const nul = await post(
+      JSON.stringify({
+        description: "家里房子\u0000漏雨",
+        applicantName: "张三",
+        phone: "13512345678",
+        consent: { personalInformation: true },
+      }),
+    );
     expect(nul.statusCode).toBe(400);
     expect(nul.json().fields).toEqual([{ path: "description", message: "困难情况:含有无法保存的字符(例如空字符),请删掉后重新输入" }]);
-    const half = await post(JSON.stringify({ description: "家里房子漏雨\ud800", applicantName: "张三", phone: "13512345678", consent: { personalInformation: true } }));
+    const half = await post(
+      JSON.stringify({
+        description: "家里房子漏雨\ud800",
+        applicantName: "张三",
+        phone: "13512345678",
+        consent: { personalInformation: true },
+      }),
+    );
     expect(half.json().fields[0].path).toBe("description");
     const grid = await t.staffToken("grid-shimen");
-    const query = await t.app.inject({ method: "GET", url: "/api/households?q=%E5%BC%A0%00", headers: { authorization: `Bearer ${grid}` } });
+    const query = await t.app.inject({
+      method: "GET",
+      url: "/api/households?q=%E5%BC%A0%00",
+      headers: { authorization: `Bearer ${grid}` },
+    });
     expect(query.statusCode).toBe(400);
     expect(query.json().fields[0].path).toBe("querystring.q");
     const path = await t.app.inject({ method: "GET", url: "/api/me/cases/2026-%00", headers: { authorization: `Bearer ${resident}` } });

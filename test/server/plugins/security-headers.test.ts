@@ -64,7 +64,11 @@ describe("security headers and CORS, by default", () => {
     const preflight = await t.app.inject({
       method: "OPTIONS",
       url: "/api/cases",
-      headers: { origin: consoleOrigin, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" },
+      headers: {
+        origin: consoleOrigin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type",
+      },
     });
     expect(preflight.statusCode).toBe(404);
     expect(Object.keys(preflight.headers).filter((name) => name.startsWith("access-control-"))).toEqual([]);
@@ -85,7 +89,11 @@ describe("security headers and CORS, configured for a console elsewhere over HTT
     t.app.inject({
       method: "OPTIONS",
       url: "/api/cases",
-      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type,idempotency-key" },
+      headers: {
+        origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type,idempotency-key",
+      },
     });
 
   it("sends HSTS on every answer", async () => {

@@ -47,8 +47,10 @@ const residentReach: Record<ObjectKind, "own" | "any" | null> = {
 const plainParams: Record<string, string> = { "*": "no-such-file.js" };
 
 /** Where the fixtures live (石门村一组, 柳溪镇) and, for each role, an office out of reach of it (白沙村, 云岭乡, another county). */
-const insideRegion = (role: StaffRole) => ({ GRID_WORKER: "990101001001001", VILLAGE: "990101001001", TOWNSHIP: "990101001" })[role as string] ?? "990101";
-const outsideRegion = (role: StaffRole) => ({ GRID_WORKER: "990101002001001", VILLAGE: "990101002001", TOWNSHIP: "990101002" })[role as string] ?? "990102";
+const insideRegion = (role: StaffRole) =>
+  ({ GRID_WORKER: "990101001001001", VILLAGE: "990101001001", TOWNSHIP: "990101001" })[role as string] ?? "990101";
+const outsideRegion = (role: StaffRole) =>
+  ({ GRID_WORKER: "990101002001001", VILLAGE: "990101002001", TOWNSHIP: "990101002" })[role as string] ?? "990102";
 
 type Caller =
   | { name: string; kind: "anonymous"; headers: Record<string, string> }
@@ -66,7 +68,8 @@ function expectedAnswer(access: Access, caller: Caller): Expected {
   const admitted = caller.kind === "resident" ? !!access.residents : !!access.staff?.includes(caller.role);
   if (!admitted) return { status: 403, code: "FORBIDDEN" };
   if (!isObjectScope(access.scope)) return "allowed";
-  const reaches = caller.kind === "resident" ? residentReach[access.scope] === "any" || caller.owner : caller.inside || !outOfReach[access.scope];
+  const reaches =
+    caller.kind === "resident" ? residentReach[access.scope] === "any" || caller.owner : caller.inside || !outOfReach[access.scope];
   return reaches ? "allowed" : outOfReach[access.scope]!;
 }
 
@@ -95,7 +98,9 @@ describe(`access matrix: every route and socket message as every kind of caller 
 
     // Another county, so that county-wide roles have somewhere out of reach too.
     const county = await prisma.region.create({ data: { code: "990102", name: "绿水县", level: "COUNTY", path: "990102/" } });
-    await prisma.region.create({ data: { code: "990102001", name: "外县镇", level: "TOWNSHIP", parentId: county.id, path: "990102/990102001/" } });
+    await prisma.region.create({
+      data: { code: "990102001", name: "外县镇", level: "TOWNSHIP", parentId: county.id, path: "990102/990102001/" },
+    });
     t.app.services.regions.invalidate();
 
     const owner = await t.residentToken("matrix-owner");
@@ -112,9 +117,22 @@ describe(`access matrix: every route and socket message as every kind of caller 
       for (const inside of [true, false]) {
         const region = await prisma.region.findUniqueOrThrow({ where: { code: (inside ? insideRegion : outsideRegion)(role) } });
         const account = await prisma.staffAccount.create({
-          data: { username: `matrix-${role}-${inside ? "in" : "out"}`, displayName: role, role, regionId: region.id, department: role === "DEPARTMENT" ? "HEALTH_INSURANCE" : null, passwordHash: "-" },
+          data: {
+            username: `matrix-${role}-${inside ? "in" : "out"}`,
+            displayName: role,
+            role,
+            regionId: region.id,
+            department: role === "DEPARTMENT" ? "HEALTH_INSURANCE" : null,
+            passwordHash: "-",
+          },
         });
-        callers.push({ name: `${role} ${inside ? "inside" : "outside"}`, kind: "staff", role, inside, headers: bearer(t.app.jwt.sign({ sub: account.id, typ: "staff" })) });
+        callers.push({
+          name: `${role} ${inside ? "inside" : "outside"}`,
+          kind: "staff",
+          role,
+          inside,
+          headers: bearer(t.app.jwt.sign({ sub: account.id, typ: "staff" })),
+        });
       }
     }
     const staff = (role: StaffRole) => callers.find((c) => c.kind === "staff" && c.role === role && c.inside)!.headers;
@@ -124,7 +142,9 @@ describe(`access matrix: every route and socket message as every kind of caller 
     const multipart = (name: string, bytes: Buffer) => ({
       headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
       payload: Buffer.concat([
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+        ),
         bytes,
         Buffer.from(`\r\n--${boundary}--\r\n`),
       ]),
@@ -135,23 +155,42 @@ describe(`access matrix: every route and socket message as every kind of caller 
       return answer.json();
     };
     const photo = multipart("photo.png", png);
-    const attachment = await created(t.app.inject({ method: "POST", url: "/api/attachments", headers: { ...photo.headers, ...bearer(owner) }, payload: photo.payload }));
-    const ack = await created(t.submit(owner, { description: "家里老人住院花了很多钱", regionCode: "990101001001001", attachmentIds: [attachment.id] }));
+    const attachment = await created(
+      t.app.inject({ method: "POST", url: "/api/attachments", headers: { ...photo.headers, ...bearer(owner) }, payload: photo.payload }),
+    );
+    const ack = await created(
+      t.submit(owner, { description: "家里老人住院花了很多钱", regionCode: "990101001001001", attachmentIds: [attachment.id] }),
+    );
     const task = await prisma.caseTask.findFirstOrThrow({ where: { caseId: ack.caseId, status: "OPEN" } });
     const household = await prisma.household.findFirstOrThrow({ where: { region: { code: "990101001001001" } } });
     const sheet = multipart("医保.csv", Buffer.from("序号,姓名,身份证号,医疗总费用(元),个人自付金额(元)\r\n1,某人,,100,20\r\n"));
     const screening = await created(
-      t.app.inject({ method: "POST", url: "/api/staff/screening/imports?department=HEALTH_INSURANCE&period=2026Q3", headers: { ...sheet.headers, ...staff("COUNTY") }, payload: sheet.payload }),
+      t.app.inject({
+        method: "POST",
+        url: "/api/staff/screening/imports?department=HEALTH_INSURANCE&period=2026Q3",
+        headers: { ...sheet.headers, ...staff("COUNTY") },
+        payload: sheet.payload,
+      }),
     );
     const event = await created(
       t.app.inject({
         method: "POST",
         url: "/api/staff/risk-events",
         headers: { ...staff("COUNTY"), "idempotency-key": "matrix-flood-0001" },
-        payload: { type: "FLOOD", title: "山洪", description: "石门河沿岸被淹", villageCodes: ["990101001001"], startsOn: "2026-11-20", endsOn: "2026-11-23", scope: "MONITORED" },
+        payload: {
+          type: "FLOOD",
+          title: "山洪",
+          description: "石门河沿岸被淹",
+          villageCodes: ["990101001001"],
+          startsOn: "2026-11-20",
+          endsOn: "2026-11-23",
+          scope: "MONITORED",
+        },
       }),
     );
-    const assignment = await prisma.departmentAssignment.create({ data: { caseId: ack.caseId, department: "HEALTH_INSURANCE", riskType: "ILLNESS", measure: "大病保险", regionPath: "990101/" } });
+    const assignment = await prisma.departmentAssignment.create({
+      data: { caseId: ack.caseId, department: "HEALTH_INSURANCE", riskType: "ILLNESS", measure: "大病保险", regionPath: "990101/" },
+    });
     objects = {
       case: { id: ack.caseId, number: ack.number },
       task: { id: task.id },
@@ -168,8 +207,19 @@ describe(`access matrix: every route and socket message as every kind of caller 
 
   it("sees every registered route, the API docs' own included, and each declares who may call it", () => {
     const urls = routes.flatMap((route) => [route.method].flat().map((method) => `${method} ${route.url}`));
-    expect(urls).toEqual(expect.arrayContaining(["GET /docs/json", "GET /docs/static/*", "HEAD /api/staff/cases/:id", "GET /ws", "GET /simulator/ws", "POST /api/bot/messages"]));
-    const undeclared = routes.map((route) => ({ route: `${route.method} ${route.url}`, problem: declarationProblem(route.config?.access, route.url) })).filter((r) => r.problem);
+    expect(urls).toEqual(
+      expect.arrayContaining([
+        "GET /docs/json",
+        "GET /docs/static/*",
+        "HEAD /api/staff/cases/:id",
+        "GET /ws",
+        "GET /simulator/ws",
+        "POST /api/bot/messages",
+      ]),
+    );
+    const undeclared = routes
+      .map((route) => ({ route: `${route.method} ${route.url}`, problem: declarationProblem(route.config?.access, route.url) }))
+      .filter((r) => r.problem);
     expect(undeclared).toEqual([]);
   });
 
@@ -177,7 +227,8 @@ describe(`access matrix: every route and socket message as every kind of caller 
   function pathOf(route: RouteOptions, access: Access): { url: string } | { problem: string } {
     const values = "public" in access || "bot" in access || !isObjectScope(access.scope) ? plainParams : (objects[access.scope] ?? {});
     const unknown = pathParams(route.url).filter((name) => !(name in values));
-    if (unknown.length > 0) return { problem: `no fixture for path parameter ${unknown.join(", ")}; add one to this test so the route is checked` };
+    if (unknown.length > 0)
+      return { problem: `no fixture for path parameter ${unknown.join(", ")}; add one to this test so the route is checked` };
     return { url: route.url.replace(/:(\w+)|\*/g, (_match, name: string | undefined) => encodeURIComponent(values[name ?? "*"]!)) };
   }
 
@@ -194,13 +245,28 @@ describe(`access matrix: every route and socket message as every kind of caller 
         // HEAD routes are Fastify's copies of the GET routes, gated on their own; one caller shows the gate is there.
         for (const caller of method === "HEAD" ? callers.slice(0, 1) : callers) {
           const expected = expectedAnswer(access, caller);
-          const response = await t.app.inject({ method: method as "GET", url: path.url, headers: { ...caller.headers, [probeHeader]: "1" }, ...(method === "GET" || method === "HEAD" ? {} : { payload: {} }) });
-          const code = method !== "HEAD" && response.headers["content-type"]?.toString().startsWith("application/json") ? (response.json() as { code?: string }).code : undefined;
-          const refused = response.statusCode === 401 || response.statusCode === 403 || (response.statusCode === 404 && "scope" in access && isObjectScope(access.scope));
+          const response = await t.app.inject({
+            method: method as "GET",
+            url: path.url,
+            headers: { ...caller.headers, [probeHeader]: "1" },
+            ...(method === "GET" || method === "HEAD" ? {} : { payload: {} }),
+          });
+          const code =
+            method !== "HEAD" && response.headers["content-type"]?.toString().startsWith("application/json")
+              ? (response.json() as { code?: string }).code
+              : undefined;
+          const refused =
+            response.statusCode === 401 ||
+            response.statusCode === 403 ||
+            (response.statusCode === 404 && "scope" in access && isObjectScope(access.scope));
           const wrong =
-            expected === "allowed" ? refused || response.statusCode === 500 : response.statusCode !== expected.status || (method !== "HEAD" && code !== expected.code);
+            expected === "allowed"
+              ? refused || response.statusCode === 500
+              : response.statusCode !== expected.status || (method !== "HEAD" && code !== expected.code);
           if (wrong) {
-            mismatches.push(`${method} ${route.url} as ${caller.name}: expected ${expected === "allowed" ? "to be let through" : `${expected.status} ${expected.code}`}, got ${response.statusCode} ${code ?? ""}`);
+            mismatches.push(
+              `${method} ${route.url} as ${caller.name}: expected ${expected === "allowed" ? "to be let through" : `${expected.status} ${expected.code}`}, got ${response.statusCode} ${code ?? ""}`,
+            );
           }
         }
       }
@@ -215,7 +281,9 @@ describe(`access matrix: every route and socket message as every kind of caller 
 
   it("answers every WebSocket message type as its declaration says, for every kind of socket", async () => {
     const owner = callers.find((c) => c.kind === "resident" && c.owner)!.headers.authorization!.slice("Bearer ".length);
-    const county = callers.find((c) => c.kind === "staff" && c.role === "COUNTY" && c.inside)!.headers.authorization!.slice("Bearer ".length);
+    const county = callers
+      .find((c) => c.kind === "staff" && c.role === "COUNTY" && c.inside)!
+      .headers.authorization!.slice("Bearer ".length);
     const sockets = {
       anonymous: null,
       resident: { type: "auth", token: owner },
@@ -243,11 +311,16 @@ describe(`access matrix: every route and socket message as every kind of caller 
     const mismatches: string[] = [];
     for (const [type, access] of Object.entries(realtimeMessageAccess)) {
       for (const [audience, login] of Object.entries(sockets)) {
-        const allowed = access === "anyone" || (access === "bot" ? audience === "bot" : audience !== "bot" && audience !== "anonymous" && (access as readonly string[]).includes(audience));
+        const allowed =
+          access === "anyone" ||
+          (access === "bot"
+            ? audience === "bot"
+            : audience !== "bot" && audience !== "anonymous" && (access as readonly string[]).includes(audience));
         const answer = await firstAnswer(login, type);
         const refusal = answer?.type === "error" && (answer.code === "UNAUTHORIZED" || answer.code === "FORBIDDEN") ? answer.code : null;
         const expected = allowed ? null : audience === "anonymous" ? "UNAUTHORIZED" : "FORBIDDEN";
-        if (refusal !== expected) mismatches.push(`${type} from a ${audience} socket: expected ${expected ?? "to be let through"}, got ${JSON.stringify(answer)}`);
+        if (refusal !== expected)
+          mismatches.push(`${type} from a ${audience} socket: expected ${expected ?? "to be let through"}, got ${JSON.stringify(answer)}`);
       }
     }
     expect(mismatches).toEqual([]);

@@ -25,7 +25,8 @@ describe(`access control (${testDatabaseKind})`, () => {
   });
   afterAll(() => t.close());
 
-  const get = (url: string, token?: string) => t.app.inject({ method: "GET", url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const get = (url: string, token?: string) =>
+    t.app.inject({ method: "GET", url, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
   it("every registered route declares its access rule; a route without one fails at start-up", async () => {
     const probe = Fastify();
@@ -88,16 +89,31 @@ describe(`access control (${testDatabaseKind})`, () => {
   });
 
   it("answers a caller who may not call the route before reading the body", async () => {
-    const malformed = await t.app.inject({ method: "POST", url: "/api/staff/tasks/bulk-actions", headers: { "content-type": "application/json" }, payload: "{not json" });
+    const malformed = await t.app.inject({
+      method: "POST",
+      url: "/api/staff/tasks/bulk-actions",
+      headers: { "content-type": "application/json" },
+      payload: "{not json",
+    });
     expect(malformed.statusCode).toBe(401);
-    const resident = await t.app.inject({ method: "POST", url: "/api/staff/tasks/bulk-actions", headers: { authorization: `Bearer ${alice}` }, payload: { nonsense: true } });
+    const resident = await t.app.inject({
+      method: "POST",
+      url: "/api/staff/tasks/bulk-actions",
+      headers: { authorization: `Bearer ${alice}` },
+      payload: { nonsense: true },
+    });
     expect(resident.statusCode).toBe(403);
     expect(resident.json().code).toBe("FORBIDDEN");
 
     // Another township's task answers as if it did not exist, whatever the body; one's own gets to validation.
     const task = await t.database.db.prisma.caseTask.findFirstOrThrow({ where: { caseId: yunlingCase.caseId, status: "OPEN" } });
     const act = async (username: string) =>
-      t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: { authorization: `Bearer ${await t.staffToken(username)}` }, payload: {} });
+      t.app.inject({
+        method: "POST",
+        url: `/api/staff/tasks/${task.id}/actions`,
+        headers: { authorization: `Bearer ${await t.staffToken(username)}` },
+        payload: {},
+      });
     const outside = await act("township-liuxi");
     expect(outside.statusCode).toBe(404);
     expect(outside.json().code).toBe("TASK_NOT_FOUND");

@@ -10,7 +10,9 @@ const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 function multipart(filename: string, content: Buffer, contentType: string) {
   const boundary = "----test-boundary";
   const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+    ),
     content,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
@@ -27,7 +29,12 @@ describe(`attachments (${testDatabaseKind})`, () => {
   afterAll(() => t.close());
 
   const upload = (token: string, body: ReturnType<typeof multipart>) =>
-    t.app.inject({ method: "POST", url: "/api/attachments", headers: { ...body.headers, authorization: `Bearer ${token}` }, payload: body.payload });
+    t.app.inject({
+      method: "POST",
+      url: "/api/attachments",
+      headers: { ...body.headers, authorization: `Bearer ${token}` },
+      payload: body.payload,
+    });
 
   it("keeps a photo by its content hash and links it to the case it is submitted with", async () => {
     const uploaded = await upload(resident, multipart("house.png", png, "image/png"));
@@ -40,7 +47,11 @@ describe(`attachments (${testDatabaseKind})`, () => {
 
     const ack = (await t.submit(resident, { description: "房子墙裂了很危险", regionCode: "990101001001", attachmentIds: [row.id] })).json();
     const county = await t.staffToken("county");
-    const detail = await t.app.inject({ method: "GET", url: `/api/staff/cases/${ack.caseId}`, headers: { authorization: `Bearer ${county}` } });
+    const detail = await t.app.inject({
+      method: "GET",
+      url: `/api/staff/cases/${ack.caseId}`,
+      headers: { authorization: `Bearer ${county}` },
+    });
     expect(detail.json().attachments).toEqual([{ id: row.id, kind: "PHOTO", mimeType: "image/png", size: stored.length }]);
   });
 
@@ -54,23 +65,49 @@ describe(`attachments (${testDatabaseKind})`, () => {
       type: "RECORD_HOME_VISIT",
       visitedAt: "2026-11-25T01:00:00Z",
       investigators: ["赵书记", "刘芳"],
-      findings: { annualIncome: 6000, rigidExpenses: 0, foodAndClothing: "SECURE", education: "SECURE", medical: "SECURE", housing: "AT_RISK", drinkingWater: "SECURE" },
+      findings: {
+        annualIncome: 6000,
+        rigidExpenses: 0,
+        foodAndClothing: "SECURE",
+        education: "SECURE",
+        medical: "SECURE",
+        housing: "AT_RISK",
+        drinkingWater: "SECURE",
+      },
       photoIds,
     });
-    const refused = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: { authorization: `Bearer ${village}` }, payload: body([photo.id, notMine.id]) });
+    const refused = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/tasks/${task.id}/actions`,
+      headers: { authorization: `Bearer ${village}` },
+      payload: body([photo.id, notMine.id]),
+    });
     expect(refused.json().code).toBe("ATTACHMENT_NOT_FOUND");
     expect(await t.database.db.prisma.caseTask.count({ where: { id: task.id, status: "OPEN" } })).toBe(1);
-    const done = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: { authorization: `Bearer ${village}` }, payload: body([photo.id]) });
+    const done = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/tasks/${task.id}/actions`,
+      headers: { authorization: `Bearer ${village}` },
+      payload: body([photo.id]),
+    });
     expect(done.statusCode).toBe(200);
-    const detail = (await t.app.inject({ method: "GET", url: `/api/staff/cases/${ack.caseId}`, headers: { authorization: `Bearer ${village}` } })).json();
+    const detail = (
+      await t.app.inject({ method: "GET", url: `/api/staff/cases/${ack.caseId}`, headers: { authorization: `Bearer ${village}` } })
+    ).json();
     expect(detail.attachments.map((a: { id: string }) => a.id)).toEqual([photo.id]);
   });
 
   it("shows a case's photo to staff whose region holds the case, and to nobody else", async () => {
     const uploaded = (await upload(resident, multipart("wall.png", png, "image/png"))).json();
-    const ack = (await t.submit(resident, { description: "房子墙裂了很危险", regionCode: "990101001001", attachmentIds: [uploaded.id] })).json();
+    const ack = (
+      await t.submit(resident, { description: "房子墙裂了很危险", regionCode: "990101001001", attachmentIds: [uploaded.id] })
+    ).json();
     const get = async (token: string | null) =>
-      t.app.inject({ method: "GET", url: `/api/staff/attachments/${uploaded.id}`, headers: token ? { authorization: `Bearer ${token}` } : {} });
+      t.app.inject({
+        method: "GET",
+        url: `/api/staff/attachments/${uploaded.id}`,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
 
     const seen = await get(await t.staffToken("township-liuxi"));
     expect(seen.statusCode).toBe(200);
@@ -86,7 +123,15 @@ describe(`attachments (${testDatabaseKind})`, () => {
     expect((await get(null)).statusCode).toBe(401);
     // An upload not (yet) on any case is nobody's to view.
     const loose = (await upload(resident, multipart("loose.png", png, "image/png"))).json();
-    expect((await t.app.inject({ method: "GET", url: `/api/staff/attachments/${loose.id}`, headers: { authorization: `Bearer ${await t.staffToken("county")}` } })).statusCode).toBe(404);
+    expect(
+      (
+        await t.app.inject({
+          method: "GET",
+          url: `/api/staff/attachments/${loose.id}`,
+          headers: { authorization: `Bearer ${await t.staffToken("county")}` },
+        })
+      ).statusCode,
+    ).toBe(404);
   });
 
   it("judges a file by its bytes, not its name or claimed type", async () => {

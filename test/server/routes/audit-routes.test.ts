@@ -27,7 +27,12 @@ describe(`auditor: case trace and staff-access log (${testDatabaseKind})`, () =>
     ).json();
     const village = await t.staffToken("village-shimen");
     await get(`/api/staff/cases/${filed.caseId}`, village);
-    await t.app.inject({ method: "POST", url: `/api/staff/cases/${filed.caseId}/reveal`, headers: auth(village), payload: { field: "PHONE", reason: "电话预约入户时间" } });
+    await t.app.inject({
+      method: "POST",
+      url: `/api/staff/cases/${filed.caseId}/reveal`,
+      headers: auth(village),
+      payload: { field: "PHONE", reason: "电话预约入户时间" },
+    });
   });
   afterAll(() => t.close());
 
@@ -35,9 +40,21 @@ describe(`auditor: case trace and staff-access log (${testDatabaseKind})`, () =>
     const response = await get(`/api/audit/cases/${filed.caseId}/trace`, auditor);
     expect(response.statusCode).toBe(200);
     const trace = response.json();
-    expect(trace.case).toMatchObject({ number: filed.number, applicantNameMasked: "郑**", phoneMasked: "135****9999", bankAccountMasked: "6217 **** **** 2221", idNumberMasked: expect.stringMatching(/^9901\*+\d{3}[\dX]$/) });
+    expect(trace.case).toMatchObject({
+      number: filed.number,
+      applicantNameMasked: "郑**",
+      phoneMasked: "135****9999",
+      bankAccountMasked: "6217 **** **** 2221",
+      idNumberMasked: expect.stringMatching(/^9901\*+\d{3}[\dX]$/),
+    });
     expect(trace.events.map((e: { action: string }) => e.action)).toEqual(["SUBMITTED", "ROUTED_VILLAGE"]);
-    expect(trace.accesses.map((a: { action: string; staff: { username: string }; reason: string | null }) => [a.action, a.staff.username, a.reason])).toEqual([
+    expect(
+      trace.accesses.map((a: { action: string; staff: { username: string }; reason: string | null }) => [
+        a.action,
+        a.staff.username,
+        a.reason,
+      ]),
+    ).toEqual([
       ["VIEW_CASE", "village-shimen", null],
       ["REVEAL", "village-shimen", "电话预约入户时间"],
       // The export is itself an access, and the last one listed.
@@ -60,7 +77,11 @@ describe(`auditor: case trace and staff-access log (${testDatabaseKind})`, () =>
     expect(body.map((r) => r[0])).toEqual([...body.map((r) => r[0])].sort());
     expect(body.some((r) => r[1] === "查看" && r[4] === "REVEAL" && r[6] === "电话预约入户时间")).toBe(true);
     expect(body.some((r) => r[1] === "办理" && r[4] === "SUBMITTED")).toBe(true);
-    const csv = await t.app.inject({ method: "GET", url: `/api/audit/cases/${filed.caseId}/trace?format=csv`, headers: { ...auth(auditor), "accept-language": "en" } });
+    const csv = await t.app.inject({
+      method: "GET",
+      url: `/api/audit/cases/${filed.caseId}/trace?format=csv`,
+      headers: { ...auth(auditor), "accept-language": "en" },
+    });
     expect(readCsv(csv.rawPayload.subarray(3).toString("utf8"))[0]).toEqual(["Time", "Kind", "Who", "Role", "What", "Detail", "Reason"]);
   });
 
@@ -72,7 +93,9 @@ describe(`auditor: case trace and staff-access log (${testDatabaseKind})`, () =>
     expect(rest.items.map((e: { action: string }) => e.action)).toEqual(["EXPORT_TRACE", "REVEAL", "VIEW_CASE"]);
     expect(rest.nextCursor).toBeNull();
     const reveals = (await get("/api/audit/access-log?action=REVEAL&staff=village-shimen", auditor)).json();
-    expect(reveals.items).toEqual([expect.objectContaining({ caseNumber: filed.number, subject: "PHONE", reason: "电话预约入户时间", staffRole: "VILLAGE" })]);
+    expect(reveals.items).toEqual([
+      expect.objectContaining({ caseNumber: filed.number, subject: "PHONE", reason: "电话预约入户时间", staffRole: "VILLAGE" }),
+    ]);
     expect((await get("/api/audit/access-log?from=2030-01-01", auditor)).json().items).toEqual([]);
   });
 
@@ -84,7 +107,12 @@ describe(`auditor: case trace and staff-access log (${testDatabaseKind})`, () =>
     expect(tasks.items.every((task: { actions: unknown[] }) => task.actions.length === 0)).toBe(true);
     expect((await get("/api/staff/tasks", auditor)).statusCode).toBe(403);
     const task = await t.database.db.prisma.caseTask.findFirstOrThrow({ where: { caseId: filed.caseId, status: "OPEN" } });
-    const act = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: auth(auditor), payload: { type: "RETURN", reason: "测试" } });
+    const act = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/tasks/${task.id}/actions`,
+      headers: auth(auditor),
+      payload: { type: "RETURN", reason: "测试" },
+    });
     expect(act.statusCode).toBe(403);
     expect((await get("/api/staff/ledgers/queue?format=csv", auditor)).statusCode).toBe(403);
   });

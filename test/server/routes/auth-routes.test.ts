@@ -12,7 +12,8 @@ describe(`login (${testDatabaseKind})`, () => {
   });
   afterAll(() => t.close());
 
-  const login = (username: string, password: string) => t.app.inject({ method: "POST", url: "/api/auth/staff/login", payload: { username, password } });
+  const login = (username: string, password: string) =>
+    t.app.inject({ method: "POST", url: "/api/auth/staff/login", payload: { username, password } });
 
   it("logs staff in with an argon2id-hashed password and tells them their role and region", async () => {
     const ok = await login("township-liuxi", "demo1234");
@@ -53,14 +54,27 @@ describe(`login (${testDatabaseKind})`, () => {
 
   it("lets staff bind the mini-program's WeChat at a password log-in, log in with it later, and unbind it by logging out", async () => {
     const wechatLogin = (code: string) => t.app.inject({ method: "POST", url: "/api/auth/staff/wechat-login", payload: { code } });
-    expect((await wechatLogin("dev:zhao-phone")).json()).toMatchObject({ code: "WECHAT_NOT_BOUND", message: expect.stringContaining("绑定") });
-    const first = await t.app.inject({ method: "POST", url: "/api/auth/staff/login", payload: { username: "village-shimen", password: demoPassword, wechatCode: "dev:zhao-phone" } });
+    expect((await wechatLogin("dev:zhao-phone")).json()).toMatchObject({
+      code: "WECHAT_NOT_BOUND",
+      message: expect.stringContaining("绑定"),
+    });
+    const first = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/staff/login",
+      payload: { username: "village-shimen", password: demoPassword, wechatCode: "dev:zhao-phone" },
+    });
     expect(first.statusCode).toBe(200);
     const again = await wechatLogin("dev:zhao-phone");
     expect(again.json()).toMatchObject({ staff: { username: "village-shimen", role: "VILLAGE" }, token: expect.any(String) });
     // A resident logging in with the same WeChat stays a resident: the binding opens the staff log-in only.
-    expect((await t.app.inject({ method: "POST", url: "/api/auth/wechat/login", payload: { code: "dev:zhao-phone" } })).json().resident).toBeDefined();
-    const out = await t.app.inject({ method: "POST", url: "/api/auth/staff/wechat-logout", headers: { authorization: `Bearer ${again.json().token}` } });
+    expect(
+      (await t.app.inject({ method: "POST", url: "/api/auth/wechat/login", payload: { code: "dev:zhao-phone" } })).json().resident,
+    ).toBeDefined();
+    const out = await t.app.inject({
+      method: "POST",
+      url: "/api/auth/staff/wechat-logout",
+      headers: { authorization: `Bearer ${again.json().token}` },
+    });
     expect(out.json()).toEqual({ released: true });
     expect((await wechatLogin("dev:zhao-phone")).statusCode).toBe(401);
   });
@@ -70,7 +84,16 @@ describe(`login (${testDatabaseKind})`, () => {
     for (let i = 0; i < t.config.lookupRateLimitPerMinute + 1; i++) {
       // A forged X-Forwarded-For does not buy a fresh allowance (the server is not told to trust a proxy).
       const headers = { "x-forwarded-for": `10.0.0.${i}` };
-      answers.push((await t.app.inject({ method: "POST", url: "/api/public/case-status", headers, payload: { number: "2026-000001", phoneLast4: String(1000 + i) } })).statusCode);
+      answers.push(
+        (
+          await t.app.inject({
+            method: "POST",
+            url: "/api/public/case-status",
+            headers,
+            payload: { number: "2026-000001", phoneLast4: String(1000 + i) },
+          })
+        ).statusCode,
+      );
     }
     expect(answers.slice(0, -1).every((s) => s === 404)).toBe(true);
     expect(answers.at(-1)).toBe(429);
@@ -81,7 +104,8 @@ describe("WeChat code exchanges", () => {
   it("asks WeChat's API for the openid, the mini-program's code at code2Session and a web page's at the OAuth exchange, and refuses WeChat's errors", async () => {
     const fake = Fastify();
     const seen: { path: string; query: Record<string, string> }[] = [];
-    const answer = (code: string | undefined, openid: string) => (code === "good" ? { openid, unionid: "u-9", session_key: "k", access_token: "t" } : { errcode: 40029, errmsg: "invalid code" });
+    const answer = (code: string | undefined, openid: string) =>
+      code === "good" ? { openid, unionid: "u-9", session_key: "k", access_token: "t" } : { errcode: 40029, errmsg: "invalid code" };
     fake.get("/sns/jscode2session", async (request) => {
       const query = request.query as Record<string, string>;
       seen.push({ path: "jscode2session", query });
@@ -94,13 +118,24 @@ describe("WeChat code exchanges", () => {
     });
     const base = await fake.listen({ port: 0, host: "127.0.0.1" });
     try {
-      const exchange = new WechatApiCodeExchange({ appId: "wx-app", appSecret: "secret", apiBase: base, web: { appId: "wx-web", appSecret: "web-secret" } });
+      const exchange = new WechatApiCodeExchange({
+        appId: "wx-app",
+        appSecret: "secret",
+        apiBase: base,
+        web: { appId: "wx-web", appSecret: "web-secret" },
+      });
       await expect(exchange.exchange("good", "MINI_PROGRAM")).resolves.toEqual({ openid: "o-mini", unionid: "u-9" });
       await expect(exchange.exchange("bad", "MINI_PROGRAM")).rejects.toMatchObject({ code: "WECHAT_LOGIN_FAILED" });
       await expect(exchange.exchange("good", "WEB")).resolves.toEqual({ openid: "o-web", unionid: "u-9" });
       await expect(exchange.exchange("bad", "WEB")).rejects.toMatchObject({ code: "WECHAT_LOGIN_FAILED" });
-      expect(seen[0]).toEqual({ path: "jscode2session", query: { appid: "wx-app", secret: "secret", js_code: "good", grant_type: "authorization_code" } });
-      expect(seen[2]).toEqual({ path: "oauth2", query: { appid: "wx-web", secret: "web-secret", code: "good", grant_type: "authorization_code" } });
+      expect(seen[0]).toEqual({
+        path: "jscode2session",
+        query: { appid: "wx-app", secret: "secret", js_code: "good", grant_type: "authorization_code" },
+      });
+      expect(seen[2]).toEqual({
+        path: "oauth2",
+        query: { appid: "wx-web", secret: "web-secret", code: "good", grant_type: "authorization_code" },
+      });
       // Without an official account configured, a web code is refused without asking WeChat.
       const miniOnly = new WechatApiCodeExchange({ appId: "wx-app", appSecret: "secret", apiBase: base });
       await expect(miniOnly.exchange("good", "WEB")).rejects.toMatchObject({ code: "WECHAT_LOGIN_FAILED" });
@@ -145,7 +180,9 @@ describe(`one resident across WeChat's apps (${testDatabaseKind})`, () => {
     expect((await login("web:wang", "WEB")).resident.id).not.toBe(mini.resident.id);
     expect((await login("web:solo", "WEB")).resident.id).not.toBe((await login("mini:solo", "MINI_PROGRAM")).resident.id);
     // First log-ins racing create one resident.
-    const racing = await Promise.all(Array.from({ length: 4 }, (_, i) => login(i % 2 ? "web:zhou" : "mini:zhou", i % 2 ? "WEB" : "MINI_PROGRAM")));
+    const racing = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => login(i % 2 ? "web:zhou" : "mini:zhou", i % 2 ? "WEB" : "MINI_PROGRAM")),
+    );
     expect(new Set(racing.map((r) => r.resident.id)).size).toBe(1);
     expect(await t.database.db.prisma.residentIdentity.count({ where: { unionid: "union-zhou" } })).toBe(1);
     // A mini-program resident from before the apps were bound, and a web one since: the unionid stays where it is.

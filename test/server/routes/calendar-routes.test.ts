@@ -25,8 +25,10 @@ describe(`working-day calendars: provisional years, loading the official arrange
   afterAll(() => t.close());
 
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-  const get = async (url: string, token: string, headers: Record<string, string> = {}) => t.app.inject({ method: "GET", url, headers: { ...auth(token), ...headers } });
-  const load = (body: unknown, token = admin, headers: Record<string, string> = {}) => t.app.inject({ method: "POST", url: "/api/admin/calendars", headers: { ...auth(token), ...headers }, payload: body as object });
+  const get = async (url: string, token: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: "GET", url, headers: { ...auth(token), ...headers } });
+  const load = (body: unknown, token = admin, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: "POST", url: "/api/admin/calendars", headers: { ...auth(token), ...headers }, payload: body as object });
   const eventsOf = (caseId: string, action: string) => t.database.db.prisma.caseEvent.findMany({ where: { caseId, action } });
   let reported: { caseId: string; number: string };
   let escalated: { caseId: string; number: string };
@@ -47,11 +49,20 @@ describe(`working-day calendars: provisional years, loading the official arrange
     expect(ack.nextStep.text).not.toContain("尽快");
 
     // The same on the public status page, in English too, and on the village's task list.
-    const status = await t.app.inject({ method: "POST", url: "/api/public/case-status", headers: { "accept-language": "en" }, payload: { number: ack.number, phoneLast4: "4321" } });
+    const status = await t.app.inject({
+      method: "POST",
+      url: "/api/public/case-status",
+      headers: { "accept-language": "en" },
+      payload: { number: ack.number, phoneLast4: "4321" },
+    });
     expect(status.json().nextStep).toMatchObject({ provisional: true, dueAt: "2027-01-05T15:59:59.999Z" });
     expect(status.json().nextStep.text).toMatch(/statutory public holidays/);
     const village = await t.staffToken("village-shimen");
-    const tasks = (await get("/api/staff/tasks?limit=100", village)).json().items as { caseNumber: string; dueAt: string; dueProvisional: boolean }[];
+    const tasks = (await get("/api/staff/tasks?limit=100", village)).json().items as {
+      caseNumber: string;
+      dueAt: string;
+      dueProvisional: boolean;
+    }[];
     expect(tasks.find((task) => task.caseNumber === ack.number)).toMatchObject({ dueAt: "2027-01-05T15:59:59.999Z", dueProvisional: true });
     const detail = (await get(`/api/staff/cases/${ack.caseId}`, village)).json();
     expect(detail).toMatchObject({ stageDueProvisional: true, caseDueProvisional: true });
@@ -72,7 +83,14 @@ describe(`working-day calendars: provisional years, loading the official arrange
 
   it("answers the bot's reporter with the provisional date in plain words", async () => {
     const say = async (messageId: string, text: string) =>
-      (await t.app.inject({ method: "POST", url: "/api/bot/messages", headers: { "x-bot-key": botKey }, payload: { messageId, senderId: "wxid_calendar_bot", text } })).json() as { replies: string[] };
+      (
+        await t.app.inject({
+          method: "POST",
+          url: "/api/bot/messages",
+          headers: { "x-bot-key": botKey },
+          payload: { messageId, senderId: "wxid_calendar_bot", text },
+        })
+      ).json() as { replies: string[] };
     await say("cal-1", "家里房子被洪水冲了");
     await say("cal-2", "李秀英");
     await say("cal-3", "13900001111");
@@ -96,8 +114,10 @@ describe(`working-day calendars: provisional years, loading the official arrange
     const ack = (await t.submit(resident, { description: "老伴住院花了很多钱", regionCode: "990101001002" })).json();
     legacy = { caseId: ack.caseId, number: ack.number };
     // As the data of a server that ran over New Year without a 2027 calendar was left.
-    await t.database.db.prisma.$executeRaw`UPDATE "CaseTask" SET "dueAt" = NULL, "dueProvisional" = false, "dueFrom" = NULL, "dueWorkingDays" = NULL WHERE "caseId" = ${legacy.caseId}::uuid`;
-    await t.database.db.prisma.$executeRaw`UPDATE "Case" SET "stageDueAt" = NULL, "stageDueProvisional" = false, "caseDueAt" = NULL, "caseDueProvisional" = false, "caseDueFrom" = NULL, "caseDueWorkingDays" = NULL WHERE "id" = ${legacy.caseId}::uuid`;
+    await t.database.db.prisma
+      .$executeRaw`UPDATE "CaseTask" SET "dueAt" = NULL, "dueProvisional" = false, "dueFrom" = NULL, "dueWorkingDays" = NULL WHERE "caseId" = ${legacy.caseId}::uuid`;
+    await t.database.db.prisma
+      .$executeRaw`UPDATE "Case" SET "stageDueAt" = NULL, "stageDueProvisional" = false, "caseDueAt" = NULL, "caseDueProvisional" = false, "caseDueFrom" = NULL, "caseDueWorkingDays" = NULL WHERE "id" = ${legacy.caseId}::uuid`;
     const report = await t.app.services.calendars.refreshDeadlines();
     expect(report.set).toBeGreaterThanOrEqual(2);
     const task = await t.database.db.prisma.caseTask.findFirstOrThrow({ where: { caseId: legacy.caseId, status: "OPEN" } });
@@ -166,7 +186,10 @@ describe(`working-day calendars: provisional years, loading the official arrange
     const overview = (await get("/api/admin/calendars", admin)).json();
     // It is January 2027 now, and 2027 is loaded.
     expect(overview.outlook).toMatchObject({ year: 2027, source: "official", missingYear: null });
-    expect(overview.years.find((y: { year: number }) => y.year === 2027)).toMatchObject({ source: "official", loaded: { version: 1, source: "API", note: official2027.note } });
+    expect(overview.years.find((y: { year: number }) => y.year === 2027)).toMatchObject({
+      source: "official",
+      loaded: { version: 1, source: "API", note: official2027.note },
+    });
     expect(overview.years.find((y: { year: number }) => y.year === 2028)).toMatchObject({ source: "provisional", loaded: null });
   });
 

@@ -46,7 +46,12 @@ describe(`intake and status API (${testDatabaseKind})`, () => {
       incomes: [{ source: "WAGE", amount: 12000, productionCost: 0 }],
       expenses: [{ kind: "MEDICAL", amount: 6000 }],
     };
-    const twoHeads = await t.submit(resident, { kind: "ASSISTANCE_APPLICATION", description: "老伴走了,我身体不好,孙女上学", regionCode: "990101001001", household: { ...household, members: household.members.map((m) => ({ ...m, relation: "HEAD" as const })) } });
+    const twoHeads = await t.submit(resident, {
+      kind: "ASSISTANCE_APPLICATION",
+      description: "老伴走了,我身体不好,孙女上学",
+      regionCode: "990101001001",
+      household: { ...household, members: household.members.map((m) => ({ ...m, relation: "HEAD" as const })) },
+    });
     expect(twoHeads.statusCode).toBe(400);
     expect(twoHeads.json().fields).toEqual([{ path: "household.members", message: expect.stringContaining("有且只有一位户主") }]);
 
@@ -58,10 +63,18 @@ describe(`intake and status API (${testDatabaseKind})`, () => {
       consent: { personalInformation: true, familyEconomicCheck: true, alsoAgreed: ["周小花"] },
     });
     expect(response.statusCode).toBe(201);
-    const stored = await t.database.db.prisma.case.findUniqueOrThrow({ where: { number: response.json().number }, include: { consents: true } });
+    const stored = await t.database.db.prisma.case.findUniqueOrThrow({
+      where: { number: response.json().number },
+      include: { consents: true },
+    });
     expect(stored.declaredHouseholdEnc).not.toContain(head);
     expect(stored.declaredHouseholdEnc).not.toContain("周大山");
-    expect(stored.consents.filter((c) => c.grantorName === "周小花").map((c) => c.scope).sort()).toEqual(["FAMILY_ECONOMIC_CHECK", "PERSONAL_INFORMATION"]);
+    expect(
+      stored.consents
+        .filter((c) => c.grantorName === "周小花")
+        .map((c) => c.scope)
+        .sort(),
+    ).toEqual(["FAMILY_ECONOMIC_CHECK", "PERSONAL_INFORMATION"]);
 
     const village = await t.staffToken("village-shimen");
     const detail = (await t.app.inject({ method: "GET", url: `/api/staff/cases/${stored.id}`, headers: auth(village) })).json();
@@ -81,7 +94,11 @@ describe(`intake and status API (${testDatabaseKind})`, () => {
     expect(view.timeline[1].title).toBe("已交给白沙村办理");
     expect(view.riskTypes).toEqual(expect.arrayContaining(["ILLNESS", "EXPENSE_SURGE"]));
 
-    const en = await t.app.inject({ method: "GET", url: `/api/me/cases/${ack.number.replace("-", "")}`, headers: { ...auth(resident), "accept-language": "en-US,en;q=0.9" } });
+    const en = await t.app.inject({
+      method: "GET",
+      url: `/api/me/cases/${ack.number.replace("-", "")}`,
+      headers: { ...auth(resident), "accept-language": "en-US,en;q=0.9" },
+    });
     expect(en.statusCode).toBe(200);
     expect(en.json().stageLabel).toBe("Home visit by the village");
     expect(en.json().nextStep.text).toMatch(/^Staff of 白沙村 will visit your home by/);
@@ -140,7 +157,11 @@ describe(`intake and status API (${testDatabaseKind})`, () => {
   });
 
   it("routes by the household on record when the ID number is known, whatever the address says", async () => {
-    const response = await t.submit(resident, { description: "老毛病又犯了,要住院", idNumber: demoIdNumber("1975-08-15", 11), address: "石门村" });
+    const response = await t.submit(resident, {
+      description: "老毛病又犯了,要住院",
+      idNumber: demoIdNumber("1975-08-15", 11),
+      address: "石门村",
+    });
     expect(response.json().routedTo.regionCode).toBe("990101002001");
     const stored = await t.database.db.prisma.case.findUniqueOrThrow({ where: { id: response.json().caseId } });
     expect(stored.householdId).not.toBeNull();
@@ -155,11 +176,18 @@ describe(`intake and status API (${testDatabaseKind})`, () => {
     expect(missingConfirmation.statusCode).toBe(400);
     expect(missingConfirmation.json().code).toBe("PROXY_NOT_CONFIRMED");
 
-    const response = await t.submit(grid, { description: "刘大爷摔断了腿没人照顾", applicantName: "刘大爷", onBehalf: { confirmationMethod: "SIGNED_PAPER" } });
+    const response = await t.submit(grid, {
+      description: "刘大爷摔断了腿没人照顾",
+      applicantName: "刘大爷",
+      onBehalf: { confirmationMethod: "SIGNED_PAPER" },
+    });
     expect(response.statusCode).toBe(201);
     // No address: the grid worker's own village owns it.
     expect(response.json().routedTo.regionCode).toBe("990101001001");
-    const stored = await t.database.db.prisma.case.findUniqueOrThrow({ where: { id: response.json().caseId }, include: { consents: true, events: true } });
+    const stored = await t.database.db.prisma.case.findUniqueOrThrow({
+      where: { id: response.json().caseId },
+      include: { consents: true, events: true },
+    });
     expect(stored.channel).toBe("GRID_WORKER");
     expect(stored.reporterStaffId).not.toBeNull();
     expect(stored.reporterResidentId).toBeNull();
@@ -186,9 +214,17 @@ describe(`intake and status API (${testDatabaseKind})`, () => {
     expect(ok.json().timeline.length).toBeGreaterThan(0);
     expect(Date.parse(ok.json().timeline[0].at)).toBe(Date.parse(ack.submittedAt));
 
-    const wrong = await t.app.inject({ method: "POST", url: "/api/public/case-status", payload: { number: ack.number, phoneLast4: "4321" } });
+    const wrong = await t.app.inject({
+      method: "POST",
+      url: "/api/public/case-status",
+      payload: { number: ack.number, phoneLast4: "4321" },
+    });
     expect(wrong.statusCode).toBe(404);
-    const unknown = await t.app.inject({ method: "POST", url: "/api/public/case-status", payload: { number: "2026-999999", phoneLast4: "1234" } });
+    const unknown = await t.app.inject({
+      method: "POST",
+      url: "/api/public/case-status",
+      payload: { number: "2026-999999", phoneLast4: "1234" },
+    });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().message).toBe(wrong.json().message);
   });
@@ -199,7 +235,11 @@ describe(`intake and status API (${testDatabaseKind})`, () => {
     const first = (await t.submit(resident, { description: "家里遭了水灾", phone: "13698765555", regionCode: "990101001001" })).json();
     const second = (await t.submit(resident, { description: "孩子上学交不起学费", regionCode: "990101001001" })).json();
     expect([first.number, second.number]).toEqual(["2026-1000000", "2026-1000001"]);
-    const found = await t.app.inject({ method: "POST", url: "/api/public/case-status", payload: { number: first.number, phoneLast4: "5555" } });
+    const found = await t.app.inject({
+      method: "POST",
+      url: "/api/public/case-status",
+      payload: { number: first.number, phoneLast4: "5555" },
+    });
     expect(found.statusCode).toBe(200);
     expect(found.json().number).toBe("2026-1000000");
   });

@@ -13,7 +13,8 @@ describe(`staff dashboard (${testDatabaseKind})`, () => {
   let township: string;
   let village: string;
   let resident: string;
-  const get = async (token: string, query = "", headers: Record<string, string> = {}) => t.app.inject({ method: "GET", url: `/api/staff/dashboard${query}`, headers: { authorization: `Bearer ${token}`, ...headers } });
+  const get = async (token: string, query = "", headers: Record<string, string> = {}) =>
+    t.app.inject({ method: "GET", url: `/api/staff/dashboard${query}`, headers: { authorization: `Bearer ${token}`, ...headers } });
   const dashboard = async (token: string, query = ""): Promise<Dashboard> => {
     const response = await get(token, query);
     expect(response.statusCode, response.body).toBe(200);
@@ -22,11 +23,16 @@ describe(`staff dashboard (${testDatabaseKind})`, () => {
   const countOf = <T extends { count: number }>(items: T[], pick: (item: T) => boolean) => items.find(pick)?.count ?? 0;
   const stageCount = (d: Dashboard, stage: string) => countOf(d.openByStage, (s) => s.stage === stage);
   const riskCount = (d: Dashboard, riskType: string) => countOf(d.openByRiskType, (r) => r.riskType === riskType);
-  const today = (d: Dashboard, channel?: string) => (channel ? (d.receivedPerDay.series.find((s) => s.channel === channel)?.counts.at(-1) ?? 0) : d.receivedPerDay.totals.at(-1)!);
+  const today = (d: Dashboard, channel?: string) =>
+    channel ? (d.receivedPerDay.series.find((s) => s.channel === channel)?.counts.at(-1) ?? 0) : d.receivedPerDay.totals.at(-1)!;
 
   beforeAll(async () => {
     t = await createTestApp();
-    [county, township, village] = await Promise.all([t.staffToken("county"), t.staffToken("township-liuxi"), t.staffToken("village-shimen")]);
+    [county, township, village] = await Promise.all([
+      t.staffToken("county"),
+      t.staffToken("township-liuxi"),
+      t.staffToken("village-shimen"),
+    ]);
     resident = await t.residentToken("dashboard-reporter");
   });
   afterAll(() => t.close());
@@ -43,7 +49,8 @@ describe(`staff dashboard (${testDatabaseKind})`, () => {
     expect(d.openByStage.reduce((sum, s) => sum + s.count, 0)).toBe(open.length);
     expect(d.openByStage.find((s) => s.stage === "VILLAGE_VERIFICATION")?.label).toBe("村里上门核实");
     expect(d.openByRiskType).toHaveLength(12);
-    for (const item of d.openByRiskType) expect(item.count, item.riskType).toBe(open.filter((c) => c.riskTypes.includes(item.riskType)).length);
+    for (const item of d.openByRiskType)
+      expect(item.count, item.riskType).toBe(open.filter((c) => c.riskTypes.includes(item.riskType)).length);
     // Townships with names, each counted under its own path; the county's own triage queue as "self".
     expect(d.openByRegion.map((r) => [r.name, r.self])).toEqual([
       ["青山县", true],
@@ -51,7 +58,10 @@ describe(`staff dashboard (${testDatabaseKind})`, () => {
       ["云岭乡", false],
       ["河口镇", false],
     ]);
-    for (const r of d.openByRegion) expect(r.count, r.name).toBe(open.filter((c) => (r.self ? c.regionPath === "990101/" : c.regionPath.startsWith(`990101/${r.code}/`))).length);
+    for (const r of d.openByRegion)
+      expect(r.count, r.name).toBe(
+        open.filter((c) => (r.self ? c.regionPath === "990101/" : c.regionPath.startsWith(`990101/${r.code}/`))).length,
+      );
     expect(d.byStatus.map((s) => s.status)).toEqual(["OPEN", "APPROVED", "REJECTED", "CLOSED", "WITHDRAWN"]);
     expect(d.byStatus.reduce((sum, s) => sum + s.count, 0)).toBe(await prisma.case.count());
     expect(countOf(d.byStatus, (s) => s.status === "REJECTED")).toBe(await prisma.case.count({ where: { status: "REJECTED" } }));
@@ -64,7 +74,12 @@ describe(`staff dashboard (${testDatabaseKind})`, () => {
     expect(most.length).toBe(Math.min(10, late));
     expect(most.map((m) => m.dueAt)).toEqual([...most.map((m) => m.dueAt)].sort());
     expect(most.every((m) => m.daysLate >= 1 && m.workingDaysLate >= 1 && m.workingDaysLate <= m.daysLate)).toBe(true);
-    expect(most.find((m) => m.caseNumber === "2026-000001")).toMatchObject({ stage: "TOWNSHIP_REVIEW", stageLabel: "乡镇审核", desk: "TOWNSHIP", regionName: "石门村" });
+    expect(most.find((m) => m.caseNumber === "2026-000001")).toMatchObject({
+      stage: "TOWNSHIP_REVIEW",
+      stageLabel: "乡镇审核",
+      desk: "TOWNSHIP",
+      regionName: "石门村",
+    });
 
     // Thirty China calendar days, today last; the demo received cases through several channels.
     expect(d.receivedPerDay.dates).toHaveLength(30);
@@ -72,13 +87,17 @@ describe(`staff dashboard (${testDatabaseKind})`, () => {
     expect(d.receivedPerDay.dates[0]).toBe("2026-10-27");
     const received = await prisma.case.count({ where: { createdAt: { gte: new Date("2026-10-26T16:00:00Z") } } });
     expect(d.receivedPerDay.totals.reduce((a, b) => a + b, 0)).toBe(received);
-    expect(d.receivedPerDay.series.map((s) => s.channel)).toEqual(expect.arrayContaining(["BOT", "MINI_PROGRAM", "WEB", "GRID_WORKER", "CADRE_VISIT"]));
+    expect(d.receivedPerDay.series.map((s) => s.channel)).toEqual(
+      expect.arrayContaining(["BOT", "MINI_PROGRAM", "WEB", "GRID_WORKER", "CADRE_VISIT"]),
+    );
     for (const s of d.receivedPerDay.series) expect(s.counts).toHaveLength(30);
     expect(d.receivedPerDay.series.find((s) => s.channel === "GRID_WORKER")?.label).toBe("网格员代报");
 
     // The demo's cases that moved in the last 90 days.
     expect(d.stageTimes.windowDays).toBe(90);
-    expect(d.stageTimes.items.map((s) => s.stage)).toEqual(expect.arrayContaining(["VILLAGE_VERIFICATION", "VILLAGE_APPRAISAL", "VILLAGE_PUBLICITY", "TOWNSHIP_REVIEW"]));
+    expect(d.stageTimes.items.map((s) => s.stage)).toEqual(
+      expect.arrayContaining(["VILLAGE_VERIFICATION", "VILLAGE_APPRAISAL", "VILLAGE_PUBLICITY", "TOWNSHIP_REVIEW"]),
+    );
     expect(d.stageTimes.items.some((s) => s.stage === "SUBMITTED")).toBe(false);
   });
 
@@ -88,7 +107,11 @@ describe(`staff dashboard (${testDatabaseKind})`, () => {
     expect(liuxi.region.name).toBe("柳溪镇");
     expect(liuxi.openByRegion.map((r) => [r.code, r.name, r.count])).toEqual([
       [SM, "石门村", await prisma.case.count({ where: { status: "OPEN", regionPath: { startsWith: `990101/990101001/${SM}/` } } })],
-      ["990101001002", "桃园村", await prisma.case.count({ where: { status: "OPEN", regionPath: { startsWith: "990101/990101001/990101001002/" } } })],
+      [
+        "990101001002",
+        "桃园村",
+        await prisma.case.count({ where: { status: "OPEN", regionPath: { startsWith: "990101/990101001/990101001002/" } } }),
+      ],
     ]);
     expect(liuxi.openCases).toBe(await prisma.case.count({ where: { status: "OPEN", regionPath: { startsWith: "990101/990101001/" } } }));
     const { generatedAt: _a, ...narrowed } = await dashboard(county, "?regionCode=990101001");
@@ -124,7 +147,12 @@ describe(`staff dashboard (${testDatabaseKind})`, () => {
       ["看板乙", ["ILLNESS", "HOUSING"]],
       ["看板丙", ["UNSTABLE_WORK"]],
     ] as const) {
-      const response = await t.submit(resident, { description: "家里遇到了困难,请村里来看看", applicantName: name, regionCode: SM, riskTypes: [...riskTypes] });
+      const response = await t.submit(resident, {
+        description: "家里遇到了困难,请村里来看看",
+        applicantName: name,
+        regionCode: SM,
+        riskTypes: [...riskTypes],
+      });
       expect(response.statusCode).toBe(201);
       submitted.push(response.json().caseId as string);
     }
@@ -168,9 +196,20 @@ describe(`staff dashboard (${testDatabaseKind})`, () => {
     t.clock.now = new Date("2026-11-26T04:00:00Z");
     const before = await dashboard(county, scope);
     expect(before.overdueTasks.count).toBe(1);
-    expect(before.overdueTasks.mostOverdue[0]).toMatchObject({ caseNumber: "2026-000011", stage: "VILLAGE_VERIFICATION", desk: "VILLAGE", regionCode: TY2, regionName: "桃园村" });
+    expect(before.overdueTasks.mostOverdue[0]).toMatchObject({
+      caseNumber: "2026-000011",
+      stage: "VILLAGE_VERIFICATION",
+      desk: "VILLAGE",
+      regionCode: TY2,
+      regionName: "桃园村",
+    });
     for (const name of ["逾期甲", "逾期乙"]) {
-      const response = await t.submit(resident, { description: "老人生病住院,家里困难", applicantName: name, regionCode: TY2, riskTypes: ["ILLNESS"] });
+      const response = await t.submit(resident, {
+        description: "老人生病住院,家里困难",
+        applicantName: name,
+        regionCode: TY2,
+        riskTypes: ["ILLNESS"],
+      });
       expect(response.statusCode).toBe(201);
     }
     // Submitted Thursday 26 November: due by the end of Thursday 3 December (5 working days); Friday the 4th they are a day late.

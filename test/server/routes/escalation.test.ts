@@ -17,9 +17,13 @@ describe(`deadlines and escalation (${testDatabaseKind})`, () => {
     const ack = (await t.submit(resident, { description: "老伴住院花了三万多", regionCode: "990101001002" })).json();
     const township = await t.staffToken("township-liuxi");
     const escalatedView = async () =>
-      ((await t.app.inject({ method: "GET", url: "/api/staff/tasks?view=escalated", headers: auth(township) })).json().items as { caseNumber: string; escalated: boolean; overdue: boolean }[]).filter(
-        (task) => task.caseNumber === ack.number,
-      );
+      (
+        (await t.app.inject({ method: "GET", url: "/api/staff/tasks?view=escalated", headers: auth(township) })).json().items as {
+          caseNumber: string;
+          escalated: boolean;
+          overdue: boolean;
+        }[]
+      ).filter((task) => task.caseNumber === ack.number);
 
     // Due Wed 2 Dec: nothing happens on the due day itself.
     t.clock.now = new Date("2026-12-02T12:00:00Z");
@@ -66,12 +70,16 @@ describe(`deadlines and escalation (${testDatabaseKind})`, () => {
     expect(ack.nextStep.dueAt).toBe("2026-02-27T15:59:59.999Z");
   });
 
-  it("keeps a report in a year no official arrangement covers yet, with a provisional due date and never \"as soon as possible\"", async () => {
+  it('keeps a report in a year no official arrangement covers yet, with a provisional due date and never "as soon as possible"', async () => {
     // Tue 5 Jan 2027 + 5 working days on the holiday law alone: Jan 6, 7, 8, 11, 12.
     t.clock.now = new Date("2027-01-05T02:00:00Z");
     const resident = await t.residentToken("uncovered-year");
     const response = await t.submit(resident, { description: "家里房子漏雨塌了", regionCode: "990101001002" });
     expect(response.statusCode).toBe(201);
-    expect(response.json().nextStep).toMatchObject({ dueAt: "2027-01-12T15:59:59.999Z", provisional: true, text: expect.not.stringContaining("尽快") });
+    expect(response.json().nextStep).toMatchObject({
+      dueAt: "2027-01-12T15:59:59.999Z",
+      provisional: true,
+      text: expect.not.stringContaining("尽快"),
+    });
   });
 });

@@ -27,7 +27,18 @@ const expected: Record<string, string[]> = {
   "zero-employment": [n(SM, 23), n(BS, 22), n(TY2, 22), n(HK, 21)],
   "unstable-work": [n(SM, 22), n(SM, 25), n(TY1, 22), n(HQ, 21), n(HK, 21)],
 };
-const basicHeaders = ["所在村", "户号", "户主", "家庭人口", "户主身份证号", "户类别", "收入年度", "人均纯收入(元)", "监测收入标准(元)", "扣除刚性支出后人均(元)"];
+const basicHeaders = [
+  "所在村",
+  "户号",
+  "户主",
+  "家庭人口",
+  "户主身份证号",
+  "户类别",
+  "收入年度",
+  "人均纯收入(元)",
+  "监测收入标准(元)",
+  "扣除刚性支出后人均(元)",
+];
 
 describe(`household ledgers (${testDatabaseKind})`, () => {
   let t: TestApp;
@@ -35,7 +46,8 @@ describe(`household ledgers (${testDatabaseKind})`, () => {
   let township: string;
   let village: string;
   let cipher: PersonalDataCipher;
-  const get = (url: string, token: string, headers: Record<string, string> = {}) => t.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}`, ...headers } });
+  const get = (url: string, token: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}`, ...headers } });
   const csv = async (url: string, token: string) => {
     const response = await get(url, token);
     expect(response.statusCode, response.body).toBe(200);
@@ -44,19 +56,34 @@ describe(`household ledgers (${testDatabaseKind})`, () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    [county, township, village] = await Promise.all([t.staffToken("county"), t.staffToken("township-liuxi"), t.staffToken("village-shimen")]);
+    [county, township, village] = await Promise.all([
+      t.staffToken("county"),
+      t.staffToken("township-liuxi"),
+      t.staffToken("village-shimen"),
+    ]);
     cipher = new PersonalDataCipher(resolveSecrets(t.config, false));
   });
   afterAll(() => t.close());
 
   /** A household as the database holds it: head (clear), members, and the latest year's figures. */
   async function onRecord(number: string) {
-    const h = await t.database.db.prisma.household.findUniqueOrThrow({ where: { number }, include: { members: true, incomes: true, expenses: true } });
+    const h = await t.database.db.prisma.household.findUniqueOrThrow({
+      where: { number },
+      include: { members: true, incomes: true, expenses: true },
+    });
     const year = Math.max(...h.incomes.map((i) => i.year));
     const net = h.incomes.filter((i) => i.year === year).reduce((sum, i) => sum + i.amount - i.productionCost, 0);
     const rigid = h.expenses.filter((e) => e.year === year && e.kind !== "OTHER").reduce((sum, e) => sum + e.amount, 0);
     const head = h.members.find((m) => m.relation === "HEAD")!;
-    return { year, members: h.members.length, perCapita: Math.round(net / h.members.length), afterRigid: Math.round((net - rigid) / h.members.length), head: head.name, headId: cipher.decrypt(head.idNumberEnc), names: h.members.map((m) => m.name) };
+    return {
+      year,
+      members: h.members.length,
+      perCapita: Math.round(net / h.members.length),
+      afterRigid: Math.round((net - rigid) / h.members.length),
+      head: head.name,
+      headId: cipher.decrypt(head.idNumberEnc),
+      names: h.members.map((m) => m.name),
+    };
   }
 
   it("are listed with their titles", async () => {
@@ -70,34 +97,40 @@ describe(`household ledgers (${testDatabaseKind})`, () => {
     ]);
   });
 
-  it.each(Object.keys(expected))("%s: the same households in CSV and XLSX, figures as on record, names and ID numbers masked", async (id) => {
-    const [csvResponse, xlsxResponse] = await Promise.all([get(`/api/staff/ledgers/${id}?format=csv`, county), get(`/api/staff/ledgers/${id}?format=xlsx`, county)]);
-    expect(csvResponse.statusCode).toBe(200);
-    expect(xlsxResponse.statusCode).toBe(200);
-    expect(xlsxResponse.headers["content-type"]).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    expect(csvResponse.headers["content-disposition"]).toContain(`ledger-${id}-2026-11-25.csv`);
-    const text = csvResponse.rawPayload.subarray(3).toString("utf8");
-    const rows = readCsv(text);
-    expect(rows).toEqual(await readXlsx(xlsxResponse.rawPayload));
+  it.each(Object.keys(expected))(
+    "%s: the same households in CSV and XLSX, figures as on record, names and ID numbers masked",
+    async (id) => {
+      const [csvResponse, xlsxResponse] = await Promise.all([
+        get(`/api/staff/ledgers/${id}?format=csv`, county),
+        get(`/api/staff/ledgers/${id}?format=xlsx`, county),
+      ]);
+      expect(csvResponse.statusCode).toBe(200);
+      expect(xlsxResponse.statusCode).toBe(200);
+      expect(xlsxResponse.headers["content-type"]).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+      expect(csvResponse.headers["content-disposition"]).toContain(`ledger-${id}-2026-11-25.csv`);
+      const text = csvResponse.rawPayload.subarray(3).toString("utf8");
+      const rows = readCsv(text);
+      expect(rows).toEqual(await readXlsx(xlsxResponse.rawPayload));
 
-    const [header, ...body] = rows;
-    const at = (name: string) => header!.indexOf(name);
-    expect(header).toEqual(expect.arrayContaining(basicHeaders));
-    expect(body.map((r) => r[at("户号")])).toEqual(expected[id]);
-    // No ID number in clear anywhere in the file.
-    expect(text).not.toMatch(/\d{17}[\dX]/);
-    for (const row of body) {
-      const record = await onRecord(row[at("户号")]!);
-      expect(row[at("户主")]).toBe(`${record.head[0]}${"*".repeat(record.head.length - 1)}`);
-      expect(row[at("户主身份证号")]).toBe(`${record.headId.slice(0, 4)}**********${record.headId.slice(-4)}`);
-      expect(row[at("家庭人口")]).toBe(String(record.members));
-      expect(row[at("收入年度")]).toBe(String(record.year));
-      expect(row[at("人均纯收入(元)")]).toBe(String(record.perCapita));
-      expect(row[at("扣除刚性支出后人均(元)")]).toBe(String(record.afterRigid));
-      expect(row[at("监测收入标准(元)")]).toBe("8500");
-      for (const name of record.names) expect(text).not.toContain(name);
-    }
-  });
+      const [header, ...body] = rows;
+      const at = (name: string) => header!.indexOf(name);
+      expect(header).toEqual(expect.arrayContaining(basicHeaders));
+      expect(body.map((r) => r[at("户号")])).toEqual(expected[id]);
+      // No ID number in clear anywhere in the file.
+      expect(text).not.toMatch(/\d{17}[\dX]/);
+      for (const row of body) {
+        const record = await onRecord(row[at("户号")]!);
+        expect(row[at("户主")]).toBe(`${record.head[0]}${"*".repeat(record.head.length - 1)}`);
+        expect(row[at("户主身份证号")]).toBe(`${record.headId.slice(0, 4)}**********${record.headId.slice(-4)}`);
+        expect(row[at("家庭人口")]).toBe(String(record.members));
+        expect(row[at("收入年度")]).toBe(String(record.year));
+        expect(row[at("人均纯收入(元)")]).toBe(String(record.perCapita));
+        expect(row[at("扣除刚性支出后人均(元)")]).toBe(String(record.afterRigid));
+        expect(row[at("监测收入标准(元)")]).toBe("8500");
+        for (const name of record.names) expect(text).not.toContain(name);
+      }
+    },
+  );
 
   it("say why each household is listed", async () => {
     const [header, ...hardest] = await csv("/api/staff/ledgers/hardest-households?format=csv", county);
@@ -125,7 +158,11 @@ describe(`household ledgers (${testDatabaseKind})`, () => {
     expect(idle[0]!.at(-1)).toBe("孙**,41 岁,有劳动能力,未务工;李**,39 岁,有劳动能力,未务工;2026 年全家无务工收入");
     const [unstableHeader, ...unstable] = await csv("/api/staff/ledgers/unstable-work?format=csv", county);
     expect(unstableHeader!.slice(-3)).toEqual(["当年务工收入(元)", "上年务工收入(元)", "纳入本台账的情况"]);
-    expect(unstable.find((r) => r[1] === n(SM, 25))!.slice(-3)).toEqual(["18000", "42000", "务工收入 2025 年 42000 元,2026 年 18000 元,下降 57%"]);
+    expect(unstable.find((r) => r[1] === n(SM, 25))!.slice(-3)).toEqual([
+      "18000",
+      "42000",
+      "务工收入 2025 年 42000 元,2026 年 18000 元,下降 57%",
+    ]);
     // 罗建军's wages barely moved: it is his open case about unstable work that lists him.
     expect(unstable.find((r) => r[1] === n(HQ, 21))!.slice(-3)).toEqual(["32000", "34000", "有在办或已认定的务工就业不稳案件"]);
   });
@@ -175,7 +212,9 @@ describe(`household ledgers (${testDatabaseKind})`, () => {
 
   it("speak the caller's language", async () => {
     const response = await get("/api/staff/ledgers/multi-child-schooling?format=csv", county, { "accept-language": "en" });
-    expect(response.headers["content-disposition"]).toContain(encodeURIComponent("Households with several children in non-compulsory schooling"));
+    expect(response.headers["content-disposition"]).toContain(
+      encodeURIComponent("Households with several children in non-compulsory schooling"),
+    );
     const [header, first] = readCsv(response.rawPayload.subarray(3).toString("utf8"));
     expect(header!.slice(0, 4)).toEqual(["Village", "Household number", "Head of household", "Members"]);
     expect(first![5]).toBe("Marginal household at risk");
@@ -186,7 +225,13 @@ describe(`household ledgers (${testDatabaseKind})`, () => {
     const prisma = t.database.db.prisma;
     // 周建华's household (石门村 0024) is comfortably off; the village files a case about his work.
     const zhou = await prisma.household.findUniqueOrThrow({ where: { number: n(SM, 24) } });
-    const filed = await t.submit(village, { description: "他打工的厂子停产了,几个月没活干", applicantName: "周建华", householdId: zhou.id, riskTypes: ["UNSTABLE_WORK"], onBehalf: { confirmationMethod: "SIGNED_PAPER" } });
+    const filed = await t.submit(village, {
+      description: "他打工的厂子停产了,几个月没活干",
+      applicantName: "周建华",
+      householdId: zhou.id,
+      riskTypes: ["UNSTABLE_WORK"],
+      onBehalf: { confirmationMethod: "SIGNED_PAPER" },
+    });
     expect(filed.statusCode).toBe(201);
     const [, ...unstable] = await csv("/api/staff/ledgers/unstable-work?format=csv", village);
     // Group one's households first, then group two's (周建华 is in group two).
@@ -204,7 +249,18 @@ describe(`household ledgers (${testDatabaseKind})`, () => {
           regionId: group.id,
           address: "红旗村一组",
           category: "FORMERLY_POOR",
-          members: { create: [{ name: `独居老人${i}`, relation: "HEAD", birthDate: new Date("1940-01-01"), labourCapacity: "NONE", idNumberEnc: cipher.encrypt(`test-${i}`), idNumberHash: `hardest-${i}` }] },
+          members: {
+            create: [
+              {
+                name: `独居老人${i}`,
+                relation: "HEAD",
+                birthDate: new Date("1940-01-01"),
+                labourCapacity: "NONE",
+                idNumberEnc: cipher.encrypt(`test-${i}`),
+                idNumberHash: `hardest-${i}`,
+              },
+            ],
+          },
           incomes: { create: [{ year: 2026, source: "TRANSFER", amount: 3000 + ((i * 7) % 12) * 100 }] },
         },
       });

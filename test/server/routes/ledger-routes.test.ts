@@ -4,14 +4,29 @@ import { createTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
 import { readCsv, readXlsx } from "../../helpers/spreadsheets.ts";
 
-const queueHeaders = ["案件编号", "所在地区", "申请人", "联系电话", "身份证号", "类别", "来源渠道", "风险类型", "当前环节", "状态", "受理日期", "本环节期限", "是否超期"];
+const queueHeaders = [
+  "案件编号",
+  "所在地区",
+  "申请人",
+  "联系电话",
+  "身份证号",
+  "类别",
+  "来源渠道",
+  "风险类型",
+  "当前环节",
+  "状态",
+  "受理日期",
+  "本环节期限",
+  "是否超期",
+];
 const bom = Buffer.from([0xef, 0xbb, 0xbf]);
 
 describe(`ledger exports (${testDatabaseKind})`, () => {
   let t: TestApp;
   let township: string;
   let village: string;
-  const get = (url: string, token: string, headers: Record<string, string> = {}) => t.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}`, ...headers } });
+  const get = (url: string, token: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}`, ...headers } });
   const body = (response: { rawPayload: Buffer }) => response.rawPayload;
 
   beforeAll(async () => {
@@ -25,7 +40,13 @@ describe(`ledger exports (${testDatabaseKind})`, () => {
       ["柳溪乙", "990101001002", "13511110002"],
       ["云岭丙", "990101002001", "13511110003"],
     ] as const) {
-      const response = await t.submit(resident, { description: "老人住院看病花了很多钱", applicantName: name, phone, regionCode: region, riskTypes: ["ILLNESS"] });
+      const response = await t.submit(resident, {
+        description: "老人住院看病花了很多钱",
+        applicantName: name,
+        phone,
+        regionCode: region,
+        riskTypes: ["ILLNESS"],
+      });
       expect(response.statusCode).toBe(201);
     }
   });
@@ -53,7 +74,12 @@ describe(`ledger exports (${testDatabaseKind})`, () => {
       { id: "unstable-work", title: "务工收入占比高且务工不稳定农户台账", subject: "households", formats: ["xlsx", "csv"] },
     ]);
     const en = await get("/api/staff/ledgers", township, { "accept-language": "en" });
-    expect(en.json().items.map((i: { title: string }) => i.title).slice(0, 3)).toEqual(["Case ledger", "Newly identified monitoring objects", "Risk eliminated"]);
+    expect(
+      en
+        .json()
+        .items.map((i: { title: string }) => i.title)
+        .slice(0, 3),
+    ).toEqual(["Case ledger", "Newly identified monitoring objects", "Risk eliminated"]);
   });
 
   it("exports the township's queue as XLSX: localized headers, only its own cases, masked", async () => {
@@ -92,7 +118,10 @@ describe(`ledger exports (${testDatabaseKind})`, () => {
   });
 
   it("exports the same rows as CSV with a UTF-8 BOM and no clear personal data", async () => {
-    const [xlsx, csv] = await Promise.all([get("/api/staff/ledgers/queue?format=xlsx", township), get("/api/staff/ledgers/queue?format=csv", township)]);
+    const [xlsx, csv] = await Promise.all([
+      get("/api/staff/ledgers/queue?format=xlsx", township),
+      get("/api/staff/ledgers/queue?format=csv", township),
+    ]);
     expect(csv.statusCode).toBe(200);
     expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
     expect(csv.headers["content-disposition"]).toContain(`filename*=UTF-8''${encodeURIComponent("案件台账-2026-11-25.csv")}`);
@@ -106,14 +135,26 @@ describe(`ledger exports (${testDatabaseKind})`, () => {
   });
 
   it("gives a village only its village, and narrows by region and filters", async () => {
-    const [, ...rows] = readCsv(body(await get("/api/staff/ledgers/queue?format=csv", village)).subarray(3).toString("utf8"));
+    const [, ...rows] = readCsv(
+      body(await get("/api/staff/ledgers/queue?format=csv", village))
+        .subarray(3)
+        .toString("utf8"),
+    );
     expect(rows.map((r) => r[0]).sort()).toEqual(await numbersUnder("990101001001"));
     expect(rows.every((r) => r[1]!.startsWith("石门村"))).toBe(true);
     expect(rows.map((r) => r[2])).not.toContain("柳**");
 
-    const [, ...taoyuan] = readCsv(body(await get("/api/staff/ledgers/queue?format=csv&regionCode=990101001002&riskType=ILLNESS", township)).subarray(3).toString("utf8"));
+    const [, ...taoyuan] = readCsv(
+      body(await get("/api/staff/ledgers/queue?format=csv&regionCode=990101001002&riskType=ILLNESS", township))
+        .subarray(3)
+        .toString("utf8"),
+    );
     expect(taoyuan.map((r) => r[3]).sort()).toEqual(["135****0001", "135****0002"]);
-    const [, ...none] = readCsv(body(await get("/api/staff/ledgers/queue?format=csv&from=2026-11-26", township)).subarray(3).toString("utf8"));
+    const [, ...none] = readCsv(
+      body(await get("/api/staff/ledgers/queue?format=csv&from=2026-11-26", township))
+        .subarray(3)
+        .toString("utf8"),
+    );
     expect(none).toEqual([]);
   });
 
@@ -135,14 +176,45 @@ describe(`ledger exports (${testDatabaseKind})`, () => {
 
   it("lists monitoring objects by the date they were approved, and eliminated risks by the date of elimination", async () => {
     const prisma = t.database.db.prisma;
-    const [monitored, eliminated] = await prisma.case.findMany({ where: { applicantName: { in: ["柳溪甲", "柳溪乙"] } }, orderBy: { applicantName: "asc" } });
+    const [monitored, eliminated] = await prisma.case.findMany({
+      where: { applicantName: { in: ["柳溪甲", "柳溪乙"] } },
+      orderBy: { applicantName: "asc" },
+    });
     await prisma.case.update({ where: { id: monitored!.id }, data: { stage: "HELP", monitoredSince: new Date("2026-11-10T03:00:00Z") } });
-    await prisma.case.update({ where: { id: eliminated!.id }, data: { stage: "RISK_ELIMINATED", status: "CLOSED", monitoredSince: new Date("2026-03-02T03:00:00Z") } });
-    await prisma.caseEvent.create({ data: { caseId: eliminated!.id, actorType: "STAFF", action: "ADVANCED", fromStage: "ELIMINATION_COUNTY_APPROVAL", toStage: "RISK_ELIMINATED", at: new Date("2026-11-20T03:00:00Z") } });
+    await prisma.case.update({
+      where: { id: eliminated!.id },
+      data: { stage: "RISK_ELIMINATED", status: "CLOSED", monitoredSince: new Date("2026-03-02T03:00:00Z") },
+    });
+    await prisma.caseEvent.create({
+      data: {
+        caseId: eliminated!.id,
+        actorType: "STAFF",
+        action: "ADVANCED",
+        fromStage: "ELIMINATION_COUNTY_APPROVAL",
+        toStage: "RISK_ELIMINATED",
+        at: new Date("2026-11-20T03:00:00Z"),
+      },
+    });
 
-    const csv = async (url: string) => readCsv(body(await get(url, township)).subarray(3).toString("utf8"));
+    const csv = async (url: string) =>
+      readCsv(
+        body(await get(url, township))
+          .subarray(3)
+          .toString("utf8"),
+      );
     const [header, ...identified] = await csv("/api/staff/ledgers/newly-identified?format=csv&from=2026-11-01&to=2026-11-30");
-    expect(header).toEqual(["案件编号", "所在地区", "申请人", "联系电话", "身份证号", "类别", "风险类型", "纳入监测日期", "当前环节", "状态"]);
+    expect(header).toEqual([
+      "案件编号",
+      "所在地区",
+      "申请人",
+      "联系电话",
+      "身份证号",
+      "类别",
+      "风险类型",
+      "纳入监测日期",
+      "当前环节",
+      "状态",
+    ]);
     expect(identified.map((r) => [r[0], r[7], r[8]])).toEqual([[monitored!.number, "2026-11-10", "帮扶中"]]);
     expect(await csv("/api/staff/ledgers/newly-identified?format=csv&to=2026-11-09")).toHaveLength(2); // header and the March one
     const [, ...gone] = await csv("/api/staff/ledgers/risk-eliminated?format=csv&from=2026-11-20&to=2026-11-20");
@@ -150,7 +222,13 @@ describe(`ledger exports (${testDatabaseKind})`, () => {
     expect(await csv("/api/staff/ledgers/risk-eliminated?format=csv&from=2026-11-21")).toHaveLength(1);
     // 云岭乡 sees neither.
     const yunling = await t.staffToken("township-yunling");
-    expect(readCsv(body(await get("/api/staff/ledgers/newly-identified?format=csv", yunling)).subarray(3).toString("utf8"))).toHaveLength(1);
+    expect(
+      readCsv(
+        body(await get("/api/staff/ledgers/newly-identified?format=csv", yunling))
+          .subarray(3)
+          .toString("utf8"),
+      ),
+    ).toHaveLength(1);
   });
 
   it("streams a 650-case export page by page without losing or repeating a row", async () => {
@@ -169,7 +247,14 @@ describe(`ledger exports (${testDatabaseKind})`, () => {
         createdAt: i < 600 ? at : new Date(at.getTime() + i * 1000),
       })),
     });
-    const expected = (await prisma.case.findMany({ where: { riskTypes: { has: "DISASTER" }, regionPath: { startsWith: rest.regionPath } }, select: { number: true } })).map((c) => c.number).sort();
+    const expected = (
+      await prisma.case.findMany({
+        where: { riskTypes: { has: "DISASTER" }, regionPath: { startsWith: rest.regionPath } },
+        select: { number: true },
+      })
+    )
+      .map((c) => c.number)
+      .sort();
     expect(expected.length).toBeGreaterThanOrEqual(650);
 
     const csv = await get("/api/staff/ledgers/queue?format=csv&riskType=DISASTER&regionCode=990101001002", township);

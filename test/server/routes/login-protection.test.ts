@@ -15,16 +15,25 @@ describe(`protection against guessed log-ins (${testDatabaseKind})`, () => {
   let address = 0;
   const newClient = () => `192.0.2.${++address}`;
   const staffLogin = (username: string, password: string, remoteAddress: string, locale = "zh-CN") =>
-    t.app.inject({ method: "POST", url: "/api/auth/staff/login", remoteAddress, headers: { "accept-language": locale }, payload: { username, password } });
+    t.app.inject({
+      method: "POST",
+      url: "/api/auth/staff/login",
+      remoteAddress,
+      headers: { "accept-language": locale },
+      payload: { username, password },
+    });
   const later = (minutes: number) => (t.clock.now = new Date(t.clock.now.getTime() + minutes * 60_000));
 
   it("throttles a client that fails with many user names (credential stuffing), even for a right password, until the window ends", async () => {
     const client = newClient();
-    for (const username of ["county", "admin", "dept-health", "nobody-here"]) expect((await staffLogin(username, "123456", client)).json().code).toBe("INVALID_CREDENTIALS");
+    for (const username of ["county", "admin", "dept-health", "nobody-here"])
+      expect((await staffLogin(username, "123456", client)).json().code).toBe("INVALID_CREDENTIALS");
     const throttled = await staffLogin("township-yunling", demoPassword, client);
     expect(throttled.statusCode).toBe(429);
     expect(throttled.json()).toMatchObject({ code: "LOGIN_THROTTLED", message: "这里登录失败的次数太多,请 15 分钟后再试。" });
-    expect((await staffLogin("township-yunling", demoPassword, client, "en")).json().message).toBe("Too many failed log-ins from here. Please try again in 15 minutes.");
+    expect((await staffLogin("township-yunling", demoPassword, client, "en")).json().message).toBe(
+      "Too many failed log-ins from here. Please try again in 15 minutes.",
+    );
     // The accounts themselves were not locked by it, and other clients log in as usual.
     expect((await staffLogin("township-yunling", demoPassword, newClient())).statusCode).toBe(200);
     later(15);
@@ -51,25 +60,46 @@ describe(`protection against guessed log-ins (${testDatabaseKind})`, () => {
     const client = newClient();
     const wechat = (url: string, code: string) => t.app.inject({ method: "POST", url, remoteAddress: client, payload: { code } });
     // A WeChat that WeChat vouched for but no staff account is bound to is not a guess: it does not count, however often.
-    for (let i = 0; i < 5; i++) expect((await wechat("/api/auth/staff/wechat-login", "dev:not-staff")).json().code).toBe("WECHAT_NOT_BOUND");
+    for (let i = 0; i < 5; i++)
+      expect((await wechat("/api/auth/staff/wechat-login", "dev:not-staff")).json().code).toBe("WECHAT_NOT_BOUND");
     for (let i = 0; i < 3; i++) expect((await wechat("/api/auth/wechat/login", `guess-${i}`)).json().code).toBe("WECHAT_LOGIN_FAILED");
     expect((await wechat("/api/auth/staff/wechat-login", "guess-x")).json().code).toBe("WECHAT_LOGIN_FAILED");
     const refused = await wechat("/api/auth/wechat/login", "dev:real-resident");
     expect(refused.statusCode).toBe(429);
     expect(refused.json().code).toBe("LOGIN_THROTTLED");
     // The same valid code from elsewhere works: only the guessing client waits.
-    expect((await t.app.inject({ method: "POST", url: "/api/auth/wechat/login", remoteAddress: newClient(), payload: { code: "dev:real-resident" } })).statusCode).toBe(200);
+    expect(
+      (
+        await t.app.inject({
+          method: "POST",
+          url: "/api/auth/wechat/login",
+          remoteAddress: newClient(),
+          payload: { code: "dev:real-resident" },
+        })
+      ).statusCode,
+    ).toBe(200);
   });
 
   it("stops a WeChat sender guessing the bot's 6-digit binding code, and everybody once all guesses together are too many", async () => {
     const grid = await t.staffToken("grid-shimen");
-    const issue = async () => ((await t.app.inject({ method: "POST", url: "/api/auth/staff/wechat-binding", headers: { authorization: `Bearer ${grid}` } })).json() as { code: string }).code;
+    const issue = async () =>
+      (
+        (
+          await t.app.inject({ method: "POST", url: "/api/auth/staff/wechat-binding", headers: { authorization: `Bearer ${grid}` } })
+        ).json() as { code: string }
+      ).code;
     const code = await issue();
     const wrong = code === "000000" ? "000001" : "000000";
     let n = 0;
     const bind = async (senderId: string, guess: string) =>
-      (await t.app.inject({ method: "POST", url: "/api/bot/messages", headers: { "x-bot-key": botKey }, payload: { messageId: `bind-${++n}`, senderId, text: `绑定 ${guess}` } })).json()
-        .replies as string[];
+      (
+        await t.app.inject({
+          method: "POST",
+          url: "/api/bot/messages",
+          headers: { "x-bot-key": botKey },
+          payload: { messageId: `bind-${++n}`, senderId, text: `绑定 ${guess}` },
+        })
+      ).json().replies as string[];
 
     for (let i = 0; i < 3; i++) expect(await bind("wx-guesser", wrong)).toEqual(["绑定码不对或已过期,请在工作台重新获取。"]);
     // Throttled now, even with the right code, which stays unused.
@@ -84,6 +114,8 @@ describe(`protection against guessed log-ins (${testDatabaseKind})`, () => {
     // An hour later guessing may resume, and a fresh code (the first one has expired) binds.
     later(60);
     expect((await bind("wx-grid-worker", await issue()))[0]).toMatch(/^绑定成功/);
-    expect((await t.database.db.prisma.staffAccount.findUniqueOrThrow({ where: { username: "grid-shimen" } })).wechatId).toBe("wx-grid-worker");
+    expect((await t.database.db.prisma.staffAccount.findUniqueOrThrow({ where: { username: "grid-shimen" } })).wechatId).toBe(
+      "wx-grid-worker",
+    );
   });
 });

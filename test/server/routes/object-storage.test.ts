@@ -20,7 +20,10 @@ const year = 365 * 86_400_000;
 
 /** A phone photo that carries the home's GPS position and the camera. */
 function cameraPhoto(): Promise<Buffer> {
-  const exif = { IFD0: { Make: "HomeCam" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "25/1 3/1 36/1", GPSLongitudeRef: "E", GPSLongitude: "102/1 42/1 12/1" } };
+  const exif = {
+    IFD0: { Make: "HomeCam" },
+    IFD3: { GPSLatitudeRef: "N", GPSLatitude: "25/1 3/1 36/1", GPSLongitudeRef: "E", GPSLongitude: "102/1 42/1 12/1" },
+  };
   return sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 30, g: 120, b: 60 } } })
     .jpeg()
     .withExif(exif)
@@ -31,7 +34,9 @@ function multipart(content: Buffer, name = "photo.jpg") {
   const boundary = "----object-storage-test";
   return {
     payload: Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
       content,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]),
@@ -60,7 +65,13 @@ describe(`files in S3-compatible object storage (${testDatabaseKind})`, () => {
   let resident: string;
   const temporary: string[] = [];
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-  const upload = (token: string, content: Buffer) => t.app.inject({ method: "POST", url: "/api/attachments", headers: { ...multipart(content).headers, ...auth(token) }, payload: multipart(content).payload });
+  const upload = (token: string, content: Buffer) =>
+    t.app.inject({
+      method: "POST",
+      url: "/api/attachments",
+      headers: { ...multipart(content).headers, ...auth(token) },
+      payload: multipart(content).payload,
+    });
   const tempDir = () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fanpin-object-storage-"));
     temporary.push(dir);
@@ -70,7 +81,9 @@ describe(`files in S3-compatible object storage (${testDatabaseKind})`, () => {
   const reportWithPhoto = async () => {
     const uploaded = await upload(resident, await cameraPhoto());
     expect(uploaded.statusCode, uploaded.body).toBe(201);
-    const filed = (await t.submit(resident, { description: "房子被洪水冲了", regionCode: "990101001001", attachmentIds: [uploaded.json().id] })).json();
+    const filed = (
+      await t.submit(resident, { description: "房子被洪水冲了", regionCode: "990101001001", attachmentIds: [uploaded.json().id] })
+    ).json();
     const row = await t.database.db.prisma.attachment.findUniqueOrThrow({ where: { id: uploaded.json().id } });
     return { caseId: filed.caseId as string, attachmentId: row.id, sha256: row.sha256 };
   };
@@ -121,22 +134,32 @@ describe(`files in S3-compatible object storage (${testDatabaseKind})`, () => {
       files.close();
     }
     expect(await bucket.exists(key)).toBe(false);
-    expect((await t.app.inject({ method: "GET", url: `/api/staff/attachments/${photo.attachmentId}`, headers: auth(county) })).statusCode).toBe(404);
+    expect(
+      (await t.app.inject({ method: "GET", url: `/api/staff/attachments/${photo.attachmentId}`, headers: auth(county) })).statusCode,
+    ).toBe(404);
     expect(fs.readdirSync(t.config.dataDir)).not.toContain("attachments");
   });
 
   it("keeps a department's screening file in the bucket and runs the import from it", async () => {
     const county = await t.staffToken("county");
-    const csv = Buffer.from(["序号,姓名,身份证号,医疗总费用(元),个人自付金额(元)", `1,陌生人,${demoIdNumber("1980-01-01", 99)},100,20`].join("\r\n"));
+    const csv = Buffer.from(
+      ["序号,姓名,身份证号,医疗总费用(元),个人自付金额(元)", `1,陌生人,${demoIdNumber("1980-01-01", 99)},100,20`].join("\r\n"),
+    );
     const form = multipart(csv, "医保.csv");
-    const uploaded = await t.app.inject({ method: "POST", url: "/api/staff/screening/imports?department=HEALTH_INSURANCE&period=2026Q4", headers: { ...form.headers, ...auth(county) }, payload: form.payload });
+    const uploaded = await t.app.inject({
+      method: "POST",
+      url: "/api/staff/screening/imports?department=HEALTH_INSURANCE&period=2026Q4",
+      headers: { ...form.headers, ...auth(county) },
+      payload: form.payload,
+    });
     expect(uploaded.statusCode, uploaded.body).toBe(201);
     const importId = uploaded.json().importId as string;
     const key = contentKey("screening", crypto.createHash("sha256").update(csv).digest("hex"));
     expect((await bucket.get(key)).equals(csv)).toBe(true);
 
     const mapping = { name: "姓名", idNumber: "身份证号", totalMedical: "医疗总费用(元)", outOfPocketMedical: "个人自付金额(元)" };
-    const run = () => t.app.inject({ method: "POST", url: `/api/staff/screening/imports/${importId}/run`, headers: auth(county), payload: { mapping } });
+    const run = () =>
+      t.app.inject({ method: "POST", url: `/api/staff/screening/imports/${importId}/run`, headers: auth(county), payload: { mapping } });
     const ran = await run();
     expect(ran.statusCode, ran.body).toBe(200);
     expect(ran.json().import.counts).toMatchObject({ rows: 1, NO_MATCH: 1 });
@@ -164,7 +187,9 @@ describe(`files in S3-compatible object storage (${testDatabaseKind})`, () => {
 
       const keys = keysFrom(t.config, "");
       const local = tempDir();
-      await expect(restoreBackup(Readable.from([download.rawPayload]), { dataDir: local, keys, files: new LocalFileStore(local) })).rejects.toThrow(
+      await expect(
+        restoreBackup(Readable.from([download.rawPayload]), { dataDir: local, keys, files: new LocalFileStore(local) }),
+      ).rejects.toThrow(
         /holds the database only: its files are in object storage \(s3:\/\/fanpin-[0-9a-f]+\/\); restore it with S3_BUCKET/,
       );
       expect(fs.readdirSync(local)).toEqual([]);
@@ -174,7 +199,9 @@ describe(`files in S3-compatible object storage (${testDatabaseKind})`, () => {
       expect(restored).toMatchObject({ files: 0, missingFiles: 0 });
       expect(restored.attachments).toBeGreaterThan(0);
       await bucket.delete(contentKey("attachments", photo.sha256));
-      expect(await restoreBackup(Readable.from([download.rawPayload]), { dataDir: tempDir(), keys, files: bucket })).toMatchObject({ missingFiles: 1 });
+      expect(await restoreBackup(Readable.from([download.rawPayload]), { dataDir: tempDir(), keys, files: bucket })).toMatchObject({
+        missingFiles: 1,
+      });
     }, 60_000);
 
     it("puts the files of a data-directory backup into the bucket when restored onto object storage", async () => {
@@ -190,7 +217,11 @@ describe(`files in S3-compatible object storage (${testDatabaseKind})`, () => {
       expect((await entries(Buffer.concat(parts))).has(`files/${key}`)).toBe(true);
 
       await bucket.delete(key);
-      const restored = await restoreBackup(Readable.from([Buffer.concat(parts)]), { dataDir: tempDir(), keys: keysFrom(t.config, ""), files: bucket });
+      const restored = await restoreBackup(Readable.from([Buffer.concat(parts)]), {
+        dataDir: tempDir(),
+        keys: keysFrom(t.config, ""),
+        files: bucket,
+      });
       expect(restored).toMatchObject({ files: 1, missingFiles: 0 });
       expect((await bucket.get(key)).equals(bytes)).toBe(true);
     }, 60_000);

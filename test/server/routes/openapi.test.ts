@@ -53,7 +53,12 @@ describe(`OpenAPI document and health (${testDatabaseKind})`, () => {
       const operation = doc.paths[pathName]?.[method];
       expect(operation, `${method} ${pathName}`).toBeDefined();
       expect(Object.keys(operation.responses).length, `${method} ${pathName} responses`).toBeGreaterThan(0);
-      expect(routes).toContain(pathName.replace(/\{(\w+)\}/g, ":$1").split("/").pop());
+      expect(routes).toContain(
+        pathName
+          .replace(/\{(\w+)\}/g, ":$1")
+          .split("/")
+          .pop(),
+      );
     }
     const submit = doc.paths["/api/cases"].post;
     expect(submit.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/SubmitCaseRequestInput");

@@ -51,20 +51,37 @@ describe(`no clear personal data in answers and logs (${testDatabaseKind})`, () 
     expect(application.statusCode).toBe(201);
     // A case about a household on record, whose members' health is on file.
     const prisma = t.database.db.prisma;
-    const household = await prisma.household.findFirstOrThrow({ where: { region: { code: { startsWith: "990101001001" } }, members: { some: { health: { not: "HEALTHY" } } } } });
+    const household = await prisma.household.findFirstOrThrow({
+      where: { region: { code: { startsWith: "990101001001" } }, members: { some: { health: { not: "HEALTHY" } } } },
+    });
     const grid = await t.staffToken("grid-shimen");
-    const forwarded = await t.submit(grid, { description: "网格员代报:家里有人生病住院", householdId: household.id, phone: "13544446666", onBehalf: { confirmationMethod: "VERBAL_WITNESSED" } });
+    const forwarded = await t.submit(grid, {
+      description: "网格员代报:家里有人生病住院",
+      householdId: household.id,
+      phone: "13544446666",
+      onBehalf: { confirmationMethod: "VERBAL_WITNESSED" },
+    });
     expect(forwarded.statusCode).toBe(201);
     cases = [application.json(), forwarded.json()];
     // A need dispatched to the health insurance department, so that its list has the case on it.
-    await prisma.departmentAssignment.create({ data: { caseId: cases[0]!.caseId, department: "HEALTH_INSURANCE", riskType: "ILLNESS", measure: "大病保险倾斜支付", regionPath: "990101/" } });
+    await prisma.departmentAssignment.create({
+      data: {
+        caseId: cases[0]!.caseId,
+        department: "HEALTH_INSURANCE",
+        riskType: "ILLNESS",
+        measure: "大病保险倾斜支付",
+        regionPath: "990101/",
+      },
+    });
 
     // Every personal value the database holds, in clear: none may reach an ordinary answer or a log line.
     const cipher = new PersonalDataCipher(resolveSecrets(t.config, false));
     const values = new Set<string>();
     for (const { table, columns } of sealedColumns) {
       for (const { sealed } of columns) {
-        const rows = await prisma.$queryRawUnsafe<{ v: string }[]>(`SELECT "${sealed}" AS "v" FROM "${table}" WHERE "${sealed}" IS NOT NULL`);
+        const rows = await prisma.$queryRawUnsafe<{ v: string }[]>(
+          `SELECT "${sealed}" AS "v" FROM "${table}" WHERE "${sealed}" IS NOT NULL`,
+        );
         for (const { v } of rows) {
           const plain = cipher.decrypt(v);
           if (sealed === "declaredHouseholdEnc") for (const m of JSON.parse(plain).members) m.idNumber && values.add(m.idNumber);
@@ -84,7 +101,12 @@ describe(`no clear personal data in answers and logs (${testDatabaseKind})`, () 
       `/api/staff/cases?q=${applicantId}`,
       `/api/staff/cases?q=${memberId}`,
       "/api/staff/cases/forwarded",
-      ...cases.flatMap((c) => [`/api/staff/cases/${c.caseId}`, `/api/staff/cases/${c.caseId}/tasks`, `/api/audit/cases/${c.caseId}/trace`, `/api/audit/cases/${c.caseId}/trace?format=csv`]),
+      ...cases.flatMap((c) => [
+        `/api/staff/cases/${c.caseId}`,
+        `/api/staff/cases/${c.caseId}/tasks`,
+        `/api/audit/cases/${c.caseId}/trace`,
+        `/api/audit/cases/${c.caseId}/trace?format=csv`,
+      ]),
       "/api/staff/tasks",
       "/api/staff/tasks?view=escalated",
       "/api/staff/dashboard",
@@ -104,33 +126,40 @@ describe(`no clear personal data in answers and logs (${testDatabaseKind})`, () 
       const response = await t.app.inject({ method: "GET", url, headers: auth(token) });
       answers.push({ url, status: response.statusCode, body: response.body });
     }
-    const lookup = await t.app.inject({ method: "POST", url: "/api/public/case-status", payload: { number: cases[0]!.number, phoneLast4: "5555" } });
+    const lookup = await t.app.inject({
+      method: "POST",
+      url: "/api/public/case-status",
+      payload: { number: cases[0]!.number, phoneLast4: "5555" },
+    });
     answers.push({ url: "/api/public/case-status", status: lookup.statusCode, body: lookup.body });
     return answers;
   }
 
   const roles = staffRoleSchema.options;
-  it.each(roles)("%s reads no phone, ID number or bank account in clear, and health only where its work needs it", async (role: StaffRole) => {
-    const username = demoStaff.find((s) => s.role === role)!.username;
-    const answers = await walk(await t.staffToken(username));
-    // Something of the role's own was read (beside the public look-up): the walk is not a row of refusals.
-    expect(answers.filter((a) => a.status === 200 && a.url !== "/api/public/case-status").length, role).toBeGreaterThan(0);
-    for (const answer of answers) {
-      for (const value of clearValues) expect(answer.body.includes(value), `${role} ${answer.url} shows ${value}`).toBe(false);
-      if (!seesHealth(role)) {
-        for (const value of healthValues) expect(answer.body.includes(`"${value}"`), `${role} ${answer.url} shows ${value}`).toBe(false);
-        if (answer.url.startsWith("/api/staff/ledgers/") && answer.status === 200) {
-          expect(answer.body).not.toContain(zhCN.ledgers.householdColumns.healthFacts);
-          expect(answer.body).not.toContain(zhCN.ledgers.columns.riskTypes);
+  it.each(roles)(
+    "%s reads no phone, ID number or bank account in clear, and health only where its work needs it",
+    async (role: StaffRole) => {
+      const username = demoStaff.find((s) => s.role === role)!.username;
+      const answers = await walk(await t.staffToken(username));
+      // Something of the role's own was read (beside the public look-up): the walk is not a row of refusals.
+      expect(answers.filter((a) => a.status === 200 && a.url !== "/api/public/case-status").length, role).toBeGreaterThan(0);
+      for (const answer of answers) {
+        for (const value of clearValues) expect(answer.body.includes(value), `${role} ${answer.url} shows ${value}`).toBe(false);
+        if (!seesHealth(role)) {
+          for (const value of healthValues) expect(answer.body.includes(`"${value}"`), `${role} ${answer.url} shows ${value}`).toBe(false);
+          if (answer.url.startsWith("/api/staff/ledgers/") && answer.status === 200) {
+            expect(answer.body).not.toContain(zhCN.ledgers.householdColumns.healthFacts);
+            expect(answer.body).not.toContain(zhCN.ledgers.columns.riskTypes);
+          }
         }
       }
-    }
-    if (seesHealth(role)) {
-      // The desks that assess need do see it (the same walk, so the check above can fail).
-      const detail = answers.find((a) => a.url === `/api/staff/cases/${cases[0]!.caseId}`)!;
-      expect(detail.body).toContain('"SERIOUS_ILLNESS"');
-    }
-  });
+      if (seesHealth(role)) {
+        // The desks that assess need do see it (the same walk, so the check above can fail).
+        const detail = answers.find((a) => a.url === `/api/staff/cases/${cases[0]!.caseId}`)!;
+        expect(detail.body).toContain('"SERIOUS_ILLNESS"');
+      }
+    },
+  );
 
   it("a resident reads no clear value in the answers of their cases either", async () => {
     for (const answer of await walk(resident)) {

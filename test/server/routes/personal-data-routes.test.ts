@@ -16,7 +16,12 @@ describe(`personal data: bank accounts, reveal, exports (${testDatabaseKind})`, 
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const reveal = async (username: string, caseId: string, payload: Record<string, unknown>) =>
     t.app.inject({ method: "POST", url: `/api/staff/cases/${caseId}/reveal`, headers: auth(await t.staffToken(username)), payload });
-  const accessLog = (caseId: string) => t.database.db.prisma.staffAccessLog.findMany({ where: { caseId }, orderBy: { id: "asc" }, include: { staff: { select: { username: true } } } });
+  const accessLog = (caseId: string) =>
+    t.database.db.prisma.staffAccessLog.findMany({
+      where: { caseId },
+      orderBy: { id: "asc" },
+      include: { staff: { select: { username: true } } },
+    });
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -31,7 +36,14 @@ describe(`personal data: bank accounts, reveal, exports (${testDatabaseKind})`, 
       bankAccount: { bankName: "青山县农村信用合作联社", accountNumber: "6217 9955 1000 4445 556" },
       household: {
         members: [
-          { name: "孙桂芳", relation: "HEAD", idNumber: applicantId, birthYear: 1962, labourCapacity: "PARTIAL", health: "CHRONIC_ILLNESS" },
+          {
+            name: "孙桂芳",
+            relation: "HEAD",
+            idNumber: applicantId,
+            birthYear: 1962,
+            labourCapacity: "PARTIAL",
+            health: "CHRONIC_ILLNESS",
+          },
           { name: "孙小军", relation: "CHILD", idNumber: memberId, birthYear: 1990, labourCapacity: "FULL", health: "HEALTHY" },
         ],
         incomes: [],
@@ -51,22 +63,56 @@ describe(`personal data: bank accounts, reveal, exports (${testDatabaseKind})`, 
     expect(cipher.decrypt(stored.bankAccountEnc!)).toBe(account);
     expect(stored.bankAccountHash).toBe(cipher.lookupHash(account));
 
-    const refused = await t.submit(resident, { description: "需要救助的情况说明", regionCode: "990101001001", bankAccount: { bankName: "农", accountNumber: "6217-abc" } }, undefined);
+    const refused = await t.submit(
+      resident,
+      { description: "需要救助的情况说明", regionCode: "990101001001", bankAccount: { bankName: "农", accountNumber: "6217-abc" } },
+      undefined,
+    );
     expect(refused.statusCode).toBe(400);
-    expect(refused.json().fields.map((f: { path: string }) => f.path).sort()).toEqual(["bankAccount.accountNumber", "bankAccount.bankName"]);
+    expect(
+      refused
+        .json()
+        .fields.map((f: { path: string }) => f.path)
+        .sort(),
+    ).toEqual(["bankAccount.accountNumber", "bankAccount.bankName"]);
     expect(refused.json().fields.find((f: { path: string }) => f.path === "bankAccount.accountNumber").message).toContain("银行账号不正确");
   });
 
   it("shows the account masked to the desks, with the other cases of their region naming the same account", async () => {
-    const second = (await t.submit(await t.residentToken("payee-2"), { kind: "ASSISTANCE_APPLICATION", description: "家里困难申请救助", regionCode: "990101001001", bankAccount: { bankName: "青山县农村信用合作联社", accountNumber: account } })).json();
-    const detail = (await t.app.inject({ method: "GET", url: `/api/staff/cases/${second.caseId}`, headers: auth(await t.staffToken("village-shimen")) })).json();
-    expect(detail.bankAccount).toEqual({ bankName: "青山县农村信用合作联社", numberMasked: "6217 **** **** 5556", alsoNamedBy: [application.number] });
+    const second = (
+      await t.submit(await t.residentToken("payee-2"), {
+        kind: "ASSISTANCE_APPLICATION",
+        description: "家里困难申请救助",
+        regionCode: "990101001001",
+        bankAccount: { bankName: "青山县农村信用合作联社", accountNumber: account },
+      })
+    ).json();
+    const detail = (
+      await t.app.inject({ method: "GET", url: `/api/staff/cases/${second.caseId}`, headers: auth(await t.staffToken("village-shimen")) })
+    ).json();
+    expect(detail.bankAccount).toEqual({
+      bankName: "青山县农村信用合作联社",
+      numberMasked: "6217 **** **** 5556",
+      alsoNamedBy: [application.number],
+    });
     expect(detail.revealable).toEqual(["PHONE", "ID_NUMBER", "MEMBER_ID_NUMBER"]);
-    const township = (await t.app.inject({ method: "GET", url: `/api/staff/cases/${application.caseId}`, headers: auth(await t.staffToken("township-liuxi")) })).json();
+    const township = (
+      await t.app.inject({
+        method: "GET",
+        url: `/api/staff/cases/${application.caseId}`,
+        headers: auth(await t.staffToken("township-liuxi")),
+      })
+    ).json();
     expect(township.bankAccount.alsoNamedBy).toEqual([second.number]);
     expect(township.revealable).toEqual(["PHONE", "ID_NUMBER", "MEMBER_ID_NUMBER", "BANK_ACCOUNT"]);
     // Another township's case never shows up as a match.
-    const yunling = (await t.app.inject({ method: "GET", url: `/api/staff/cases/${application.caseId}`, headers: auth(await t.staffToken("township-yunling")) })).statusCode;
+    const yunling = (
+      await t.app.inject({
+        method: "GET",
+        url: `/api/staff/cases/${application.caseId}`,
+        headers: auth(await t.staffToken("township-yunling")),
+      })
+    ).statusCode;
     expect(yunling).toBe(404);
   });
 
@@ -78,7 +124,10 @@ describe(`personal data: bank accounts, reveal, exports (${testDatabaseKind})`, 
     const bank = (await reveal("township-liuxi", application.caseId, { field: "BANK_ACCOUNT", reason: "制作资金发放名册" })).json();
     expect(bank).toMatchObject({ value: account, bankName: "青山县农村信用合作联社" });
     expect((await reveal("county", application.caseId, { field: "ID_NUMBER", reason: "与公安户籍比对" })).json().value).toBe(applicantId);
-    expect((await reveal("village-shimen", application.caseId, { field: "MEMBER_ID_NUMBER", declaredIndex: 1, reason: "入户核对身份证" })).json().value).toBe(memberId);
+    expect(
+      (await reveal("village-shimen", application.caseId, { field: "MEMBER_ID_NUMBER", declaredIndex: 1, reason: "入户核对身份证" })).json()
+        .value,
+    ).toBe(memberId);
 
     const log = await accessLog(application.caseId);
     const reveals = log.filter((e) => e.action === "REVEAL").map((e) => [e.staff.username, e.staffRole, e.subject, e.reason]);
@@ -98,13 +147,20 @@ describe(`personal data: bank accounts, reveal, exports (${testDatabaseKind})`, 
 
   it("reveals a household member's ID number on record by the member's id", async () => {
     const prisma = t.database.db.prisma;
-    const onRecord = await prisma.case.findFirstOrThrow({ where: { householdId: { not: null }, regionPath: { startsWith: "990101/990101001/990101001001/" } }, include: { household: { include: { members: true } } } });
+    const onRecord = await prisma.case.findFirstOrThrow({
+      where: { householdId: { not: null }, regionPath: { startsWith: "990101/990101001/990101001001/" } },
+      include: { household: { include: { members: true } } },
+    });
     const member = onRecord.household!.members[0]!;
     const cipher = new PersonalDataCipher(resolveSecrets(t.config, false));
     const shown = await reveal("village-shimen", onRecord.id, { field: "MEMBER_ID_NUMBER", memberId: member.id, reason: "核对户籍信息" });
     expect(shown.json().value).toBe(cipher.decrypt(member.idNumberEnc));
     const elsewhere = await prisma.householdMember.findFirstOrThrow({ where: { householdId: { not: onRecord.householdId! } } });
-    const notThisHousehold = await reveal("village-shimen", onRecord.id, { field: "MEMBER_ID_NUMBER", memberId: elsewhere.id, reason: "核对户籍信息" });
+    const notThisHousehold = await reveal("village-shimen", onRecord.id, {
+      field: "MEMBER_ID_NUMBER",
+      memberId: elsewhere.id,
+      reason: "核对户籍信息",
+    });
     expect(notThisHousehold.statusCode).toBe(404);
     expect(notThisHousehold.json().code).toBe("NOTHING_TO_REVEAL");
   });
@@ -118,7 +174,8 @@ describe(`personal data: bank accounts, reveal, exports (${testDatabaseKind})`, 
     const bankByVillage = await reveal("village-shimen", application.caseId, { field: "BANK_ACCOUNT", reason: "核对一卡通账号" });
     expect(bankByVillage.statusCode).toBe(403);
     expect(bankByVillage.json().code).toBe("FIELD_NOT_REVEALABLE");
-    for (const username of ["dept-health", "admin", "auditor"]) expect((await reveal(username, application.caseId, { field: "PHONE", reason: "想看一下电话" })).statusCode, username).toBe(403);
+    for (const username of ["dept-health", "admin", "auditor"])
+      expect((await reveal(username, application.caseId, { field: "PHONE", reason: "想看一下电话" })).statusCode, username).toBe(403);
     expect((await reveal("township-yunling", application.caseId, { field: "PHONE", reason: "想看一下电话" })).statusCode).toBe(404);
     const refusals = (await accessLog(application.caseId)).filter((e) => e.reason === "想看一下电话" || e.reason === "核对一卡通账号");
     expect(refusals).toEqual([]);
@@ -133,7 +190,10 @@ describe(`personal data: bank accounts, reveal, exports (${testDatabaseKind})`, 
 
     const ledger = await t.app.inject({ method: "GET", url: "/api/staff/ledgers/queue?format=csv&status=OPEN", headers: auth(county) });
     expect(ledger.statusCode).toBe(200);
-    const exported = await t.database.db.prisma.staffAccessLog.findFirstOrThrow({ where: { action: "EXPORT_LEDGER" }, orderBy: { id: "desc" } });
+    const exported = await t.database.db.prisma.staffAccessLog.findFirstOrThrow({
+      where: { action: "EXPORT_LEDGER" },
+      orderBy: { id: "desc" },
+    });
     expect(exported).toMatchObject({ subject: "queue", caseId: null, detail: { format: "csv", status: "OPEN" } });
   });
 
@@ -153,7 +213,9 @@ describe(`personal data: bank accounts, reveal, exports (${testDatabaseKind})`, 
       timeline: [{ action: "SUBMITTED" }, { action: "ROUTED_VILLAGE" }],
       personalDataErasedAt: null,
     });
-    expect(mine.consents.map((c: { scope: string; caseNumber: string }) => [c.scope, c.caseNumber])).toEqual([["PERSONAL_INFORMATION", application.number]]);
+    expect(mine.consents.map((c: { scope: string; caseNumber: string }) => [c.scope, c.caseNumber])).toEqual([
+      ["PERSONAL_INFORMATION", application.number],
+    ]);
     // Nobody else's: another resident gets only their own.
     const other = (await t.app.inject({ method: "GET", url: "/api/me/data", headers: auth(await t.residentToken("someone-else")) })).json();
     expect(other.cases).toEqual([]);
@@ -162,32 +224,64 @@ describe(`personal data: bank accounts, reveal, exports (${testDatabaseKind})`, 
 
   it("lets the county office export one person's data by ID number, audited with the reason", async () => {
     const county = await t.staffToken("county");
-    const response = await t.app.inject({ method: "POST", url: "/api/staff/person-data-exports", headers: auth(county), payload: { idNumber: applicantId, reason: "本人书面申请查阅个人信息" } });
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/staff/person-data-exports",
+      headers: auth(county),
+      payload: { idNumber: applicantId, reason: "本人书面申请查阅个人信息" },
+    });
     expect(response.statusCode).toBe(200);
     const exported = response.json();
     expect(exported.idNumber).toBe(applicantId);
     expect(exported.cases.map((c: { number: string }) => c.number)).toEqual([application.number]);
     expect(exported.cases[0]).toMatchObject({ phone: "13566667777", bankAccount: { accountNumber: account } });
     const logged = await t.database.db.prisma.staffAccessLog.findMany({ where: { action: "EXPORT_PERSON" } });
-    expect(logged.map((e) => [e.caseId, e.reason, e.detail])).toEqual([[application.caseId, "本人书面申请查阅个人信息", { idNumberMasked: `${applicantId.slice(0, 4)}**********${applicantId.slice(-4)}` }]]);
+    expect(logged.map((e) => [e.caseId, e.reason, e.detail])).toEqual([
+      [application.caseId, "本人书面申请查阅个人信息", { idNumberMasked: `${applicantId.slice(0, 4)}**********${applicantId.slice(-4)}` }],
+    ]);
 
     // A person on the household records: their membership, and their household's cases by number only.
     const prisma = t.database.db.prisma;
     const cipher = new PersonalDataCipher(resolveSecrets(t.config, false));
-    const head = await prisma.householdMember.findFirstOrThrow({ where: { relation: "HEAD", household: { cases: { some: {} } } }, include: { household: { include: { cases: true } } } });
+    const head = await prisma.householdMember.findFirstOrThrow({
+      where: { relation: "HEAD", household: { cases: { some: {} } } },
+      include: { household: { include: { cases: true } } },
+    });
     const headId = cipher.decrypt(head.idNumberEnc);
-    const record = (await t.app.inject({ method: "POST", url: "/api/staff/person-data-exports", headers: auth(county), payload: { idNumber: headId, reason: "本人书面申请查阅个人信息" } })).json();
-    expect(record.householdMemberships).toEqual([expect.objectContaining({ householdNumber: head.household.number, name: head.name, health: head.health })]);
-    const numbers = [...record.cases.map((c: { number: string }) => c.number), ...record.householdCases.map((c: { number: string }) => c.number)].sort();
+    const record = (
+      await t.app.inject({
+        method: "POST",
+        url: "/api/staff/person-data-exports",
+        headers: auth(county),
+        payload: { idNumber: headId, reason: "本人书面申请查阅个人信息" },
+      })
+    ).json();
+    expect(record.householdMemberships).toEqual([
+      expect.objectContaining({ householdNumber: head.household.number, name: head.name, health: head.health }),
+    ]);
+    const numbers = [
+      ...record.cases.map((c: { number: string }) => c.number),
+      ...record.householdCases.map((c: { number: string }) => c.number),
+    ].sort();
     expect(numbers).toEqual(head.household.cases.map((c) => c.number).sort());
 
-    const unknown = await t.app.inject({ method: "POST", url: "/api/staff/person-data-exports", headers: auth(county), payload: { idNumber: demoIdNumber("1999-09-09", 999), reason: "本人书面申请查阅个人信息" } });
+    const unknown = await t.app.inject({
+      method: "POST",
+      url: "/api/staff/person-data-exports",
+      headers: auth(county),
+      payload: { idNumber: demoIdNumber("1999-09-09", 999), reason: "本人书面申请查阅个人信息" },
+    });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().code).toBe("PERSON_NOT_FOUND");
     // The search that found nothing is on the log too.
     expect(await prisma.staffAccessLog.count({ where: { action: "EXPORT_PERSON", caseId: null } })).toBe(1);
     for (const username of ["township-liuxi", "auditor", "admin"]) {
-      const refused = await t.app.inject({ method: "POST", url: "/api/staff/person-data-exports", headers: auth(await t.staffToken(username)), payload: { idNumber: applicantId, reason: "本人书面申请查阅个人信息" } });
+      const refused = await t.app.inject({
+        method: "POST",
+        url: "/api/staff/person-data-exports",
+        headers: auth(await t.staffToken(username)),
+        payload: { idNumber: applicantId, reason: "本人书面申请查阅个人信息" },
+      });
       expect(refused.statusCode, username).toBe(403);
     }
   });

@@ -32,7 +32,8 @@ describe(`rate limits (${testDatabaseKind})`, () => {
   let address = 0;
   /** Each test is a client of its own: the limits count per minute, and the test clock does not move them. */
   const newClient = () => `198.51.100.${++address}`;
-  const get = (url: string, remoteAddress: string, headers: Record<string, string> = {}) => t.app.inject({ method: "GET", url, remoteAddress, headers });
+  const get = (url: string, remoteAddress: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: "GET", url, remoteAddress, headers });
 
   it("limits every route per client, with a localized answer that says when to come back", async () => {
     const client = newClient();
@@ -42,7 +43,9 @@ describe(`rate limits (${testDatabaseKind})`, () => {
     const limited = answers.at(-1)!;
     expect(limited.json()).toMatchObject({ statusCode: 429, code: "RATE_LIMITED", message: "操作太频繁,请稍后再试。" });
     expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
-    expect((await get("/api/regions", client, { "accept-language": "en" })).json().message).toBe("Too many requests. Please wait a moment and try again.");
+    expect((await get("/api/regions", client, { "accept-language": "en" })).json().message).toBe(
+      "Too many requests. Please wait a moment and try again.",
+    );
     // Another client is not held back, nor is a forged X-Forwarded-For a way out (no proxy is trusted here).
     expect((await get("/api/regions", newClient())).statusCode).toBe(200);
     expect((await get("/api/regions", client, { "x-forwarded-for": "203.0.113.99" })).statusCode).toBe(429);
@@ -121,8 +124,15 @@ describe(`rate limits (${testDatabaseKind})`, () => {
     const guessed = [];
     for (let i = 0; i < 6; i++) {
       guessed.push(
-        (await t.app.inject({ method: "POST", url: "/api/bot/messages", remoteAddress: client, headers: { "x-bot-key": `guess-${i}` }, payload: { messageId: `g-${i}`, senderId: "wx-x", text: "你好" } }))
-          .statusCode,
+        (
+          await t.app.inject({
+            method: "POST",
+            url: "/api/bot/messages",
+            remoteAddress: client,
+            headers: { "x-bot-key": `guess-${i}` },
+            payload: { messageId: `g-${i}`, senderId: "wx-x", text: "你好" },
+          })
+        ).statusCode,
       );
     }
     expect(guessed).toEqual([401, 401, 401, 401, 401, 429]);
@@ -133,7 +143,12 @@ describe(`rate limits (${testDatabaseKind})`, () => {
       t.app.inject({ method: "POST", url: "/api/bot/messages", headers: { "x-bot-key": botKey }, payload: { messageId, senderId, text } });
     const sendPhoto = async (senderId: string, messageId: string) => {
       const media = await form(png, { messageId, senderId, type: "image" });
-      return t.app.inject({ method: "POST", url: "/api/bot/media-messages", headers: { "x-bot-key": botKey, "content-type": media.contentType }, payload: media.payload });
+      return t.app.inject({
+        method: "POST",
+        url: "/api/bot/media-messages",
+        headers: { "x-bot-key": botKey, "content-type": media.contentType },
+        payload: media.payload,
+      });
     };
 
     it("reads a sender's messages up to the limit, then says once, politely, that it did not read the next ones, and keeps nothing of them", async () => {
@@ -165,17 +180,25 @@ describe(`rate limits (${testDatabaseKind})`, () => {
       expect(again.json().replies).toEqual([expect.stringContaining("收到"), "请问申请人叫什么名字?"]);
       expect((await prisma.botConversation.findUniqueOrThrow({ where: { senderId: "wx-fast" } })).state).toMatchObject({ step: "report" });
       // A redelivery of a message already read is answered from the record and not counted.
-      for (let i = 0; i < 5; i++) expect((await send("wx-fast", "fast-4", "一组刘大爷家房子被洪水冲垮了,在石门村")).json().replies).toEqual(again.json().replies);
+      for (let i = 0; i < 5; i++)
+        expect((await send("wx-fast", "fast-4", "一组刘大爷家房子被洪水冲垮了,在石门村")).json().replies).toEqual(again.json().replies);
     });
 
     it("speaks the sender's language when it asks them to slow down, and says nothing in a group", async () => {
       await send("wx-english", "en-1", "English");
       await send("wx-english", "en-2", "hello");
       await send("wx-english", "en-3", "hello");
-      expect((await send("wx-english", "en-4", "hello")).json().replies).toEqual([expect.stringMatching(/^You are sending messages faster than I can read them/)]);
+      expect((await send("wx-english", "en-4", "hello")).json().replies).toEqual([
+        expect.stringMatching(/^You are sending messages faster than I can read them/),
+      ]);
 
       const inGroup = (messageId: string) =>
-        t.app.inject({ method: "POST", url: "/api/bot/messages", headers: { "x-bot-key": botKey }, payload: { messageId, senderId: "wx-group-talker", text: "@助手 你好", room: { id: "room-1", mentioned: true } } });
+        t.app.inject({
+          method: "POST",
+          url: "/api/bot/messages",
+          headers: { "x-bot-key": botKey },
+          payload: { messageId, senderId: "wx-group-talker", text: "@助手 你好", room: { id: "room-1", mentioned: true } },
+        });
       for (let i = 0; i < 3; i++) expect((await inGroup(`group-${i}`)).json().replies.length).toBeGreaterThan(0);
       expect((await inGroup("group-3")).json().replies).toEqual([]);
     });
@@ -190,16 +213,31 @@ describe(`rate limits behind a trusted proxy (${testDatabaseKind})`, () => {
   afterAll(() => t.close());
 
   it("counts the client the proxy names in X-Forwarded-For, not the proxy", async () => {
-    const from = (client: string, proxy = "10.0.0.1") => t.app.inject({ method: "GET", url: "/api/regions", remoteAddress: proxy, headers: { "x-forwarded-for": client } });
-    expect([(await from("203.0.113.1")).statusCode, (await from("203.0.113.1", "10.0.0.2")).statusCode, (await from("203.0.113.1")).statusCode]).toEqual([200, 200, 429]);
+    const from = (client: string, proxy = "10.0.0.1") =>
+      t.app.inject({ method: "GET", url: "/api/regions", remoteAddress: proxy, headers: { "x-forwarded-for": client } });
+    expect([
+      (await from("203.0.113.1")).statusCode,
+      (await from("203.0.113.1", "10.0.0.2")).statusCode,
+      (await from("203.0.113.1")).statusCode,
+    ]).toEqual([200, 200, 429]);
     expect((await from("203.0.113.2")).statusCode).toBe(200);
     // IPv6 clients count by their /64: another address in it is the same client.
-    expect([(await from("2001:db8:0:7::1")).statusCode, (await from("2001:db8:0:7::2")).statusCode, (await from("2001:db8:0:7::3")).statusCode]).toEqual([200, 200, 429]);
+    expect([
+      (await from("2001:db8:0:7::1")).statusCode,
+      (await from("2001:db8:0:7::2")).statusCode,
+      (await from("2001:db8:0:7::3")).statusCode,
+    ]).toEqual([200, 200, 429]);
   });
 
   it("holds log-ins to their own limit per client address, right passwords included", async () => {
     const logIn = (client: string) =>
-      t.app.inject({ method: "POST", url: "/api/auth/staff/login", remoteAddress: "10.0.0.1", headers: { "x-forwarded-for": client }, payload: { username: "county", password: demoPassword } });
+      t.app.inject({
+        method: "POST",
+        url: "/api/auth/staff/login",
+        remoteAddress: "10.0.0.1",
+        headers: { "x-forwarded-for": client },
+        payload: { username: "county", password: demoPassword },
+      });
     const answers = [await logIn("203.0.113.20"), await logIn("203.0.113.20"), await logIn("203.0.113.20")];
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 429]);
     expect(answers[2]!.json().code).toBe("RATE_LIMITED");

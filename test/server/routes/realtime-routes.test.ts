@@ -4,7 +4,6 @@ import { testDatabaseKind } from "../../helpers/test-database.ts";
 import { homeVisit } from "../../helpers/actions.ts";
 import { socketInbox } from "../../helpers/socket-inbox.ts";
 
-
 describe(`real-time pushes (${testDatabaseKind})`, () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -43,9 +42,17 @@ describe(`real-time pushes (${testDatabaseKind})`, () => {
       payload: homeVisit(),
     });
     const moved = await applicant.inbox.next((m) => m.type === "case.updated" && m.caseNumber === ack.number);
-    expect(moved).toMatchObject({ stage: "VILLAGE_APPRAISAL", stageLabel: "村级评议", event: "HOME_VISIT_RECORDED", title: "已完成入户核实", status: "OPEN" });
+    expect(moved).toMatchObject({
+      stage: "VILLAGE_APPRAISAL",
+      stageLabel: "村级评议",
+      event: "HOME_VISIT_RECORDED",
+      title: "已完成入户核实",
+      status: "OPEN",
+    });
     // The village's console hears the move too, to refresh its queue; the other village's does not.
-    expect(await shimen.inbox.next((m) => m.type === "case.updated" && m.caseNumber === ack.number)).toMatchObject({ stage: "VILLAGE_APPRAISAL" });
+    expect(await shimen.inbox.next((m) => m.type === "case.updated" && m.caseNumber === ack.number)).toMatchObject({
+      stage: "VILLAGE_APPRAISAL",
+    });
 
     await new Promise((r) => setTimeout(r, 100));
     expect(baisha.inbox.messages.filter((m) => m.caseNumber === ack.number)).toEqual([]);
@@ -61,7 +68,9 @@ describe(`real-time pushes (${testDatabaseKind})`, () => {
     const township = await connect(await t.staffToken("township-liuxi"));
     t.clock.now = new Date("2026-12-03T01:00:00Z");
     await t.app.services.workflow.escalateOverdue();
-    expect(await township.inbox.next((m) => m.type === "task.escalated" && m.caseNumber === ack.number)).toMatchObject({ stage: "VILLAGE_VERIFICATION" });
+    expect(await township.inbox.next((m) => m.type === "task.escalated" && m.caseNumber === ack.number)).toMatchObject({
+      stage: "VILLAGE_VERIFICATION",
+    });
     township.socket.terminate();
   });
 

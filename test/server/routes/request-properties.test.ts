@@ -45,12 +45,21 @@ afterAll(() => t.close());
 
 type Caller = { name: string; headers: Record<string, string> };
 const prisma = t.database.db.prisma;
-const staff = await prisma.staffAccount.findMany({ where: { active: true }, orderBy: { username: "asc" }, select: { username: true, role: true } });
+const staff = await prisma.staffAccount.findMany({
+  where: { active: true },
+  orderBy: { username: "asc" },
+  select: { username: true, role: true },
+});
 const staffByRole = new Map<string, Caller>();
 for (const account of staff) {
   if (staffByRole.has(account.role)) continue;
-  const login = await t.app.inject({ method: "POST", url: "/api/auth/staff/login", payload: { username: account.username, password: demoPassword } });
-  if (login.statusCode === 200) staffByRole.set(account.role, { name: account.username, headers: { authorization: `Bearer ${login.json().token}` } });
+  const login = await t.app.inject({
+    method: "POST",
+    url: "/api/auth/staff/login",
+    payload: { username: account.username, password: demoPassword },
+  });
+  if (login.statusCode === 200)
+    staffByRole.set(account.role, { name: account.username, headers: { authorization: `Bearer ${login.json().token}` } });
 }
 const resident: Caller = { name: "resident", headers: { authorization: `Bearer ${await t.residentToken("demo")}` } };
 const anonymous: Caller = { name: "anonymous", headers: {} };
@@ -98,7 +107,15 @@ const samples: Record<string, readonly unknown[]> = {
 const locales = fc.constantFrom("zh-CN", "en", "fr", "*", "en;q=x", "");
 const contentTypes = fc.oneof(
   { weight: 8, arbitrary: fc.constant("application/json") },
-  { weight: 1, arbitrary: fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=gbk") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/json; charset=gbk",
+    ),
+  },
 );
 
 function arbitraryFor(schema: unknown): fc.Arbitrary<unknown> {
@@ -112,7 +129,7 @@ function encoded(text: string): string {
 
 /** A generated value as one query-string or path value. */
 function asText(value: unknown): string {
-  return typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value) ?? "";
+  return typeof value === "string" ? value : value === undefined ? "" : (JSON.stringify(value) ?? "");
 }
 
 function queryString(value: unknown): string {
@@ -131,7 +148,9 @@ function pathFor(url: string, params: unknown): string {
 /** Header values must be visible ASCII; anything else is sent percent-encoded, as a careful client would. */
 function headerValues(value: unknown): Record<string, string> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, /^[\x20-\x7e]*$/.test(asText(item)) ? asText(item) : encoded(asText(item))]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, /^[\x20-\x7e]*$/.test(asText(item)) ? asText(item) : encoded(asText(item))]),
+  );
 }
 
 const methods = (route: RouteOptions) => (Array.isArray(route.method) ? route.method : [route.method]);
@@ -155,7 +174,10 @@ describe(`every route refuses bad input in words, never with a 5xx (${testDataba
           // Now and then a body that is no JSON at all.
           rawBody: fc.oneof(
             { weight: 7, arbitrary: fc.constant(null) },
-            { weight: 1, arbitrary: fc.oneof(fc.string({ unit: "binary", maxLength: 50 }), fc.constantFrom("{", "[1,", '{"a":', "null", "\u0000")) },
+            {
+              weight: 1,
+              arbitrary: fc.oneof(fc.string({ unit: "binary", maxLength: 50 }), fc.constantFrom("{", "[1,", '{"a":', "null", "\u0000")),
+            },
           ),
           contentType: contentTypes,
           locale: locales,
@@ -181,10 +203,17 @@ describe(`every route refuses bad input in words, never with a 5xx (${testDataba
             if (answer.statusCode >= 400 && method !== "HEAD") {
               const message: unknown = String(answer.headers["content-type"]).includes("json") ? answer.json().message : undefined;
               // A message in words, not a missing translation's key ("errors.SOMETHING").
-              if (typeof message !== "string" || message.length === 0 || /^[a-z]+(\.[\w-]+)+$/i.test(message)) throw new Error(`no localized message: ${where}`);
+              if (typeof message !== "string" || message.length === 0 || /^[a-z]+(\.[\w-]+)+$/i.test(message))
+                throw new Error(`no localized message: ${where}`);
             }
           }),
-          { seed, numRuns: method === "HEAD" || !(schema.body || schema.querystring || schema.params || schema.headers) ? runsWithoutSchemas : runsPerRoute },
+          {
+            seed,
+            numRuns:
+              method === "HEAD" || !(schema.body || schema.querystring || schema.params || schema.headers)
+                ? runsWithoutSchemas
+                : runsPerRoute,
+          },
         );
       }, 60_000);
     }

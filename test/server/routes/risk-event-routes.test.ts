@@ -21,15 +21,27 @@ describe(`large-scale risk events (${testDatabaseKind})`, () => {
   let county: string;
   const prisma = () => t.database.db.prisma;
   const declare = (token: string, body: Record<string, unknown>, key: string | null, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: "POST", url: "/api/staff/risk-events", headers: { authorization: `Bearer ${token}`, ...(key ? { "idempotency-key": key } : {}), ...headers }, payload: body });
-  const get = (token: string, url: string, headers: Record<string, string> = {}) => t.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}`, ...headers } });
+    t.app.inject({
+      method: "POST",
+      url: "/api/staff/risk-events",
+      headers: { authorization: `Bearer ${token}`, ...(key ? { "idempotency-key": key } : {}), ...headers },
+      payload: body,
+    });
+  const get = (token: string, url: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}`, ...headers } });
 
   beforeAll(async () => {
     t = await createTestApp();
     county = await t.staffToken("county");
     const cipher = new PersonalDataCipher(resolveSecrets(t.config, false));
     const db = prisma();
-    const household = async (number: string, groupCode: string, category: "NONE" | "SUDDEN_HARDSHIP" | "MARGINAL", head: string, id: string) => {
+    const household = async (
+      number: string,
+      groupCode: string,
+      category: "NONE" | "SUDDEN_HARDSHIP" | "MARGINAL",
+      head: string,
+      id: string,
+    ) => {
       const group = await db.region.findUniqueOrThrow({ where: { code: groupCode } });
       await db.household.create({
         data: {
@@ -37,7 +49,18 @@ describe(`large-scale risk events (${testDatabaseKind})`, () => {
           regionId: group.id,
           address: `${number} 号`,
           category,
-          members: { create: [{ name: head, relation: "HEAD", birthDate: new Date("1970-01-01"), labourCapacity: "FULL", idNumberEnc: cipher.encrypt(id), idNumberHash: cipher.lookupHash(id) }] },
+          members: {
+            create: [
+              {
+                name: head,
+                relation: "HEAD",
+                birthDate: new Date("1970-01-01"),
+                labourCapacity: "FULL",
+                idNumberEnc: cipher.encrypt(id),
+                idNumberHash: cipher.lookupHash(id),
+              },
+            ],
+          },
         },
       });
     };
@@ -48,7 +71,9 @@ describe(`large-scale risk events (${testDatabaseKind})`, () => {
     await household("990101001002-9001", "990101001002001", "SUDDEN_HARDSHIP", "李四", demoIdNumber("1971-07-07", 16));
     // A village of another county.
     const other = await db.region.create({ data: { code: "990102", name: "绿水县", level: "COUNTY", path: "990102/" } });
-    await db.region.create({ data: { code: "990102001001", name: "外县村", level: "VILLAGE", parentId: other.id, path: "990102/990102001001/" } });
+    await db.region.create({
+      data: { code: "990102001001", name: "外县村", level: "VILLAGE", parentId: other.id, path: "990102/990102001001/" },
+    });
     t.app.services.regions.invalidate();
   });
   afterAll(() => t.close());
@@ -60,7 +85,10 @@ describe(`large-scale risk events (${testDatabaseKind})`, () => {
   async function expectedHouseholds(villageCodes: string[], categories: string[] | null) {
     const villages = await prisma().region.findMany({ where: { code: { in: villageCodes } } });
     const households = await prisma().household.findMany({
-      where: { OR: villages.map((v) => ({ region: { path: { startsWith: v.path } } })), ...(categories ? { category: { in: categories as never } } : {}) },
+      where: {
+        OR: villages.map((v) => ({ region: { path: { startsWith: v.path } } })),
+        ...(categories ? { category: { in: categories as never } } : {}),
+      },
       include: { cases: { where: { status: { in: ["OPEN", "APPROVED"] } }, orderBy: { createdAt: "asc" }, take: 1 } },
     });
     return households
@@ -100,27 +128,52 @@ describe(`large-scale risk events (${testDatabaseKind})`, () => {
       ],
       declaredBy: "县防返贫办 李主任",
     });
-    const got = (body.households as { householdNumber: string; outcome: string; caseNumber: string; villageCode: string; headName: string }[]).map((h) => ({
+    const got = (
+      body.households as { householdNumber: string; outcome: string; caseNumber: string; villageCode: string; headName: string }[]
+    ).map((h) => ({
       householdNumber: h.householdNumber,
       outcome: h.outcome,
       caseNumber: h.outcome === "ALREADY_OPEN" ? h.caseNumber : undefined,
     }));
     expect(got.sort((a, b) => a.householdNumber.localeCompare(b.householdNumber))).toEqual(expected);
-    expect(body.households.find((h: { householdNumber: string }) => h.householdNumber === "990101001001-9001")).toMatchObject({ headName: "孙**", villageName: "石门村", caseStatus: "OPEN", stage: "VILLAGE_VERIFICATION" });
+    expect(body.households.find((h: { householdNumber: string }) => h.householdNumber === "990101001001-9001")).toMatchObject({
+      headName: "孙**",
+      villageName: "石门村",
+      caseStatus: "OPEN",
+      stage: "VILLAGE_VERIFICATION",
+    });
     // Not monitored, or not in the villages: not checked.
     expect(got.map((h) => h.householdNumber)).not.toContain("990101001001-9002");
     expect(got.map((h) => h.householdNumber)).not.toContain("990101001002-9001");
-    expect(body.event.progress).toMatchObject({ households: expected.length, leadsCreated: created, alreadyOpen: expected.length - created });
+    expect(body.event.progress).toMatchObject({
+      households: expected.length,
+      leadsCreated: created,
+      alreadyOpen: expected.length - created,
+    });
     expect(await prisma().case.count()).toBe(before + created);
 
-    const leads = await prisma().case.findMany({ where: { riskEventId: eventId }, include: { region: true, household: true, events: { orderBy: { id: "asc" } } }, orderBy: { number: "asc" } });
+    const leads = await prisma().case.findMany({
+      where: { riskEventId: eventId },
+      include: { region: true, household: true, events: { orderBy: { id: "asc" } } },
+      orderBy: { number: "asc" },
+    });
     expect(leads).toHaveLength(created);
     expect(leads.find((c) => c.household?.number === "990101001001-9001")?.region.name).toBe("石门村");
     expect(leads.find((c) => c.household?.number === "990101002001-9001")?.region.name).toBe("白沙村");
     for (const c of leads) {
-      expect(c).toMatchObject({ kind: "DEPARTMENT_LEAD", channel: "RISK_EVENT", riskTypes: ["DISASTER"], stage: "VILLAGE_VERIFICATION", status: "OPEN", routing: "VILLAGE", idempotencyKey: `risk-event:${eventId}:${c.householdId}` });
+      expect(c).toMatchObject({
+        kind: "DEPARTMENT_LEAD",
+        channel: "RISK_EVENT",
+        riskTypes: ["DISASTER"],
+        stage: "VILLAGE_VERIFICATION",
+        status: "OPEN",
+        routing: "VILLAGE",
+        idempotencyKey: `risk-event:${eventId}:${c.householdId}`,
+      });
       expect(c.stageDueAt?.toISOString()).toBe("2026-12-02T15:59:59.999Z");
-      expect(c.description).toBe("规模性返贫风险排查:洪涝灾害“11月山洪”(2026-11-20 起)影响本村。情况:石门河、白沙河沿岸农田和房屋被淹。请入户核实这户受影响的情况。");
+      expect(c.description).toBe(
+        "规模性返贫风险排查:洪涝灾害“11月山洪”(2026-11-20 起)影响本村。情况:石门河、白沙河沿岸农田和房屋被淹。请入户核实这户受影响的情况。",
+      );
       expect(c.events.map((e) => [e.action, e.actorType, e.actorRole])).toEqual([
         ["LEAD_FROM_RISK_EVENT", "STAFF", "COUNTY"],
         ["ROUTED_VILLAGE", "SYSTEM", null],
@@ -141,7 +194,7 @@ describe(`large-scale risk events (${testDatabaseKind})`, () => {
     const retry = await declare(county, flood, "flood-2026-11-a");
     expect(retry.statusCode).toBe(200);
     expect(retry.json()).toMatchObject({ duplicate: true, event: { id: eventId } });
-    expect(retry.json().households).toHaveLength((await prisma().riskEventHousehold.count({ where: { eventId } })));
+    expect(retry.json().households).toHaveLength(await prisma().riskEventHousehold.count({ where: { eventId } }));
     expect(retry.json().households.length).toBeGreaterThanOrEqual(3);
     expect(await prisma().case.count()).toBe(before);
     expect(await prisma().riskEvent.count()).toBe(1);
@@ -153,14 +206,29 @@ describe(`large-scale risk events (${testDatabaseKind})`, () => {
   it("checks every household of a village with scope ALL, leaving those already under review to their case", async () => {
     t.clock.now = new Date(t.clock.now.getTime() + 60_000);
     const expected = await expectedHouseholds(["990101001001"], null);
-    const response = await declare(county, { type: "PRICE_COLLAPSE", title: "生猪价格大跌", villageCodes: ["990101001001"], startsOn: "2026-11-01", scope: "ALL" }, "pigs-2026-11");
+    const response = await declare(
+      county,
+      { type: "PRICE_COLLAPSE", title: "生猪价格大跌", villageCodes: ["990101001001"], startsOn: "2026-11-01", scope: "ALL" },
+      "pigs-2026-11",
+    );
     expect(response.statusCode).toBe(201);
     const body = response.json();
-    expect(body.event).toMatchObject({ endsOn: null, description: null, scopeLabel: "全部农户", riskTypes: ["BUSINESS_FAILURE", "INCOME_DROP"] });
+    expect(body.event).toMatchObject({
+      endsOn: null,
+      description: null,
+      scopeLabel: "全部农户",
+      riskTypes: ["BUSINESS_FAILURE", "INCOME_DROP"],
+    });
     const got = (body.households as { householdNumber: string; outcome: string }[]).map((h) => [h.householdNumber, h.outcome]);
     expect(got).toEqual(expected.map((h) => [h.householdNumber, h.outcome]));
     // The flood's lead is under way, so that household is not checked twice; the household outside the monitoring categories now is.
-    expect(got).toEqual(expect.arrayContaining([["990101001001-9001", "ALREADY_OPEN"], ["990101001001-9002", "LEAD_CREATED"], ["990101001001-0007", "ALREADY_OPEN"]]));
+    expect(got).toEqual(
+      expect.arrayContaining([
+        ["990101001001-9001", "ALREADY_OPEN"],
+        ["990101001001-9002", "LEAD_CREATED"],
+        ["990101001001-0007", "ALREADY_OPEN"],
+      ]),
+    );
   });
 
   it("tracks progress as the village acts on a lead, and shows each desk only its region", async () => {
@@ -176,7 +244,8 @@ describe(`large-scale risk events (${testDatabaseKind})`, () => {
       payload: homeVisit({ findings: { annualIncome: 26000, rigidExpenses: 0, medical: "SECURE" } }),
     });
     expect(visit.statusCode).toBe(200);
-    const stageCount = (progress: { byStage: { stage: string; count: number }[] }, stage: string) => progress.byStage.find((s) => s.stage === stage)?.count ?? 0;
+    const stageCount = (progress: { byStage: { stage: string; count: number }[] }, stage: string) =>
+      progress.byStage.find((s) => s.stage === stage)?.count ?? 0;
     const visited = (await progressOf()).event.progress;
     expect(stageCount(visited, "VILLAGE_APPRAISAL")).toBe(stageCount(start, "VILLAGE_APPRAISAL") + 1);
     expect(stageCount(visited, "VILLAGE_VERIFICATION")).toBe(stageCount(start, "VILLAGE_VERIFICATION") - 1);
@@ -193,21 +262,41 @@ describe(`large-scale risk events (${testDatabaseKind})`, () => {
 
     const detail = await progressOf();
     const progress = detail.event.progress;
-    expect(progress).toMatchObject({ households: start.households, open: start.open - 1, decided: { total: start.decided.total + 1, rejected: start.decided.rejected + 1, approved: start.decided.approved } });
+    expect(progress).toMatchObject({
+      households: start.households,
+      open: start.open - 1,
+      decided: { total: start.decided.total + 1, rejected: start.decided.rejected + 1, approved: start.decided.approved },
+    });
     const shimen = (p: typeof progress) => p.byVillage.find((v: { villageCode: string }) => v.villageCode === "990101001001");
-    expect(shimen(progress)).toMatchObject({ villageName: "石门村", open: shimen(start).open - 1, decided: expect.objectContaining({ rejected: shimen(start).decided.rejected + 1 }) });
+    expect(shimen(progress)).toMatchObject({
+      villageName: "石门村",
+      open: shimen(start).open - 1,
+      decided: expect.objectContaining({ rejected: shimen(start).decided.rejected + 1 }),
+    });
     expect(progress.byVillage.map((v: { villageCode: string }) => v.villageCode)).toEqual(["990101001001", "990101002001"]);
     expect(stageCount(progress, "NOT_IDENTIFIED")).toBe(stageCount(start, "NOT_IDENTIFIED") + 1);
-    expect(detail.households.find((h: { householdNumber: string }) => h.householdNumber === "990101001001-9001")).toMatchObject({ caseStatus: "REJECTED", stage: "NOT_IDENTIFIED", stageLabel: "未纳入监测", overdue: false });
+    expect(detail.households.find((h: { householdNumber: string }) => h.householdNumber === "990101001001-9001")).toMatchObject({
+      caseStatus: "REJECTED",
+      stage: "NOT_IDENTIFIED",
+      stageLabel: "未纳入监测",
+      overdue: false,
+    });
 
     // A week later the 白沙村 lead is past its 5-working-day deadline.
-    expect(detail.households.find((h: { householdNumber: string }) => h.householdNumber === "990101002001-9001")).toMatchObject({ overdue: false });
+    expect(detail.households.find((h: { householdNumber: string }) => h.householdNumber === "990101002001-9001")).toMatchObject({
+      overdue: false,
+    });
     t.clock.now = new Date("2026-12-03T02:00:00Z");
     const late = await progressOf();
-    expect(late.households.find((h: { householdNumber: string }) => h.householdNumber === "990101002001-9001")).toMatchObject({ overdue: true, stageDueAt: "2026-12-02T15:59:59.999Z" });
+    expect(late.households.find((h: { householdNumber: string }) => h.householdNumber === "990101002001-9001")).toMatchObject({
+      overdue: true,
+      stageDueAt: "2026-12-02T15:59:59.999Z",
+    });
     const baishaLate = late.event.progress.byVillage.find((v: { villageCode: string }) => v.villageCode === "990101002001");
     expect(baishaLate.overdue).toBeGreaterThanOrEqual(1);
-    expect(baishaLate.overdue).toBe(late.households.filter((h: { villageCode: string; overdue: boolean }) => h.villageCode === "990101002001" && h.overdue).length);
+    expect(baishaLate.overdue).toBe(
+      late.households.filter((h: { villageCode: string; overdue: boolean }) => h.villageCode === "990101002001" && h.overdue).length,
+    );
 
     // The village sees the events touching it and only its own households.
     const baisha = await t.staffToken("village-baisha");
@@ -216,10 +305,17 @@ describe(`large-scale risk events (${testDatabaseKind})`, () => {
     const theirDetail = await progressOf(baisha);
     expect(theirDetail.households.length).toBeGreaterThan(0);
     expect(theirDetail.households.every((h: { villageCode: string }) => h.villageCode === "990101002001")).toBe(true);
-    expect(theirs[0].progress).toMatchObject({ households: theirDetail.households.length, byVillage: [expect.objectContaining({ villageCode: "990101002001" })] });
+    expect(theirs[0].progress).toMatchObject({
+      households: theirDetail.households.length,
+      byVillage: [expect.objectContaining({ villageCode: "990101002001" })],
+    });
     const township = (await get(await t.staffToken("township-liuxi"), "/api/staff/risk-events", { "accept-language": "en" })).json().items;
     expect(township).toHaveLength(2);
-    expect(township[1]).toMatchObject({ id: eventId, typeLabel: "Flood", progress: { households: shimen(late.event.progress).households } });
+    expect(township[1]).toMatchObject({
+      id: eventId,
+      typeLabel: "Flood",
+      progress: { households: shimen(late.event.progress).households },
+    });
     const pigs = township[0].id;
     expect((await get(baisha, `/api/staff/risk-events/${pigs}`)).statusCode).toBe(404);
     expect((await get(county, "/api/staff/risk-events")).json().items).toHaveLength(2);
@@ -250,7 +346,11 @@ describe(`large-scale risk events (${testDatabaseKind})`, () => {
 
     const notVillage = await declare(county, { ...flood, villageCodes: ["990101001"] }, "bad-declaration-4");
     expect(notVillage.statusCode).toBe(400);
-    expect(notVillage.json()).toMatchObject({ code: "NOT_A_VILLAGE", message: "“柳溪镇”不是村(社区),请选择村。", fields: [{ path: "villageCodes" }] });
+    expect(notVillage.json()).toMatchObject({
+      code: "NOT_A_VILLAGE",
+      message: "“柳溪镇”不是村(社区),请选择村。",
+      fields: [{ path: "villageCodes" }],
+    });
     const notVillageEn = await declare(county, { ...flood, villageCodes: ["990101001"] }, "bad-declaration-5", { "accept-language": "en" });
     expect(notVillageEn.json().message).toBe('"柳溪镇" is not a village; please choose villages.');
 

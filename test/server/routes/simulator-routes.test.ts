@@ -23,7 +23,9 @@ describe("whether the simulator is served", () => {
     expect(simulatorEnabled({ simulator: "false", databaseUrl: "", botKey: "k" })).toBe(false);
     expect(loadConfig({ SIMULATOR: "false" }).simulator).toBe("false");
     // Refused before any database is opened.
-    await expect(buildApp(loadConfig({}, { simulator: "true", botKey: "", logLevel: "silent" }))).rejects.toThrow(/SIMULATOR=true needs BOT_KEY/);
+    await expect(buildApp(loadConfig({}, { simulator: "true", botKey: "", logLevel: "silent" }))).rejects.toThrow(
+      /SIMULATOR=true needs BOT_KEY/,
+    );
   });
 });
 
@@ -145,7 +147,9 @@ describe(`the web chat simulator (${testDatabaseKind})`, () => {
 
     // What the bot says unasked (the village's next step) reaches the page too.
     const village = await t.staffToken("village-shimen");
-    const tasks = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: { authorization: `Bearer ${village}` } })).json().items as { id: string; caseNumber: string }[];
+    const tasks = (
+      await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: { authorization: `Bearer ${village}` } })
+    ).json().items as { id: string; caseNumber: string }[];
     const task = tasks.find((x) => x.caseNumber === number)!;
     const visit = await t.app.inject({
       method: "POST",

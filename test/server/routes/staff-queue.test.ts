@@ -13,13 +13,25 @@ describe(`staff queue and case view (${testDatabaseKind})`, () => {
   beforeAll(async () => {
     t = await createTestApp();
     township = await t.staffToken("township-liuxi");
-    demoCases = await t.database.db.prisma.case.count({ where: { regionPath: { startsWith: "990101/990101001/990101001002/" }, status: "OPEN", stage: "VILLAGE_VERIFICATION" } });
+    demoCases = await t.database.db.prisma.case.count({
+      where: { regionPath: { startsWith: "990101/990101001/990101001002/" }, status: "OPEN", stage: "VILLAGE_VERIFICATION" },
+    });
     const resident = await t.residentToken("queue-filler");
     for (let i = 0; i < 5; i++) {
-      await t.submit(resident, { description: `第${i}户 老人住院看病`, applicantName: `病号${i}`, regionCode: "990101001002", riskTypes: ["ILLNESS"] });
+      await t.submit(resident, {
+        description: `第${i}户 老人住院看病`,
+        applicantName: `病号${i}`,
+        regionCode: "990101001002",
+        riskTypes: ["ILLNESS"],
+      });
       t.clock.now = new Date(t.clock.now.getTime() + 60_000);
     }
-    await t.submit(resident, { description: "学费交不起", applicantName: "学生家长", regionCode: "990101001002", riskTypes: ["SCHOOLING"] });
+    await t.submit(resident, {
+      description: "学费交不起",
+      applicantName: "学生家长",
+      regionCode: "990101001002",
+      riskTypes: ["SCHOOLING"],
+    });
   });
   afterAll(() => t.close());
 
@@ -40,7 +52,12 @@ describe(`staff queue and case view (${testDatabaseKind})`, () => {
   it("filters by risk type and searches by name or number, masking phones", async () => {
     const schooling = (await get("/api/staff/cases?riskType=SCHOOLING&regionCode=990101001002", township)).json().items;
     expect(schooling).toHaveLength(1);
-    expect(schooling[0]).toMatchObject({ applicantName: "学生家长", phoneMasked: "135****5678", stage: "VILLAGE_VERIFICATION", stageLabel: "村里上门核实" });
+    expect(schooling[0]).toMatchObject({
+      applicantName: "学生家长",
+      phoneMasked: "135****5678",
+      stage: "VILLAGE_VERIFICATION",
+      stageLabel: "村里上门核实",
+    });
     const byName = (await get(`/api/staff/cases?q=${encodeURIComponent("病号3")}`, township)).json().items;
     expect(byName.map((c: { applicantName: string }) => c.applicantName)).toEqual(["病号3"]);
     const byNumber = (await get(`/api/staff/cases?q=${schooling[0].number}`, township)).json().items;
@@ -52,7 +69,8 @@ describe(`staff queue and case view (${testDatabaseKind})`, () => {
     // 李秀英 is a member (not the applicant) of the demo household whose head applied in case 1.
     const member = (await get(`/api/staff/cases?q=${demoIdNumber("1958-11-20", 42)}`, county)).json().items;
     expect(member.map((c: { applicantName: string }) => c.applicantName)).toEqual(["张德福"]);
-    const applicant = (await get(`/api/staff/cases?q=${demoIdNumber("1975-08-15", 11).toLowerCase()}&status=REJECTED`, county)).json().items;
+    const applicant = (await get(`/api/staff/cases?q=${demoIdNumber("1975-08-15", 11).toLowerCase()}&status=REJECTED`, county)).json()
+      .items;
     expect(applicant.map((c: { applicantName: string }) => c.applicantName)).toEqual(["王建国"]);
     // Outside the caller's region the same number finds nothing.
     expect((await get(`/api/staff/cases?q=${demoIdNumber("1975-08-15", 11)}`, township)).json().items).toEqual([]);

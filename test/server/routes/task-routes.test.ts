@@ -9,7 +9,13 @@ import { isSampled } from "../../../server/domain/workflow/engine.ts";
 import { homeVisit } from "../../helpers/actions.ts";
 
 const visit = (investigators?: string[]) => homeVisit({ investigators });
-const appraisal = (proposal: "PROPOSE" | "DECLINE", votes: Record<string, number> = {}) => ({ type: "RECORD_APPRAISAL", meetingAt: "2026-11-25T01:30:00Z", proposal, reason: "村两委会议讨论", ...votes });
+const appraisal = (proposal: "PROPOSE" | "DECLINE", votes: Record<string, number> = {}) => ({
+  type: "RECORD_APPRAISAL",
+  meetingAt: "2026-11-25T01:30:00Z",
+  proposal,
+  reason: "村两委会议讨论",
+  ...votes,
+});
 
 describe(`review workflow through the API (${testDatabaseKind})`, () => {
   let t: TestApp;
@@ -29,7 +35,13 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
 
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const openTask = async (token: string, number: string) => {
-    const tasks = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: auth(token) })).json().items as { id: string; caseNumber: string; stage: string; actions: string[]; dueAt: string | null }[];
+    const tasks = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: auth(token) })).json().items as {
+      id: string;
+      caseNumber: string;
+      stage: string;
+      actions: string[];
+      dueAt: string | null;
+    }[];
     return tasks.find((task) => task.caseNumber === number);
   };
   const act = async (token: string, number: string, body: object) => {
@@ -37,8 +49,10 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     if (!task) throw new Error(`no open task for ${number}`);
     return t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: auth(token), payload: body });
   };
-  const status = async (number: string) => (await t.app.inject({ method: "GET", url: `/api/me/cases/${number}`, headers: auth(resident) })).json();
-  const submit = async (body: object) => (await t.submit(resident, { description: "老伴住院花了三万多", regionCode: "990101001001", ...body })).json();
+  const status = async (number: string) =>
+    (await t.app.inject({ method: "GET", url: `/api/me/cases/${number}`, headers: auth(resident) })).json();
+  const submit = async (body: object) =>
+    (await t.submit(resident, { description: "老伴住院花了三万多", regionCode: "990101001001", ...body })).json();
 
   it("takes an identification case from intake to monitoring, through a return loop and the county's data comparison", async () => {
     t.clock.now = new Date(defaultTestTime);
@@ -62,7 +76,11 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     const returned = await act(township, ack.number, { type: "RETURN", reason: "缺少医疗费用票据,请补充" });
     expect(returned.json()).toMatchObject({ toStage: "VILLAGE_VERIFICATION", nextTask: { stage: "VILLAGE_VERIFICATION" } });
     const afterReturn = await status(ack.number);
-    expect(afterReturn.timeline.at(-1)).toMatchObject({ action: "RETURNED", title: "乡镇审核:退回补充", detail: "缺少医疗费用票据,请补充" });
+    expect(afterReturn.timeline.at(-1)).toMatchObject({
+      action: "RETURNED",
+      title: "乡镇审核:退回补充",
+      detail: "缺少医疗费用票据,请补充",
+    });
 
     await act(village, ack.number, visit());
     await act(village, ack.number, appraisal("PROPOSE"));
@@ -74,9 +92,17 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     expect(task?.actions).toEqual(["RECORD_DATA_COMPARISON", "RETURN", "REJECT"]);
     const tooSoon = await act(county, ack.number, { type: "APPROVE" });
     expect(tooSoon.json().code).toBe("DATA_COMPARISON_REQUIRED");
-    expect((await act(county, ack.number, { type: "RECORD_DATA_COMPARISON", result: "CLEAR" })).json()).toMatchObject({ toStage: "COUNTY_APPROVAL" });
-    expect((await act(county, ack.number, { type: "APPROVE", note: "纳入监测" })).json()).toMatchObject({ toStage: "DISPATCH", status: "OPEN" });
-    const dispatched = await act(county, ack.number, { type: "DISPATCH", needs: [{ riskType: "ILLNESS", department: "HEALTH_INSURANCE", measure: "大病保险二次报销" }] });
+    expect((await act(county, ack.number, { type: "RECORD_DATA_COMPARISON", result: "CLEAR" })).json()).toMatchObject({
+      toStage: "COUNTY_APPROVAL",
+    });
+    expect((await act(county, ack.number, { type: "APPROVE", note: "纳入监测" })).json()).toMatchObject({
+      toStage: "DISPATCH",
+      status: "OPEN",
+    });
+    const dispatched = await act(county, ack.number, {
+      type: "DISPATCH",
+      needs: [{ riskType: "ILLNESS", department: "HEALTH_INSURANCE", measure: "大病保险二次报销" }],
+    });
     expect(dispatched.json()).toMatchObject({ toStage: "HELP", status: "APPROVED", nextTask: { stage: "HELP", dueAt: null } });
 
     const final = await status(ack.number);
@@ -84,8 +110,19 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     const detail = (await t.app.inject({ method: "GET", url: `/api/staff/cases/${ack.caseId}`, headers: auth(county) })).json();
     // Every step left an event with who and what.
     expect(detail.events.map((e: { action: string }) => e.action)).toEqual([
-      "SUBMITTED", "ROUTED_VILLAGE", "HOME_VISIT_RECORDED", "APPRAISAL_PROPOSED", "PUBLICITY_CLOSED", "RETURNED",
-      "HOME_VISIT_RECORDED", "APPRAISAL_PROPOSED", "PUBLICITY_CLOSED", "APPROVED", "DATA_COMPARISON_CLEAR", "APPROVED", "DISPATCHED",
+      "SUBMITTED",
+      "ROUTED_VILLAGE",
+      "HOME_VISIT_RECORDED",
+      "APPRAISAL_PROPOSED",
+      "PUBLICITY_CLOSED",
+      "RETURNED",
+      "HOME_VISIT_RECORDED",
+      "APPRAISAL_PROPOSED",
+      "PUBLICITY_CLOSED",
+      "APPROVED",
+      "DATA_COMPARISON_CLEAR",
+      "APPROVED",
+      "DISPATCHED",
     ]);
     expect(detail.events.slice(2).every((e: { actorType: string }) => e.actorType === "STAFF")).toBe(true);
     expect(await t.database.db.prisma.caseTask.count({ where: { case: { number: ack.number }, status: "OPEN" } })).toBe(1);
@@ -106,34 +143,72 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     await act(yunling, ack.number, { type: "APPROVE" });
     await act(county, ack.number, { type: "RECORD_DATA_COMPARISON", result: "CLEAR" });
     await act(county, ack.number, { type: "APPROVE" });
-    await act(county, ack.number, { type: "DISPATCH", needs: [{ riskType: "ILLNESS", department: "HEALTH_INSURANCE", measure: "慢病门诊报销" }] });
+    await act(county, ack.number, {
+      type: "DISPATCH",
+      needs: [{ riskType: "ILLNESS", department: "HEALTH_INSURANCE", measure: "慢病门诊报销" }],
+    });
     expect((await act(baisha, ack.number, { type: "ASSIGN_HELPER", helperName: "孙主任" })).json().toStage).toBe("HELP");
-    expect((await act(baisha, ack.number, { type: "RECORD_FOLLOW_UP", visitedAt: "2026-12-01T01:00:00Z", notes: "家中情况稳定" })).json().toStage).toBe("HELP");
+    expect(
+      (await act(baisha, ack.number, { type: "RECORD_FOLLOW_UP", visitedAt: "2026-12-01T01:00:00Z", notes: "家中情况稳定" })).json()
+        .toStage,
+    ).toBe("HELP");
 
     const tooSoon = await act(baisha, ack.number, { type: "PROPOSE_ELIMINATION", reason: "收入已稳定" });
     expect(tooSoon.json()).toMatchObject({ code: "MONITORED_TOO_SHORT", message: "纳入监测未满 6 个月,暂不能提出风险消除。" });
 
     // Half a year later, but no department has reported any help yet.
     t.clock.now = new Date("2027-06-02T02:00:00Z");
-    expect((await act(baisha, ack.number, { type: "PROPOSE_ELIMINATION", reason: "收入已稳定" })).json().code).toBe("TOO_FEW_HELP_MEASURES");
+    expect((await act(baisha, ack.number, { type: "PROPOSE_ELIMINATION", reason: "收入已稳定" })).json().code).toBe(
+      "TOO_FEW_HELP_MEASURES",
+    );
 
     const assignments = (await t.app.inject({ method: "GET", url: "/api/department/assignments", headers: auth(dept) })).json().items;
     const mine = assignments.find((a: { caseNumber: string }) => a.caseNumber === ack.number);
     expect(mine).toMatchObject({ riskType: "ILLNESS", measure: "慢病门诊报销", status: "OPEN" });
-    const reported = await t.app.inject({ method: "POST", url: `/api/department/assignments/${mine.id}/report`, headers: auth(dept), payload: { report: "已按慢病政策报销 4,200 元" } });
+    const reported = await t.app.inject({
+      method: "POST",
+      url: `/api/department/assignments/${mine.id}/report`,
+      headers: auth(dept),
+      payload: { report: "已按慢病政策报销 4,200 元" },
+    });
     expect(reported.statusCode).toBe(200);
-    const again = await t.app.inject({ method: "POST", url: `/api/department/assignments/${mine.id}/report`, headers: auth(dept), payload: { report: "重复提交" } });
+    const again = await t.app.inject({
+      method: "POST",
+      url: `/api/department/assignments/${mine.id}/report`,
+      headers: auth(dept),
+      payload: { report: "重复提交" },
+    });
     expect(again.json().code).toBe("ASSIGNMENT_ALREADY_REPORTED");
 
     expect((await openTask(baisha, ack.number))?.actions).toContain("PROPOSE_ELIMINATION");
-    expect((await act(baisha, ack.number, { type: "PROPOSE_ELIMINATION", reason: "务工收入稳定,医疗费用已报销" })).json().toStage).toBe("ELIMINATION_TOWNSHIP_REVIEW");
+    expect((await act(baisha, ack.number, { type: "PROPOSE_ELIMINATION", reason: "务工收入稳定,医疗费用已报销" })).json().toStage).toBe(
+      "ELIMINATION_TOWNSHIP_REVIEW",
+    );
     await act(yunling, ack.number, { type: "APPROVE" });
-    expect((await act(county, ack.number, { type: "APPROVE" })).json()).toMatchObject({ toStage: "RISK_ELIMINATED", status: "CLOSED", nextTask: null });
+    expect((await act(county, ack.number, { type: "APPROVE" })).json()).toMatchObject({
+      toStage: "RISK_ELIMINATED",
+      status: "CLOSED",
+      nextTask: null,
+    });
 
     // The risk came back: the same case goes through identification again.
-    const reidentified = await t.app.inject({ method: "POST", url: `/api/staff/cases/${ack.caseId}/reidentify`, headers: auth(baisha), payload: { reason: "再次因病住院,医疗支出大" } });
-    expect(reidentified.json()).toMatchObject({ toStage: "VILLAGE_VERIFICATION", status: "OPEN", nextTask: { stage: "VILLAGE_VERIFICATION" } });
-    const twice = await t.app.inject({ method: "POST", url: `/api/staff/cases/${ack.caseId}/reidentify`, headers: auth(baisha), payload: { reason: "再次因病住院" } });
+    const reidentified = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/cases/${ack.caseId}/reidentify`,
+      headers: auth(baisha),
+      payload: { reason: "再次因病住院,医疗支出大" },
+    });
+    expect(reidentified.json()).toMatchObject({
+      toStage: "VILLAGE_VERIFICATION",
+      status: "OPEN",
+      nextTask: { stage: "VILLAGE_VERIFICATION" },
+    });
+    const twice = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/cases/${ack.caseId}/reidentify`,
+      headers: auth(baisha),
+      payload: { reason: "再次因病住院" },
+    });
     expect(twice.json().code).toBe("ACTION_NOT_ALLOWED_HERE");
     expect((await status(ack.number)).timeline.at(-1)).toMatchObject({ title: "重新纳入监测核实", detail: "再次因病住院,医疗支出大" });
   });
@@ -143,15 +218,36 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     const shimen = await t.staffToken("village-shimen");
     // 张德福's household: 10,200 yuan net for three people and 35,000 of medical and school costs in 2026.
     const ack = await submit({ idNumber: demoIdNumber("1956-03-07", 31) });
-    await t.database.db.prisma.case.update({ where: { id: ack.caseId }, data: { stage: "HELP", status: "APPROVED", monitoredSince: new Date("2026-01-01T00:00:00Z") } });
+    await t.database.db.prisma.case.update({
+      where: { id: ack.caseId },
+      data: { stage: "HELP", status: "APPROVED", monitoredSince: new Date("2026-01-01T00:00:00Z") },
+    });
     const task = await t.database.db.prisma.caseTask.findFirstOrThrow({ where: { caseId: ack.caseId, status: "OPEN" } });
     await t.database.db.prisma.caseTask.update({ where: { id: task.id }, data: { stage: "HELP" } });
-    await t.database.db.prisma.departmentAssignment.create({ data: { caseId: ack.caseId, department: "HEALTH_INSURANCE", riskType: "ILLNESS", measure: "大病保险", regionPath: "990101/", status: "REPORTED" } });
+    await t.database.db.prisma.departmentAssignment.create({
+      data: {
+        caseId: ack.caseId,
+        department: "HEALTH_INSURANCE",
+        riskType: "ILLNESS",
+        measure: "大病保险",
+        regionPath: "990101/",
+        status: "REPORTED",
+      },
+    });
     const refused = await act(shimen, ack.number, { type: "PROPOSE_ELIMINATION", reason: "情况稳定" });
     expect(refused.json().code).toBe("STILL_BELOW_LINE");
 
     const detail = (await t.app.inject({ method: "GET", url: `/api/staff/cases/${ack.caseId}`, headers: auth(county) })).json();
-    expect(detail.assessment).toMatchObject({ year: 2026, incomeLine: 8500, netIncome: 10200, perCapitaNetIncome: 3400, rigidExpenses: 35000, belowLine: true, belowLineAfterRigidExpenses: true, grade: "RED" });
+    expect(detail.assessment).toMatchObject({
+      year: 2026,
+      incomeLine: 8500,
+      netIncome: 10200,
+      perCapitaNetIncome: 3400,
+      rigidExpenses: 35000,
+      belowLine: true,
+      belowLineAfterRigidExpenses: true,
+      grade: "RED",
+    });
   });
 
   it("never marks a household without working-age labour as risk-eliminated", async () => {
@@ -159,13 +255,41 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     const shimen = await t.staffToken("village-shimen");
     const region = await t.database.db.prisma.region.findUniqueOrThrow({ where: { code: "990101001001" } });
     const household = await t.database.db.prisma.household.create({
-      data: { number: "test-no-labour", regionId: region.id, address: "石门村", members: { create: [{ name: "独居老人", relation: "HEAD", birthDate: new Date("1940-01-01"), labourCapacity: "NONE", idNumberEnc: "x", idNumberHash: "no-labour-hash" }] } },
+      data: {
+        number: "test-no-labour",
+        regionId: region.id,
+        address: "石门村",
+        members: {
+          create: [
+            {
+              name: "独居老人",
+              relation: "HEAD",
+              birthDate: new Date("1940-01-01"),
+              labourCapacity: "NONE",
+              idNumberEnc: "x",
+              idNumberHash: "no-labour-hash",
+            },
+          ],
+        },
+      },
     });
     const ack = await submit({});
-    await t.database.db.prisma.case.update({ where: { id: ack.caseId }, data: { householdId: household.id, stage: "HELP", status: "APPROVED", monitoredSince: new Date("2026-01-01T00:00:00Z") } });
+    await t.database.db.prisma.case.update({
+      where: { id: ack.caseId },
+      data: { householdId: household.id, stage: "HELP", status: "APPROVED", monitoredSince: new Date("2026-01-01T00:00:00Z") },
+    });
     const task = await t.database.db.prisma.caseTask.findFirstOrThrow({ where: { caseId: ack.caseId, status: "OPEN" } });
     await t.database.db.prisma.caseTask.update({ where: { id: task.id }, data: { stage: "HELP" } });
-    await t.database.db.prisma.departmentAssignment.create({ data: { caseId: ack.caseId, department: "CIVIL_AFFAIRS", riskType: "ILLNESS", measure: "低保兜底", regionPath: "990101/", status: "REPORTED" } });
+    await t.database.db.prisma.departmentAssignment.create({
+      data: {
+        caseId: ack.caseId,
+        department: "CIVIL_AFFAIRS",
+        riskType: "ILLNESS",
+        measure: "低保兜底",
+        regionPath: "990101/",
+        status: "REPORTED",
+      },
+    });
     const refused = await act(shimen, ack.number, { type: "PROPOSE_ELIMINATION", reason: "情况稳定" });
     expect(refused.json()).toMatchObject({ code: "NO_LABOUR_HOUSEHOLD" });
   });
@@ -205,12 +329,23 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     const ack = await submit({ kind: "MONITORING_APPLICATION" });
     const current = await t.database.db.prisma.case.findFirstOrThrow({ where: { number: ack.number }, include: { workflow: true } });
     const older = await t.database.db.prisma.workflowDefinition.create({
-      data: { key: current.workflow!.key, regionCode: "", checksum: "an-older-release", version: 1000, body: { ...(current.workflow!.body as object), caseLimit: { workingDays: 25 } } },
+      data: {
+        key: current.workflow!.key,
+        regionCode: "",
+        checksum: "an-older-release",
+        version: 1000,
+        body: { ...(current.workflow!.body as object), caseLimit: { workingDays: 25 } },
+      },
     });
     await t.database.db.prisma.case.update({ where: { id: current.id }, data: { workflowId: older.id } });
     const task = await t.database.db.prisma.caseTask.findFirstOrThrow({ where: { caseId: current.id, status: "OPEN" } });
     // Straight to the action: listing the tasks first would load the version outside the action's transaction.
-    const visited = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: auth(village), payload: visit() });
+    const visited = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/tasks/${task.id}/actions`,
+      headers: auth(village),
+      payload: visit(),
+    });
     expect(visited.statusCode).toBe(200);
     expect(visited.json()).toMatchObject({ toStage: "VILLAGE_APPRAISAL" });
   });
@@ -223,8 +358,13 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     expect((await act(village, ack.number, appraisal("PROPOSE"))).json().code).toBe("VOTE_REQUIRED");
     const noQuorum = await act(village, ack.number, appraisal("PROPOSE", { membersTotal: 11, present: 5, votesFor: 5, votesAgainst: 0 }));
     expect(noQuorum.json()).toMatchObject({ code: "QUORUM_NOT_MET", message: "实到 5 人,未超过应到 11 人的半数,评议无效。" });
-    expect((await act(village, ack.number, appraisal("PROPOSE", { membersTotal: 11, present: 8, votesFor: 4, votesAgainst: 4 }))).json().code).toBe("MAJORITY_NOT_REACHED");
-    const declined = await act(village, ack.number, { ...appraisal("DECLINE", { membersTotal: 11, present: 8, votesFor: 2, votesAgainst: 6 }), reason: "家庭有稳定务工收入" });
+    expect(
+      (await act(village, ack.number, appraisal("PROPOSE", { membersTotal: 11, present: 8, votesFor: 4, votesAgainst: 4 }))).json().code,
+    ).toBe("MAJORITY_NOT_REACHED");
+    const declined = await act(village, ack.number, {
+      ...appraisal("DECLINE", { membersTotal: 11, present: 8, votesFor: 2, votesAgainst: 6 }),
+      reason: "家庭有稳定务工收入",
+    });
     expect(declined.json()).toMatchObject({ toStage: "NOT_GRANTED", status: "REJECTED" });
     expect((await status(ack.number)).timeline.at(-1)).toMatchObject({ title: "村级评议未通过", detail: "家庭有稳定务工收入" });
   });
@@ -246,7 +386,11 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     }
     expect((await act(township, ack.number, { type: "APPROVE" })).json().toStage).toBe("COUNTY_APPROVAL");
     await act(county, ack.number, { type: "RECORD_DATA_COMPARISON", result: "CLEAR" });
-    expect((await act(county, ack.number, { type: "APPROVE" })).json()).toMatchObject({ toStage: "GRANTED", status: "APPROVED", nextTask: null });
+    expect((await act(county, ack.number, { type: "APPROVE" })).json()).toMatchObject({
+      toStage: "GRANTED",
+      status: "APPROVED",
+      nextTask: null,
+    });
     expect(await status(ack.number)).toMatchObject({ status: "APPROVED", stageLabel: "已批准救助", nextStep: null });
   });
 
@@ -255,7 +399,9 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     const ack = await submit({ kind: "EMERGENCY_AID", description: "家里着火了,东西都烧了" });
     expect(ack.stage).toBe("TOWNSHIP_EMERGENCY_RELIEF");
     expect(await openTask(village, ack.number)).toBeUndefined();
-    expect((await act(township, ack.number, { type: "APPROVE", note: "先行发放临时救助 2000 元" })).json().toStage).toBe("VILLAGE_VERIFICATION");
+    expect((await act(township, ack.number, { type: "APPROVE", note: "先行发放临时救助 2000 元" })).json().toStage).toBe(
+      "VILLAGE_VERIFICATION",
+    );
     await act(village, ack.number, visit());
     expect((await act(township, ack.number, { type: "APPROVE" })).json()).toMatchObject({ toStage: "RELIEVED", status: "CLOSED" });
   });
@@ -319,7 +465,12 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     expect(notReady).toBeNull();
     const villageTask = (await openTask(village, (await submit({})).number))!.id;
 
-    const bulk = await t.app.inject({ method: "POST", url: "/api/staff/tasks/bulk-actions", headers: auth(township), payload: { taskIds: [...ids, villageTask], action: { type: "APPROVE" } } });
+    const bulk = await t.app.inject({
+      method: "POST",
+      url: "/api/staff/tasks/bulk-actions",
+      headers: auth(township),
+      payload: { taskIds: [...ids, villageTask], action: { type: "APPROVE" } },
+    });
     expect(bulk.statusCode).toBe(200);
     expect(bulk.json()).toMatchObject({ done: 2, failed: 1 });
     expect(bulk.json().results).toEqual([
@@ -329,22 +480,41 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     ]);
     expect((await status(first)).stage).toBe("COUNTY_APPROVAL");
     // Each task leaves its own trace, as if approved one by one.
-    const events = await t.database.db.prisma.caseEvent.findMany({ where: { case: { number: { in: [first, second] } }, action: "APPROVED" } });
+    const events = await t.database.db.prisma.caseEvent.findMany({
+      where: { case: { number: { in: [first, second] } }, action: "APPROVED" },
+    });
     expect(events).toHaveLength(2);
 
     // Findings are recorded one case at a time; a batch only takes decisions.
-    const visitBatch = await t.app.inject({ method: "POST", url: "/api/staff/tasks/bulk-actions", headers: { ...auth(village), "accept-language": "en" }, payload: { taskIds: [villageTask], action: visit() } });
+    const visitBatch = await t.app.inject({
+      method: "POST",
+      url: "/api/staff/tasks/bulk-actions",
+      headers: { ...auth(village), "accept-language": "en" },
+      payload: { taskIds: [villageTask], action: visit() },
+    });
     expect(visitBatch.statusCode).toBe(400);
     expect(visitBatch.json().fields).toEqual([{ path: "action", message: "Action: This action is taken one case at a time, not in bulk" }]);
     const grid = await t.staffToken("grid-shimen");
-    expect((await t.app.inject({ method: "POST", url: "/api/staff/tasks/bulk-actions", headers: auth(grid), payload: { taskIds: [villageTask], action: { type: "APPROVE" } } })).statusCode).toBe(403);
+    expect(
+      (
+        await t.app.inject({
+          method: "POST",
+          url: "/api/staff/tasks/bulk-actions",
+          headers: auth(grid),
+          payload: { taskIds: [villageTask], action: { type: "APPROVE" } },
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 
   it("lists a case's open tasks, with actions only on the caller's desk", async () => {
     t.clock.now = new Date(defaultTestTime);
     const ack = await submit({});
-    const caseTasks = async (token: string) => t.app.inject({ method: "GET", url: `/api/staff/cases/${ack.caseId}/tasks`, headers: auth(token) });
-    expect((await caseTasks(village)).json().items).toEqual([expect.objectContaining({ stage: "VILLAGE_VERIFICATION", desk: "VILLAGE", actions: ["RECORD_HOME_VISIT"] })]);
+    const caseTasks = async (token: string) =>
+      t.app.inject({ method: "GET", url: `/api/staff/cases/${ack.caseId}/tasks`, headers: auth(token) });
+    expect((await caseTasks(village)).json().items).toEqual([
+      expect.objectContaining({ stage: "VILLAGE_VERIFICATION", desk: "VILLAGE", actions: ["RECORD_HOME_VISIT"] }),
+    ]);
     expect((await caseTasks(township)).json().items).toEqual([expect.objectContaining({ stage: "VILLAGE_VERIFICATION", actions: [] })]);
     // Another village's case answers as if it did not exist, like the case itself.
     const outside = await caseTasks(await t.staffToken("village-baisha"));
@@ -356,14 +526,20 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     t.clock.now = new Date(defaultTestTime);
     const ack = await submit({});
     const task = (await openTask(village, ack.number))!;
-    const post = (token: string) => t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: auth(token), payload: visit() });
+    const post = (token: string) =>
+      t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: auth(token), payload: visit() });
     expect((await post(township)).json().code).toBe("NOT_YOUR_DESK");
     expect((await post(county)).json().code).toBe("NOT_YOUR_DESK");
     expect((await post(await t.staffToken("village-baisha"))).json().code).toBe("TASK_NOT_FOUND");
     expect((await post(await t.staffToken("township-yunling"))).statusCode).toBe(404);
     expect((await post(await t.staffToken("dept-health"))).statusCode).toBe(403);
     const grid = await t.staffToken("grid-shimen");
-    const gridReturn = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: auth(grid), payload: { type: "RETURN", reason: "材料不全" } });
+    const gridReturn = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/tasks/${task.id}/actions`,
+      headers: auth(grid),
+      payload: { type: "RETURN", reason: "材料不全" },
+    });
     expect(gridReturn.json().code).toBe("NOT_YOUR_DESK");
     expect((await post(resident)).statusCode).toBe(403);
     // Higher desks: only the township of the case's own township, only the county.
@@ -372,19 +548,35 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     t.clock.now = new Date("2026-12-01T02:00:00Z");
     await act(village, ack.number, { type: "CLOSE_PUBLICITY" });
     const townshipTask = (await openTask(township, ack.number))!;
-    const approveAt = (token: string, id: string) => t.app.inject({ method: "POST", url: `/api/staff/tasks/${id}/actions`, headers: auth(token), payload: { type: "APPROVE" } });
+    const approveAt = (token: string, id: string) =>
+      t.app.inject({ method: "POST", url: `/api/staff/tasks/${id}/actions`, headers: auth(token), payload: { type: "APPROVE" } });
     expect((await approveAt(village, townshipTask.id)).statusCode).toBe(404);
     expect((await approveAt(county, townshipTask.id)).json().code).toBe("NOT_YOUR_DESK");
     expect((await approveAt(await t.staffToken("township-yunling"), townshipTask.id)).json().code).toBe("TASK_NOT_FOUND");
     expect((await approveAt(township, townshipTask.id)).statusCode).toBe(200);
     const countyTask = (await openTask(county, ack.number))!;
-    for (const token of [village, township, await t.staffToken("township-yunling"), await t.staffToken("dept-health"), await t.staffToken("admin")]) {
+    for (const token of [
+      village,
+      township,
+      await t.staffToken("township-yunling"),
+      await t.staffToken("dept-health"),
+      await t.staffToken("admin"),
+    ]) {
       expect((await approveAt(token, countyTask.id)).statusCode).toBeGreaterThanOrEqual(403);
     }
     expect(await t.database.db.prisma.caseTask.count({ where: { id: countyTask.id, status: "OPEN" } })).toBe(1);
     // A village cannot approve at the township's desk, even for its own case.
     const fresh = (await openTask(village, (await submit({})).number))!;
-    expect((await t.app.inject({ method: "POST", url: `/api/staff/tasks/${fresh.id}/actions`, headers: auth(village), payload: { type: "APPROVE" } })).json().code).toBe("ACTION_NOT_ALLOWED_HERE");
+    expect(
+      (
+        await t.app.inject({
+          method: "POST",
+          url: `/api/staff/tasks/${fresh.id}/actions`,
+          headers: auth(village),
+          payload: { type: "APPROVE" },
+        })
+      ).json().code,
+    ).toBe("ACTION_NOT_ALLOWED_HERE");
   });
 });
 
@@ -397,7 +589,9 @@ describe(`a county's own workflow rules, loaded as configuration (${testDatabase
   });
 
   beforeAll(async () => {
-    const shipped = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "../../../server/workflows/monitoring-identification.json"), "utf8"));
+    const shipped = JSON.parse(
+      fs.readFileSync(path.resolve(import.meta.dirname, "../../../server/workflows/monitoring-identification.json"), "utf8"),
+    );
     const county = {
       ...shipped,
       regionCode: "990101",
@@ -425,11 +619,24 @@ describe(`a county's own workflow rules, loaded as configuration (${testDatabase
     const ack = (await t.submit(resident, { description: "老伴住院花了三万多", regionCode: "990101001001" })).json();
     // Wed 25 Nov + 3 working days = Mon 30 Nov.
     expect(ack.nextStep.dueAt).toBe("2026-11-30T15:59:59.999Z");
-    const tasks = (await t.app.inject({ method: "GET", url: "/api/staff/tasks", headers: { authorization: `Bearer ${village}` } })).json().items;
+    const tasks = (await t.app.inject({ method: "GET", url: "/api/staff/tasks", headers: { authorization: `Bearer ${village}` } })).json()
+      .items;
     const task = tasks.find((x: { caseNumber: string }) => x.caseNumber === ack.number);
-    await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: { authorization: `Bearer ${village}` }, payload: visit() });
-    const next = (await t.app.inject({ method: "GET", url: "/api/staff/tasks", headers: { authorization: `Bearer ${village}` } })).json().items.find((x: { caseNumber: string }) => x.caseNumber === ack.number);
-    const appraised = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${next.id}/actions`, headers: { authorization: `Bearer ${village}` }, payload: appraisal("PROPOSE") });
+    await t.app.inject({
+      method: "POST",
+      url: `/api/staff/tasks/${task.id}/actions`,
+      headers: { authorization: `Bearer ${village}` },
+      payload: visit(),
+    });
+    const next = (await t.app.inject({ method: "GET", url: "/api/staff/tasks", headers: { authorization: `Bearer ${village}` } }))
+      .json()
+      .items.find((x: { caseNumber: string }) => x.caseNumber === ack.number);
+    const appraised = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/tasks/${next.id}/actions`,
+      headers: { authorization: `Bearer ${village}` },
+      payload: appraisal("PROPOSE"),
+    });
     expect(appraised.json()).toMatchObject({ toStage: "TOWNSHIP_REVIEW", nextTask: { dueAt: "2026-12-20T15:59:59.999Z" } });
   });
 });

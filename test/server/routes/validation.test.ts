@@ -13,10 +13,21 @@ describe(`bad input (${testDatabaseKind})`, () => {
   afterAll(() => t.close());
 
   const post = (payload: unknown, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: "POST", url: "/api/cases", headers: { authorization: `Bearer ${resident}`, "idempotency-key": `v-${Math.random()}`, ...headers }, payload: payload as object });
+    t.app.inject({
+      method: "POST",
+      url: "/api/cases",
+      headers: { authorization: `Bearer ${resident}`, "idempotency-key": `v-${Math.random()}`, ...headers },
+      payload: payload as object,
+    });
 
   it("answers 400 with one localized message per field, in Chinese by default", async () => {
-    const response = await post({ description: "难", applicantName: "", phone: "12345", idNumber: "110101199003071235", consent: { personalInformation: false } });
+    const response = await post({
+      description: "难",
+      applicantName: "",
+      phone: "12345",
+      idNumber: "110101199003071235",
+      consent: { personalInformation: false },
+    });
     expect(response.statusCode).toBe(400);
     const body = response.json();
     expect(body.code).toBe("VALIDATION_FAILED");
@@ -31,10 +42,15 @@ describe(`bad input (${testDatabaseKind})`, () => {
   });
 
   it("words the same errors in English when asked", async () => {
-    const response = await post({ description: "x", applicantName: "A", phone: "12345", consent: { personalInformation: true } }, { "accept-language": "en" });
+    const response = await post(
+      { description: "x", applicantName: "A", phone: "12345", consent: { personalInformation: true } },
+      { "accept-language": "en" },
+    );
     const fields = response.json().fields as { path: string; message: string }[];
     expect(response.json().message).toMatch(/^Some of the information is not right/);
-    expect(fields.find((f) => f.path === "phone")?.message).toBe("Phone: Enter a valid mobile number (11 digits) or a landline with its area code");
+    expect(fields.find((f) => f.path === "phone")?.message).toBe(
+      "Phone: Enter a valid mobile number (11 digits) or a landline with its area code",
+    );
     expect(fields.find((f) => f.path === "description")?.message).toMatch(/^Description: Please say a little more/);
   });
 
@@ -46,7 +62,13 @@ describe(`bad input (${testDatabaseKind})`, () => {
   });
 
   it("rejects unknown fields by name", async () => {
-    const response = await post({ description: "家里有困难", applicantName: "甲", phone: "13512345678", consent: { personalInformation: true }, isAdmin: true });
+    const response = await post({
+      description: "家里有困难",
+      applicantName: "甲",
+      phone: "13512345678",
+      consent: { personalInformation: true },
+      isAdmin: true,
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().fields).toEqual([{ path: "", message: "提交内容:包含不认识的字段:isAdmin" }]);
   });
@@ -63,11 +85,21 @@ describe(`bad input (${testDatabaseKind})`, () => {
   });
 
   it("refuses malformed JSON and oversized bodies with a clear answer, not a 500", async () => {
-    const malformed = await t.app.inject({ method: "POST", url: "/api/cases", headers: { authorization: `Bearer ${resident}`, "idempotency-key": "malformed-1", "content-type": "application/json" }, payload: "{ not json" });
+    const malformed = await t.app.inject({
+      method: "POST",
+      url: "/api/cases",
+      headers: { authorization: `Bearer ${resident}`, "idempotency-key": "malformed-1", "content-type": "application/json" },
+      payload: "{ not json",
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().code).toBe("MALFORMED_JSON");
 
-    const huge = await post({ description: "困".repeat(300_000), applicantName: "甲", phone: "13512345678", consent: { personalInformation: true } });
+    const huge = await post({
+      description: "困".repeat(300_000),
+      applicantName: "甲",
+      phone: "13512345678",
+      consent: { personalInformation: true },
+    });
     expect(huge.statusCode).toBe(413);
     expect(huge.json().code).toBe("PAYLOAD_TOO_LARGE");
   });
@@ -91,7 +123,13 @@ describe(`bad input (${testDatabaseKind})`, () => {
   });
 
   it("rejects a region code that does not exist", async () => {
-    const response = await post({ description: "家里有困难", applicantName: "甲", phone: "13512345678", consent: { personalInformation: true }, regionCode: "990199999999" });
+    const response = await post({
+      description: "家里有困难",
+      applicantName: "甲",
+      phone: "13512345678",
+      consent: { personalInformation: true },
+      regionCode: "990199999999",
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().code).toBe("UNKNOWN_REGION");
     expect(response.json().fields[0].path).toBe("regionCode");
@@ -99,8 +137,17 @@ describe(`bad input (${testDatabaseKind})`, () => {
 
   it("validates query strings too", async () => {
     const staff = await t.staffToken("county");
-    const response = await t.app.inject({ method: "GET", url: "/api/staff/cases?limit=1000&riskType=ALIENS", headers: { authorization: `Bearer ${staff}` } });
+    const response = await t.app.inject({
+      method: "GET",
+      url: "/api/staff/cases?limit=1000&riskType=ALIENS",
+      headers: { authorization: `Bearer ${staff}` },
+    });
     expect(response.statusCode).toBe(400);
-    expect(response.json().fields.map((f: { path: string }) => f.path).sort()).toEqual(["querystring.limit", "querystring.riskType"]);
+    expect(
+      response
+        .json()
+        .fields.map((f: { path: string }) => f.path)
+        .sort(),
+    ).toEqual(["querystring.limit", "querystring.riskType"]);
   });
 });

@@ -9,7 +9,10 @@ import { createTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
 
 /** Where a resident's home is, as a phone camera writes it into a photo. */
-const home = { IFD0: { Make: "HomeCam", Model: "Phone 12" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "25/1 3/1 36/1", GPSLongitudeRef: "E", GPSLongitude: "102/1 42/1 12/1" } };
+const home = {
+  IFD0: { Make: "HomeCam", Model: "Phone 12" },
+  IFD3: { GPSLatitudeRef: "N", GPSLatitude: "25/1 3/1 36/1", GPSLongitudeRef: "E", GPSLongitude: "102/1 42/1 12/1" },
+};
 
 /** A 64×48 photo taken with the phone turned (EXIF orientation 6: shown rotated 90°), carrying the GPS position of the house. */
 function cameraPhoto(format: "jpeg" | "png" | "webp"): Promise<Buffer> {
@@ -21,7 +24,9 @@ function multipart(content: Buffer) {
   const boundary = "----attachment-service-test";
   return {
     payload: Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="photo"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="photo"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
       content,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]),
@@ -43,7 +48,12 @@ describe(`attachment service: what is kept, and how much (${testDatabaseKind})`,
     return { token, principal };
   };
   const upload = (token: string, content: Buffer, locale = "zh-CN") =>
-    t.app.inject({ method: "POST", url: "/api/attachments", headers: { ...multipart(content).headers, authorization: `Bearer ${token}`, "accept-language": locale }, payload: multipart(content).payload });
+    t.app.inject({
+      method: "POST",
+      url: "/api/attachments",
+      headers: { ...multipart(content).headers, authorization: `Bearer ${token}`, "accept-language": locale },
+      payload: multipart(content).payload,
+    });
   const storedFile = async (id: string) => {
     const row = await t.database.db.prisma.attachment.findUniqueOrThrow({ where: { id } });
     return fs.readFileSync(path.join(t.config.dataDir, "attachments", row.sha256.slice(0, 2), row.sha256));
@@ -82,7 +92,10 @@ describe(`attachment service: what is kept, and how much (${testDatabaseKind})`,
     doc.setAuthor("Zhang Defu");
     doc.setTitle("Bill of Zhang Defu");
     doc.setCreator("HomeScanner");
-    doc.catalog.set(PDFName.of("Metadata"), doc.context.register(doc.context.stream("<x:xmpmeta>Zhang Defu, 13512345678</x:xmpmeta>", { Type: "Metadata", Subtype: "XML" })));
+    doc.catalog.set(
+      PDFName.of("Metadata"),
+      doc.context.register(doc.context.stream("<x:xmpmeta>Zhang Defu, 13512345678</x:xmpmeta>", { Type: "Metadata", Subtype: "XML" })),
+    );
     doc.catalog.set(PDFName.of("OpenAction"), doc.context.obj({ S: "JavaScript", JS: PDFHexString.fromText("app.alert('hi')") }));
     await doc.attach(Buffer.from("bank account 6217995510007776665"), "account.txt", { mimeType: "text/plain" });
     // An incremental save keeps the first revision (its old title) in the file after the new one.
@@ -91,7 +104,8 @@ describe(`attachment service: what is kept, and how much (${testDatabaseKind})`,
     revised.setTitle("Revised");
     const sent = Buffer.from(await revised.commit({ useObjectStreams: false }));
     // Strings in a PDF are often hex (UTF-16): either form counts as carried.
-    const carries = (file: Buffer, text: string) => file.includes(text) || file.includes(PDFHexString.fromText(text).toString().slice(1, -1));
+    const carries = (file: Buffer, text: string) =>
+      file.includes(text) || file.includes(PDFHexString.fromText(text).toString().slice(1, -1));
     const markers = ["Zhang Defu", "Bill of Zhang Defu", "Revised", "HomeScanner", "13512345678", "xmpmeta", "app.alert", "account.txt"];
     for (const marker of markers) expect(carries(sent, marker), marker).toBe(true);
     const embedded = (pdf: PDFDocument) => pdf.catalog.lookupMaybe(PDFName.of("Names"), PDFDict)?.get(PDFName.of("EmbeddedFiles"));
@@ -128,7 +142,9 @@ describe(`attachment service: what is kept, and how much (${testDatabaseKind})`,
 
   it("refuses a photo whose header promises more pixels than allowed, before decoding it", async () => {
     const { token } = await login("bomb-sender");
-    const huge = await sharp({ create: { width: 101, height: 100, channels: 3, background: "white" } }).png().toBuffer();
+    const huge = await sharp({ create: { width: 101, height: 100, channels: 3, background: "white" } })
+      .png()
+      .toBuffer();
     const answer = await upload(token, huge);
     expect(answer.statusCode).toBe(413);
     expect(answer.json()).toMatchObject({ code: "IMAGE_TOO_LARGE", message: "照片尺寸太大,请缩小后再发。" });
@@ -146,7 +162,13 @@ describe(`attachment service: what is kept, and how much (${testDatabaseKind})`,
     const { token } = await login("two-at-once");
     const boundary = "----two-files";
     const part = (name: string, content: Buffer) =>
-      Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.png"\r\nContent-Type: image/png\r\n\r\n`), content, Buffer.from("\r\n")]);
+      Buffer.concat([
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.png"\r\nContent-Type: image/png\r\n\r\n`,
+        ),
+        content,
+        Buffer.from("\r\n"),
+      ]);
     const photo = await cameraPhoto("png");
     const before = await t.database.db.prisma.attachment.count();
     const answer = await t.app.inject({
@@ -178,11 +200,17 @@ describe(`attachment service: what is kept, and how much (${testDatabaseKind})`,
     const photo = await cameraPhoto("png");
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) ids.push((await upload(token, photo)).json().id);
-    const ack = (await t.submit(token, { description: "房子墙裂了很危险", regionCode: "990101001001", attachmentIds: ids.slice(0, 9) })).json();
+    const ack = (
+      await t.submit(token, { description: "房子墙裂了很危险", regionCode: "990101001001", attachmentIds: ids.slice(0, 9) })
+    ).json();
     expect(await t.database.db.prisma.attachment.count({ where: { caseId: ack.caseId } })).toBe(9);
     const events = await t.database.db.prisma.caseEvent.count({ where: { caseId: ack.caseId } });
 
-    await expect(t.app.services.attachments.addToCase(principal, ids[9]!, ack.number)).rejects.toMatchObject({ statusCode: 409, code: "ATTACHMENT_LIMIT_REACHED", params: { max: 9 } });
+    await expect(t.app.services.attachments.addToCase(principal, ids[9]!, ack.number)).rejects.toMatchObject({
+      statusCode: 409,
+      code: "ATTACHMENT_LIMIT_REACHED",
+      params: { max: 9 },
+    });
     expect((await t.database.db.prisma.attachment.findUniqueOrThrow({ where: { id: ids[9]! } })).caseId).toBeNull();
     expect(await t.database.db.prisma.caseEvent.count({ where: { caseId: ack.caseId } })).toBe(events);
   });

@@ -26,7 +26,8 @@ describe(`pushes from notices recorded with their changes (${testDatabaseKind})`
   });
 
   const prisma = () => t.database.db.prisma;
-  const taskOpenedPushes = (caseNumber: string) => prisma().botPush.findMany({ where: { recipientId: villageWechat, text: { contains: `新任务:案件 ${caseNumber}` } } });
+  const taskOpenedPushes = (caseNumber: string) =>
+    prisma().botPush.findMany({ where: { recipientId: villageWechat, text: { contains: `新任务:案件 ${caseNumber}` } } });
 
   /** What a change leaves when its instance dies right after the commit: its rows and its notice, no push yet. */
   async function changeCommittedThenInstanceDied() {

@@ -95,10 +95,14 @@ describe(`the notice bus between server instances (${testDatabaseKind})`, () => 
       const a = await instance(() => t.db);
       const b = await instance(() => second);
       const listening = () =>
-        t.db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = 'fanpin-listen' AND datname = current_database() AND pid <> pg_backend_pid()");
+        t.db.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE application_name = 'fanpin-listen' AND datname = current_database() AND pid <> pg_backend_pid()",
+        );
       const before = await listening();
       expect(before.length).toBe(notifiers.length);
-      await t.db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'fanpin-listen' AND datname = current_database()");
+      await t.db.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'fanpin-listen' AND datname = current_database()",
+      );
       await expect.poll(() => b.events, { timeout: 10_000 }).toContainEqual({ kind: "resync" });
       expect(b.lines.map((l) => l.level)).toEqual(["warn", "info"]);
       expect(b.lines[0]!.message).toContain("lost the connection");

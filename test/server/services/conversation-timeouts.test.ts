@@ -14,7 +14,12 @@ describe(`conversations left half-way are ended and the sender told (${testDatab
   afterAll(() => t.close());
 
   const send = (senderId: string, text: string) =>
-    t.app.inject({ method: "POST", url: "/api/bot/messages", headers: { "x-bot-key": botKey }, payload: { messageId: `timeout-${++n}`, senderId, text } });
+    t.app.inject({
+      method: "POST",
+      url: "/api/bot/messages",
+      headers: { "x-bot-key": botKey },
+      payload: { messageId: `timeout-${++n}`, senderId, text },
+    });
   const conversation = (senderId: string) => t.database.db.prisma.botConversation.findUniqueOrThrow({ where: { senderId } });
   const pushesTo = async (recipientId: string) => {
     await t.app.services.botPushes.settled();

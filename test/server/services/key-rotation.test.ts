@@ -48,7 +48,20 @@ describe(`key rotation (${testDatabaseKind})`, () => {
       regionCode: "990101001001",
       idNumber: demoIdNumber("1970-01-01", 5),
       bankAccount: { bankName: "青山县农村信用合作联社", accountNumber: "6217995510009998887" },
-      household: { members: [{ name: "测试人", relation: "HEAD", idNumber: demoIdNumber("1970-01-01", 5), birthYear: 1970, labourCapacity: "FULL", health: "HEALTHY" }], incomes: [], expenses: [] },
+      household: {
+        members: [
+          {
+            name: "测试人",
+            relation: "HEAD",
+            idNumber: demoIdNumber("1970-01-01", 5),
+            birthYear: 1970,
+            labourCapacity: "FULL",
+            health: "HEALTHY",
+          },
+        ],
+        incomes: [],
+        expenses: [],
+      },
     });
     expect(submitted.statusCode).toBe(201);
     original = new PersonalDataCipher(resolveSecrets(t.config, false));
@@ -67,10 +80,23 @@ describe(`key rotation (${testDatabaseKind})`, () => {
   it("re-encrypts everything under the new data key and re-hashes under the new lookup key, in resumable batches", async () => {
     const { prisma } = t.database.db;
     // Every kind of value is there to rotate: phones, ID numbers, declared households, a bank account.
-    expect(new Set(before.map((v) => v.table))).toEqual(new Set(["Case.contactPhoneEnc", "Case.applicantIdNumberEnc", "Case.declaredHouseholdEnc", "Case.bankAccountEnc", "HouseholdMember.idNumberEnc", "ResidentIdentity.phoneEnc"]));
+    expect(new Set(before.map((v) => v.table))).toEqual(
+      new Set([
+        "Case.contactPhoneEnc",
+        "Case.applicantIdNumberEnc",
+        "Case.declaredHouseholdEnc",
+        "Case.bankAccountEnc",
+        "HouseholdMember.idNumberEnc",
+        "ResidentIdentity.phoneEnc",
+      ]),
+    );
     expect(before.every((v) => v.sealed.startsWith("k1."))).toBe(true);
     const [k1] = t.config.dataKeys.split(",");
-    const rotating = new PersonalDataCipher({ dataKeys: { k2, k1: k1!.slice(3) }, currentKeyId: "k2", lookupKey: `${newLookupKey},${t.config.lookupKey}` });
+    const rotating = new PersonalDataCipher({
+      dataKeys: { k2, k1: k1!.slice(3) },
+      currentKeyId: "k2",
+      lookupKey: `${newLookupKey},${t.config.lookupKey}`,
+    });
     // First the servers restart with the new keys put first (README, "Key rotation"), which records them as the database's.
     await checkAndRecordKeys(prisma, { dataKeys: { k2, k1: k1!.slice(3) }, lookupKeys: [newLookupKey, t.config.lookupKey] });
 
@@ -90,7 +116,8 @@ describe(`key rotation (${testDatabaseKind})`, () => {
     // The first five cases, every value of each.
     expect(new Set(done.map((v) => v.id)).size).toBe(5);
     expect(done.every((v) => v.table.startsWith("Case."))).toBe(true);
-    for (const v of half) expect(rotating.decrypt(v.sealed)).toBe(original.decrypt(before.find((b) => b.table === v.table && b.id === v.id)!.sealed));
+    for (const v of half)
+      expect(rotating.decrypt(v.sealed)).toBe(original.decrypt(before.find((b) => b.table === v.table && b.id === v.id)!.sealed));
 
     const report = await rotateKeys(prisma, rotating, { batchSize: 5, rehash: true });
     expect(report.remaining).toBe(0);
@@ -147,18 +174,33 @@ describe(`key rotation (${testDatabaseKind})`, () => {
     // The same database served with the rotated keys only (the last test moved the data key on to k3).
     const [current] = (await sealedValues(t.database.db.prisma)).map((v) => v.sealed.split(".")[0]);
     expect(current).toBe("k3");
-    const app = await buildApp({ ...t.config, dataKeys: `k3:${k3}`, lookupKey: newLookupKey, seedDemo: "false" }, { database: t.database.db, now: () => new Date(t.clock.now) });
+    const app = await buildApp(
+      { ...t.config, dataKeys: `k3:${k3}`, lookupKey: newLookupKey, seedDemo: "false" },
+      { database: t.database.db, now: () => new Date(t.clock.now) },
+    );
     await app.ready();
     try {
-      const login = await app.inject({ method: "POST", url: "/api/auth/staff/login", payload: { username: "township-liuxi", password: "demo1234" } });
+      const login = await app.inject({
+        method: "POST",
+        url: "/api/auth/staff/login",
+        payload: { username: "township-liuxi", password: "demo1234" },
+      });
       const headers = { authorization: `Bearer ${login.json().token}` };
       const byId = (await app.inject({ method: "GET", url: `/api/staff/cases?q=${demoIdNumber("1970-01-01", 5)}`, headers })).json();
       expect(byId.items.map((c: { applicantName: string }) => c.applicantName)).toEqual(["测试人"]);
-      const demoHead = await t.database.db.prisma.householdMember.findFirstOrThrow({ where: { relation: "HEAD", household: { region: { code: { startsWith: "990101001001" } } } } });
-      const plainId = new PersonalDataCipher({ dataKeys: { k3 }, currentKeyId: "k3", lookupKey: newLookupKey }).decrypt(demoHead.idNumberEnc);
+      const demoHead = await t.database.db.prisma.householdMember.findFirstOrThrow({
+        where: { relation: "HEAD", household: { region: { code: { startsWith: "990101001001" } } } },
+      });
+      const plainId = new PersonalDataCipher({ dataKeys: { k3 }, currentKeyId: "k3", lookupKey: newLookupKey }).decrypt(
+        demoHead.idNumberEnc,
+      );
       const households = (await app.inject({ method: "GET", url: `/api/households?q=${plainId}`, headers })).json();
       expect(households.items.map((h: { id: string }) => h.id)).toEqual([demoHead.householdId]);
-      const publicLookup = await app.inject({ method: "POST", url: "/api/public/case-status", payload: { number: byId.items[0].number, phoneLast4: "5678" } });
+      const publicLookup = await app.inject({
+        method: "POST",
+        url: "/api/public/case-status",
+        payload: { number: byId.items[0].number, phoneLast4: "5678" },
+      });
       expect(publicLookup.statusCode).toBe(200);
     } finally {
       await app.close();
@@ -166,10 +208,17 @@ describe(`key rotation (${testDatabaseKind})`, () => {
   });
 
   it("refuses a department screening run while two lookup keys are configured, rather than miss households", async () => {
-    const app = await buildApp({ ...t.config, dataKeys: `k3:${k3}`, lookupKey: `${generateKey()},${newLookupKey}`, seedDemo: "false" }, { database: t.database.db, now: () => new Date(t.clock.now) });
+    const app = await buildApp(
+      { ...t.config, dataKeys: `k3:${k3}`, lookupKey: `${generateKey()},${newLookupKey}`, seedDemo: "false" },
+      { database: t.database.db, now: () => new Date(t.clock.now) },
+    );
     await app.ready();
     try {
-      const login = await app.inject({ method: "POST", url: "/api/auth/staff/login", payload: { username: "county", password: "demo1234" } });
+      const login = await app.inject({
+        method: "POST",
+        url: "/api/auth/staff/login",
+        payload: { username: "county", password: "demo1234" },
+      });
       const headers = { authorization: `Bearer ${login.json().token}` };
       const boundary = "----rotation";
       const csv = `序号,姓名,身份证号,医疗总费用(元),个人自付金额(元)\r\n1,某人,${demoIdNumber("1970-01-01", 5)},50000,32000\r\n`;
@@ -177,11 +226,20 @@ describe(`key rotation (${testDatabaseKind})`, () => {
         method: "POST",
         url: "/api/staff/screening/imports?department=HEALTH_INSURANCE&period=2026Q3",
         headers: { ...headers, "content-type": `multipart/form-data; boundary=${boundary}` },
-        payload: Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="医保.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`)]),
+        payload: Buffer.concat([
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="医保.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`,
+          ),
+        ]),
       });
       expect(upload.statusCode).toBe(201);
       const { import: imported, suggestedMapping } = upload.json();
-      const run = await app.inject({ method: "POST", url: `/api/staff/screening/imports/${imported.id}/run`, headers, payload: { mapping: suggestedMapping } });
+      const run = await app.inject({
+        method: "POST",
+        url: `/api/staff/screening/imports/${imported.id}/run`,
+        headers,
+        payload: { mapping: suggestedMapping },
+      });
       expect(run.statusCode).toBe(409);
       expect(run.json().code).toBe("LOOKUP_KEY_ROTATION_IN_PROGRESS");
     } finally {
@@ -209,7 +267,15 @@ describe(`npm run keys:rotate -- --new-keys (${testDatabaseKind})`, () => {
       const household = await db.prisma.household.create({ data: { number: "H-1", regionId: region.id, address: "石门村" } });
       const idNumber = demoIdNumber("1980-02-02", 7);
       await db.prisma.householdMember.create({
-        data: { householdId: household.id, name: "王五", relation: "HEAD", birthDate: new Date("1980-02-02"), idNumberEnc: before.encrypt(idNumber), idNumberHash: before.lookupHash(idNumber), labourCapacity: "FULL" },
+        data: {
+          householdId: household.id,
+          name: "王五",
+          relation: "HEAD",
+          birthDate: new Date("1980-02-02"),
+          idNumberEnc: before.encrypt(idNumber),
+          idNumberHash: before.lookupHash(idNumber),
+          labourCapacity: "FULL",
+        },
       });
       // The embedded database is one process's at a time: the command runs with the server stopped.
       if (!server) await db.close();

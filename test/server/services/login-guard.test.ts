@@ -14,10 +14,18 @@ describe(`login guard (${testDatabaseKind})`, () => {
   const setUp = () => {
     const clock = { now: new Date("2026-11-25T02:00:00Z") };
     const counters = new SharedCounters(t.db.sql);
-    const guard = new LoginGuard({ failuresPerClient: 3, bindingFailuresPerSender: 2, bindingFailuresPerHour: 3 }, counters, () => clock.now);
+    const guard = new LoginGuard(
+      { failuresPerClient: 3, bindingFailuresPerSender: 2, bindingFailuresPerHour: 3 },
+      counters,
+      () => clock.now,
+    );
     const later = (minutes: number) => (clock.now = new Date(clock.now.getTime() + minutes * 60_000));
     // A second server instance on the same database, with its own counters object.
-    const other = new LoginGuard({ failuresPerClient: 3, bindingFailuresPerSender: 2, bindingFailuresPerHour: 3 }, new SharedCounters(t.db.sql), () => clock.now);
+    const other = new LoginGuard(
+      { failuresPerClient: 3, bindingFailuresPerSender: 2, bindingFailuresPerHour: 3 },
+      new SharedCounters(t.db.sql),
+      () => clock.now,
+    );
     return { guard, other, later };
   };
   let run = 0;

@@ -28,7 +28,10 @@ describe(`reminders to desks: a working day before a deadline, and publicity lis
   afterAll(() => t.close());
 
   // What the scheduled jobs run (they are off in tests), on the test's clock.
-  const reminders = { remindDueTasks: () => t.app.services.reminders.remindDueTasks(), announceEndedPublicity: () => t.app.services.reminders.announceEndedPublicity() };
+  const reminders = {
+    remindDueTasks: () => t.app.services.reminders.remindDueTasks(),
+    announceEndedPublicity: () => t.app.services.reminders.announceEndedPublicity(),
+  };
 
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const events = (caseId: string, action: string) => t.database.db.prisma.caseEvent.findMany({ where: { caseId, action } });
@@ -37,9 +40,17 @@ describe(`reminders to desks: a working day before a deadline, and publicity lis
     return t.database.db.prisma.botPush.findMany({ where: { recipientId, text: { contains: text } } });
   };
   const act = async (caseNumber: string, body: object) => {
-    const tasks = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: auth(village) })).json().items as { id: string; caseNumber: string }[];
+    const tasks = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: auth(village) })).json().items as {
+      id: string;
+      caseNumber: string;
+    }[];
     const task = tasks.find((x) => x.caseNumber === caseNumber)!;
-    const response = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: auth(village), payload: body });
+    const response = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/tasks/${task.id}/actions`,
+      headers: auth(village),
+      payload: body,
+    });
     expect(response.statusCode).toBe(200);
     return response.json();
   };
@@ -62,16 +73,22 @@ describe(`reminders to desks: a working day before a deadline, and publicity lis
     await Promise.all([reminders.remindDueTasks(), reminders.remindDueTasks()]);
     await reminders.remindDueTasks();
     const reminded = await events(ack.caseId, "TASK_DUE_REMINDED");
-    expect(reminded).toEqual([expect.objectContaining({ actorType: "SYSTEM", fromStage: "VILLAGE_VERIFICATION", payload: expect.objectContaining({ desk: "VILLAGE", dueAt: "2026-12-02T15:59:59.999Z" }) })]);
+    expect(reminded).toEqual([
+      expect.objectContaining({
+        actorType: "SYSTEM",
+        fromStage: "VILLAGE_VERIFICATION",
+        payload: expect.objectContaining({ desk: "VILLAGE", dueAt: "2026-12-02T15:59:59.999Z" }),
+      }),
+    ]);
 
     // Held to the end of the quiet hours (08:00), for the village cadre and the grid worker who visits with them.
     const pushes = await pushesTo(villageWechat, ack.number);
     expect(pushes.map((p) => p.text)).toEqual([`到期提醒:案件 ${ack.number}“村里上门核实”将于 2026年12月2日周三 到期,请抓紧办理。`]);
     expect(pushes[0]!.notBefore).toEqual(new Date("2026-12-01T00:00:00Z"));
     expect(await pushesTo(gridWechat, `到期提醒:案件 ${ack.number}`)).toHaveLength(1);
-    await expect.poll(() => heard.filter((m) => m.type === "task.dueSoon" && m.caseNumber === ack.number)).toEqual([
-      expect.objectContaining({ stage: "VILLAGE_VERIFICATION", dueAt: "2026-12-02T15:59:59.999Z" }),
-    ]);
+    await expect
+      .poll(() => heard.filter((m) => m.type === "task.dueSoon" && m.caseNumber === ack.number))
+      .toEqual([expect.objectContaining({ stage: "VILLAGE_VERIFICATION", dueAt: "2026-12-02T15:59:59.999Z" })]);
     console.close();
 
     // Staff read it in their words on the case; the applicant's timeline leaves it out.

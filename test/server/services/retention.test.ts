@@ -27,7 +27,11 @@ describe(`retention policy (${testDatabaseKind})`, () => {
   let resident: string;
   const files: Record<"shared" | "own", string> = { shared: "", own: "" };
   /** Department screening files by name: stored 100 days ago only, 100 and 10 days ago (the same bytes twice), 10 days ago. */
-  const screening: Record<"old" | "storedAgain" | "recent", { path: string; importIds: string[] }> = { old: { path: "", importIds: [] }, storedAgain: { path: "", importIds: [] }, recent: { path: "", importIds: [] } };
+  const screening: Record<"old" | "storedAgain" | "recent", { path: string; importIds: string[] }> = {
+    old: { path: "", importIds: [] },
+    storedAgain: { path: "", importIds: [] },
+    recent: { path: "", importIds: [] },
+  };
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -48,7 +52,11 @@ describe(`retention policy (${testDatabaseKind})`, () => {
         address: "石门村三组",
         regionCode: "990101001001",
         bankAccount: { bankName: "青山县农村信用合作联社", accountNumber: "6217995510007776665" },
-        household: { members: [{ name: "钱大爷", relation: "HEAD", birthYear: 1950, labourCapacity: "NONE", health: "SERIOUS_ILLNESS" }], incomes: [], expenses: [] },
+        household: {
+          members: [{ name: "钱大爷", relation: "HEAD", birthYear: 1950, labourCapacity: "NONE", health: "SERIOUS_ILLNESS" }],
+          incomes: [],
+          expenses: [],
+        },
         consent: { personalInformation: true, familyEconomicCheck: true },
       })
     ).json();
@@ -68,7 +76,10 @@ describe(`retention policy (${testDatabaseKind})`, () => {
       files[name] = path.join(t.config.dataDir, contentKey("attachments", sha256));
       fs.mkdirSync(path.dirname(files[name]), { recursive: true });
       fs.writeFileSync(files[name], name);
-      for (const caseId of caseIds) await prisma.attachment.create({ data: { sha256, kind: "PHOTO", mimeType: "image/png", size: 5, caseId, uploadedByType: "RESIDENT", uploadedById: "x" } });
+      for (const caseId of caseIds)
+        await prisma.attachment.create({
+          data: { sha256, kind: "PHOTO", mimeType: "image/png", size: 5, caseId, uploadedByType: "RESIDENT", uploadedById: "x" },
+        });
     }
 
     const uploader = await prisma.staffAccount.findUniqueOrThrow({ where: { username: "county" } });
@@ -84,7 +95,20 @@ describe(`retention policy (${testDatabaseKind})`, () => {
       for (const [i, days] of storedDaysAgo.entries()) {
         const at = new Date(now.getTime() - days * day);
         const row = await prisma.screeningImport.create({
-          data: { department: "HEALTH_INSURANCE", period: `2026-0${i + 1}`, fileSha256: sha256, fileName: `${name}.csv`, fileSize: 12, format: "csv", regionPath: "990101/", headers: ["身份证号", "姓名"], headerRow: 1, uploadedById: uploader.id, createdAt: at, fileStoredAt: at },
+          data: {
+            department: "HEALTH_INSURANCE",
+            period: `2026-0${i + 1}`,
+            fileSha256: sha256,
+            fileName: `${name}.csv`,
+            fileSize: 12,
+            format: "csv",
+            regionPath: "990101/",
+            headers: ["身份证号", "姓名"],
+            headerRow: 1,
+            uploadedById: uploader.id,
+            createdAt: at,
+            fileStoredAt: at,
+          },
         });
         screening[name].importIds.push(row.id);
       }
@@ -92,14 +116,32 @@ describe(`retention policy (${testDatabaseKind})`, () => {
 
     // The bot's transient records, old and new.
     const oldTime = new Date(now.getTime() - 40 * day);
-    await prisma.botMessage.createMany({ data: [{ messageId: "m-old", senderId: "s", replies: ["您的电话 13577778888"], createdAt: oldTime }, { messageId: "m-new", senderId: "s", replies: [], createdAt: now }] });
+    await prisma.botMessage.createMany({
+      data: [
+        { messageId: "m-old", senderId: "s", replies: ["您的电话 13577778888"], createdAt: oldTime },
+        { messageId: "m-new", senderId: "s", replies: [], createdAt: now },
+      ],
+    });
     await prisma.botPush.createMany({
       data: [
-        { recipientId: "s", topic: "case:1", text: "old, delivered", notBefore: oldTime, createdAt: oldTime, sentAt: oldTime, deliveredAt: oldTime },
+        {
+          recipientId: "s",
+          topic: "case:1",
+          text: "old, delivered",
+          notBefore: oldTime,
+          createdAt: oldTime,
+          sentAt: oldTime,
+          deliveredAt: oldTime,
+        },
         { recipientId: "s", topic: "case:2", text: "old, never delivered", notBefore: oldTime, createdAt: oldTime },
       ],
     });
-    await prisma.botConversation.createMany({ data: [{ senderId: "idle", state: { step: "report", draft: { phone: "13577778888" } }, updatedAt: oldTime }, { senderId: "talking", state: { step: "idle" }, updatedAt: now }] });
+    await prisma.botConversation.createMany({
+      data: [
+        { senderId: "idle", state: { step: "report", draft: { phone: "13577778888" } }, updatedAt: oldTime },
+        { senderId: "talking", state: { step: "idle" }, updatedAt: now },
+      ],
+    });
 
     // A county view six years ago and one today.
     const county = await t.staffToken("county");
@@ -111,8 +153,22 @@ describe(`retention policy (${testDatabaseKind})`, () => {
   afterAll(() => t.close());
 
   it("erases nothing while the policy keeps personal data for ever", async () => {
-    const report = await retention.run({ ...policy, personalDataYears: 0, transientDays: 10_000, accessLogDays: 100_000, screeningFileDays: 0 });
-    expect(report).toEqual({ casesErased: 0, attachmentFilesDeleted: 0, botMessagesDeleted: 0, botPushesDeleted: 0, botConversationsDeleted: 0, accessLogEntriesDeleted: 0, screeningFilesDeleted: 0 });
+    const report = await retention.run({
+      ...policy,
+      personalDataYears: 0,
+      transientDays: 10_000,
+      accessLogDays: 100_000,
+      screeningFileDays: 0,
+    });
+    expect(report).toEqual({
+      casesErased: 0,
+      attachmentFilesDeleted: 0,
+      botMessagesDeleted: 0,
+      botPushesDeleted: 0,
+      botConversationsDeleted: 0,
+      accessLogEntriesDeleted: 0,
+      screeningFilesDeleted: 0,
+    });
     expect(Object.values(screening).every((file) => fs.existsSync(file.path))).toBe(true);
   });
 
@@ -120,9 +176,20 @@ describe(`retention policy (${testDatabaseKind})`, () => {
     const prisma = t.database.db.prisma;
     const before = await prisma.case.findUniqueOrThrow({ where: { id: old.caseId }, include: { events: true } });
     const report = await retention.run(policy);
-    expect(report).toMatchObject({ casesErased: 1, attachmentFilesDeleted: 1, botMessagesDeleted: 1, botPushesDeleted: 1, botConversationsDeleted: 1, accessLogEntriesDeleted: 1, screeningFilesDeleted: 1 });
+    expect(report).toMatchObject({
+      casesErased: 1,
+      attachmentFilesDeleted: 1,
+      botMessagesDeleted: 1,
+      botPushesDeleted: 1,
+      botConversationsDeleted: 1,
+      accessLogEntriesDeleted: 1,
+      screeningFilesDeleted: 1,
+    });
 
-    const after = await prisma.case.findUniqueOrThrow({ where: { id: old.caseId }, include: { events: { orderBy: { id: "asc" } }, consents: true, attachments: true } });
+    const after = await prisma.case.findUniqueOrThrow({
+      where: { id: old.caseId },
+      include: { events: { orderBy: { id: "asc" } }, consents: true, attachments: true },
+    });
     expect(after).toMatchObject({
       number: before.number,
       kind: before.kind,
@@ -159,16 +226,25 @@ describe(`retention policy (${testDatabaseKind})`, () => {
 
     expect((await prisma.botMessage.findMany({ where: { senderId: "s" } })).map((m) => m.messageId)).toEqual(["m-new"]);
     expect((await prisma.botPush.findMany({ where: { recipientId: "s" } })).map((p) => p.text)).toEqual(["old, never delivered"]);
-    expect((await prisma.botConversation.findMany({ where: { senderId: { in: ["idle", "talking"] } } })).map((c) => c.senderId)).toEqual(["talking"]);
+    expect((await prisma.botConversation.findMany({ where: { senderId: { in: ["idle", "talking"] } } })).map((c) => c.senderId)).toEqual([
+      "talking",
+    ]);
     const accesses = await prisma.staffAccessLog.findMany({ where: { caseId: old.caseId } });
     expect(accesses.map((a) => a.at)).toEqual([now]);
 
     // A second run has nothing left to do.
-    expect(await retention.run(policy)).toMatchObject({ casesErased: 0, attachmentFilesDeleted: 0, accessLogEntriesDeleted: 0, screeningFilesDeleted: 0 });
+    expect(await retention.run(policy)).toMatchObject({
+      casesErased: 0,
+      attachmentFilesDeleted: 0,
+      accessLogEntriesDeleted: 0,
+      screeningFilesDeleted: 0,
+    });
   });
 
   it("deletes a department's screening file once kept its days, unless the same bytes were stored again since, and keeps the import's results", async () => {
-    const imports = await t.database.db.prisma.screeningImport.findMany({ where: { id: { in: Object.values(screening).flatMap((file) => file.importIds) } } });
+    const imports = await t.database.db.prisma.screeningImport.findMany({
+      where: { id: { in: Object.values(screening).flatMap((file) => file.importIds) } },
+    });
     const deletedAt = (id: string) => imports.find((row) => row.id === id)!.fileDeletedAt;
     expect(fs.existsSync(screening.old.path)).toBe(false);
     expect(deletedAt(screening.old.importIds[0]!)).toEqual(now);
@@ -184,15 +260,39 @@ describe(`retention policy (${testDatabaseKind})`, () => {
     const timeline = (await t.app.inject({ method: "GET", url: `/api/me/cases/${old.number}`, headers: auth(resident) })).json();
     expect(timeline.timeline.at(-1)).toMatchObject({ action: "PERSONAL_DATA_ERASED", title: expect.stringContaining("个人信息已删除") });
     const detail = (await t.app.inject({ method: "GET", url: `/api/staff/cases/${old.caseId}`, headers: auth(county) })).json();
-    expect(detail).toMatchObject({ number: old.number, applicantName: erasedName, phoneMasked: "", idNumberMasked: null, bankAccount: null, declaredHousehold: null, revealable: [], personalDataErasedAt: now.toISOString() });
-    const reveal = await t.app.inject({ method: "POST", url: `/api/staff/cases/${old.caseId}/reveal`, headers: auth(county), payload: { field: "PHONE", reason: "回访申请人" } });
+    expect(detail).toMatchObject({
+      number: old.number,
+      applicantName: erasedName,
+      phoneMasked: "",
+      idNumberMasked: null,
+      bankAccount: null,
+      declaredHousehold: null,
+      revealable: [],
+      personalDataErasedAt: now.toISOString(),
+    });
+    const reveal = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/cases/${old.caseId}/reveal`,
+      headers: auth(county),
+      payload: { field: "PHONE", reason: "回访申请人" },
+    });
     expect(reveal.statusCode).toBe(409);
     expect(reveal.json().code).toBe("PERSONAL_DATA_ERASED");
     // Without a phone the anonymous look-up has nothing to match.
-    const lookup = await t.app.inject({ method: "POST", url: "/api/public/case-status", payload: { number: old.number, phoneLast4: "8888" } });
+    const lookup = await t.app.inject({
+      method: "POST",
+      url: "/api/public/case-status",
+      payload: { number: old.number, phoneLast4: "8888" },
+    });
     expect(lookup.statusCode).toBe(404);
     const mine = (await t.app.inject({ method: "GET", url: "/api/me/data", headers: auth(resident) })).json();
     expect(JSON.stringify(mine)).not.toContain("13577778888");
-    expect(mine.cases.find((c: { number: string }) => c.number === old.number)).toMatchObject({ applicantName: erasedName, phone: null, idNumber: null, bankAccount: null, personalDataErasedAt: now.toISOString() });
+    expect(mine.cases.find((c: { number: string }) => c.number === old.number)).toMatchObject({
+      applicantName: erasedName,
+      phone: null,
+      idNumber: null,
+      bankAccount: null,
+      personalDataErasedAt: now.toISOString(),
+    });
   });
 });

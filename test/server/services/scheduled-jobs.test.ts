@@ -11,12 +11,26 @@ describe("the server's scheduled jobs as configured", () => {
     workflow: { escalateOverdue: async () => ({ tasks: 0, cases: 0 }) },
     reminders: { remindDueTasks: async () => ({ tasks: 0 }), announceEndedPublicity: async () => ({ tasks: 0 }) },
     conversations: { run: async () => ({ conversations: 0 }) },
-    retention: { run: async () => ({ casesErased: 0, attachmentFilesDeleted: 0, botMessagesDeleted: 0, botPushesDeleted: 0, botConversationsDeleted: 0, accessLogEntriesDeleted: 0, screeningFilesDeleted: 0 }) },
+    retention: {
+      run: async () => ({
+        casesErased: 0,
+        attachmentFilesDeleted: 0,
+        botMessagesDeleted: 0,
+        botPushesDeleted: 0,
+        botConversationsDeleted: 0,
+        accessLogEntriesDeleted: 0,
+        screeningFilesDeleted: 0,
+      }),
+    },
     pushes: { storePending: async () => ({ notices: 0, pushes: 0 }) },
     calendars: { dailyCheck: async () => ({ examined: 0, changed: 0, moved: 0, set: 0, yearsMissing: 0 }) },
   };
   const summary = (env: Record<string, string>, jobServices = services) =>
-    scheduledJobs(loadConfig(env), jobServices).map((job) => ({ name: job.name, everySeconds: job.everySeconds, timeoutSeconds: job.timeoutSeconds }));
+    scheduledJobs(loadConfig(env), jobServices).map((job) => ({
+      name: job.name,
+      everySeconds: job.everySeconds,
+      timeoutSeconds: job.timeoutSeconds,
+    }));
 
   it("runs every job by default, the retention policy daily with an hour before it is taken for lost", () => {
     expect(summary({})).toEqual([
@@ -31,10 +45,28 @@ describe("the server's scheduled jobs as configured", () => {
   });
 
   it("leaves out a job whose period is 0, and the conversation timeouts without the bot", () => {
-    expect(summary({ OVERDUE_SCAN_SECONDS: "0", REMINDER_SCAN_SECONDS: "0", NOTICE_SCAN_SECONDS: "0", RETENTION_SCAN_HOURS: "0", CALENDAR_CHECK_HOURS: "0" }, { ...services, conversations: null })).toEqual([]);
-    expect(summary({ REMINDER_SCAN_SECONDS: "0", NOTICE_SCAN_SECONDS: "0", CONVERSATION_SCAN_SECONDS: "0", RETENTION_SCAN_HOURS: "0", CALENDAR_CHECK_HOURS: "0", JOB_TIMEOUT_SECONDS: "30" })).toEqual([
-      { name: "overdue-escalations", everySeconds: 60, timeoutSeconds: 30 },
-    ]);
+    expect(
+      summary(
+        {
+          OVERDUE_SCAN_SECONDS: "0",
+          REMINDER_SCAN_SECONDS: "0",
+          NOTICE_SCAN_SECONDS: "0",
+          RETENTION_SCAN_HOURS: "0",
+          CALENDAR_CHECK_HOURS: "0",
+        },
+        { ...services, conversations: null },
+      ),
+    ).toEqual([]);
+    expect(
+      summary({
+        REMINDER_SCAN_SECONDS: "0",
+        NOTICE_SCAN_SECONDS: "0",
+        CONVERSATION_SCAN_SECONDS: "0",
+        RETENTION_SCAN_HOURS: "0",
+        CALENDAR_CHECK_HOURS: "0",
+        JOB_TIMEOUT_SECONDS: "30",
+      }),
+    ).toEqual([{ name: "overdue-escalations", everySeconds: 60, timeoutSeconds: 30 }]);
   });
 });
 
@@ -66,11 +98,19 @@ describe(`overdue escalations run by the scheduler of two instances (${testDatab
 
     // Due at the end of Wed 2 Dec; the clock moves past it and the scans find it.
     t.clock.now = new Date("2026-12-03T01:00:00Z");
-    await expect.poll(async () => (await t.database.db.prisma.caseTask.findUniqueOrThrow({ where: { id: task.id } })).escalatedAt, { timeout: 15_000 }).not.toBeNull();
+    await expect
+      .poll(async () => (await t.database.db.prisma.caseTask.findUniqueOrThrow({ where: { id: task.id } })).escalatedAt, {
+        timeout: 15_000,
+      })
+      .not.toBeNull();
     // Several more periods on both instances.
     await pause(3000);
     expect(await t.database.db.prisma.caseEvent.count({ where: { caseId: ack.caseId, action: "OVERDUE_ESCALATED" } })).toBe(1);
     await Promise.all([t.app.services.botPushes.settled(), second.app.services.botPushes.settled()]);
-    expect(await t.database.db.prisma.botPush.count({ where: { recipientId: villageWechat, text: { contains: `超期提醒:案件 ${ack.number}` } } })).toBe(1);
+    expect(
+      await t.database.db.prisma.botPush.count({
+        where: { recipientId: villageWechat, text: { contains: `超期提醒:案件 ${ack.number}` } },
+      }),
+    ).toBe(1);
   });
 });

@@ -38,7 +38,10 @@ describe(`the scheduler: recurring jobs once per period across instances (${test
   }
 
   const jobRows = (name: string) =>
-    database.db.query<{ id: string; state: string; retry_count: number; singleton_on: Date }>(`SELECT id::text, state::text, retry_count, singleton_on FROM ${jobQueueSchema}.job WHERE name = $1 ORDER BY created_on`, [name]);
+    database.db.query<{ id: string; state: string; retry_count: number; singleton_on: Date }>(
+      `SELECT id::text, state::text, retry_count, singleton_on FROM ${jobQueueSchema}.job WHERE name = $1 ORDER BY created_on`,
+      [name],
+    );
 
   it("runs a job once in its period although two instances ask for it, and again after both restart", async () => {
     let runs = 0;

@@ -26,7 +26,9 @@ describe(`shared counters (${testDatabaseKind})`, () => {
 
   it("counts every event once when instances count the same key at the same moment", async () => {
     const instances = [new SharedCounters(t.db.sql), new SharedCounters(t.db.sql)];
-    const counts = await Promise.all(Array.from({ length: 20 }, (_, i) => instances[i % 2]!.hit("k:burst", 60_000, at(0)).then((w) => w.count)));
+    const counts = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => instances[i % 2]!.hit("k:burst", 60_000, at(0)).then((w) => w.count)),
+    );
     expect(counts.sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(await instances[0]!.peek("k:burst", at(1))).toMatchObject({ count: 20 });
   });
@@ -35,6 +37,8 @@ describe(`shared counters (${testDatabaseKind})`, () => {
     await new SharedCounters(t.db.sql).hit("k:old", 60_000, at(1000));
     // Another instance's first count sweeps.
     await new SharedCounters(t.db.sql).hit("k:new", 60_000, at(1100));
-    await expect.poll(async () => (await t.db.prisma.sharedCounter.findMany({ where: { key: { in: ["k:old", "k:new"] } } })).map((r) => r.key)).toEqual(["k:new"]);
+    await expect
+      .poll(async () => (await t.db.prisma.sharedCounter.findMany({ where: { key: { in: ["k:old", "k:new"] } } })).map((r) => r.key))
+      .toEqual(["k:new"]);
   });
 });

@@ -4,7 +4,15 @@ import { loadDefinitionFiles, WorkflowRegistry } from "../../../server/services/
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../../helpers/test-database.ts";
 
 const county = { id: "c", code: "990101", name: "青山县", aliases: [], level: "COUNTY" as const, parentId: null, path: "990101/" };
-const village = { id: "v", code: "990101001001", name: "石门村", aliases: [], level: "VILLAGE" as const, parentId: "c", path: "990101/990101001001/" };
+const village = {
+  id: "v",
+  code: "990101001001",
+  name: "石门村",
+  aliases: [],
+  level: "VILLAGE" as const,
+  parentId: "c",
+  path: "990101/990101001001/",
+};
 const otherCounty = { id: "o", code: "990102", name: "别县", aliases: [], level: "COUNTY" as const, parentId: null, path: "990102/" };
 const tree = new RegionTree([county, village, otherCounty]);
 
@@ -24,15 +32,16 @@ describe(`workflow versions (${testDatabaseKind})`, () => {
     expect(await t.db.prisma.workflowDefinition.count()).toBe(shipped.length);
 
     const started = registry.forNewCase("MONITORING_APPLICATION", village, tree);
-    const changed = shipped.map((d) =>
-      d.key === "monitoring-identification" ? { ...d, caseLimit: { workingDays: 20 } } : d,
-    );
+    const changed = shipped.map((d) => (d.key === "monitoring-identification" ? { ...d, caseLimit: { workingDays: 20 } } : d));
     // A new process (another instance, or after a restart) with the changed rules.
     const later = new WorkflowRegistry(t.db.prisma);
     await later.register(changed);
     const next = later.forNewCase("MONITORING_APPLICATION", village, tree);
     expect(next.id).not.toBe(started.id);
-    const versions = await t.db.prisma.workflowDefinition.findMany({ where: { key: "monitoring-identification" }, orderBy: { version: "asc" } });
+    const versions = await t.db.prisma.workflowDefinition.findMany({
+      where: { key: "monitoring-identification" },
+      orderBy: { version: "asc" },
+    });
     expect(versions.map((v) => v.version)).toEqual([1, 2]);
     expect((await later.byVersion(started.id)).caseLimit.workingDays).toBe(15);
     expect((await later.byVersion(next.id)).caseLimit.workingDays).toBe(20);
@@ -44,7 +53,9 @@ describe(`workflow versions (${testDatabaseKind})`, () => {
     await Promise.all(instances.map((registry) => registry.register(changed)));
     const versions = await t.db.prisma.workflowDefinition.findMany({ where: { key: "emergency-aid" }, orderBy: { version: "asc" } });
     expect(versions.map((v) => v.version)).toEqual([1, 2]);
-    expect(new Set(instances.map((registry) => registry.forNewCase("EMERGENCY_AID", village, tree).id))).toEqual(new Set([versions[1]!.id]));
+    expect(new Set(instances.map((registry) => registry.forNewCase("EMERGENCY_AID", village, tree).id))).toEqual(
+      new Set([versions[1]!.id]),
+    );
   });
 
   it("prefers a county's own definition inside that county and the default elsewhere", async () => {

@@ -28,11 +28,21 @@ describe(`workflow actions read through their transaction (${testDatabaseKind})`
     const resident = await t.residentToken("uncached-tree");
     caseId = (await t.submit(resident, { description: "老伴住院花了三万多", idNumber: demoIdNumber("1975-08-15", 11) })).json().caseId;
     const act = async (username: string, action: object) => {
-      const done = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${await openTaskId()}/actions`, headers: { authorization: `Bearer ${await t.staffToken(username)}` }, payload: action });
+      const done = await t.app.inject({
+        method: "POST",
+        url: `/api/staff/tasks/${await openTaskId()}/actions`,
+        headers: { authorization: `Bearer ${await t.staffToken(username)}` },
+        payload: action,
+      });
       expect(done.statusCode, JSON.stringify(action)).toBe(200);
     };
     await act("village-baisha", homeVisit({ investigators: ["孙主任", "李会计"] }));
-    await act("village-baisha", { type: "RECORD_APPRAISAL", meetingAt: "2026-11-25T01:30:00Z", proposal: "PROPOSE", reason: "村两委会议讨论" });
+    await act("village-baisha", {
+      type: "RECORD_APPRAISAL",
+      meetingAt: "2026-11-25T01:30:00Z",
+      proposal: "PROPOSE",
+      reason: "村两委会议讨论",
+    });
     // The publicity period is over.
     t.clock.now = new Date("2026-12-01T02:00:00Z");
     await act("village-baisha", { type: "CLOSE_PUBLICITY" });
@@ -45,11 +55,18 @@ describe(`workflow actions read through their transaction (${testDatabaseKind})`
   afterAll(() => t.close());
 
   it("records a follow-up in the help stage, where the household's figures are read", async () => {
-    const done = await service.act(await staffPrincipal(t, "village-baisha"), await openTaskId(), { type: "RECORD_FOLLOW_UP", visitedAt: "2026-12-01T01:00:00Z", notes: "家中情况稳定" }, "zh-CN");
+    const done = await service.act(
+      await staffPrincipal(t, "village-baisha"),
+      await openTaskId(),
+      { type: "RECORD_FOLLOW_UP", visitedAt: "2026-12-01T01:00:00Z", notes: "家中情况稳定" },
+      "zh-CN",
+    );
     expect(done).toMatchObject({ toStage: "HELP", status: "APPROVED" });
   });
 
   it("refuses a re-identification in the help stage with the workflow's reason", async () => {
-    await expect(service.reidentify(await staffPrincipal(t, "village-baisha"), caseId, "再次因病住院", "zh-CN")).rejects.toMatchObject({ code: "ACTION_NOT_ALLOWED_HERE" });
+    await expect(service.reidentify(await staffPrincipal(t, "village-baisha"), caseId, "再次因病住院", "zh-CN")).rejects.toMatchObject({
+      code: "ACTION_NOT_ALLOWED_HERE",
+    });
   });
 });

@@ -81,7 +81,9 @@ describe("申请帮扶: an application with the household's members, incomes and
       "吴桂芬:PERSONAL_INFORMATION",
     ]);
     const village = await t.staffToken("village-shimen");
-    const detail = (await t.app.inject({ method: "GET", url: `/api/staff/cases/${filed.id}`, headers: { authorization: `Bearer ${village}` } })).json();
+    const detail = (
+      await t.app.inject({ method: "GET", url: `/api/staff/cases/${filed.id}`, headers: { authorization: `Bearer ${village}` } })
+    ).json();
     expect(detail.declaredHousehold).toMatchObject({
       members: [
         { name: "吴守田", relation: "HEAD", birthYear: 1962, health: "SERIOUS_ILLNESS" },

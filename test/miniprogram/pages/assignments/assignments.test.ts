@@ -19,9 +19,19 @@ describe("交办任务: a department handler reports back from the phone, agains
 
   /** A need the county dispatched to the health insurance bureau (the dispatch itself is the web console's). */
   const dispatched = async (measure: string, dueAt: string) => {
-    const filed = (await t.submit(resident, { description: "老伴住院花了三万多", regionCode: "990101001001" })).json() as { caseId: string; number: string };
+    const filed = (await t.submit(resident, { description: "老伴住院花了三万多", regionCode: "990101001001" })).json() as {
+      caseId: string;
+      number: string;
+    };
     const assignment = await t.database.db.prisma.departmentAssignment.create({
-      data: { caseId: filed.caseId, department: "HEALTH_INSURANCE", riskType: "ILLNESS", measure, regionPath: (await t.database.db.prisma.region.findUniqueOrThrow({ where: { code: "990101" } })).path, dueAt: new Date(dueAt) },
+      data: {
+        caseId: filed.caseId,
+        department: "HEALTH_INSURANCE",
+        riskType: "ILLNESS",
+        measure,
+        regionPath: (await t.database.db.prisma.region.findUniqueOrThrow({ where: { code: "990101" } })).path,
+        dueAt: new Date(dueAt),
+      },
     });
     return { ...filed, id: assignment.id };
   };
@@ -67,7 +77,12 @@ describe("交办任务: a department handler reports back from the phone, agains
     const page = await open();
     const item = `.assignment-${need.id}`;
     expect(page.query(`${item} .overdue`)).toBeUndefined();
-    await t.app.inject({ method: "POST", url: `/api/department/assignments/${need.id}/report`, headers: { authorization: `Bearer ${await t.staffToken("dept-health")}` }, payload: { report: "同事已反馈" } });
+    await t.app.inject({
+      method: "POST",
+      url: `/api/department/assignments/${need.id}/report`,
+      headers: { authorization: `Bearer ${await t.staffToken("dept-health")}` },
+      payload: { report: "同事已反馈" },
+    });
     page.query(`${item} .field-report`)!.dispatchEvent("input", { detail: { value: "我也来反馈" } });
     await tick();
     await tap(page, `${item} .submit`);

@@ -5,7 +5,20 @@ import { defaultTestTime, type TestApp } from "../../../helpers/test-app.ts";
 import { startMiniprogram, miniprogramRoot, renderPage, tick, type FakeWx, type RenderedPage } from "../../harness.ts";
 
 const resident = "mp-case-owner";
-const visit = { type: "RECORD_HOME_VISIT", visitedAt: "2026-11-25T01:00:00Z", investigators: ["赵书记", "刘芳"], findings: { annualIncome: 6000, rigidExpenses: 30000, foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE" } };
+const visit = {
+  type: "RECORD_HOME_VISIT",
+  visitedAt: "2026-11-25T01:00:00Z",
+  investigators: ["赵书记", "刘芳"],
+  findings: {
+    annualIncome: 6000,
+    rigidExpenses: 30000,
+    foodAndClothing: "SECURE",
+    education: "SECURE",
+    medical: "AT_RISK",
+    housing: "SECURE",
+    drinkingWater: "SECURE",
+  },
+};
 const propose = { type: "RECORD_APPRAISAL", meetingAt: "2026-11-25T01:30:00Z", proposal: "PROPOSE", reason: "村两委会议讨论" };
 
 describe("办理进度: one case's timeline against the running server", () => {
@@ -31,14 +44,26 @@ describe("办理进度: one case's timeline against the running server", () => {
 
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const act = async (token: string, number: string, body: object) => {
-    const tasks = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: auth(token) })).json().items as { id: string; caseNumber: string }[];
+    const tasks = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: auth(token) })).json().items as {
+      id: string;
+      caseNumber: string;
+    }[];
     const task = tasks.find((x) => x.caseNumber === number);
     if (!task) throw new Error(`no open task for ${number}`);
-    const response = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: auth(token), payload: body });
+    const response = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/tasks/${task.id}/actions`,
+      headers: auth(token),
+      payload: body,
+    });
     expect(response.statusCode, response.body).toBe(200);
   };
   const file = async (name = resident) => {
-    const response = await t.submit(await t.residentToken(name), { kind: "MONITORING_APPLICATION", description: "老伴住院花了三万多,家里没有收入了", regionCode: "990101001001" });
+    const response = await t.submit(await t.residentToken(name), {
+      kind: "MONITORING_APPLICATION",
+      description: "老伴住院花了三万多,家里没有收入了",
+      regionCode: "990101001001",
+    });
     expect(response.statusCode).toBe(201);
     return (response.json() as { number: string }).number;
   };
@@ -61,7 +86,12 @@ describe("办理进度: one case's timeline against the running server", () => {
     const page = await open(number);
     expect(titles(page)).toEqual(["已收到您的申请", "已交给石门村办理", "已完成入户核实", "村级评议通过", "公示期满", "乡镇审核:退回补充"]);
     expect(page.all(".entry-date").map((e) => e.dom.textContent)).toEqual([
-      "2026年11月25日周三", "2026年11月25日周三", "2026年11月25日周三", "2026年11月25日周三", "2026年12月1日周二", "2026年12月1日周二",
+      "2026年11月25日周三",
+      "2026年11月25日周三",
+      "2026年11月25日周三",
+      "2026年11月25日周三",
+      "2026年12月1日周二",
+      "2026年12月1日周二",
     ]);
     // The reason is on screen, marked as the reason, under the entry it belongs to.
     const reasons = page.all(".entry-detail.reason");

@@ -19,7 +19,12 @@ describe("我的申请: the resident's case list against the running server", ()
   });
 
   const report = async (name: string, description: string, kind: "HARDSHIP_REPORT" | "MONITORING_APPLICATION" = "HARDSHIP_REPORT") => {
-    const response = await t.submit(await t.residentToken(name), { kind, description, regionCode: "990101001001", applicantName: "孙大娘" });
+    const response = await t.submit(await t.residentToken(name), {
+      kind,
+      description,
+      regionCode: "990101001001",
+      applicantName: "孙大娘",
+    });
     expect(response.statusCode).toBe(201);
     return response.json() as { number: string };
   };

@@ -55,7 +55,11 @@ describe("网格员工作台: the grid worker's workbench against the running se
     expect(page.text()).not.toContain("张德福户");
 
     // 王建国's household is in 白沙村: the county finds it, the grid worker of 石门村一组 does not.
-    const county = await t.app.inject({ method: "GET", url: "/api/households?q=王建国", headers: { authorization: `Bearer ${await t.staffToken("county")}` } });
+    const county = await t.app.inject({
+      method: "GET",
+      url: "/api/households?q=王建国",
+      headers: { authorization: `Bearer ${await t.staffToken("county")}` },
+    });
     expect(county.json().items).toHaveLength(1);
     await search(page, "王建国");
     expect(page.all(".household")).toHaveLength(0);
@@ -92,8 +96,16 @@ describe("网格员工作台: the grid worker's workbench against the running se
     const filed = await t.database.db.prisma.case.findMany({ where: byDescription, include: { consents: true } });
     expect(filed).toHaveLength(1);
     const household = await t.database.db.prisma.household.findUniqueOrThrow({ where: { number: "990101001001-0007" } });
-    expect(filed[0]).toMatchObject({ channel: "GRID_WORKER", householdId: household.id, reporterStaffId: (await gridWorker()).id, reporterResidentId: null, applicantName: "张德福" });
-    expect(filed[0]!.consents).toEqual(expect.arrayContaining([expect.objectContaining({ scope: "PROXY_FILING", method: "SIGNED_PAPER", householdId: household.id })]));
+    expect(filed[0]).toMatchObject({
+      channel: "GRID_WORKER",
+      householdId: household.id,
+      reporterStaffId: (await gridWorker()).id,
+      reporterResidentId: null,
+      applicantName: "张德福",
+    });
+    expect(filed[0]!.consents).toEqual(
+      expect.arrayContaining([expect.objectContaining({ scope: "PROXY_FILING", method: "SIGNED_PAPER", householdId: household.id })]),
+    );
     expect(page.query(".case-number")?.dom.textContent).toBe(filed[0]!.number);
     expect(page.query(".next-step")?.dom.textContent).toContain("石门村");
 
@@ -134,7 +146,11 @@ describe("网格员工作台: the grid worker's workbench against the running se
   });
 
   it("lists the home visits to do with their deadlines, marks late ones, opens the checklist, and shows the list offline", async () => {
-    const response = await t.submit(await t.residentToken("mp-grid-neighbour"), { description: "邻居家房顶塌了一角,下雨漏水", regionCode: "990101001001", applicantName: "周桂香" });
+    const response = await t.submit(await t.residentToken("mp-grid-neighbour"), {
+      description: "邻居家房顶塌了一角,下雨漏水",
+      regionCode: "990101001001",
+      applicantName: "周桂香",
+    });
     const { number } = response.json() as { number: string };
     const task = await t.database.db.prisma.caseTask.findFirstOrThrow({ where: { case: { number }, status: "OPEN" } });
 

@@ -74,7 +74,12 @@ describe("工作人员登录: the staff login page against the running server", 
     expect(token).toMatch(/\S{20,}/);
     const me = await t.app.inject({ method: "GET", url: "/api/staff/cases?limit=1", headers: { authorization: `Bearer ${token}` } });
     expect(me.statusCode).toBe(role === "DEPARTMENT" ? 403 : 200);
-    expect(wx.storage.get("staff-profile")).toMatchObject({ username, role, displayName: expect.any(String), region: { code: expect.any(String), name: expect.any(String) } });
+    expect(wx.storage.get("staff-profile")).toMatchObject({
+      username,
+      role,
+      displayName: expect.any(String),
+      region: { code: expect.any(String), name: expect.any(String) },
+    });
     expect(wx.calls.filter((c) => c.api === "redirectTo").map((c) => c.options.url)).toEqual([url]);
   });
 

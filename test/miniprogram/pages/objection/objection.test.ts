@@ -2,7 +2,20 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { defaultTestTime, type TestApp } from "../../../helpers/test-app.ts";
 import { startMiniprogram, renderPage, tick, type FakeWx, type RenderedPage } from "../../harness.ts";
 
-const visit = { type: "RECORD_HOME_VISIT", visitedAt: "2026-11-25T01:00:00Z", investigators: ["赵书记", "刘芳"], findings: { annualIncome: 6000, rigidExpenses: 30000, foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE" } };
+const visit = {
+  type: "RECORD_HOME_VISIT",
+  visitedAt: "2026-11-25T01:00:00Z",
+  investigators: ["赵书记", "刘芳"],
+  findings: {
+    annualIncome: 6000,
+    rigidExpenses: 30000,
+    foodAndClothing: "SECURE",
+    education: "SECURE",
+    medical: "AT_RISK",
+    housing: "SECURE",
+    drinkingWater: "SECURE",
+  },
+};
 const propose = { type: "RECORD_APPRAISAL", meetingAt: "2026-11-25T01:30:00Z", proposal: "PROPOSE", reason: "村两委会议讨论" };
 
 describe("公示异议: objecting to a village publicity list against the running server", () => {
@@ -31,14 +44,26 @@ describe("公示异议: objecting to a village publicity list against the runnin
 
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const act = async (number: string, body: object) => {
-    const tasks = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: auth(village) })).json().items as { id: string; caseNumber: string }[];
+    const tasks = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: auth(village) })).json().items as {
+      id: string;
+      caseNumber: string;
+    }[];
     const task = tasks.find((x) => x.caseNumber === number)!;
-    const response = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${task.id}/actions`, headers: auth(village), payload: body });
+    const response = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/tasks/${task.id}/actions`,
+      headers: auth(village),
+      payload: body,
+    });
     expect(response.statusCode, response.body).toBe(200);
   };
   /** A neighbour's case, visited and proposed by 石门村: on the village's publicity list. */
   const inPublicity = async (applicant: string) => {
-    const response = await t.submit(await t.residentToken(applicant), { description: "老伴住院花了三万多,家里没有收入了", regionCode: "990101001001", applicantName: "钱多多" });
+    const response = await t.submit(await t.residentToken(applicant), {
+      description: "老伴住院花了三万多,家里没有收入了",
+      regionCode: "990101001001",
+      applicantName: "钱多多",
+    });
     const { number, caseId } = response.json() as { number: string; caseId: string };
     await act(number, visit);
     await act(number, propose);

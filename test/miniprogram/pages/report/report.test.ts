@@ -34,7 +34,8 @@ describe("一键申报: the report page against the running server", () => {
     page.query(".consents")!.dispatchEvent("change", { detail: { value: ["personal"] } });
     await tick();
   };
-  const casesOf = (name: string) => t.database.db.prisma.case.findMany({ where: { applicantName: name }, include: { attachments: true, reporterResident: true } });
+  const casesOf = (name: string) =>
+    t.database.db.prisma.case.findMany({ where: { applicantName: name }, include: { attachments: true, reporterResident: true } });
 
   it("shows each problem next to its field, in the server's words, and sends nothing", async () => {
     const page = renderPage("pages/report/report");
@@ -113,7 +114,9 @@ describe("一键申报: the report page against the running server", () => {
     await wx.settled();
     await tick(50);
     await wx.settled();
-    const { outbox } = createRequire(import.meta.url)(path.resolve(import.meta.dirname, "../../../../miniprogram/lib/outbox.ts")) as { outbox: { flush(): Promise<{ sent: unknown[] }> } };
+    const { outbox } = createRequire(import.meta.url)(path.resolve(import.meta.dirname, "../../../../miniprogram/lib/outbox.ts")) as {
+      outbox: { flush(): Promise<{ sent: unknown[] }> };
+    };
     expect((await outbox.flush()).sent).toEqual([]);
     const filed = await casesOf("钱离线");
     expect(filed).toHaveLength(1);

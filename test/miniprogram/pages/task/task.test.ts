@@ -9,7 +9,15 @@ const visit = {
   type: "RECORD_HOME_VISIT",
   visitedAt: "2026-11-25T01:00:00Z",
   investigators: ["赵书记", "刘芳"],
-  findings: { annualIncome: 6000, rigidExpenses: 30000, foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE" },
+  findings: {
+    annualIncome: 6000,
+    rigidExpenses: 30000,
+    foodAndClothing: "SECURE",
+    education: "SECURE",
+    medical: "AT_RISK",
+    housing: "SECURE",
+    drinkingWater: "SECURE",
+  },
 };
 const appraisal = { type: "RECORD_APPRAISAL", meetingAt: "2026-11-25T01:30:00Z", proposal: "PROPOSE", reason: "村两委会议讨论" };
 
@@ -30,7 +38,10 @@ describe("办理任务: a reviewer acts on a task from the phone, against the ru
 
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const taskOf = async (token: string, caseId: string) => {
-    const items = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: auth(token) })).json().items as { id: string; caseId: string }[];
+    const items = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: auth(token) })).json().items as {
+      id: string;
+      caseId: string;
+    }[];
     const task = items.find((x) => x.caseId === caseId);
     if (!task) throw new Error(`no open task for ${caseId}`);
     return task;
@@ -38,10 +49,19 @@ describe("办理任务: a reviewer acts on a task from the phone, against the ru
   /** What the desks did before the phone is picked up, done through the API as the web console would. */
   const act = async (username: string, caseId: string, body: object) => {
     const token = await t.staffToken(username);
-    const response = await t.app.inject({ method: "POST", url: `/api/staff/tasks/${(await taskOf(token, caseId)).id}/actions`, headers: auth(token), payload: body });
+    const response = await t.app.inject({
+      method: "POST",
+      url: `/api/staff/tasks/${(await taskOf(token, caseId)).id}/actions`,
+      headers: auth(token),
+      payload: body,
+    });
     expect(response.statusCode, response.body).toBe(200);
   };
-  const submit = async (body: object = {}) => (await t.submit(resident, { description: "老伴住院花了三万多", regionCode: "990101001001", ...body })).json() as { caseId: string; number: string };
+  const submit = async (body: object = {}) =>
+    (await t.submit(resident, { description: "老伴住院花了三万多", regionCode: "990101001001", ...body })).json() as {
+      caseId: string;
+      number: string;
+    };
   /** A case the village has visited, appraised and published: it waits at the township's review. */
   const atTownshipReview = async (body: object = {}) => {
     const filed = await submit(body);
@@ -71,14 +91,19 @@ describe("办理任务: a reviewer acts on a task from the phone, against the ru
     await wx.settled();
     await tick();
   };
-  const caseRow = (caseId: string) => t.database.db.prisma.case.findUniqueOrThrow({ where: { id: caseId }, include: { events: { orderBy: { id: "asc" } } } });
+  const caseRow = (caseId: string) =>
+    t.database.db.prisma.case.findUniqueOrThrow({ where: { id: caseId }, include: { events: { orderBy: { id: "asc" } } } });
 
   it("returns a case: no reason, no request and a note under the field; with one, the case goes back to the village", async () => {
     const upload = await t.app.inject({
       method: "POST",
       url: "/api/attachments",
       headers: { ...auth(resident), "content-type": "multipart/form-data; boundary=----b" },
-      payload: Buffer.concat([Buffer.from('------b\r\nContent-Disposition: form-data; name="file"; filename="bill.png"\r\nContent-Type: image/png\r\n\r\n'), png, Buffer.from("\r\n------b--\r\n")]),
+      payload: Buffer.concat([
+        Buffer.from('------b\r\nContent-Disposition: form-data; name="file"; filename="bill.png"\r\nContent-Type: image/png\r\n\r\n'),
+        png,
+        Buffer.from("\r\n------b--\r\n"),
+      ]),
     });
     expect(upload.statusCode, upload.body).toBe(201);
     const filed = await atTownshipReview({ attachmentIds: [upload.json().id], idNumber: demoIdNumber("1980-05-05", 7) });
@@ -107,7 +132,13 @@ describe("办理任务: a reviewer acts on a task from the phone, against the ru
     await tap(page, ".submit");
     const returned = await caseRow(filed.caseId);
     expect(returned.stage).toBe("VILLAGE_VERIFICATION");
-    expect(returned.events.at(-1)).toMatchObject({ action: "RETURNED", fromStage: "TOWNSHIP_REVIEW", toStage: "VILLAGE_VERIFICATION", reason: "缺少医疗费用票据,请补充", actorRole: "TOWNSHIP" });
+    expect(returned.events.at(-1)).toMatchObject({
+      action: "RETURNED",
+      fromStage: "TOWNSHIP_REVIEW",
+      toStage: "VILLAGE_VERIFICATION",
+      reason: "缺少医疗费用票据,请补充",
+      actorRole: "TOWNSHIP",
+    });
     expect(page.query(".result-text")?.dom.textContent).toBe(`案件 ${filed.number} 现在到了“村里上门核实”(办理中)。`);
     expect(page.query(".result-next")?.dom.textContent).toBe("下一步由石门村办理“村里上门核实”。");
     // The history now ends with the return and its reason.
@@ -173,7 +204,10 @@ describe("办理任务: a reviewer acts on a task from the phone, against the ru
     await tap(page, ".submit");
     const appraised = await caseRow(filed.caseId);
     expect(appraised.stage).toBe("VILLAGE_PUBLICITY");
-    expect(appraised.events.at(-1)).toMatchObject({ action: "APPRAISAL_PROPOSED", payload: { meetingAt: "2026-11-24T12:00:00+08:00", membersTotal: 11, present: 9, votesFor: 7, votesAgainst: 2 } });
+    expect(appraised.events.at(-1)).toMatchObject({
+      action: "APPRAISAL_PROPOSED",
+      payload: { meetingAt: "2026-11-24T12:00:00+08:00", membersTotal: 11, present: 9, votesFor: 7, votesAgainst: 2 },
+    });
     expect(page.query(".result-text")?.dom.textContent).toContain("“村内公示”");
   });
 });

@@ -11,7 +11,9 @@ describe("待办任务: the reviewer's queue against the running server", () => 
   beforeAll(async () => {
     ({ t, wx } = await startMiniprogram());
     t.clock.now = new Date(defaultTestTime);
-    filed = (await t.submit(await t.residentToken("queue-applicant"), { description: "老伴住院花了三万多", regionCode: "990101001001" })).json();
+    filed = (
+      await t.submit(await t.residentToken("queue-applicant"), { description: "老伴住院花了三万多", regionCode: "990101001001" })
+    ).json();
   });
   afterAll(() => t.close());
   beforeEach(() => {
@@ -45,7 +47,9 @@ describe("待办任务: the reviewer's queue against the running server", () => 
 
     row!.dispatchEvent("tap");
     await tick();
-    expect(wx.calls.filter((c) => c.api === "navigateTo").map((c) => c.options.url)).toEqual([`/pages/task/task?id=${task.id}&caseId=${filed.caseId}`]);
+    expect(wx.calls.filter((c) => c.api === "navigateTo").map((c) => c.options.url)).toEqual([
+      `/pages/task/task?id=${task.id}&caseId=${filed.caseId}`,
+    ]);
   });
 
   it("marks the task overdue, in words too, once its deadline has passed", async () => {
@@ -57,7 +61,9 @@ describe("待办任务: the reviewer's queue against the running server", () => 
     expect(textOf(page, filed.number, ".due")).toBe("2026年12月2日周三");
     // A screen reader reads the whole row (its aria-label), the mark included.
     const items = page.instance.data.items as { caseNumber: string; a11y: string }[];
-    expect(items.find((item) => item.caseNumber === filed.number)?.a11y).toBe(`案件 ${filed.number},村里上门核实,石门村,办理期限 2026年12月2日周三,已超期`);
+    expect(items.find((item) => item.caseNumber === filed.number)?.a11y).toBe(
+      `案件 ${filed.number},村里上门核实,石门村,办理期限 2026年12月2日周三,已超期`,
+    );
   });
 
   it("shows the township the late village task escalated to it, in the escalated view only", async () => {

@@ -32,7 +32,10 @@ describe("入户核查: the home-visit checklist against the running server", ()
 
   /** A resident's report in 石门村: its village home visit is the grid worker's to do. */
   const caseToVisit = async (description: string) => {
-    const response = await t.submit(await t.residentToken(`mp-visit-${description.length}-${Date.now()}`), { description, regionCode: "990101001001" });
+    const response = await t.submit(await t.residentToken(`mp-visit-${description.length}-${Date.now()}`), {
+      description,
+      regionCode: "990101001001",
+    });
     expect(response.statusCode).toBe(201);
     const { caseId, number } = response.json() as { caseId: string; number: string };
     const task = await t.database.db.prisma.caseTask.findFirstOrThrow({ where: { caseId, status: "OPEN", stage: "VILLAGE_VERIFICATION" } });
@@ -52,7 +55,13 @@ describe("入户核查: the home-visit checklist against the running server", ()
     for (const [key, value] of Object.entries(answers)) page.query(`.guarantee-${key}`)!.dispatchEvent("change", { detail: { value } });
     await tick();
   };
-  const allSecureButMedical = { foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE" } as const;
+  const allSecureButMedical = {
+    foodAndClothing: "SECURE",
+    education: "SECURE",
+    medical: "AT_RISK",
+    housing: "SECURE",
+    drinkingWater: "SECURE",
+  } as const;
   /** Yesterday at ten, wherever the test machine is: before the server's clock (25 November, 10:00 China). */
   const fill = async (page: RenderedPage, investigators: string[], answers: Record<string, "SECURE" | "AT_RISK"> = allSecureButMedical) => {
     page.query(".field-date")!.dispatchEvent("change", { detail: { value: "2026-11-24" } });
@@ -79,7 +88,10 @@ describe("入户核查: the home-visit checklist against the running server", ()
     // The visit time is now unless changed.
     const now = new Date();
     const pad = (n: number) => String(n).padStart(2, "0");
-    expect(page.instance.data.form).toMatchObject({ date: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`, investigators: ["", ""] });
+    expect(page.instance.data.form).toMatchObject({
+      date: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`,
+      investigators: ["", ""],
+    });
 
     const { housing: _unanswered, ...fourAnswers } = allSecureButMedical;
     await fill(page, ["刘芳"], fourAnswers);
@@ -107,7 +119,11 @@ describe("入户核查: the home-visit checklist against the running server", ()
 
     const again = await open(first.taskId, first.number);
     expect(again.text()).toContain("已恢复上次没填完的核查记录");
-    expect(again.instance.data.form).toMatchObject({ investigators: ["刘芳", ""], annualIncome: "8000", guarantees: { education: "AT_RISK" } });
+    expect(again.instance.data.form).toMatchObject({
+      investigators: ["刘芳", ""],
+      annualIncome: "8000",
+      guarantees: { education: "AT_RISK" },
+    });
 
     const another = await open(other.taskId, other.number);
     expect(another.instance.data.form).toMatchObject({ investigators: ["", ""], annualIncome: "" });
@@ -144,13 +160,32 @@ describe("入户核查: the home-visit checklist against the running server", ()
     await wx.settled();
     const recorded = await visitsRecorded(caseId);
     expect(recorded).toHaveLength(1);
-    const payload = recorded[0]!.payload as { visitedAt: string; investigators: string[]; findings: object; photoIds: string[]; photoPlaces: object[] };
+    const payload = recorded[0]!.payload as {
+      visitedAt: string;
+      investigators: string[];
+      findings: object;
+      photoIds: string[];
+      photoPlaces: object[];
+    };
     expect(payload.investigators).toEqual(["刘芳", "赵书记"]);
-    expect(payload.findings).toEqual({ annualIncome: 12000, rigidExpenses: 26000, ...allSecureButMedical, notes: "老伴长期透析,每月自付两千多" });
+    expect(payload.findings).toEqual({
+      annualIncome: 12000,
+      rigidExpenses: 26000,
+      ...allSecureButMedical,
+      notes: "老伴长期透析,每月自付两千多",
+    });
     expect(new Date(payload.visitedAt).getTime()).toBe(new Date(2026, 10, 24, 10, 0).getTime());
     expect(payload.photoIds).toHaveLength(1);
-    expect(payload.photoPlaces).toEqual([{ photoId: payload.photoIds[0], takenAt: expect.any(String), latitude: 27.83612, longitude: 113.15077 }]);
-    expect(recorded[0]).toMatchObject({ actorType: "STAFF", actorId: staffId, actorRole: "GRID_WORKER", fromStage: "VILLAGE_VERIFICATION", toStage: "VILLAGE_APPRAISAL" });
+    expect(payload.photoPlaces).toEqual([
+      { photoId: payload.photoIds[0], takenAt: expect.any(String), latitude: 27.83612, longitude: 113.15077 },
+    ]);
+    expect(recorded[0]).toMatchObject({
+      actorType: "STAFF",
+      actorId: staffId,
+      actorRole: "GRID_WORKER",
+      fromStage: "VILLAGE_VERIFICATION",
+      toStage: "VILLAGE_APPRAISAL",
+    });
     // The service links the visit's photos to the case.
     const attachment = await t.database.db.prisma.attachment.findUniqueOrThrow({ where: { id: payload.photoIds[0] } });
     expect(attachment).toMatchObject({ caseId, mimeType: "image/png", uploadedById: staffId });
@@ -206,10 +241,18 @@ describe("入户核查: the home-visit checklist against the running server", ()
     };
     const token = await t.staffToken("grid-shimen");
     const send = (locale: string) =>
-      t.app.inject({ method: "POST", url: `/api/staff/tasks/${taskId}/actions`, headers: { authorization: `Bearer ${token}`, "accept-language": locale }, payload: visit });
+      t.app.inject({
+        method: "POST",
+        url: `/api/staff/tasks/${taskId}/actions`,
+        headers: { authorization: `Bearer ${token}`, "accept-language": locale },
+        payload: visit,
+      });
     const zh = await send("zh-CN");
     expect(zh.statusCode).toBe(400);
-    expect(zh.json()).toMatchObject({ code: "PHOTO_PLACE_WITHOUT_PHOTO", fields: [{ path: "photoPlaces", message: expect.stringContaining("照片的时间地点") }] });
+    expect(zh.json()).toMatchObject({
+      code: "PHOTO_PLACE_WITHOUT_PHOTO",
+      fields: [{ path: "photoPlaces", message: expect.stringContaining("照片的时间地点") }],
+    });
     expect((await send("en")).json().message).toContain("does not attach");
   });
 });

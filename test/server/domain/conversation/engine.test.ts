@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { converse, findCount, findName, findPhone, findStatedName, timedOut, timeOut, type Context, type Conversation, type ConversationState, type Turn } from "../../../../server/domain/conversation/engine.ts";
+import {
+  converse,
+  findCount,
+  findName,
+  findPhone,
+  findStatedName,
+  timedOut,
+  timeOut,
+  type Context,
+  type Conversation,
+  type ConversationState,
+  type Turn,
+} from "../../../../server/domain/conversation/engine.ts";
 import { understand } from "../../../../server/domain/understanding/understand.ts";
 
 const resident: Context = { sender: "resident", placeFound: null, openCaseNumber: null };
@@ -25,7 +37,14 @@ describe("the bot's conversation", () => {
     expect(turn.effects).toEqual([
       {
         kind: "submit",
-        submission: expect.objectContaining({ kind: "HARDSHIP_REPORT", applicantName: "刘长根", phone: "13900005678", address: "石门村", description: "家里房子被洪水冲了", familyEconomicCheck: false }),
+        submission: expect.objectContaining({
+          kind: "HARDSHIP_REPORT",
+          applicantName: "刘长根",
+          phone: "13900005678",
+          address: "石门村",
+          description: "家里房子被洪水冲了",
+          familyEconomicCheck: false,
+        }),
       },
     ]);
   });
@@ -73,7 +92,13 @@ describe("the bot's conversation", () => {
     expect(turn.effects).toEqual([
       {
         kind: "submit",
-        submission: expect.objectContaining({ kind: "MONITORING_APPLICATION", applicantName: "李桂英", householdSize: 5, familyEconomicCheck: true, description: "孙子得了白血病,一年花了十几万" }),
+        submission: expect.objectContaining({
+          kind: "MONITORING_APPLICATION",
+          applicantName: "李桂英",
+          householdSize: 5,
+          familyEconomicCheck: true,
+          description: "孙子得了白血病,一年花了十几万",
+        }),
       },
     ]);
   });
@@ -82,7 +107,11 @@ describe("the bot's conversation", () => {
     const midway = chat(start, ["申请低保", "李桂英"]);
     const saved = say(midway.conversation, "先存着");
     expect(saved.conversation.state).toEqual({ step: "idle" });
-    expect(saved.conversation.saved).toMatchObject({ step: "apply", awaiting: "phone", draft: { applicantName: "李桂英", kind: "ASSISTANCE_APPLICATION" } });
+    expect(saved.conversation.saved).toMatchObject({
+      step: "apply",
+      awaiting: "phone",
+      draft: { applicantName: "李桂英", kind: "ASSISTANCE_APPLICATION" },
+    });
     expect(keys(say(saved.conversation, "你好"))).toEqual(["bot.greeting", "bot.menu", "bot.apply.savedReminder"]);
     const resumed = say(saved.conversation, "继续");
     expect(keys(resumed)).toEqual(["bot.apply.resumed", "bot.askPhone"]);
@@ -103,14 +132,23 @@ describe("the bot's conversation", () => {
   it("keeps photos with the draft being filled in, or adds them to the open case, or holds them for the next report", () => {
     const asking = say(start, "房子塌了", { placeFound: "石门村" }).conversation;
     const photo = (conversation: Conversation, context: Partial<Context> = {}) =>
-      converse(conversation, { text: "", understood: understand(""), type: "media", media: { attachmentId: "a1", kind: "PHOTO" } }, { ...resident, ...context });
+      converse(
+        conversation,
+        { text: "", understood: understand(""), type: "media", media: { attachmentId: "a1", kind: "PHOTO" } },
+        { ...resident, ...context },
+      );
     const withPhoto = photo(asking);
     expect(keys(withPhoto)).toEqual(["bot.media.keptWithDraft", "bot.askName"]);
     expect(withPhoto.conversation.state).toMatchObject({ draft: { attachmentIds: ["a1"] } });
-    expect(photo(start, { openCaseNumber: "2026-000009" }).effects).toEqual([{ kind: "attachToCase", attachmentId: "a1", caseNumber: "2026-000009" }]);
+    expect(photo(start, { openCaseNumber: "2026-000009" }).effects).toEqual([
+      { kind: "attachToCase", attachmentId: "a1", caseNumber: "2026-000009" },
+    ]);
     const held = photo(start);
     expect(keys(held)).toEqual(["bot.media.keptWithDraft", "bot.media.tellWhat"]);
-    expect(say(held.conversation, "老伴住院花了三万多").conversation.state).toMatchObject({ step: "report", draft: { attachmentIds: ["a1"] } });
+    expect(say(held.conversation, "老伴住院花了三万多").conversation.state).toMatchObject({
+      step: "report",
+      draft: { attachmentIds: ["a1"] },
+    });
   });
 
   it("lets a grid worker file a forwarded message for a household found in their area", () => {
@@ -124,7 +162,10 @@ describe("the bot's conversation", () => {
     turn = chat(turn.conversation, ["1", "13800001234"], grid);
     expect(keys(turn)).toEqual(["bot.forward.confirm"]);
     expect(say(turn.conversation, "是", grid).effects).toEqual([
-      { kind: "submit", submission: expect.objectContaining({ applicantName: "张德福", phone: "13800001234", onBehalf: { householdId: "h7" } }) },
+      {
+        kind: "submit",
+        submission: expect.objectContaining({ applicantName: "张德福", phone: "13800001234", onBehalf: { householdId: "h7" } }),
+      },
     ]);
     // A household not on record: the worker gives name, phone and place.
     const fresh = chat(start, ["李四家的牛被洪水冲走了,损失很大", "新户", "李四", "13900002222", "桃园村"], grid);
@@ -167,8 +208,14 @@ describe("a conversation left alone", () => {
 
   it("puts an unfinished application aside (replacing one kept before) and drops anything else", () => {
     const application = chat(start, ["我想申请低保", "周桂花"]).conversation;
-    const older = { ...application.state, draft: { ...(application.state as { draft: object }).draft, applicantName: "旧的" } } as Conversation["saved"];
-    expect(timeOut({ ...application, saved: older })).toEqual({ conversation: { state: { step: "idle" }, saved: application.state }, key: "bot.apply.savedOnTimeout" });
+    const older = {
+      ...application.state,
+      draft: { ...(application.state as { draft: object }).draft, applicantName: "旧的" },
+    } as Conversation["saved"];
+    expect(timeOut({ ...application, saved: older })).toEqual({
+      conversation: { state: { step: "idle" }, saved: application.state },
+      key: "bot.apply.savedOnTimeout",
+    });
 
     const report = chat(start, ["家里房子被洪水冲了"]).conversation;
     expect(timeOut({ ...report, saved: older })).toEqual({ conversation: { state: { step: "idle" }, saved: older }, key: "bot.timedOut" });

@@ -52,7 +52,11 @@ describe("understanding short colloquial messages", () => {
 
 describe("the labelled evaluation set", () => {
   const file = path.resolve(import.meta.dirname, "../../../fixtures/understanding/labelled-messages.jsonl");
-  const items = fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as LabelledMessage);
+  const items = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as LabelledMessage);
 
   it("has at least 150 labelled messages covering every risk type and intent", () => {
     expect(items.length).toBeGreaterThanOrEqual(150);
@@ -81,7 +85,11 @@ describe("evaluate()", () => {
       { text: "c", is_hardship: false, intent: "chit_chat", risk_types: [] },
     ];
     const predicted: Record<string, string[]> = { a: ["illness"], b: ["illness", "water"], c: [] };
-    const result = evaluate(items, (text) => ({ is_hardship: predicted[text]!.length > 0, intent: text === "c" ? "chit_chat" : "hardship_report", risk_types: predicted[text]! }));
+    const result = evaluate(items, (text) => ({
+      is_hardship: predicted[text]!.length > 0,
+      intent: text === "c" ? "chit_chat" : "hardship_report",
+      risk_types: predicted[text]!,
+    }));
     const illness = result.perRisk.find((r) => r.riskType === "illness")!;
     expect(illness).toMatchObject({ support: 2, precision: 1, recall: 1 });
     expect(result.perRisk.find((r) => r.riskType === "housing")).toMatchObject({ support: 1, recall: 0 });

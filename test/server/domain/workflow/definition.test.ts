@@ -1,10 +1,18 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { nextDayOfMonth, stageOf, workflowDefinitionSchema, type WorkflowDefinition } from "../../../../server/domain/workflow/definition.ts";
+import {
+  nextDayOfMonth,
+  stageOf,
+  workflowDefinitionSchema,
+  type WorkflowDefinition,
+} from "../../../../server/domain/workflow/definition.ts";
 
 const workflowsDir = path.resolve(import.meta.dirname, "../../../../server/workflows");
-const shippedFiles = fs.readdirSync(workflowsDir).filter((name) => name.endsWith(".json")).sort();
+const shippedFiles = fs
+  .readdirSync(workflowsDir)
+  .filter((name) => name.endsWith(".json"))
+  .sort();
 
 /** A small valid definition touching every kind of stage reference; each test breaks one thing. */
 function validDefinition(): Record<string, unknown> & { stages: Record<string, unknown>[] } {
@@ -15,7 +23,15 @@ function validDefinition(): Record<string, unknown> & { stages: Record<string, u
     start: "VISIT",
     stages: [
       { key: "VISIT", kind: "HOME_VISIT", desk: "VILLAGE", deadline: { workingDays: 5 }, minInvestigators: 2, next: "APPRAISE" },
-      { key: "APPRAISE", kind: "APPRAISAL", desk: "VILLAGE", deadline: { workingDays: 5 }, voteRule: "NONE", next: "PUBLISH", onDecline: "NO" },
+      {
+        key: "APPRAISE",
+        kind: "APPRAISAL",
+        desk: "VILLAGE",
+        deadline: { workingDays: 5 },
+        voteRule: "NONE",
+        next: "PUBLISH",
+        onDecline: "NO",
+      },
       { key: "PUBLISH", kind: "PUBLICITY", desk: "VILLAGE", days: 5, next: "REVIEW", onObjection: "VISIT" },
       {
         key: "REVIEW",
@@ -67,7 +83,11 @@ describe("workflowDefinitionSchema", () => {
     ["onObjection", "PUBLISH", (s: Record<string, unknown>) => (s.onObjection = "NOWHERE")],
     ["returnTo", "REVIEW", (s: Record<string, unknown>) => (s.returnTo = "NOWHERE")],
     ["onReject", "REVIEW", (s: Record<string, unknown>) => (s.onReject = "NOWHERE")],
-    ["dataComparison.recheck", "REVIEW", (s: Record<string, unknown>) => (s.dataComparison = { recheck: "NOWHERE", recheckWorkingDays: 5 })],
+    [
+      "dataComparison.recheck",
+      "REVIEW",
+      (s: Record<string, unknown>) => (s.dataComparison = { recheck: "NOWHERE", recheckWorkingDays: 5 }),
+    ],
   ])("rejects %s naming an unknown stage", (field, stageKey, breakIt) => {
     const definition = validDefinition();
     breakIt(stageByKey(definition, stageKey));
@@ -99,9 +119,16 @@ describe("workflowDefinitionSchema", () => {
     ["the definition", (d: ReturnType<typeof validDefinition>) => (d.owner = "someone")],
     ["a stage", (d: ReturnType<typeof validDefinition>) => (stageByKey(d, "VISIT").label = "入户核查")],
     ["an END stage", (d: ReturnType<typeof validDefinition>) => (stageByKey(d, "YES").desk = "COUNTY")],
-    ["a PUBLICITY stage (which has no deadline)", (d: ReturnType<typeof validDefinition>) => (stageByKey(d, "PUBLISH").deadline = { workingDays: 3 })],
+    [
+      "a PUBLICITY stage (which has no deadline)",
+      (d: ReturnType<typeof validDefinition>) => (stageByKey(d, "PUBLISH").deadline = { workingDays: 3 }),
+    ],
     ["a deadline", (d: ReturnType<typeof validDefinition>) => (stageByKey(d, "VISIT").deadline = { workingDays: 5, hours: 2 })],
-    ["a data comparison", (d: ReturnType<typeof validDefinition>) => (stageByKey(d, "REVIEW").dataComparison = { recheck: "VISIT", recheckWorkingDays: 5, source: "民政" })],
+    [
+      "a data comparison",
+      (d: ReturnType<typeof validDefinition>) =>
+        (stageByKey(d, "REVIEW").dataComparison = { recheck: "VISIT", recheckWorkingDays: 5, source: "民政" }),
+    ],
     ["the case limit", (d: ReturnType<typeof validDefinition>) => (d.caseLimit = { workingDays: 15, calendarDays: 20 })],
   ])("rejects unknown properties on %s", (_where, breakIt) => {
     const definition = validDefinition();
@@ -166,9 +193,33 @@ describe("monthly deadlines (004 篇八)", () => {
   });
 
   it("is accepted by the schema as an alternative to working days", () => {
-    const stage = { key: "TOWNSHIP_REVIEW", kind: "REVIEW", desk: "TOWNSHIP", deadline: { dayOfMonth: 20 }, next: "DONE", onReject: "DONE" };
-    const parsed = workflowDefinitionSchema.safeParse({ key: "monthly", appliesTo: ["HARDSHIP_REPORT"], caseLimit: { workingDays: 30 }, start: "TOWNSHIP_REVIEW", stages: [stage, { key: "DONE", kind: "END", status: "CLOSED" }] });
+    const stage = {
+      key: "TOWNSHIP_REVIEW",
+      kind: "REVIEW",
+      desk: "TOWNSHIP",
+      deadline: { dayOfMonth: 20 },
+      next: "DONE",
+      onReject: "DONE",
+    };
+    const parsed = workflowDefinitionSchema.safeParse({
+      key: "monthly",
+      appliesTo: ["HARDSHIP_REPORT"],
+      caseLimit: { workingDays: 30 },
+      start: "TOWNSHIP_REVIEW",
+      stages: [stage, { key: "DONE", kind: "END", status: "CLOSED" }],
+    });
     expect(parsed.success).toBe(true);
-    expect(workflowDefinitionSchema.safeParse({ key: "monthly", appliesTo: ["HARDSHIP_REPORT"], caseLimit: { workingDays: 30 }, start: "TOWNSHIP_REVIEW", stages: [{ ...stage, deadline: { dayOfMonth: 32 } }, { key: "DONE", kind: "END", status: "CLOSED" }] }).success).toBe(false);
+    expect(
+      workflowDefinitionSchema.safeParse({
+        key: "monthly",
+        appliesTo: ["HARDSHIP_REPORT"],
+        caseLimit: { workingDays: 30 },
+        start: "TOWNSHIP_REVIEW",
+        stages: [
+          { ...stage, deadline: { dayOfMonth: 32 } },
+          { key: "DONE", kind: "END", status: "CLOSED" },
+        ],
+      }).success,
+    ).toBe(false);
   });
 });

@@ -3,7 +3,15 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { TaskAction } from "../../../../server/api/workflow-schemas.ts";
 import { workflowDefinitionSchema, type WorkflowDefinition } from "../../../../server/domain/workflow/definition.ts";
-import { availableActions, decide, isSampled, publicityEnd, type CaseState, type Refusal, type Transition } from "../../../../server/domain/workflow/engine.ts";
+import {
+  availableActions,
+  decide,
+  isSampled,
+  publicityEnd,
+  type CaseState,
+  type Refusal,
+  type Transition,
+} from "../../../../server/domain/workflow/engine.ts";
 
 const workflowsDir = path.resolve(import.meta.dirname, "../../../../server/workflows");
 
@@ -26,7 +34,15 @@ const handMade = workflowDefinitionSchema.parse({
   start: "VISIT",
   stages: [
     { key: "VISIT", kind: "HOME_VISIT", desk: "VILLAGE", deadline: { workingDays: 5 }, minInvestigators: 3, next: "FIRST_CHECK" },
-    { key: "FIRST_CHECK", kind: "REVIEW", desk: "TOWNSHIP", deadline: { workingDays: 4 }, next: "SECOND_CHECK", onReject: "CLOSED", dataComparison: { recheck: "VISIT", recheckWorkingDays: 2 } },
+    {
+      key: "FIRST_CHECK",
+      kind: "REVIEW",
+      desk: "TOWNSHIP",
+      deadline: { workingDays: 4 },
+      next: "SECOND_CHECK",
+      onReject: "CLOSED",
+      dataComparison: { recheck: "VISIT", recheckWorkingDays: 2 },
+    },
     {
       key: "SECOND_CHECK",
       kind: "REVIEW",
@@ -68,10 +84,25 @@ function after(t: Transition): CaseState {
 
 // ── actions ────────────────────────────────────────────────────────────────
 
-const findings = { annualIncome: 8000, rigidExpenses: 26000, foodAndClothing: "SECURE", education: "SECURE", medical: "AT_RISK", housing: "SECURE", drinkingWater: "SECURE", notes: "长期透析" } as const;
+const findings = {
+  annualIncome: 8000,
+  rigidExpenses: 26000,
+  foodAndClothing: "SECURE",
+  education: "SECURE",
+  medical: "AT_RISK",
+  housing: "SECURE",
+  drinkingWater: "SECURE",
+  notes: "长期透析",
+} as const;
 
 function homeVisit(investigators: string[], visitedAt = "2026-11-25T10:00:00+08:00"): TaskAction {
-  return { type: "RECORD_HOME_VISIT", visitedAt, investigators, findings: { ...findings }, photoIds: ["7f0c2a52-6a3e-4b6f-9a38-0d6f3c1f2b11"] };
+  return {
+    type: "RECORD_HOME_VISIT",
+    visitedAt,
+    investigators,
+    findings: { ...findings },
+    photoIds: ["7f0c2a52-6a3e-4b6f-9a38-0d6f3c1f2b11"],
+  };
 }
 
 interface Votes {
@@ -104,8 +135,22 @@ describe("decide: each action's transition and event", () => {
     ["home visit", at("VILLAGE_VERIFICATION"), homeVisit(["张三", "李四"]), "HOME_VISIT_RECORDED", "VILLAGE_APPRAISAL", null],
     ["appraisal proposed", at("VILLAGE_APPRAISAL"), appraisal("PROPOSE"), "APPRAISAL_PROPOSED", "VILLAGE_PUBLICITY", null],
     ["appraisal declined", at("VILLAGE_APPRAISAL"), appraisal("DECLINE"), "APPRAISAL_DECLINED", "NOT_IDENTIFIED", "REJECTED"],
-    ["objection", at("VILLAGE_PUBLICITY", { publicityEndsAt: monitoringPublicityEnd }), objection, "PUBLICITY_OBJECTION", "VILLAGE_VERIFICATION", null],
-    ["publicity closed", at("VILLAGE_PUBLICITY", { publicityEndsAt: new Date(now.getTime() - 1) }), closePublicity, "PUBLICITY_CLOSED", "TOWNSHIP_REVIEW", null],
+    [
+      "objection",
+      at("VILLAGE_PUBLICITY", { publicityEndsAt: monitoringPublicityEnd }),
+      objection,
+      "PUBLICITY_OBJECTION",
+      "VILLAGE_VERIFICATION",
+      null,
+    ],
+    [
+      "publicity closed",
+      at("VILLAGE_PUBLICITY", { publicityEndsAt: new Date(now.getTime() - 1) }),
+      closePublicity,
+      "PUBLICITY_CLOSED",
+      "TOWNSHIP_REVIEW",
+      null,
+    ],
     ["township approves", at("TOWNSHIP_REVIEW"), approve, "APPROVED", "COUNTY_APPROVAL", null],
     ["township returns", at("TOWNSHIP_REVIEW"), returnAction, "RETURNED", "VILLAGE_VERIFICATION", null],
     ["township rejects", at("TOWNSHIP_REVIEW"), reject, "REJECTED", "NOT_IDENTIFIED", "REJECTED"],
@@ -196,9 +241,15 @@ describe("decide: HOME_VISIT", () => {
 
   it("refuses a visit dated in the future, offsets included", () => {
     // now is 01:00:00 on 26 Nov in China; one second later is the future.
-    expect(refused(decide(monitoring, at("VILLAGE_VERIFICATION"), homeVisit(["张三", "李四"], "2026-11-26T01:00:01+08:00"), now)).code).toBe("DATE_IN_FUTURE");
-    expect(refused(decide(monitoring, at("VILLAGE_VERIFICATION"), homeVisit(["张三", "李四"], "2026-11-27T09:00:00Z"), now)).code).toBe("DATE_IN_FUTURE");
-    expect(ok(decide(monitoring, at("VILLAGE_VERIFICATION"), homeVisit(["张三", "李四"], "2026-11-26T01:00:00+08:00"), now)).event).toBe("HOME_VISIT_RECORDED");
+    expect(
+      refused(decide(monitoring, at("VILLAGE_VERIFICATION"), homeVisit(["张三", "李四"], "2026-11-26T01:00:01+08:00"), now)).code,
+    ).toBe("DATE_IN_FUTURE");
+    expect(refused(decide(monitoring, at("VILLAGE_VERIFICATION"), homeVisit(["张三", "李四"], "2026-11-27T09:00:00Z"), now)).code).toBe(
+      "DATE_IN_FUTURE",
+    );
+    expect(ok(decide(monitoring, at("VILLAGE_VERIFICATION"), homeVisit(["张三", "李四"], "2026-11-26T01:00:00+08:00"), now)).event).toBe(
+      "HOME_VISIT_RECORDED",
+    );
   });
 });
 
@@ -212,17 +263,28 @@ describe("decide: APPRAISAL", () => {
 
     it("declines without any votes, keeping the reason for the applicant", () => {
       const t = ok(decide(monitoring, at("VILLAGE_APPRAISAL"), appraisal("DECLINE", {}, "家庭收入稳定，无返贫风险"), now));
-      expect(t).toMatchObject({ event: "APPRAISAL_DECLINED", toStage: "NOT_IDENTIFIED", reason: "家庭收入稳定，无返贫风险", finalStatus: "REJECTED" });
+      expect(t).toMatchObject({
+        event: "APPRAISAL_DECLINED",
+        toStage: "NOT_IDENTIFIED",
+        reason: "家庭收入稳定，无返贫风险",
+        finalStatus: "REJECTED",
+      });
     });
 
     it("refuses a meeting dated in the future", () => {
-      const action: TaskAction = { type: "RECORD_APPRAISAL", meetingAt: "2026-11-26T09:00:00+08:00", proposal: "PROPOSE", reason: "家庭因病支出骤增" };
+      const action: TaskAction = {
+        type: "RECORD_APPRAISAL",
+        meetingAt: "2026-11-26T09:00:00+08:00",
+        proposal: "PROPOSE",
+        reason: "家庭因病支出骤增",
+      };
       expect(refused(decide(monitoring, at("VILLAGE_APPRAISAL"), action, now)).code).toBe("DATE_IN_FUTURE");
     });
   });
 
   describe("voteRule DEMOCRATIC_VOTE (low-income assistance)", () => {
-    const vote = (proposal: "PROPOSE" | "DECLINE", votes: Votes) => decide(lowIncome, at("DEMOCRATIC_APPRAISAL"), appraisal(proposal, votes), now);
+    const vote = (proposal: "PROPOSE" | "DECLINE", votes: Votes) =>
+      decide(lowIncome, at("DEMOCRATIC_APPRAISAL"), appraisal(proposal, votes), now);
     const full = { membersTotal: 10, present: 8, votesFor: 6, votesAgainst: 2 };
 
     it.each<[string, Votes]>([
@@ -270,7 +332,10 @@ describe("decide: APPRAISAL", () => {
     });
 
     it("VOTE_CONTRADICTS_PROPOSAL when a DECLINE is recorded for a vote that carried", () => {
-      expect(refused(vote("DECLINE", { membersTotal: 10, present: 8, votesFor: 5, votesAgainst: 3 }))).toEqual({ ok: false, code: "VOTE_CONTRADICTS_PROPOSAL" });
+      expect(refused(vote("DECLINE", { membersTotal: 10, present: 8, votesFor: 5, votesAgainst: 3 }))).toEqual({
+        ok: false,
+        code: "VOTE_CONTRADICTS_PROPOSAL",
+      });
     });
 
     it("PROPOSE passes with more than half in favour, storing the vote", () => {
@@ -282,8 +347,20 @@ describe("decide: APPRAISAL", () => {
     });
 
     it("DECLINE of a vote that did not carry goes to onDecline with the reason kept", () => {
-      const t = ok(decide(lowIncome, at("DEMOCRATIC_APPRAISAL"), appraisal("DECLINE", { membersTotal: 10, present: 8, votesFor: 4, votesAgainst: 4 }, "家庭有稳定务工收入"), now));
-      expect(t).toMatchObject({ event: "APPRAISAL_DECLINED", toStage: "NOT_GRANTED", reason: "家庭有稳定务工收入", finalStatus: "REJECTED" });
+      const t = ok(
+        decide(
+          lowIncome,
+          at("DEMOCRATIC_APPRAISAL"),
+          appraisal("DECLINE", { membersTotal: 10, present: 8, votesFor: 4, votesAgainst: 4 }, "家庭有稳定务工收入"),
+          now,
+        ),
+      );
+      expect(t).toMatchObject({
+        event: "APPRAISAL_DECLINED",
+        toStage: "NOT_GRANTED",
+        reason: "家庭有稳定务工收入",
+        finalStatus: "REJECTED",
+      });
       expect(t.payload).toEqual({ meetingAt: "2026-11-25T20:00:00+08:00", membersTotal: 10, present: 8, votesFor: 4, votesAgainst: 4 });
     });
   });
@@ -299,7 +376,14 @@ describe("decide: PUBLICITY", () => {
     expect(t.publicityEndsAt).toEqual(publicityEnd(now, 5));
     expect(t.publicityEndsAt).toEqual(monitoringPublicityEnd);
     // low-income publishes for 7 days
-    const lt = ok(decide(lowIncome, at("DEMOCRATIC_APPRAISAL"), appraisal("PROPOSE", { membersTotal: 10, present: 8, votesFor: 6, votesAgainst: 2 }), now));
+    const lt = ok(
+      decide(
+        lowIncome,
+        at("DEMOCRATIC_APPRAISAL"),
+        appraisal("PROPOSE", { membersTotal: 10, present: 8, votesFor: 6, votesAgainst: 2 }),
+        now,
+      ),
+    );
     expect(lt.publicityEndsAt).toEqual(publicityEnd(now, 7));
     // ... and the hand-made one reaches its 1-day publicity by approval.
     const ht = ok(decide(handMade, at("SECOND_CHECK", { dataComparison: "CLEAR" }), approve, now));
@@ -340,8 +424,16 @@ describe("decide: PUBLICITY", () => {
 
   it("allows CLOSE after the end, moving to next", () => {
     const t = ok(decide(monitoring, during, closePublicity, justAfter));
-    expect(t).toMatchObject({ event: "PUBLICITY_CLOSED", toStage: "TOWNSHIP_REVIEW", reason: null, publicityEndsAt: null, finalStatus: null });
-    const ht = ok(decide(handMade, at("NOTICE", { publicityEndsAt: publicityEnd(now, 1) }), closePublicity, new Date("2026-11-28T00:00:00+08:00")));
+    expect(t).toMatchObject({
+      event: "PUBLICITY_CLOSED",
+      toStage: "TOWNSHIP_REVIEW",
+      reason: null,
+      publicityEndsAt: null,
+      finalStatus: null,
+    });
+    const ht = ok(
+      decide(handMade, at("NOTICE", { publicityEndsAt: publicityEnd(now, 1) }), closePublicity, new Date("2026-11-28T00:00:00+08:00")),
+    );
     expect(ht).toMatchObject({ toStage: "DONE", finalStatus: "APPROVED" });
   });
 });
@@ -372,7 +464,9 @@ describe("publicityEnd", () => {
 describe("decide: REVIEW", () => {
   it("refuses APPROVE without a CLEAR data comparison where the stage configures one", () => {
     expect(refused(decide(monitoring, at("COUNTY_APPROVAL"), approve, now))).toEqual({ ok: false, code: "DATA_COMPARISON_REQUIRED" });
-    expect(refused(decide(monitoring, at("COUNTY_APPROVAL", { dataComparison: "DOUBTFUL" }), approve, now)).code).toBe("DATA_COMPARISON_REQUIRED");
+    expect(refused(decide(monitoring, at("COUNTY_APPROVAL", { dataComparison: "DOUBTFUL" }), approve, now)).code).toBe(
+      "DATA_COMPARISON_REQUIRED",
+    );
     expect(refused(decide(handMade, at("FIRST_CHECK"), approve, now)).code).toBe("DATA_COMPARISON_REQUIRED");
   });
 
@@ -397,36 +491,67 @@ describe("decide: REVIEW", () => {
 
   it("DOUBTFUL goes to dataComparison.recheck with deadlineWorkingDays = recheckWorkingDays", () => {
     const t = ok(decide(handMade, at("FIRST_CHECK"), doubtful, now));
-    expect(t).toMatchObject({ event: "DATA_COMPARISON_DOUBTFUL", toStage: "VISIT", deadlineWorkingDays: 2, dataComparison: null, reason: null, finalStatus: null });
+    expect(t).toMatchObject({
+      event: "DATA_COMPARISON_DOUBTFUL",
+      toStage: "VISIT",
+      deadlineWorkingDays: 2,
+      dataComparison: null,
+      reason: null,
+      finalStatus: null,
+    });
     expect(t.payload).toEqual({ notes: "名下有商品房一套" });
     expect(ok(decide(handMade, at("SECOND_CHECK"), doubtful, now))).toMatchObject({ toStage: "FIRST_CHECK", deadlineWorkingDays: 3 });
-    expect(ok(decide(lowIncome, at("COUNTY_APPROVAL"), doubtful, now))).toMatchObject({ toStage: "ECONOMIC_SURVEY", deadlineWorkingDays: 5 });
+    expect(ok(decide(lowIncome, at("COUNTY_APPROVAL"), doubtful, now))).toMatchObject({
+      toStage: "ECONOMIC_SURVEY",
+      deadlineWorkingDays: 5,
+    });
   });
 
   it("refuses a data comparison where the stage configures none", () => {
-    expect(refused(decide(monitoring, at("TOWNSHIP_REVIEW"), clear, now))).toEqual({ ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: "RECORD_DATA_COMPARISON" } });
+    expect(refused(decide(monitoring, at("TOWNSHIP_REVIEW"), clear, now))).toEqual({
+      ok: false,
+      code: "ACTION_NOT_ALLOWED_HERE",
+      params: { action: "RECORD_DATA_COMPARISON" },
+    });
   });
 
   it("refuses a second data comparison once it is CLEAR", () => {
-    expect(refused(decide(monitoring, at("COUNTY_APPROVAL", { dataComparison: "CLEAR" }), doubtful, now)).code).toBe("ACTION_NOT_ALLOWED_HERE");
-    expect(refused(decide(monitoring, at("COUNTY_APPROVAL", { dataComparison: "CLEAR" }), clear, now)).code).toBe("ACTION_NOT_ALLOWED_HERE");
+    expect(refused(decide(monitoring, at("COUNTY_APPROVAL", { dataComparison: "CLEAR" }), doubtful, now)).code).toBe(
+      "ACTION_NOT_ALLOWED_HERE",
+    );
+    expect(refused(decide(monitoring, at("COUNTY_APPROVAL", { dataComparison: "CLEAR" }), clear, now)).code).toBe(
+      "ACTION_NOT_ALLOWED_HERE",
+    );
   });
 
   it("refuses RETURN when the stage has no returnTo", () => {
-    expect(refused(decide(emergency, at("TOWNSHIP_EMERGENCY_RELIEF"), returnAction, now))).toEqual({ ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: "RETURN" } });
-    expect(refused(decide(handMade, at("FIRST_CHECK", { dataComparison: "CLEAR" }), returnAction, now)).code).toBe("ACTION_NOT_ALLOWED_HERE");
+    expect(refused(decide(emergency, at("TOWNSHIP_EMERGENCY_RELIEF"), returnAction, now))).toEqual({
+      ok: false,
+      code: "ACTION_NOT_ALLOWED_HERE",
+      params: { action: "RETURN" },
+    });
+    expect(refused(decide(handMade, at("FIRST_CHECK", { dataComparison: "CLEAR" }), returnAction, now)).code).toBe(
+      "ACTION_NOT_ALLOWED_HERE",
+    );
   });
 
   it("RETURN goes to returnTo and keeps the reason", () => {
     const t = ok(decide(lowIncome, at("TOWNSHIP_REVIEW"), returnAction, now));
     expect(t).toMatchObject({ event: "RETURNED", toStage: "ECONOMIC_SURVEY", reason: "入户调查缺少医疗费用票据", finalStatus: null });
-    expect(ok(decide(lowIncome, at("COUNTY_APPROVAL"), returnAction, now))).toMatchObject({ toStage: "TOWNSHIP_REVIEW", reason: "入户调查缺少医疗费用票据" });
+    expect(ok(decide(lowIncome, at("COUNTY_APPROVAL"), returnAction, now))).toMatchObject({
+      toStage: "TOWNSHIP_REVIEW",
+      reason: "入户调查缺少医疗费用票据",
+    });
   });
 
   it("REJECT goes to onReject and keeps the reason", () => {
     const t = ok(decide(lowIncome, at("COUNTY_APPROVAL"), reject, now));
     expect(t).toMatchObject({ event: "REJECTED", toStage: "NOT_GRANTED", reason: "家庭人均收入高于标准", finalStatus: "REJECTED" });
-    expect(ok(decide(handMade, at("FIRST_CHECK"), reject, now))).toMatchObject({ toStage: "CLOSED", reason: "家庭人均收入高于标准", finalStatus: "CLOSED" });
+    expect(ok(decide(handMade, at("FIRST_CHECK"), reject, now))).toMatchObject({
+      toStage: "CLOSED",
+      reason: "家庭人均收入高于标准",
+      finalStatus: "CLOSED",
+    });
   });
 
   it("entering a new stage resets dataComparison to null", () => {
@@ -446,7 +571,17 @@ describe("decide: REVIEW", () => {
 });
 
 describe("decide: refusals by stage", () => {
-  const allActions: TaskAction[] = [homeVisit(["张三", "李四"]), appraisal("PROPOSE"), objection, closePublicity, clear, approve, returnAction, reject, assignRegion];
+  const allActions: TaskAction[] = [
+    homeVisit(["张三", "李四"]),
+    appraisal("PROPOSE"),
+    objection,
+    closePublicity,
+    clear,
+    approve,
+    returnAction,
+    reject,
+    assignRegion,
+  ];
   const endStages = [monitoring, lowIncome, emergency, handMade].flatMap((definition) =>
     definition.stages.filter((s) => s.kind === "END").map((s) => [definition.key, s.key, definition] as const),
   );
@@ -465,7 +600,11 @@ describe("decide: refusals by stage", () => {
   ])("an action of another kind at %s is ACTION_NOT_ALLOWED_HERE", (stage, actions) => {
     const state = at(stage, { publicityEndsAt: monitoringPublicityEnd, dataComparison: "CLEAR" });
     for (const action of actions) {
-      expect(refused(decide(monitoring, state, action, now)), action.type).toEqual({ ok: false, code: "ACTION_NOT_ALLOWED_HERE", params: { action: action.type } });
+      expect(refused(decide(monitoring, state, action, now)), action.type).toEqual({
+        ok: false,
+        code: "ACTION_NOT_ALLOWED_HERE",
+        params: { action: action.type },
+      });
     }
   });
 });
@@ -502,7 +641,9 @@ describe("availableActions", () => {
   it("END: nothing, but re-identification where the stage reopens", () => {
     for (const definition of [monitoring, lowIncome, emergency, handMade]) {
       for (const stage of definition.stages.filter((s) => s.kind === "END")) {
-        expect(availableActions(definition, at(stage.key), now), `${definition.key} ${stage.key}`).toEqual(stage.reopenTo ? ["REIDENTIFY"] : []);
+        expect(availableActions(definition, at(stage.key), now), `${definition.key} ${stage.key}`).toEqual(
+          stage.reopenTo ? ["REIDENTIFY"] : [],
+        );
       }
     }
   });
@@ -564,11 +705,21 @@ describe("survey sampling at a review (001: at least 20% of households)", () => 
   });
 
   it("makes a drawn case wait for the township's survey before approval", () => {
-    const state = { stage: "TOWNSHIP_REVIEW", publicityEndsAt: null, dataComparison: null, sampled: true, sampleSurveyDone: false } as const;
+    const state = {
+      stage: "TOWNSHIP_REVIEW",
+      publicityEndsAt: null,
+      dataComparison: null,
+      sampled: true,
+      sampleSurveyDone: false,
+    } as const;
     expect(availableActions(lowIncome, state, now)).toEqual(["RECORD_HOME_VISIT", "RETURN", "REJECT"]);
     expect(decide(lowIncome, state, approve, now)).toMatchObject({ ok: false, code: "SAMPLE_SURVEY_REQUIRED" });
     expect(decide(lowIncome, state, homeVisit(["一人"]), now)).toMatchObject({ ok: false, code: "TOO_FEW_INVESTIGATORS" });
-    expect(decide(lowIncome, state, homeVisit(["陈干事", "周干事"]), now)).toMatchObject({ ok: true, event: "SAMPLE_SURVEY_RECORDED", toStage: "TOWNSHIP_REVIEW" });
+    expect(decide(lowIncome, state, homeVisit(["陈干事", "周干事"]), now)).toMatchObject({
+      ok: true,
+      event: "SAMPLE_SURVEY_RECORDED",
+      toStage: "TOWNSHIP_REVIEW",
+    });
     const surveyed = { ...state, sampleSurveyDone: true };
     expect(availableActions(lowIncome, surveyed, now)).toEqual(["APPROVE", "RETURN", "REJECT"]);
     expect(decide(lowIncome, surveyed, approve, now)).toMatchObject({ ok: true, toStage: "COUNTY_APPROVAL" });
