@@ -105,7 +105,9 @@ process.on("disconnect", () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
   process.exit(1);
 });
-process.on("message", async (raw: unknown) => {
+process.on("message", (raw: unknown) => void onMessage(raw));
+
+async function onMessage(raw: unknown): Promise<void> {
   const message = raw as { type: string; prefix?: string; numbers?: string[]; username?: string; limit?: number; taskIds?: string[] };
   if (message.type === "count-intake") {
     const [row] = await db.query<{ stored: number; distinct: number }>(
@@ -179,4 +181,4 @@ process.on("message", async (raw: unknown) => {
     fs.rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   }
-});
+}

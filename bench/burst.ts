@@ -85,8 +85,10 @@ async function run(spec: BurstSpec): Promise<BurstResult> {
   };
 }
 
-process.on("message", async (raw: unknown) => {
+process.on("message", (raw: unknown) => void onMessage(raw));
+
+async function onMessage(raw: unknown): Promise<void> {
   const result = await run(raw as BurstSpec);
   process.send?.({ type: "result", result }, () => process.exit(0));
-});
+}
 process.send?.({ type: "ready" });

@@ -128,8 +128,10 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   };
 }
 
-process.on("message", async (raw: unknown) => {
+process.on("message", (raw: unknown) => void onMessage(raw));
+
+async function onMessage(raw: unknown): Promise<void> {
   const result = await run(raw as LoadSpec);
   process.send?.({ type: "result", result }, () => process.exit(0));
-});
+}
 process.send?.({ type: "ready" });

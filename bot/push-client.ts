@@ -1,5 +1,6 @@
 import WebSocket from "ws";
 import { realtimeServerMessageSchema } from "../server/api/realtime-schemas.ts";
+import { wsText } from "../server/lib/ws-text.ts";
 
 export interface PushHandler {
   /** Writes the text to the WeChat contact; resolves once sent. */
@@ -48,7 +49,7 @@ export class PushClient {
     const socket = new WebSocket(url);
     this.socket = socket;
     socket.on("open", () => socket.send(JSON.stringify({ type: "auth.bot", key: this.botKey })));
-    socket.on("message", (raw) => void this.onMessage(socket, String(raw)));
+    socket.on("message", (raw) => void this.onMessage(socket, wsText(raw)));
     socket.on("error", (error) => this.handler.onError(error));
     socket.on("close", () => {
       this.ready = false;

@@ -1,4 +1,4 @@
-import { Alert, App as AntApp, Badge, Button, ConfigProvider, Layout, Menu, Result, Segmented, Space, Spin, Typography } from "antd";
+import { Alert, App as AntApp, Badge, Button, ConfigProvider, Layout, Menu, Result, Space, Spin, Typography } from "antd";
 import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -8,8 +8,8 @@ import type { CalendarOutlookView } from "../../server/api/calendar-schemas.ts";
 import { api, whenUnauthorized } from "./api.ts";
 import { ConsoleContext, useRegionsLoader, type ConsoleContextValue } from "./console-context.tsx";
 import { go, useHashRoute } from "./hash-route.ts";
-import { switchLocale } from "./i18n.ts";
 import { LoginPage } from "./pages/login-page.tsx";
+import { LanguageSwitch } from "./components/language-switch.tsx";
 import { DashboardPage } from "./pages/dashboard-page.tsx";
 import { QueuePage } from "./pages/queue-page.tsx";
 import { TasksPage } from "./pages/tasks-page.tsx";
@@ -49,21 +49,6 @@ export function ConsoleApp() {
         )}
       </AntApp>
     </ConfigProvider>
-  );
-}
-
-export function LanguageSwitch() {
-  const { i18n } = useTranslation();
-  return (
-    <Segmented
-      size="small"
-      value={i18n.language === "en" ? "en" : "zh-CN"}
-      options={[
-        { label: "中文", value: "zh-CN" },
-        { label: "English", value: "en" },
-      ]}
-      onChange={(value) => void switchLocale(value as "zh-CN" | "en")}
-    />
   );
 }
 

@@ -10,14 +10,14 @@ export type RegionNode = z.output<typeof regionListResponseSchema>["items"][numb
 
 export interface ConsoleContextValue {
   session: StaffSession;
-  call<T>(method: "GET" | "POST", url: string, options?: Omit<RequestOptions, "token">): Promise<T>;
+  call: <T>(method: "GET" | "POST", url: string, options?: Omit<RequestOptions, "token">) => Promise<T>;
   /** Every region at or below the user's own, in tree order. */
   regions: RegionNode[];
   realtime: RealtimeState;
   /** Listens to pushes from /ws while the component is mounted. */
-  subscribe(listener: (message: RealtimeMessage) => void): () => void;
+  subscribe: (listener: (message: RealtimeMessage) => void) => () => void;
   features: ConsoleFeatures;
-  logout(): void;
+  logout: () => void;
 }
 
 export const ConsoleContext = createContext<ConsoleContextValue | null>(null);

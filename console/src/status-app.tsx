@@ -197,7 +197,7 @@ function LookupView() {
     <Card style={{ marginTop: 12 }}>
       <Typography.Paragraph>{t("console.status.lookupIntro")}</Typography.Paragraph>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
-      <Form layout="vertical" onFinish={lookup} requiredMark={false}>
+      <Form layout="vertical" onFinish={(values: Parameters<typeof lookup>[0]) => void lookup(values)} requiredMark={false}>
         <Form.Item name="number" label={t("fields.number")} rules={[{ required: true, message: t("console.status.numberRequired") }]}>
           <Input placeholder="2026-000123" inputMode="numeric" />
         </Form.Item>

@@ -106,6 +106,8 @@ export const session = {
 
 export function call<E extends Endpoint>(
   endpoint: E,
+  // "Every option is optional": an empty object literal fits Options<E> exactly then.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   ...[options]: {} extends Options<E> ? [Options<E>?] : [Options<E>]
 ): Promise<Endpoints[E]["response"]> {
   const [method, template] = endpoint.split(" ") as ["GET" | "POST", string];

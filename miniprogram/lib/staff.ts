@@ -6,7 +6,7 @@ export const staffProfileKey = "staff-profile";
 /** Back to the login page without the token: refused or expired. */
 export function toStaffLogin(): void {
   session.clear();
-  wx.redirectTo({ url: "/pages/login/login" });
+  void wx.redirectTo({ url: "/pages/login/login" });
 }
 
 /** Logging out also unbinds this phone's WeChat, so whoever uses the phone next needs the password. */

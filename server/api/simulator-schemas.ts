@@ -25,6 +25,8 @@ export const simulatorClientMessageSchema = z.discriminatedUnion("type", [
       .string()
       .min(1)
       .max(200)
+      // Control characters are what a file name must not hold.
+      // eslint-disable-next-line no-control-regex
       .regex(/^[^/\\\u0000-\u001f]+$/),
     base64: z.base64().min(1).max(maxBase64Chars),
   }),

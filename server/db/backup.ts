@@ -226,7 +226,7 @@ async function unpack(
 ): Promise<{ manifest: BackupManifest; files: number }> {
   const extract = tar.extract();
   archive.on("error", (error) => extract.destroy(error));
-  archive.pipe(extract as unknown as NodeJS.WritableStream);
+  archive.pipe(extract);
   let manifest: BackupManifest | null = null;
   let files = 0;
   let complete = false;
@@ -337,7 +337,7 @@ async function addStored(pack: tar.Pack, name: string, files: FileStore, key: st
   await new Promise<void>((resolve, reject) => {
     const entry = pack.entry({ name, size, mode: 0o600 }, (error) => (error ? reject(error) : resolve()));
     body.on("error", reject);
-    body.pipe(entry as unknown as NodeJS.WritableStream);
+    body.pipe(entry);
   });
   return true;
 }

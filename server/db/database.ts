@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
@@ -22,9 +21,9 @@ export interface Database {
    * the busiest requests, where Prisma's planning of every call costs several times the query (BENCHMARKS.md).
    * Times are UTC both ways, as Prisma keeps them in columns without a zone.
    */
-  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  query: <T>(sql: string, params?: unknown[]) => Promise<T[]>;
   /** query() for a statement built with Prisma.sql (its parts and values composed safely). */
-  sql<T>(statement: Prisma.Sql): Promise<T[]>;
+  sql: <T>(statement: Prisma.Sql) => Promise<T[]>;
   /** NOTIFY: sends each payload on the channel, in order, in one statement of its own (delivered when it commits). */
   notify(channel: string, payloads: readonly string[]): Promise<void>;
   /**
@@ -42,7 +41,7 @@ export interface Database {
    * The embedded database only: a copy of its data directory as a gzipped tar, taken between two statements
    * (PGlite runs one at a time), so it is what a crash at that moment would leave: complete after WAL replay.
    */
-  dumpDataDir?(): Promise<Blob>;
+  dumpDataDir?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -136,7 +135,7 @@ async function openEmbedded(dir: string | undefined, migrationsDir: string, snap
     sql: (statement) => database.query(statement.text, statement.values),
     notify: async (channel, payloads) => void (await pglite.query(notifySql, [checkChannelName(channel), payloads])),
     listen: async (channel, handlers) => {
-      const unlisten = await pglite.listen(checkChannelName(channel), handlers.message);
+      const unlisten = await pglite.listen(checkChannelName(channel), (payload) => handlers.message(payload));
       // Closed with the database, whose close already dropped its listeners.
       return () => (pglite.closed ? Promise.resolve() : unlisten());
     },
@@ -163,8 +162,8 @@ async function openEmbedded(dir: string | undefined, migrationsDir: string, snap
   return database;
 }
 
-const typeParser = ((oid: number, format?: "text" | "binary") =>
-  oid === timestampOid ? utcTimestamp : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser;
+const typeParser = ((oid: number, format?: "text" | "binary"): unknown =>
+  oid === timestampOid ? utcTimestamp : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser;
 
 async function openPostgres(
   url: string,
@@ -176,7 +175,7 @@ async function openPostgres(
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), ...clientOptions });
   const clientSession = (client: pg.PoolClient): SqlSession => ({
     exec: async (sql) => void (await client.query(sql)),
-    query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+    query: async (sql, params) => (await client.query(sql, params as unknown[])).rows as never[],
     transaction: async (fn) => {
       await client.query("BEGIN");
       try {
@@ -204,7 +203,7 @@ async function openPostgres(
       }
     },
     query: async (sql, params) =>
-      (await pool.query({ text: sql, values: driverValues(params), types: { getTypeParser: typeParser } })).rows,
+      (await pool.query({ text: sql, values: driverValues(params), types: { getTypeParser: typeParser } })).rows as never[],
     sql: (statement) => database.query(statement.text, statement.values),
     notify: async (channel, payloads) => void (await pool.query(notifySql, [checkChannelName(channel), payloads])),
     listen: (channel, handlers) => listenOnServer(url, channel, handlers),

@@ -83,19 +83,21 @@ export async function listenOnServer(
 
   const reconnect = () => {
     if (stopped) return;
-    retry = setTimeout(async () => {
-      try {
-        const next = await connect();
-        if (stopped) return void (await next.end().catch(() => undefined));
-        client = next;
-        delay = retryMs;
-        handlers.reconnected();
-      } catch (error) {
-        delay = Math.min(delay * 2, maxRetryMs);
-        handlers.lost(error as Error);
-        reconnect();
-      }
-    }, delay);
+    retry = setTimeout(() => void reopen(), delay);
+  };
+
+  const reopen = async () => {
+    try {
+      const next = await connect();
+      if (stopped) return void (await next.end().catch(() => undefined));
+      client = next;
+      delay = retryMs;
+      handlers.reconnected();
+    } catch (error) {
+      delay = Math.min(delay * 2, maxRetryMs);
+      handlers.lost(error as Error);
+      reconnect();
+    }
   };
 
   client = await connect();

@@ -19,7 +19,7 @@ export function describeIssue(issue: z.core.$ZodIssue, locale: Locale): { path: 
     const worded = zodLocales[locale].localeError(issue as never);
     message = typeof worded === "string" ? worded : (worded?.message ?? issue.message);
   }
-  const last = [...issue.path].reverse().find((p) => typeof p === "string") as string | undefined;
+  const last = [...issue.path].reverse().find((p): p is string => typeof p === "string");
   const field = t(`fields.${last ?? "body"}`, { defaultValue: last ?? t("fields.body") });
   return { path: issue.path.join("."), message: t("validation.field", { field, message }) };
 }

@@ -49,7 +49,7 @@ function remembering(t: Translate): Translate {
     if (text === undefined) remembered.set(slot, (text = lookUp(...args)));
     return text;
   };
-  return Object.assign(rememberedT, t) as unknown as Translate;
+  return Object.assign(rememberedT, t);
 }
 
 export function hasKey(key: string): boolean {

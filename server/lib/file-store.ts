@@ -70,7 +70,7 @@ export function contentHashOf(key: string): string | null {
     sha256Pattern.test(sha256) &&
     prefix === sha256.slice(0, 2) &&
     rest.length === 0;
-  return ok ? sha256! : null;
+  return ok ? sha256 : null;
 }
 
 // Segments never start with a dot: no "..", and the local store's files being written (".name….part") are never keys.

@@ -24,6 +24,7 @@ export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
   };
 
 /** NUL, which PostgreSQL cannot keep in text, and half of a surrogate pair, which is no text at all. */
+// eslint-disable-next-line no-control-regex -- NUL is the very character refused.
 const unstorableCharacter = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Where a request's strings (or the names of its fields) hold characters no database stores; one issue each. */

@@ -27,7 +27,7 @@ function parseDataKeys(value: string): { keys: Record<string, string>; current: 
 export function resolveSecrets(config: AppConfig, persist: boolean): Secrets {
   type Name = "dataKeys" | "lookupKey" | "tokenSecret";
   const file = path.join(config.dataDir, "secrets.json");
-  const stored: Partial<Record<Name, string>> = persist && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  const stored = (persist && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {}) as Partial<Record<Name, string>>;
   const generated: Partial<Record<Name, string>> = {};
   const pick = (name: Name, configured: string, make: () => string) => configured || stored[name] || (generated[name] = make());
   const dataKeys = pick("dataKeys", config.dataKeys, () => `k1:${generateKey()}`);

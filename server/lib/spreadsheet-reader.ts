@@ -172,7 +172,7 @@ function records(source: ByteSource, format: SpreadsheetFormat, encoding: Sheet[
 async function* csvRecords(source: ByteSource, encoding: "utf-8" | "gb18030"): AsyncGenerator<SheetRow[]> {
   // The parser hands over each record as it reads it; they are passed on a chunk of input at a time, not one by one.
   const parser = parse(csvOptions);
-  let batch: SheetRow[] = [];
+  const batch: SheetRow[] = [];
   let rowNumber = 0;
   let failure: unknown;
   parser.on("data", (cells: string[]) => batch.push({ rowNumber: ++rowNumber, cells }));
@@ -206,7 +206,7 @@ async function* xlsxRecords(source: ByteSource): AsyncGenerator<SheetRow[]> {
     worksheets: "emit",
     entries: "ignore",
   });
-  let batch: SheetRow[] = [];
+  const batch: SheetRow[] = [];
   try {
     for await (const sheet of workbook) {
       for await (const row of sheet) {
@@ -275,8 +275,8 @@ export function cellText(value: ExcelJS.CellValue): string {
   if (typeof value === "object") {
     if ("richText" in value) return value.richText.map((part) => part.text).join("");
     if ("formula" in value || "sharedFormula" in value)
-      return "result" in value && value.result !== undefined ? cellText(value.result as ExcelJS.CellValue) : "";
-    if ("text" in value) return typeof value.text === "string" ? value.text : cellText(value.text as ExcelJS.CellValue);
+      return "result" in value && value.result !== undefined ? cellText(value.result) : "";
+    if ("text" in value) return typeof value.text === "string" ? value.text : cellText(value.text);
     if ("error" in value) return "";
   }
   return String(value);

@@ -140,14 +140,11 @@ export const accessPlugin = fp(
     app.addHook("onRoute", function (this: FastifyInstance, route) {
       const access = route.config?.access ?? (this as unknown as Record<symbol, Access | undefined>)[pluginAccess];
       const problem = declarationProblem(access, route.url);
-      if (problem) throw new Error(`Route ${route.method} ${route.url} ${problem}`);
+      if (problem) throw new Error(`Route ${String(route.method)} ${route.url} ${problem}`);
       route.config = { ...route.config, access };
       const gate = gateFor(app, access!, route);
       if (gate)
-        route.preParsing = [
-          gate as never,
-          ...(route.preParsing ? (Array.isArray(route.preParsing) ? route.preParsing : [route.preParsing]) : []),
-        ];
+        route.preParsing = [gate, ...(route.preParsing ? (Array.isArray(route.preParsing) ? route.preParsing : [route.preParsing]) : [])];
     });
   },
   { name: "access" },

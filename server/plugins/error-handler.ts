@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { isResponseSerializationError } from "fastify-type-provider-zod";
-import type { Locale } from "../api/common-schemas.ts";
 import { UncoveredYearError } from "../domain/working-days.ts";
 import { describeIssue } from "../i18n/describe-issue.ts";
 import { translator } from "../i18n/i18n.ts";
@@ -59,7 +58,7 @@ export const errorHandlerPlugin = fp(
         return send(415, "UNSUPPORTED_FILE_TYPE");
       if (code === "FST_ERR_CTP_INVALID_JSON_BODY" || code === "FST_ERR_CTP_EMPTY_JSON_BODY") return send(400, "MALFORMED_JSON");
       if (status === 429) return send(429, "RATE_LIMITED");
-      if (status && status >= 400 && status < 500 && !isResponseSerializationError(error as never)) {
+      if (status && status >= 400 && status < 500 && !isResponseSerializationError(error)) {
         // Malformed JSON and the like: the client's fault, worded generally.
         return send(400, "VALIDATION_FAILED");
       }

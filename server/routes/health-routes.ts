@@ -31,13 +31,11 @@ export async function healthRoutes(app: AppInstance) {
         () => true,
         () => false,
       );
-      return reply
-        .status(ok ? 200 : 503)
-        .send({
-          status: ok ? "ok" : "unavailable",
-          database: db.kind,
-          details: { calendar: app.services.calendars.outlook(request.locale) },
-        });
+      return reply.status(ok ? 200 : 503).send({
+        status: ok ? "ok" : "unavailable",
+        database: db.kind,
+        details: { calendar: app.services.calendars.outlook(request.locale) },
+      });
     },
   );
 }

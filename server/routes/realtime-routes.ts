@@ -1,4 +1,4 @@
-import type { WebSocket } from "ws";
+import type { RawData, WebSocket } from "ws";
 import type { AppInstance } from "../app-instance.ts";
 import type { z } from "zod";
 import { realtimeClientMessageSchema, type RealtimeServerMessage } from "../api/realtime-schemas.ts";
@@ -11,6 +11,7 @@ import type { CaseNotice, CaseNotifier } from "../services/case-notifier.ts";
 import type { Principal } from "../services/principal.ts";
 import { stageLabel, timelineTitle } from "../services/stage-view.ts";
 import { deskOfRole } from "../domain/workflow/definition.ts";
+import { wsText } from "../lib/ws-text.ts";
 
 const authTimeoutMs = 10_000;
 
@@ -124,10 +125,10 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
     };
 
     // One dispatcher: who may send the message is checked on its type alone, before the rest of it is read.
-    socket.on("message", async (raw) => {
+    const onMessage = async (raw: RawData) => {
       let json: unknown;
       try {
-        json = JSON.parse(String(raw));
+        json = JSON.parse(wsText(raw));
       } catch {
         json = null;
       }
@@ -138,6 +139,7 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
       const parsed = realtimeClientMessageSchema.safeParse(json);
       if (!parsed.success) return refuse("VALIDATION_FAILED", 4400);
       await handlers[parsed.data.type](parsed.data as never);
-    });
+    };
+    socket.on("message", (raw) => void onMessage(raw));
   });
 }

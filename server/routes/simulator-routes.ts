@@ -17,6 +17,7 @@ import {
 import { negotiateLocale, translator } from "../i18n/i18n.ts";
 import { publicAccess } from "../plugins/access.ts";
 import { demoGridWorkerWechatId } from "../seed/demo-county.ts";
+import { wsText } from "../lib/ws-text.ts";
 
 const webDir = new URL("../web/", import.meta.url);
 const staticFiles = {
@@ -126,7 +127,7 @@ export async function simulatorRoutes(app: AppInstance) {
     socket.on("message", (raw) => {
       let json: unknown;
       try {
-        json = JSON.parse(String(raw));
+        json = JSON.parse(wsText(raw));
       } catch {
         json = null;
       }

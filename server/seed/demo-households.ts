@@ -396,7 +396,7 @@ const villages = [SM, TY1, BS, TY2, HQ, HK];
  */
 function ordinaryHousehold(i: number): DemoHousehold {
   const village = villages[i % villages.length]!;
-  const group = (i % 4 < 2 ? 1 : 2) as 1 | 2;
+  const group = i % 4 < 2 ? 1 : 2;
   const surname = surnames[i % surnames.length]!;
   const headMale = i % 3 !== 1;
   const headBirth = 1965 + ((i * 3) % 20);
@@ -476,7 +476,7 @@ function ordinaryHousehold(i: number): DemoHousehold {
     members,
     incomes,
     ...(children >= 1 && i % 2 === 0 ? { expenses: { 2026: [["EDUCATION", 2000]] } } : {}),
-  } as DemoHousehold;
+  };
 }
 
 export const demoHouseholds: DemoHousehold[] = [...storyHouseholds, ...Array.from({ length: 24 }, (_, i) => ordinaryHousehold(i))];

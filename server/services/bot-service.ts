@@ -270,17 +270,15 @@ export class BotService {
           if (sender.kind !== "staff") return { reply: t("bot.menu") };
           const { items } = await this.services.caseViews.forwardedBy(sender.principal, locale);
           if (items.length === 0) return { reply: t("bot.forward.noneYet") };
-          const lines = items
-            .slice(0, 10)
-            .map((c) =>
-              t("bot.forward.listLine", {
-                number: c.number,
-                stage: c.stageLabel,
-                date: c.nextStep?.dueAt
-                  ? formatDate(new Date(c.nextStep.dueAt), locale) + (c.nextStep.provisional ? t("provisionalShort") : "")
-                  : "—",
-              }),
-            );
+          const lines = items.slice(0, 10).map((c) =>
+            t("bot.forward.listLine", {
+              number: c.number,
+              stage: c.stageLabel,
+              date: c.nextStep?.dueAt
+                ? formatDate(new Date(c.nextStep.dueAt), locale) + (c.nextStep.provisional ? t("provisionalShort") : "")
+                : "—",
+            }),
+          );
           return { reply: [t("bot.forward.listHeader", { count: items.length }), ...lines].join("\n") };
         }
         case "bind": {

@@ -3,7 +3,7 @@ import { chinaDate } from "../domain/china-time.ts";
 import type { Locale } from "../api/common-schemas.ts";
 import { Prisma } from "../db/generated/client.ts";
 import type { RegionTree } from "../domain/routing.ts";
-import { ForbiddenError, InvalidInputError, NotFoundError } from "../lib/errors.ts";
+import { InvalidInputError, NotFoundError } from "../lib/errors.ts";
 import { maskBankAccount, maskIdNumber, maskName, maskPhone, timingSafeEqualText } from "../lib/personal-data.ts";
 import { fieldsRevealableBy, seesBankAccount, seesHealth } from "../domain/personal-data-policy.ts";
 import { StaffAccessLog, type AccessContext } from "./access-log.ts";
@@ -110,7 +110,7 @@ export class CaseViewService {
     const phone = found ? this.deps.cipher.decrypt(found.contactPhoneEnc) : "0000";
     if (!found || !timingSafeEqualText(phone.slice(-4), phoneLast4)) throw new NotFoundError("CASE_NOT_FOUND");
     // JSON carries the events' times without a zone; they are stored in UTC.
-    return this.statusView({ ...found, events: found.events.map((e) => ({ ...e, at: new Date(`${e.at}Z`) })) }, locale);
+    return this.statusView({ ...found, events: found.events.map((e) => ({ ...e, at: new Date(`${String(e.at)}Z`) })) }, locale);
   }
 
   /** A case as its applicant reads it: where it stands and the timeline in plain words (internal events left out). */

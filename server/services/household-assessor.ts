@@ -20,7 +20,7 @@ const findingToGuarantee: Record<string, Guarantee> = {
 
 /** The guarantees a home visit's findings (a HOME_VISIT_RECORDED event's payload) mark AT_RISK. */
 export function guaranteesAtRiskIn(payload: unknown): Guarantee[] {
-  const findings = ((payload as { findings?: Record<string, unknown> } | null)?.findings ?? {}) as Record<string, unknown>;
+  const findings = (payload as { findings?: Record<string, unknown> } | null)?.findings ?? {};
   return Object.entries(findingToGuarantee)
     .filter(([field]) => findings[field] === "AT_RISK")
     .map(([, guarantee]) => guarantee);
@@ -115,17 +115,16 @@ export class HouseholdAssessor {
              (SELECT coalesce(json_agg(json_build_object('kind', e.kind, 'amount', e.amount)), '[]') FROM "Expense" e WHERE e."householdId" = p.id AND e.year = p.year) AS expenses
       FROM poorer p`;
     for (;;) {
-      const rows =
-        await db.$queryRawUnsafe<
-          {
-            id: string;
-            regionCode: string;
-            year: number;
-            members: number;
-            incomes: HouseholdFigures["incomes"];
-            expenses: HouseholdFigures["expenses"];
-          }[]
-        >("FETCH 5000 FROM household_poorer");
+      const rows = await db.$queryRawUnsafe<
+        {
+          id: string;
+          regionCode: string;
+          year: number;
+          members: number;
+          incomes: HouseholdFigures["incomes"];
+          expenses: HouseholdFigures["expenses"];
+        }[]
+      >("FETCH 5000 FROM household_poorer");
       if (rows.length === 0) break;
       const page = new Map<string, Assessment & { year: number }>();
       for (const row of rows) {

@@ -34,7 +34,7 @@ export class IntakeService {
     if (principal.kind === "resident" && request.onBehalf) throw new ForbiddenError("PROXY_ONLY_FOR_STAFF");
     if (principal.kind === "staff" && !request.onBehalf) throw new InvalidInputError("PROXY_NOT_CONFIRMED", "onBehalf");
 
-    const { prisma, cipher, regions, calendar, now } = this.deps;
+    const { prisma, cipher, regions, now } = this.deps;
     const tree = await regions.tree();
     if (request.regionCode && !tree.getByCode(request.regionCode)) throw new InvalidInputError("UNKNOWN_REGION", "regionCode");
 

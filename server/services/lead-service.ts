@@ -292,7 +292,7 @@ export class LeadService {
           riskTypes: draft.riskTypes,
           householdNumber: p.household.number,
           ...draft.payload,
-        } as Prisma.InputJsonValue,
+        },
       },
     };
   }

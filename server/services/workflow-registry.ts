@@ -58,7 +58,7 @@ export class WorkflowRegistry {
         if (existing) return existing;
         const latest = await tx.workflowDefinition.findFirst({ where: { key: definition.key, regionCode }, orderBy: { version: "desc" } });
         return tx.workflowDefinition.create({
-          data: { key: definition.key, regionCode, checksum, version: (latest?.version ?? 0) + 1, body: definition as object },
+          data: { key: definition.key, regionCode, checksum, version: (latest?.version ?? 0) + 1, body: definition },
         });
       });
       this.byId.set(stored.id, definition);

@@ -631,7 +631,7 @@ export class WorkflowService {
           fromStage: task.stage,
           toStage: transition.toStage,
           reason: transition.reason,
-          payload: { ...transition.payload, taskId: task.id, stage: task.stage } as Prisma.InputJsonValue,
+          payload: { ...transition.payload, taskId: task.id, stage: task.stage },
         },
       });
       const notices = [

@@ -34,7 +34,7 @@ export async function ensureConsoleBuilt(): Promise<void> {
 /** The real app (test-app.ts) on a loopback port, with the console built, and a browser to open its pages in. */
 export async function browserTestApp(
   overrides: Partial<AppConfig> = {},
-): Promise<{ t: TestApp; base: string; browser: Browser; close(): Promise<void> }> {
+): Promise<{ t: TestApp; base: string; browser: Browser; close: () => Promise<void> }> {
   await ensureConsoleBuilt();
   const t = await createTestApp(overrides);
   await t.app.listen({ host: "127.0.0.1", port: 0 });

@@ -34,7 +34,7 @@ export async function startS3Server(): Promise<S3TestServer> {
       20_000,
     );
     const read = (chunk: Buffer) => {
-      output += chunk;
+      output += String(chunk as Buffer | string);
       const address = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (address) {
         clearTimeout(timer);

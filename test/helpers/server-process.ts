@@ -85,8 +85,8 @@ export class ServerProcess {
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
-    child.stdout!.on("data", (chunk) => (this.output += chunk));
-    child.stderr!.on("data", (chunk) => (this.output += chunk));
+    child.stdout.on("data", (chunk) => (this.output += chunk));
+    child.stderr.on("data", (chunk) => (this.output += chunk));
     this.exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve(signal ?? code)));
     let gone = false;
     void this.exited.then(() => (gone = true));

@@ -1,9 +1,10 @@
 import type WebSocket from "ws";
+import { wsText } from "../../server/lib/ws-text.ts";
 
 /** Keeps every JSON message a socket receives, so a test can wait for the one it expects. */
 export function socketInbox(socket: WebSocket, label = "the socket") {
   const messages: Record<string, unknown>[] = [];
-  socket.on("message", (raw) => messages.push(JSON.parse(String(raw))));
+  socket.on("message", (raw) => messages.push(JSON.parse(wsText(raw))));
   return {
     messages,
     async next(predicate: (m: Record<string, unknown>) => boolean, timeoutMs = 5000) {

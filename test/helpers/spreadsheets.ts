@@ -8,7 +8,10 @@ export async function readXlsx(body: Buffer): Promise<string[][]> {
   const rows: string[][] = [];
   const sheet = workbook.worksheets[0]!;
   const width = sheet.getRow(1).cellCount;
-  sheet.eachRow((row) => rows.push(Array.from({ length: width }, (_, i) => String(row.getCell(i + 1).value ?? ""))));
+  // The ledgers write strings and numbers only: no rich text or formula objects to spell out.
+  sheet.eachRow((row) =>
+    rows.push(Array.from({ length: width }, (_, i) => String((row.getCell(i + 1).value as string | number | null) ?? ""))),
+  );
   return rows;
 }
 

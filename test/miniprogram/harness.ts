@@ -174,7 +174,7 @@ export function installMiniprogram(t: TestApp, serverUrl: string, user = "mp-use
     setStorageSync: (key: string, value: unknown) => void fake.storage.set(key, structuredClone(value)),
     removeStorageSync: (key: string) => void fake.storage.delete(key),
     request(options: RequestOptions) {
-      network(options.fail, async () => {
+      void network(options.fail, async () => {
         if (!fake.online) return options.fail?.({ errMsg: "request:fail -101 net::ERR_INTERNET_DISCONNECTED" });
         const response = await fetch(options.url, {
           method: options.method ?? "GET",
@@ -193,7 +193,7 @@ export function installMiniprogram(t: TestApp, serverUrl: string, user = "mp-use
       return { abort() {} };
     },
     uploadFile(options: UploadOptions) {
-      network(options.fail, async () => {
+      void network(options.fail, async () => {
         if (!fake.online) return options.fail?.({ errMsg: "uploadFile:fail -101" });
         // Built by hand: under jsdom, FormData and Blob are jsdom's, which Node's fetch cannot send.
         const boundary = `----wx${Date.now().toString(16)}`;

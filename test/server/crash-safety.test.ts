@@ -88,7 +88,7 @@ describe(`a server killed with SIGKILL while reports pour in (${testDatabaseKind
     running.catch((error: unknown) => (failure = error));
 
     while (acknowledged.size < killAfter) {
-      if (failure) throw failure;
+      if (failure) throw failure instanceof Error ? failure : new Error("a client failed", { cause: failure });
       await pause(5);
     }
     const inFlightAtKill = inFlight;

@@ -121,7 +121,7 @@ export function ActionForm({
       <Form
         form={form}
         layout="vertical"
-        onFinish={submit}
+        onFinish={(values) => void submit(values)}
         initialValues={{
           visitedAt: now,
           meetingAt: now,

@@ -13,7 +13,7 @@ export function Chart({ option, testId, height = 280 }: { option: ChartOption; t
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   useEffect(() => {
-    chart.current = echarts.init(element.current!);
+    chart.current = echarts.init(element.current);
     const observer = new ResizeObserver(() => chart.current?.resize());
     observer.observe(element.current!);
     return () => {

@@ -7,7 +7,6 @@ import type { riskEventListSchema } from "../../../server/api/risk-event-schemas
 import { Chart, type ChartOption } from "../components/chart.tsx";
 import { regionTree, useConsole, useLiveReload, useLoader } from "../console-context.tsx";
 import { href } from "../hash-route.ts";
-import { formatDate } from "../i18n.ts";
 import { DueDate } from "../components/due-date.tsx";
 import { EventProgress } from "./risk-events-page.tsx";
 
@@ -37,7 +36,7 @@ export function DashboardPage() {
   const load = useCallback(
     async () => ({
       dashboard: await call<Dashboard>("GET", "/api/staff/dashboard", { query: { regionCode } }),
-      events: await call<RiskEvents>("GET", "/api/staff/risk-events", { query: { limit: 20 } }).catch(() => ({ items: [] }) as RiskEvents),
+      events: await call<RiskEvents>("GET", "/api/staff/risk-events", { query: { limit: 20 } }).catch(() => ({ items: [] })),
     }),
     [call, regionCode],
   );

@@ -47,11 +47,7 @@ export function LedgersPage() {
         <FilterBar value={filters} onChange={setFilters} withSearch={false} />
         <Space>
           {t("console.ledgers.period")}
-          <DatePicker.RangePicker
-            value={period}
-            onChange={(value) => setPeriod(value as [Dayjs | null, Dayjs | null] | null)}
-            allowEmpty={[true, true]}
-          />
+          <DatePicker.RangePicker value={period} onChange={(value) => setPeriod(value)} allowEmpty={[true, true]} />
         </Space>
       </Card>
       {error && <Alert type="error" showIcon message={error.message} />}
@@ -70,7 +66,7 @@ export function LedgersPage() {
                   key={format}
                   data-testid={`ledger-${ledger.id}-${format}`}
                   loading={busy === `${ledger.id}.${format}`}
-                  onClick={() => fetchLedger(ledger, format)}
+                  onClick={() => void fetchLedger(ledger, format)}
                 >
                   {t("console.ledgers.download", { format: format.toUpperCase() })}
                 </Button>

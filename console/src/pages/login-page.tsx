@@ -2,7 +2,7 @@ import { Alert, Button, Card, Form, Input, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../api.ts";
-import { LanguageSwitch } from "../console-app.tsx";
+import { LanguageSwitch } from "../components/language-switch.tsx";
 import type { StaffSession } from "../session.ts";
 
 export function LoginPage({ onLogin }: { onLogin: (session: StaffSession) => void }) {
@@ -33,7 +33,7 @@ export function LoginPage({ onLogin }: { onLogin: (session: StaffSession) => voi
           {t("console.login.intro")}
         </Typography.Paragraph>
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="login-error" />}
-        <Form layout="vertical" onFinish={submit} requiredMark={false}>
+        <Form layout="vertical" onFinish={(values: Parameters<typeof submit>[0]) => void submit(values)} requiredMark={false}>
           <Form.Item
             name="username"
             label={t("console.login.username")}

@@ -166,7 +166,7 @@ function DeclareForm({ onClose }: { onClose: () => void }) {
       <Form
         form={form}
         layout="vertical"
-        onFinish={submit}
+        onFinish={(values: Parameters<typeof submit>[0]) => void submit(values)}
         initialValues={{ type: "FLOOD", scope: "MONITORED", period: [dayjs(), null] }}
         data-testid="event-form"
       >

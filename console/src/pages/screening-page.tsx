@@ -229,7 +229,7 @@ function ImportPage({ id }: { id: string }) {
           />
         )}
         <div style={{ marginTop: 12 }}>
-          <Button type="primary" loading={busy} onClick={run} disabled={!!imp.fileDeletedAt} data-testid="screening-run">
+          <Button type="primary" loading={busy} onClick={() => void run()} disabled={!!imp.fileDeletedAt} data-testid="screening-run">
             {imp.status === "COMPLETED" ? t("console.screening.rerun") : t("console.screening.run")}
           </Button>
         </div>

@@ -148,7 +148,7 @@ export function TasksPage() {
         okText={t("console.tasks.confirm")}
         cancelText={t("console.cancel")}
         okButtonProps={{ loading: busy }}
-        onOk={run}
+        onOk={() => void run()}
         onCancel={() => setBulk(null)}
       >
         <Typography.Paragraph>{chosen.map((task) => task.caseNumber).join(t("mp.review.separator"))}</Typography.Paragraph>

@@ -56,7 +56,7 @@ Page({
 
   onLoad() {
     this.setData({ s: strings("mp.review"), elderly: settings.elderly() });
-    wx.setNavigationBarTitle({ title: t("mp.review.assignments.title") });
+    void wx.setNavigationBarTitle({ title: t("mp.review.assignments.title") });
   },
 
   onShow() {

@@ -41,7 +41,7 @@ Page({
       number: query.number ?? "",
       canSubscribe: subscribeTemplateIds.length > 0,
     });
-    wx.setNavigationBarTitle({ title: t("mp.cases.case.title") });
+    void wx.setNavigationBarTitle({ title: t("mp.cases.case.title") });
     void this.load();
   },
 

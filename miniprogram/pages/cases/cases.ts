@@ -28,7 +28,7 @@ Page({
 
   onLoad() {
     this.setData({ s: strings("mp.cases"), common: strings("mp.common"), elderly: settings.elderly() });
-    wx.setNavigationBarTitle({ title: t("mp.cases.title") });
+    void wx.setNavigationBarTitle({ title: t("mp.cases.title") });
   },
 
   // On every show, not only the first: coming back from a case or a new report should show the news.
@@ -77,15 +77,15 @@ Page({
 
   onOpen(e: WechatMiniprogram.TouchEvent) {
     const { number } = e.currentTarget.dataset as { number: string };
-    wx.navigateTo({ url: `/pages/case/case?number=${encodeURIComponent(number)}` });
+    void wx.navigateTo({ url: `/pages/case/case?number=${encodeURIComponent(number)}` });
   },
 
   onReport() {
-    wx.navigateTo({ url: "/pages/report/report" });
+    void wx.navigateTo({ url: "/pages/report/report" });
   },
 
   onObject() {
-    wx.navigateTo({ url: "/pages/objection/objection" });
+    void wx.navigateTo({ url: "/pages/objection/objection" });
   },
 
   onToggleElderly() {

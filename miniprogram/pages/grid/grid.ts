@@ -65,7 +65,7 @@ Page({
 
   onLoad() {
     this.setData({ s: strings("mp.grid"), elderly: settings.elderly() });
-    wx.setNavigationBarTitle({ title: t("mp.grid.title") });
+    void wx.setNavigationBarTitle({ title: t("mp.grid.title") });
     this.showMethods("");
   },
 
@@ -87,13 +87,11 @@ Page({
     const waiting = visitOutbox.list().length;
     this.setData({
       pendingVisits: waiting > 0 ? t("mp.grid.pendingVisits", { n: waiting }) : "",
-      refusedVisits: visitOutbox
-        .refused()
-        .map((r) => ({
-          taskId: r.visit.taskId,
-          caseNumber: r.visit.caseNumber,
-          message: r.handledElsewhere ? t("mp.grid.visit.handledElsewhere") : r.message,
-        })),
+      refusedVisits: visitOutbox.refused().map((r) => ({
+        taskId: r.visit.taskId,
+        caseNumber: r.visit.caseNumber,
+        message: r.handledElsewhere ? t("mp.grid.visit.handledElsewhere") : r.message,
+      })),
     });
   },
 
@@ -253,7 +251,7 @@ Page({
 
   onOpenTask(e: WechatMiniprogram.TouchEvent) {
     const { id, number } = e.currentTarget.dataset as { id: string; number: string };
-    wx.navigateTo({ url: `/pages/visit/visit?taskId=${encodeURIComponent(id)}&caseNumber=${encodeURIComponent(number)}` });
+    void wx.navigateTo({ url: `/pages/visit/visit?taskId=${encodeURIComponent(id)}&caseNumber=${encodeURIComponent(number)}` });
   },
 
   onDismissRefused(e: WechatMiniprogram.TouchEvent) {

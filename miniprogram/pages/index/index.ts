@@ -21,11 +21,11 @@ Page({
       elderly: settings.elderly(),
       pending: waiting > 0 ? t("mp.home.pending", { count: waiting }) : "",
     });
-    wx.setNavigationBarTitle({ title: t("mp.home.title") });
+    void wx.setNavigationBarTitle({ title: t("mp.home.title") });
   },
 
   onOpen(e: WechatMiniprogram.BaseEvent) {
-    wx.navigateTo({ url: (e.currentTarget.dataset as { url: string }).url });
+    void wx.navigateTo({ url: (e.currentTarget.dataset as { url: string }).url });
   },
 
   onToggleElderly() {

@@ -41,7 +41,7 @@ Page({
   onLoad() {
     const profile = storedProfile();
     this.setData({ s: strings("mp.login"), elderly: settings.elderly(), loggedIn: profile ? whoIs(profile) : "" });
-    wx.setNavigationBarTitle({ title: t("mp.login.title") });
+    void wx.setNavigationBarTitle({ title: t("mp.login.title") });
     if (!profile) void this.tryWechat();
   },
 
@@ -98,7 +98,7 @@ Page({
       return;
     }
     // Replaces the login page, so "back" from a workbench does not land on a finished login form.
-    wx.redirectTo({ url });
+    void wx.redirectTo({ url });
   },
 
   onEnter() {

@@ -27,7 +27,7 @@ Page({
       elderly: settings.elderly(),
       form: { caseNumber: query.number ?? "", objection: "" },
     });
-    wx.setNavigationBarTitle({ title: t("mp.cases.objection.title") });
+    void wx.setNavigationBarTitle({ title: t("mp.cases.objection.title") });
   },
 
   onInput(e: WechatMiniprogram.Input) {

@@ -177,7 +177,7 @@ Page({
       escalatedView: query.view === "escalated",
       voteFields: ["membersTotal", "present", "votesFor", "votesAgainst"].map((name) => ({ name, label: t(`fields.${name}`) })),
     });
-    wx.setNavigationBarTitle({ title: t("mp.review.task.title") });
+    void wx.setNavigationBarTitle({ title: t("mp.review.task.title") });
     void this.load();
   },
 
@@ -298,7 +298,7 @@ Page({
 
   onBack() {
     // Opened from the queue it goes back to it (which reloads); opened on its own, the queue is opened instead.
-    wx.navigateBack({ fail: () => wx.redirectTo({ url: "/pages/tasks/tasks" }) });
+    void wx.navigateBack({ fail: () => wx.redirectTo({ url: "/pages/tasks/tasks" }) });
   },
 
   onToggleElderly() {

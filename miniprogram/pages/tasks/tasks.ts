@@ -57,7 +57,7 @@ Page({
     const profile = wx.getStorageSync(staffProfileKey) as { role?: string } | "";
     const role = profile ? profile.role : undefined;
     this.setData({ s: strings("mp.review"), elderly: settings.elderly(), canSeeEscalated: role !== "VILLAGE" && role !== "GRID_WORKER" });
-    wx.setNavigationBarTitle({ title: t("mp.review.title") });
+    void wx.setNavigationBarTitle({ title: t("mp.review.title") });
   },
 
   // Every show, not only the first: coming back from a task just handled must not list it any more.
@@ -92,7 +92,7 @@ Page({
     const { id, caseId } = e.currentTarget.dataset as { id: string; caseId: string };
     // The task page tells a task the user can act on from one escalated to them only by the view it came from.
     const view = this.data.view === "escalated" ? "&view=escalated" : "";
-    wx.navigateTo({ url: `/pages/task/task?id=${encodeURIComponent(id)}&caseId=${encodeURIComponent(caseId)}${view}` });
+    void wx.navigateTo({ url: `/pages/task/task?id=${encodeURIComponent(id)}&caseId=${encodeURIComponent(caseId)}${view}` });
   },
 
   onRefresh() {

@@ -91,7 +91,7 @@ Page({
               ? t("mp.grid.visit.draftRestored")
               : "",
     });
-    wx.setNavigationBarTitle({ title: t("mp.grid.visit.title") });
+    void wx.setNavigationBarTitle({ title: t("mp.grid.visit.title") });
     this.show(form);
   },
 
@@ -238,7 +238,7 @@ Page({
   },
 
   onBack() {
-    wx.navigateBack({ delta: 1 });
+    void wx.navigateBack({ delta: 1 });
   },
 });
 

@@ -78,6 +78,8 @@ class Matcher {
 
   /** A Chinese cue must begin where a word begins; an English cue must stand as whole words. */
   has(cue: string): boolean {
+    // ASCII alone: an English cue.
+    // eslint-disable-next-line no-control-regex
     if (/^[\x00-\x7f]+$/.test(cue))
       return new RegExp(`(^|[^a-z])${cue.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^a-z])`, "i").test(this.text);
     for (let at = this.text.indexOf(cue); at !== -1; at = this.text.indexOf(cue, at + 1)) if (this.starts.has(at)) return true;

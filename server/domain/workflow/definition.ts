@@ -130,7 +130,9 @@ export function stageOf(definition: WorkflowDefinition, key: string): Stage {
 
 /** The end (China time) of the next `dayOfMonth` on or after `from`'s China date, clamped to short months. */
 export function nextDayOfMonth(from: Date, dayOfMonth: number): Date {
-  let { year, month, day } = chinaDate(from);
+  const date = chinaDate(from);
+  const { day } = date;
+  let { year, month } = date;
   const clamp = (y: number, m: number) => Math.min(dayOfMonth, new Date(Date.UTC(y, m + 1, 0)).getUTCDate());
   if (day > clamp(year, month)) {
     month += 1;

@@ -22,7 +22,7 @@ describe("the embedded database's directory lock", () => {
   });
 
   it("takes over the lock of a process that died without releasing it (a SIGKILLed server)", () => {
-    const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
     fs.writeFileSync(lockFileFor(dir), JSON.stringify({ pid: dead, host: os.hostname(), since: "2026-01-01T00:00:00Z" }));
     expect(dataDirLockHolder(dir)).toBeNull();
     const lock = acquireDataDirLock(dir);

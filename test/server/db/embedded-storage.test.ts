@@ -21,7 +21,7 @@ describe("the file-backed embedded database", () => {
       const fsync = vi.spyOn(fs, "fsyncSync");
       try {
         await db.query("INSERT INTO durable VALUES (1)");
-        const synced = fsync.mock.calls.map(([fd]) => fs.readlinkSync(`/proc/self/fd/${fd as number}`));
+        const synced = fsync.mock.calls.map(([fd]) => fs.readlinkSync(`/proc/self/fd/${fd}`));
         expect(synced.some((file) => file.includes(`${path.sep}pg_wal${path.sep}`))).toBe(true);
       } finally {
         fsync.mockRestore();

@@ -54,8 +54,8 @@ describe("locale files", () => {
   it("use the same {{placeholders}} in both languages", () => {
     const mismatches: string[] = [];
     for (const [key, zh] of zhFlat) {
-      const wanted = placeholders(String(zh));
-      const got = placeholders(String(enFlat.get(key) ?? ""));
+      const wanted = placeholders(String(zh as string));
+      const got = placeholders(String((enFlat.get(key) as string | undefined) ?? ""));
       const missing = wanted.filter((p) => !got.includes(p));
       const extra = got.filter((p) => !wanted.includes(p));
       if (missing.length > 0) mismatches.push(`${key}: en lacks ${missing.join(", ")}`);

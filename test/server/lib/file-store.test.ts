@@ -181,6 +181,8 @@ describe("file store: local directory on disk", () => {
     const probe = await fsp.open(path.join(dir, "probe"), "w");
     const handlePrototype = Object.getPrototypeOf(probe) as { sync(): Promise<void> };
     await probe.close();
+    // The prototype's own method, called below on each handle it is meant for.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const sync = handlePrototype.sync;
     vi.spyOn(handlePrototype, "sync").mockImplementation(function (this: unknown) {
       steps.push("sync");

@@ -8,6 +8,7 @@ import { realtimeMessageAccess } from "../../../server/routes/realtime-routes.ts
 import type { ObjectKind } from "../../../server/services/object-scopes.ts";
 import { createTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
+import { wsText } from "../../../server/lib/ws-text.ts";
 
 const botKey = "matrix-bot-key-0123456789";
 const probeHeader = "x-access-probe";
@@ -218,7 +219,7 @@ describe(`access matrix: every route and socket message as every kind of caller 
       ]),
     );
     const undeclared = routes
-      .map((route) => ({ route: `${route.method} ${route.url}`, problem: declarationProblem(route.config?.access, route.url) }))
+      .map((route) => ({ route: `${String(route.method)} ${route.url}`, problem: declarationProblem(route.config?.access, route.url) }))
       .filter((r) => r.problem);
     expect(undeclared).toEqual([]);
   });
@@ -294,7 +295,7 @@ describe(`access matrix: every route and socket message as every kind of caller 
     const firstAnswer = async (login: object | null, type: string) => {
       const socket: WebSocket = await t.app.injectWS("/ws");
       const received: Record<string, unknown>[] = [];
-      socket.on("message", (raw) => received.push(JSON.parse(String(raw))));
+      socket.on("message", (raw) => received.push(JSON.parse(wsText(raw))));
       const next = async () => {
         for (let waited = 0; received.length === 0 && waited < 3000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
         return received.shift();

@@ -47,7 +47,7 @@ function multipart(content: Buffer, name = "photo.jpg") {
 /** The entries of a tar, by name. */
 async function entries(archive: Buffer): Promise<Map<string, Buffer>> {
   const extract = tar.extract();
-  Readable.from([archive]).pipe(extract as unknown as NodeJS.WritableStream);
+  Readable.from([archive]).pipe(extract);
   const found = new Map<string, Buffer>();
   for await (const entry of extract) {
     const parts: Buffer[] = [];

@@ -84,8 +84,9 @@ describe(`no clear personal data in answers and logs (${testDatabaseKind})`, () 
         );
         for (const { v } of rows) {
           const plain = cipher.decrypt(v);
-          if (sealed === "declaredHouseholdEnc") for (const m of JSON.parse(plain).members) m.idNumber && values.add(m.idNumber);
-          else if (plain) values.add(plain);
+          if (sealed === "declaredHouseholdEnc") {
+            for (const m of JSON.parse(plain).members) if (m.idNumber) values.add(m.idNumber);
+          } else if (plain) values.add(plain);
         }
       }
     }

@@ -37,7 +37,7 @@ describe(`real-time pushes (${testDatabaseKind})`, () => {
     const village = await t.staffToken("village-shimen");
     await t.app.inject({
       method: "POST",
-      url: `/api/staff/tasks/${opened.taskId}/actions`,
+      url: `/api/staff/tasks/${String(opened.taskId)}/actions`,
       headers: { authorization: `Bearer ${village}` },
       payload: homeVisit(),
     });

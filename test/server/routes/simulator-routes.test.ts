@@ -11,6 +11,7 @@ import { testBotKey } from "../../helpers/mock-wechat-harness.ts";
 import { createTestApp, defaultTestTime, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
 import { homeVisit } from "../../helpers/actions.ts";
+import { wsText } from "../../../server/lib/ws-text.ts";
 
 const caseNumberPattern = /\d{4}-\d{6}/;
 
@@ -51,7 +52,7 @@ describe(`the web chat simulator (${testDatabaseKind})`, () => {
   const connect = async (query = "") => {
     const socket = new WebSocket(`${base.replace("http", "ws")}/simulator/ws${query}`);
     const messages: Record<string, unknown>[] = [];
-    socket.on("message", (raw) => messages.push(JSON.parse(String(raw))));
+    socket.on("message", (raw) => messages.push(JSON.parse(wsText(raw))));
     await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
     const next = async () => {
       const seen = messages.length;

@@ -3,6 +3,7 @@ import type { WebSocket } from "ws";
 import { homeVisit } from "../../helpers/actions.ts";
 import { createTestApp, defaultTestTime, type TestApp } from "../../helpers/test-app.ts";
 import { testDatabaseKind } from "../../helpers/test-database.ts";
+import { wsText } from "../../../server/lib/ws-text.ts";
 
 const villageWechat = "wx-village-shimen-reminders";
 const gridWechat = "demo-grid-shimen";
@@ -10,7 +11,7 @@ const appraisal = { type: "RECORD_APPRAISAL", meetingAt: "2026-11-25T01:30:00Z",
 
 function inbox(socket: WebSocket) {
   const messages: Record<string, unknown>[] = [];
-  socket.on("message", (raw) => messages.push(JSON.parse(String(raw))));
+  socket.on("message", (raw) => messages.push(JSON.parse(wsText(raw))));
   return messages;
 }
 

@@ -61,7 +61,7 @@ describe("我的申请: the resident's case list against the running server", ()
     // Newest first.
     expect(numbers(page)).toEqual([second.number, first.number]);
     expect(page.text()).not.toContain(neighbours.number);
-    const text = cases[1]!.dom.textContent!.replace(/\s+/g, " ");
+    const text = cases[1]!.dom.textContent.replace(/\s+/g, " ");
     expect(text).toContain("困难情况报告");
     expect(text).toContain("办理中");
     expect(text).toContain("村里上门核实");

@@ -28,7 +28,7 @@ describe("公示异议: objecting to a village publicity list against the runnin
   beforeAll(async () => {
     ({ t, wx } = await startMiniprogram("mp-objector"));
     const pageWx = (globalThis as unknown as { wx: { request(options: { url: string }): unknown } }).wx;
-    const request = pageWx.request;
+    const request = pageWx.request.bind(pageWx);
     pageWx.request = (options) => {
       requests.push(options.url);
       return request(options);

@@ -61,7 +61,6 @@ const handMade = workflowDefinitionSchema.parse({
 
 /** 01:00 on 26 Nov in China, still 25 Nov in UTC. */
 const now = new Date("2026-11-25T17:00:00Z");
-const ms = (iso: string) => new Date(iso).getTime();
 
 function at(stage: string, extra: Partial<CaseState> = {}): CaseState {
   return { stage, publicityEndsAt: null, dataComparison: null, ...extra };
