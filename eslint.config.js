@@ -6,7 +6,7 @@ import importX, { createNodeResolver } from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "server/db/generated/", "miniprogram/vendor/", "console/dist/", "data/", "coverage/"] },
+  { ignores: ["node_modules/", "server/platform/database/generated/", "miniprogram/vendor/", "console/dist/", "data/", "coverage/"] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
@@ -24,6 +24,41 @@ export default tseslint.config(
       // Fastify's plugins and route handlers are async by contract, awaiting or not.
       "@typescript-eslint/require-await": "off",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true }],
+    },
+  },
+  {
+    // The layers of server/ (README, Architecture): the shared core stands alone; the HTTP edge and the
+    // platform's adapters serve every feature and know none of them.
+    files: ["server/**/*.ts"],
+    rules: {
+      "import-x/no-restricted-paths": [
+        "error",
+        {
+          zones: [
+            {
+              target: "./server/core",
+              from: [
+                "./server/features",
+                "./server/http",
+                "./server/platform",
+                "./server/cli",
+                "./server/demo",
+                "./server/app.ts",
+                "./server/app-services.ts",
+                "./server/service-deps.ts",
+                "./server/scheduled-jobs.ts",
+                "./server/config.ts",
+              ],
+              message: "server/core is the shared vocabulary and rules: it imports nothing from features, HTTP or adapters.",
+            },
+            {
+              target: ["./server/http", "./server/platform"],
+              from: ["./server/features", "./server/cli", "./server/demo"],
+              message: "The HTTP edge and the platform's adapters serve every feature and import none.",
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -50,7 +85,7 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
-    files: ["server/web/*.js"],
+    files: ["server/features/bot/simulator/*.js"],
     languageOptions: {
       sourceType: "script",
       globals: {

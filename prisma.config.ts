@@ -1,7 +1,7 @@
 // The Prisma CLI must not download native engines (no network here): it runs
 // the WebAssembly schema engine through the PGlite driver adapter. Migrations
-// themselves are applied by server/db/migrate.ts, for PGlite and PostgreSQL
-// alike; PRISMA_CLI_PGLITE_DIR lets server/db/new-migration-cli.ts diff the
+// themselves are applied by server/platform/database/migrate.ts, for PGlite and PostgreSQL
+// alike; PRISMA_CLI_PGLITE_DIR lets server/cli/new-migration.ts diff the
 // schema against a database that the committed migrations were applied to.
 import path from "node:path";
 import { defineConfig } from "prisma/config";
@@ -16,6 +16,6 @@ export default defineConfig({
   schema: path.join("prisma", "schema.prisma"),
   experimental: { adapter: true },
   engine: "js",
-  // The adapter is typed against an older driver-adapter-utils; see openEmbedded in server/db/database.ts.
+  // The adapter is typed against an older driver-adapter-utils; see openEmbedded in server/platform/database/database.ts.
   adapter: async () => new PrismaPGlite(new PGlite(process.env.PRISMA_CLI_PGLITE_DIR)) as unknown as SqlMigrationAwareDriverAdapterFactory,
 });

@@ -15,8 +15,8 @@ import os from "node:os";
 import path from "node:path";
 import { buildApp } from "../server/app.ts";
 import { loadConfig } from "../server/config.ts";
-import { openDatabase } from "../server/db/database.ts";
-import { generateKey, PersonalDataCipher } from "../server/lib/personal-data.ts";
+import { openDatabase } from "../server/platform/database/database.ts";
+import { generateKey, PersonalDataCipher } from "../server/core/personal-data.ts";
 import { loadSyntheticCounty } from "./synthetic-county.ts";
 
 const households = Number(process.env.BENCH_HOUSEHOLDS ?? "20000");

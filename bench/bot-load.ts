@@ -12,8 +12,8 @@
  */
 import { performance } from "node:perf_hooks";
 import { MockWeChat, type MockPerson } from "../bot/mock-wechat.ts";
-import { translator } from "../server/i18n/i18n.ts";
-import { demoGridWorkerWechatId } from "../server/seed/demo-county.ts";
+import { translator } from "../server/core/i18n/i18n.ts";
+import { demoGridWorkerWechatId } from "../server/demo/demo-county.ts";
 import { summarise } from "./load-shared.ts";
 import type { LoadResult } from "./load.ts";
 

@@ -353,7 +353,7 @@ const scenarios: { id: string; run: () => Promise<void> }[] = [
         "bot-load.ts",
       );
       rows.push(row);
-      // The bot files with the key "bot-<message id>" (server/services/bot-service.ts); no other case of the run has one.
+      // The bot files with the key "bot-<message id>" (server/features/bot/bot-service.ts); no other case of the run has one.
       await countIntake("bot-", row.result.acknowledgedNumbers ?? [], row.result.statuses.confirmations ?? 0, "bot");
     },
   },

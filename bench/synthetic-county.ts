@@ -23,8 +23,8 @@
  * Incomes put about 6 % of households below the 2025 monitoring line (8,300
  * yuan a head), so screening hits a realistic share, not half the county.
  */
-import type { Database } from "../server/db/database.ts";
-import type { PersonalDataCipher } from "../server/lib/personal-data.ts";
+import type { Database } from "../server/platform/database/database.ts";
+import type { PersonalDataCipher } from "../server/core/personal-data.ts";
 
 const PHONE_POOL = 64;
 const ID_POOL = 256;

@@ -1,4 +1,4 @@
-import { botMessageResponseSchema, type BotMessageRequest, type BotMessageResponse } from "../server/api/bot-schemas.ts";
+import { botMessageResponseSchema, type BotMessageRequest, type BotMessageResponse } from "../server/features/bot/bot-schemas.ts";
 
 const attempts = 4;
 

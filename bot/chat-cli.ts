@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
-import { translator } from "../server/i18n/i18n.ts";
+import { translator } from "../server/core/i18n/i18n.ts";
 import { demoGridWorkerWechatId, startSimulation } from "./simulation.ts";
 
 const simulation = await startSimulation();

@@ -1,6 +1,6 @@
 // npm run --silent bot:classify: one message per line on stdin → one JSON object per line on stdout.
 import readline from "node:readline";
-import { understand } from "../server/domain/understanding/understand.ts";
+import { understand } from "../server/features/understanding/understand.ts";
 
 const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
 for await (const line of lines) {

@@ -1,8 +1,8 @@
 // npm run bot:evaluate [file.jsonl]: precision and recall of the message classifier on a labelled set.
 import fs from "node:fs";
 import path from "node:path";
-import { evaluate, formatEvaluation, type LabelledMessage } from "../server/domain/understanding/evaluate.ts";
-import { understand } from "../server/domain/understanding/understand.ts";
+import { evaluate, formatEvaluation, type LabelledMessage } from "../server/features/understanding/evaluate.ts";
+import { understand } from "../server/features/understanding/understand.ts";
 
 const file = process.argv[2] ?? path.resolve(import.meta.dirname, "../test/fixtures/understanding/labelled-messages.jsonl");
 const items = fs

@@ -1,6 +1,6 @@
 import WebSocket from "ws";
-import { realtimeServerMessageSchema } from "../server/api/realtime-schemas.ts";
-import { wsText } from "../server/lib/ws-text.ts";
+import { realtimeServerMessageSchema } from "../server/features/realtime/realtime-schemas.ts";
+import { wsText } from "../server/platform/ws-text.ts";
 
 export interface PushHandler {
   /** Writes the text to the WeChat contact; resolves once sent. */

@@ -5,7 +5,7 @@ import { loadConfig } from "../server/config.ts";
 import { MockWeChat } from "./mock-wechat.ts";
 
 /** The demo grid worker's WeChat id (bound in the demo county), so simulators can forward as a grid worker. */
-export { demoGridWorkerWechatId } from "../server/seed/demo-county.ts";
+export { demoGridWorkerWechatId } from "../server/demo/demo-county.ts";
 
 export interface Simulation {
   app: AppInstance;

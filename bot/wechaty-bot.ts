@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { WechatyBuilder, types, type Message, type Wechaty } from "wechaty";
-import type { BotMessageRequest, BotMessageType } from "../server/api/bot-schemas.ts";
-import { translator } from "../server/i18n/i18n.ts";
+import type { BotMessageRequest, BotMessageType } from "../server/features/bot/bot-schemas.ts";
+import { translator } from "../server/core/i18n/i18n.ts";
 import { BotApiClient } from "./api-client.ts";
 import type { BotConfig } from "./config.ts";
 import { PushClient } from "./push-client.ts";

@@ -9,7 +9,7 @@
  * Chromium needs CJK fonts for readable pictures (Debian: fonts-wqy-microhei).
  */
 import type { Page } from "playwright-core";
-import { demoIdNumber, demoPassword } from "../server/seed/demo-county.ts";
+import { demoIdNumber, demoPassword } from "../server/demo/demo-county.ts";
 import { launchChromium } from "../test/helpers/browser.ts";
 
 const base = process.env.BASE_URL ?? "http://127.0.0.1:3000";

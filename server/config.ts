@@ -48,7 +48,7 @@ export const configSchema = z.object({
   calendarFiles: z.string().default(""),
   /** Monitoring income standards by year and region (JSON list); empty: the shipped demo figures. */
   monitoringStandardsFile: z.string().default(""),
-  /** Department screening rules (JSON, the shape of server/screening/screening-rules.json); empty: the shipped file. */
+  /** Department screening rules (JSON, the shape of server/features/screening-and-leads/screening-rules.json); empty: the shipped file. */
   screeningRulesFile: z.string().default(""),
   /** Data rows a department's screening file may hold (one Excel sheet's worth by default); files are streamed, so this bounds run time, not memory. */
   screeningMaxRows: z.coerce.number().int().positive().default(1_048_576),
@@ -58,7 +58,7 @@ export const configSchema = z.object({
     .int()
     .positive()
     .default(256 * 1024 * 1024),
-  /** A county's own workflow definitions (JSON, the shape of server/workflows/*.json, with "regionCode"). */
+  /** A county's own workflow definitions (JSON, the shape of server/features/workflow/definitions/*.json, with "regionCode"). */
   workflowFiles: z.string().default(""),
   /** Anonymous case look-ups (number + phone digits) allowed per client per minute. */
   lookupRateLimitPerMinute: z.coerce.number().int().positive().default(10),

@@ -4,7 +4,7 @@ import { loadBotConfig } from "../bot/config.ts";
 import type { RunningBot } from "../bot/wechaty-bot.ts";
 import { buildApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
-import { demoPassword, demoStaff } from "./seed/demo-county.ts";
+import { demoPassword, demoStaff } from "./demo/demo-county.ts";
 
 // With BOT_PUPPET set the WeChat bot runs in this process too. It (and the demo's chat simulator) needs a
 // service key: made up for this run when BOT_KEY is not given, so only this process knows it.

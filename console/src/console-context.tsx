@@ -1,7 +1,7 @@
 import { createContext, useContext, useEffect, useRef, useState, useCallback } from "react";
 import type { z } from "zod";
-import type { ConsoleFeatures } from "../../server/api/console-schemas.ts";
-import type { regionListResponseSchema } from "../../server/api/region-schemas.ts";
+import type { ConsoleFeatures } from "../../server/features/console/console-schemas.ts";
+import type { regionListResponseSchema } from "../../server/features/regions/region-schemas.ts";
 import { api, type RequestOptions } from "./api.ts";
 import type { RealtimeMessage, RealtimeState } from "./realtime.ts";
 import type { StaffSession } from "./session.ts";

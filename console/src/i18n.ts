@@ -1,8 +1,8 @@
 import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
-import type { Locale } from "../../server/api/common-schemas.ts";
-import { en } from "../../server/i18n/locales/en.ts";
-import { zhCN } from "../../server/i18n/locales/zh-CN.ts";
+import type { Locale } from "../../server/core/vocabulary.ts";
+import { en } from "../../server/core/i18n/locales/en.ts";
+import { zhCN } from "../../server/core/i18n/locales/zh-CN.ts";
 
 const storageKey = "fanpin.locale";
 

@@ -1,5 +1,5 @@
-import { caseStatusSchema, channelSchema, riskTypeSchema } from "../../server/api/common-schemas.ts";
-import { zhCN } from "../../server/i18n/locales/zh-CN.ts";
+import { caseStatusSchema, channelSchema, riskTypeSchema } from "../../server/core/vocabulary.ts";
+import { zhCN } from "../../server/core/i18n/locales/zh-CN.ts";
 
 /** Option lists come from the server's own schemas and translations, so a new stage or risk type shows up here by itself. */
 export const stageKeys = Object.keys(zhCN.stages);

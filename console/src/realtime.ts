@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { realtimeServerMessageSchema } from "../../server/api/realtime-schemas.ts";
+import type { realtimeServerMessageSchema } from "../../server/features/realtime/realtime-schemas.ts";
 
 export type RealtimeMessage = z.output<typeof realtimeServerMessageSchema>;
 export type RealtimeState = "connecting" | "live" | "offline";

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { staffLoginResponseSchema } from "../../server/api/auth-schemas.ts";
+import type { staffLoginResponseSchema } from "../../server/features/auth/auth-schemas.ts";
 
 export type StaffSession = z.output<typeof staffLoginResponseSchema>;
 

@@ -5,19 +5,19 @@ import type {
   staffWechatLoginRequestSchema,
   wechatLoginRequestSchema,
   wechatLoginResponseSchema,
-} from "../../server/api/auth-schemas.ts";
+} from "../../server/features/auth/auth-schemas.ts";
 import type {
   acknowledgementSchema,
   caseDetailSchema,
   caseStatusViewSchema,
   myCasesResponseSchema,
   submitCaseRequestSchema,
-} from "../../server/api/case-schemas.ts";
-import type { errorResponseSchema } from "../../server/api/common-schemas.ts";
-import type { householdSearchResponseSchema } from "../../server/api/household-schemas.ts";
-import type { objectionRequestSchema, objectionResponseSchema } from "../../server/api/publicity-schemas.ts";
-import type { regionListResponseSchema } from "../../server/api/region-schemas.ts";
-import type { actionResultSchema, taskActionSchema, taskListResponseSchema } from "../../server/api/workflow-schemas.ts";
+} from "../../server/features/cases/case-schemas.ts";
+import type { errorResponseSchema } from "../../server/core/vocabulary.ts";
+import type { householdSearchResponseSchema } from "../../server/features/households/household-schemas.ts";
+import type { objectionRequestSchema, objectionResponseSchema } from "../../server/features/workflow/publicity-schemas.ts";
+import type { regionListResponseSchema } from "../../server/features/regions/region-schemas.ts";
+import type { actionResultSchema, taskActionSchema, taskListResponseSchema } from "../../server/features/workflow/workflow-schemas.ts";
 import { settings } from "./settings";
 
 type In<S extends z.ZodType> = z.input<S>;
@@ -58,7 +58,7 @@ export type Endpoint = keyof Endpoints;
 export type ApiErrorBody = Out<typeof errorResponseSchema>;
 
 /**
- * A need dispatched to a department. server/routes/department-routes.ts declares
+ * A need dispatched to a department. server/features/workflow/department-routes.ts declares
  * its schemas inline rather than in server/api, so this mirrors it by hand.
  */
 export interface DepartmentAssignment {

@@ -5,14 +5,14 @@
  * zod and i18next into vendor/shared.js, which DevTools loads as it is.
  */
 import type { z } from "zod";
-import type { Locale } from "../../server/api/common-schemas.ts";
-import { describeIssue } from "../../server/i18n/describe-issue.ts";
+import type { Locale } from "../../server/core/vocabulary.ts";
+import { describeIssue } from "../../server/core/i18n/describe-issue.ts";
 
-export { submitCaseRequestSchema } from "../../server/api/case-schemas.ts";
-export { taskActionSchema } from "../../server/api/workflow-schemas.ts";
-export { objectionRequestSchema } from "../../server/api/publicity-schemas.ts";
-export { riskTypes } from "../../server/api/common-schemas.ts";
-export { formatDate, translator } from "../../server/i18n/i18n.ts";
+export { submitCaseRequestSchema } from "../../server/features/cases/case-schemas.ts";
+export { taskActionSchema } from "../../server/features/workflow/workflow-schemas.ts";
+export { objectionRequestSchema } from "../../server/features/workflow/publicity-schemas.ts";
+export { riskTypes } from "../../server/core/vocabulary.ts";
+export { formatDate, translator } from "../../server/core/i18n/i18n.ts";
 
 export type CheckResult<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
 

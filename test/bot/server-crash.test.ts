@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MockWeChat } from "../../bot/mock-wechat.ts";
-import { openDatabase } from "../../server/db/database.ts";
-import { translator } from "../../server/i18n/i18n.ts";
+import { openDatabase } from "../../server/platform/database/database.ts";
+import { translator } from "../../server/core/i18n/i18n.ts";
 import { ServerProcess } from "../helpers/server-process.ts";
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../helpers/test-database.ts";
 

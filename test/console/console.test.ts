@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resolveSecrets } from "../../server/lib/secrets.ts";
-import { PersonalDataCipher } from "../../server/lib/personal-data.ts";
-import { demoIdNumber, demoPassword } from "../../server/seed/demo-county.ts";
+import { resolveSecrets } from "../../server/platform/keys/secrets.ts";
+import { PersonalDataCipher } from "../../server/core/personal-data.ts";
+import { demoIdNumber, demoPassword } from "../../server/demo/demo-county.ts";
 import { browserTestApp } from "../helpers/browser.ts";
 import { readXlsx } from "../helpers/spreadsheets.ts";
 import type { TestApp } from "../helpers/test-app.ts";

@@ -1,4 +1,4 @@
-import type { TaskAction } from "../../server/api/workflow-schemas.ts";
+import type { TaskAction } from "../../server/features/workflow/workflow-schemas.ts";
 
 type Findings = Extract<TaskAction, { type: "RECORD_HOME_VISIT" }>["findings"];
 

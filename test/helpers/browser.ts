@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { chromium, type Browser } from "playwright-core";
 import { build } from "vite";
 import type { AppConfig } from "../../server/config.ts";
-import { consoleDistDir } from "../../server/routes/console-routes.ts";
+import { consoleDistDir } from "../../server/features/console/console-routes.ts";
 import { createTestApp, type TestApp } from "./test-app.ts";
 
 /** Debian's Chromium with the flags this machine's closed network needs (see toolchain.md). */

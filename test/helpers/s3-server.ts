@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import type { AppConfig } from "../../server/config.ts";
-import type { S3Settings } from "../../server/lib/file-store.ts";
+import type { S3Settings } from "../../server/platform/file-store.ts";
 
 /**
  * A real S3-compatible server for a test file: moto's (`python3 -m moto.server`,

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { configSchema, loadConfig } from "../../server/config.ts";
-import { generateKey } from "../../server/lib/personal-data.ts";
+import { generateKey } from "../../server/core/personal-data.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 

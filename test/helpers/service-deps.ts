@@ -1,12 +1,12 @@
-import { shippedMonitoringStandards } from "../../server/domain/household-assessment.ts";
-import { WorkingDayCalendar } from "../../server/domain/working-days.ts";
-import { PersonalDataCipher } from "../../server/lib/personal-data.ts";
-import { resolveSecrets } from "../../server/lib/secrets.ts";
-import { CaseNotifier } from "../../server/services/case-notifier.ts";
-import { HouseholdAssessor } from "../../server/services/household-assessor.ts";
-import { RegionDirectory } from "../../server/services/region-directory.ts";
-import type { ServiceDeps } from "../../server/services/service-deps.ts";
-import { staffPrincipalOf, type StaffPrincipal } from "../../server/services/principal.ts";
+import { shippedMonitoringStandards } from "../../server/features/households/household-assessment.ts";
+import { WorkingDayCalendar } from "../../server/core/calendar/working-days.ts";
+import { PersonalDataCipher } from "../../server/core/personal-data.ts";
+import { resolveSecrets } from "../../server/platform/keys/secrets.ts";
+import { CaseNotifier } from "../../server/platform/case-notifier.ts";
+import { HouseholdAssessor } from "../../server/features/households/household-assessor.ts";
+import { RegionDirectory } from "../../server/platform/region-directory.ts";
+import type { ServiceDeps } from "../../server/service-deps.ts";
+import { staffPrincipalOf, type StaffPrincipal } from "../../server/core/principal.ts";
 import type { TestApp } from "./test-app.ts";
 
 /** Services built by hand on a test app's database, keys and clock, for a test that changes one of their parts. */

@@ -1,5 +1,5 @@
 import type WebSocket from "ws";
-import { wsText } from "../../server/lib/ws-text.ts";
+import { wsText } from "../../server/platform/ws-text.ts";
 
 /** Keeps every JSON message a socket receives, so a test can wait for the one it expects. */
 export function socketInbox(socket: WebSocket, label = "the socket") {

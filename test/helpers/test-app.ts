@@ -2,13 +2,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { LightMyRequestResponse } from "fastify";
-import type { SubmitCaseRequest } from "../../server/api/case-schemas.ts";
+import type { SubmitCaseRequest } from "../../server/features/cases/case-schemas.ts";
 import { buildApp, type BuildOptions } from "../../server/app.ts";
 import type { AppInstance } from "../../server/app-instance.ts";
 import { loadConfig, type AppConfig } from "../../server/config.ts";
-import { generateKey } from "../../server/lib/personal-data.ts";
-import { demoPassword } from "../../server/seed/demo-county.ts";
-import { openDatabase } from "../../server/db/database.ts";
+import { generateKey } from "../../server/core/personal-data.ts";
+import { demoPassword } from "../../server/demo/demo-county.ts";
+import { openDatabase } from "../../server/platform/database/database.ts";
 import { createTestDatabase, type TestDatabase } from "./test-database.ts";
 
 /** Wednesday 25 November 2026, 10:00 in China. */

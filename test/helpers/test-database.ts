@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { openDatabase, type Database } from "../../server/db/database.ts";
+import { openDatabase, type Database } from "../../server/platform/database/database.ts";
 
 /**
  * The database suite runs on the embedded PostgreSQL (PGlite, in memory) by

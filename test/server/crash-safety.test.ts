@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultMigrationsDir, openDatabase, type Database } from "../../server/db/database.ts";
-import { listMigrations } from "../../server/db/migrate.ts";
+import { defaultMigrationsDir, openDatabase, type Database } from "../../server/platform/database/database.ts";
+import { listMigrations } from "../../server/platform/database/migrate.ts";
 import { ServerProcess } from "../helpers/server-process.ts";
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../helpers/test-database.ts";
 

@@ -3,8 +3,13 @@ import dayjs from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { z } from "zod";
-import { riskTypeSchema, type RiskType } from "../../../server/api/common-schemas.ts";
-import { departmentSchema, type Department, type TaskAction, type taskListResponseSchema } from "../../../server/api/workflow-schemas.ts";
+import { riskTypeSchema, type RiskType } from "../../../server/core/vocabulary.ts";
+import {
+  departmentSchema,
+  type Department,
+  type TaskAction,
+  type taskListResponseSchema,
+} from "../../../server/features/workflow/workflow-schemas.ts";
 import { ApiError, fieldErrors } from "../api.ts";
 import { regionTree, useConsole } from "../console-context.tsx";
 

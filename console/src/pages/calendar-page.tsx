@@ -2,7 +2,7 @@ import { Alert, App, Button, Card, Form, Input, InputNumber, List, Table, Tag, T
 import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { z } from "zod";
-import type { CalendarLoadResult, CalendarOverview, calendarHistorySchema } from "../../../server/api/calendar-schemas.ts";
+import type { CalendarLoadResult, CalendarOverview, calendarHistorySchema } from "../../../server/features/calendar/calendar-schemas.ts";
 import { ApiError } from "../api.ts";
 import { useConsole, useLoader } from "../console-context.tsx";
 import { formatDateTime } from "../i18n.ts";

@@ -19,8 +19,8 @@ import {
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { z } from "zod";
-import type { caseDetailSchema } from "../../../server/api/case-schemas.ts";
-import type { taskListResponseSchema } from "../../../server/api/workflow-schemas.ts";
+import type { caseDetailSchema } from "../../../server/features/cases/case-schemas.ts";
+import type { taskListResponseSchema } from "../../../server/features/workflow/workflow-schemas.ts";
 import { ApiError, download, saveBlob } from "../api.ts";
 import { ActionForm } from "../components/action-form.tsx";
 import { useConsole, useLiveReload, useLoader } from "../console-context.tsx";

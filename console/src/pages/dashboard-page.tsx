@@ -2,8 +2,8 @@ import { Alert, Card, Col, Empty, Row, Space, Statistic, Table, TreeSelect, Typo
 import { useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { z } from "zod";
-import type { dashboardSchema } from "../../../server/api/dashboard-schemas.ts";
-import type { riskEventListSchema } from "../../../server/api/risk-event-schemas.ts";
+import type { dashboardSchema } from "../../../server/features/dashboard-and-ledgers/dashboard-schemas.ts";
+import type { riskEventListSchema } from "../../../server/features/screening-and-leads/risk-event-schemas.ts";
 import { Chart, type ChartOption } from "../components/chart.tsx";
 import { regionTree, useConsole, useLiveReload, useLoader } from "../console-context.tsx";
 import { href } from "../hash-route.ts";

@@ -2,7 +2,7 @@ import { Alert, Button, Input, Select, Space, Switch, Table, Tag, TreeSelect, Ty
 import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { z } from "zod";
-import type { queueResponseSchema } from "../../../server/api/case-schemas.ts";
+import type { queueResponseSchema } from "../../../server/features/cases/case-schemas.ts";
 import { regionTree, useConsole, useLiveReload, useLoader } from "../console-context.tsx";
 import { href } from "../hash-route.ts";
 import { formatDate } from "../i18n.ts";

@@ -28,7 +28,7 @@ import {
   type riskEventDetailSchema,
   type riskEventListSchema,
   type declareRiskEventResponseSchema,
-} from "../../../server/api/risk-event-schemas.ts";
+} from "../../../server/features/screening-and-leads/risk-event-schemas.ts";
 import { ApiError, fieldErrors } from "../api.ts";
 import { regionTree, useConsole, useLiveReload, useLoader } from "../console-context.tsx";
 import { go, href } from "../hash-route.ts";

@@ -7,8 +7,8 @@ import type {
   screeningImportListSchema,
   screeningRulesResponseSchema,
   screeningUploadResponseSchema,
-} from "../../../server/api/screening-schemas.ts";
-import { screeningOutcomes } from "../../../server/api/screening-schemas.ts";
+} from "../../../server/features/screening-and-leads/screening-schemas.ts";
+import { screeningOutcomes } from "../../../server/features/screening-and-leads/screening-schemas.ts";
 import { api, ApiError, download, saveBlob } from "../api.ts";
 import { useConsole, useLoader } from "../console-context.tsx";
 import { go, href } from "../hash-route.ts";

@@ -2,7 +2,11 @@ import { Alert, App, Button, Input, Modal, Radio, Segmented, Space, Table, Tag, 
 import { useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { z } from "zod";
-import { bulkActionTypes, type bulkActionResultSchema, type taskListResponseSchema } from "../../../server/api/workflow-schemas.ts";
+import {
+  bulkActionTypes,
+  type bulkActionResultSchema,
+  type taskListResponseSchema,
+} from "../../../server/features/workflow/workflow-schemas.ts";
 import { ApiError } from "../api.ts";
 import { useConsole, useLiveReload, useLoader } from "../console-context.tsx";
 import { href } from "../hash-route.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { demoIdNumber } from "../../../../server/seed/demo-county.ts";
+import { demoIdNumber } from "../../../../server/demo/demo-county.ts";
 import { defaultTestTime, type TestApp } from "../../../helpers/test-app.ts";
 import { startMiniprogram, renderPage, tick, type FakeWx, type RenderedPage } from "../../harness.ts";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { formatDate } from "../../../../server/i18n/i18n.ts";
+import { formatDate } from "../../../../server/core/i18n/i18n.ts";
 import { defaultTestTime, type TestApp } from "../../../helpers/test-app.ts";
 import { startMiniprogram, renderPage, tick, type FakeWx, type RenderedPage } from "../../harness.ts";
 
