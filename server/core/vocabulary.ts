@@ -47,13 +47,15 @@ export type ResidentClient = z.infer<typeof residentClientSchema>;
 
 /** The ledgers (台账) offices exchange, by the ids the API names them with (their columns: features/dashboard-and-ledgers/ledgers.ts). */
 export const caseLedgerIds = ["queue", "newly-identified", "risk-eliminated"] as const;
-export const householdLedgerIds = [
+/** The household selections (features/households/household-selections.ts), each also a household ledger. */
+export const householdSelectionIds = [
   "below-income-line",
   "hardest-households",
   "multi-child-schooling",
   "zero-employment",
   "unstable-work",
 ] as const;
+export const householdLedgerIds = householdSelectionIds;
 export const ledgerIds = [...caseLedgerIds, ...householdLedgerIds] as const;
 export type CaseLedgerId = (typeof caseLedgerIds)[number];
 export type HouseholdLedgerId = (typeof householdLedgerIds)[number];

@@ -3,6 +3,7 @@ import { type AppError, ForbiddenError, NotFoundError } from "../core/errors.ts"
 import type { Principal, StaffPrincipal } from "../core/principal.ts";
 import type { RegionDirectory } from "../platform/region-directory.ts";
 import { isLedgerId } from "../core/vocabulary.ts";
+import { taskRegionFilter } from "../core/reach.ts";
 
 export interface ObjectScopeDeps {
   prisma: PrismaClient;
@@ -38,12 +39,6 @@ function staffObject(code: string, find: (prisma: PrismaClient, id: string, staf
   };
 }
 
-/** A region's path and those of the regions above it ("a/b/c/" → "a/", "a/b/", "a/b/c/"). */
-export function enclosingPaths(path: string): string[] {
-  const codes = path.split("/").filter(Boolean);
-  return codes.map((_, i) => `${codes.slice(0, i + 1).join("/")}/`);
-}
-
 /**
  * The kinds of object a route path may name, and who reaches each: staff
  * within their region, residents by the kind's rule. The access gate
@@ -71,7 +66,7 @@ export const objectScopes = {
   // Grid workers do their village's home visits, so a task at the village above them is theirs to reach.
   task: staffObject("TASK_NOT_FOUND", (prisma, id, staff) =>
     prisma.caseTask.findFirst({
-      where: { id, regionPath: staff.role === "GRID_WORKER" ? { in: enclosingPaths(staff.regionPath) } : within(staff) },
+      where: { id, regionPath: taskRegionFilter(staff) },
       select: { id: true },
     }),
   ),

@@ -1,12 +1,12 @@
 import crypto from "node:crypto";
-import type { Locale, StaffRole } from "../../core/vocabulary.ts";
+import type { Desk, Locale, StaffRole } from "../../core/vocabulary.ts";
 import { Prisma } from "../../platform/database/generated/client.ts";
 import { earliestPush, type QuietHours } from "./push-schedule.ts";
-import { deskOfRole } from "../workflow/definition.ts";
 import { formatDate, hasKey, translator } from "../../core/i18n/i18n.ts";
 import { parseNotice, type CaseNotice, type CaseNotifier } from "../../platform/case-notifier.ts";
 import type { ServiceDeps } from "../../service-deps.ts";
 import { nextStep, stageLabel, timelineTitle } from "../cases/stage-view.ts";
+import { deskOfRole, worksTask } from "../../core/reach.ts";
 
 export interface BotPush {
   id: string;
@@ -269,10 +269,9 @@ export class BotPushService {
     const stage = stageLabel(notice.stage, "zh-CN");
     // Only a task with a date is pushed with one (help runs without an end date).
     const date = notice.dueAt ? formatDate(notice.dueAt, "zh-CN") + (notice.dueProvisional ? t("provisionalShort") : "") : "";
-    // Grid workers work the village desk's tasks in their own area (the home check is done with them).
-    const works = (s: (typeof bound)[number], desk: string, path: string) =>
-      (deskOfRole(s.role) ?? (s.role === "GRID_WORKER" ? "VILLAGE" : undefined)) === desk &&
-      (path.startsWith(s.region.path) || s.region.path.startsWith(path));
+    // Whoever works the task hears of it: its desk in its region, and the grid workers around it (core/reach.ts).
+    const works = (s: (typeof bound)[number], desk: Desk, path: string) =>
+      worksTask({ role: s.role, regionPath: s.region.path }, { desk, regionPath: path });
     const messages: { recipient: Recipient; topic: string; text: string }[] = [];
     for (const s of bound) {
       const recipient = { wechatId: s.wechatId, locale: "zh-CN" as const, staff: true };

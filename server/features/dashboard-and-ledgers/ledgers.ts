@@ -1,6 +1,6 @@
 import { chinaDate, MS_PER_DAY } from "../../core/china-time.ts";
 import { maskIdNumber, maskName, maskPhone } from "../../core/personal-data.ts";
-import { householdLedgerIds, type CaseLedgerId, type HouseholdLedgerId, type StaffRole } from "../../core/vocabulary.ts";
+import { type CaseLedgerId, type HouseholdLedgerId, type StaffRole } from "../../core/vocabulary.ts";
 import { seesHealth } from "../../core/personal-data-policy.ts";
 import {
   hardestPerVillage,
@@ -20,8 +20,6 @@ import { spreadsheetFormats, type CellValue, type SpreadsheetFormat } from "../.
  * about Prisma, HTTP or a file format.
  */
 
-// Every household ledger is one rule of the household selections (checked when compiled).
-const _householdLedgerRules: readonly HouseholdRuleId[] = householdLedgerIds;
 export const ledgerSubjects = ["cases", "households"] as const;
 export type LedgerSubject = (typeof ledgerSubjects)[number];
 

@@ -8,6 +8,7 @@ import {
   type IncomeSource,
   type MonitoringStandard,
 } from "./household-assessment.ts";
+import { householdSelectionIds } from "../../core/vocabulary.ts";
 
 /**
  * Which households the household-level ledgers (seed 002 附件 1–5) list, as
@@ -39,13 +40,7 @@ export type Schooling =
 export type Relation = "HEAD" | "SPOUSE" | "CHILD" | "PARENT" | "GRANDCHILD" | "GRANDPARENT" | "SIBLING" | "OTHER";
 export type HouseholdCategory = "NONE" | "FORMERLY_POOR" | "MARGINAL" | "SUDDEN_HARDSHIP";
 
-export const householdRuleIds = [
-  "below-income-line",
-  "hardest-households",
-  "multi-child-schooling",
-  "zero-employment",
-  "unstable-work",
-] as const;
+export const householdRuleIds = householdSelectionIds;
 export type HouseholdRuleId = (typeof householdRuleIds)[number];
 
 /** Schooling the state does not make free and compulsory: the costly years (seed 002 §三(三) 2). */

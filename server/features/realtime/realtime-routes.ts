@@ -9,9 +9,9 @@ import { timingSafeEqualText } from "../../core/personal-data.ts";
 import type { CaseNotice, CaseNotifier } from "../../platform/case-notifier.ts";
 import type { Principal } from "../../core/principal.ts";
 import { stageLabel, timelineTitle } from "../cases/stage-view.ts";
-import { deskOfRole } from "../workflow/definition.ts";
 import { wsText } from "../../platform/ws-text.ts";
 import { type TokenClaims } from "../../core/principal.ts";
+import { deskOfRole } from "../../core/reach.ts";
 
 const authTimeoutMs = 10_000;
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { caseKindSchema, deskSchema, type Desk } from "../../core/vocabulary.ts";
+import { caseKindSchema, deskSchema } from "../../core/vocabulary.ts";
 import { chinaDate, endOfChinaDay, MS_PER_DAY } from "../../core/china-time.ts";
 
 /**
@@ -142,6 +142,3 @@ export function nextDayOfMonth(from: Date, dayOfMonth: number): Date {
 }
 
 /** The desk a staff role works at; grid workers, departments and admins have none. */
-export function deskOfRole(role: string): Desk | undefined {
-  return role === "VILLAGE" || role === "TOWNSHIP" || role === "COUNTY" ? role : undefined;
-}

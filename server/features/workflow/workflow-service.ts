@@ -2,7 +2,7 @@ import type { Locale } from "../../core/vocabulary.ts";
 import type { TaskAction } from "./workflow-schemas.ts";
 import type { Prisma } from "../../platform/database/generated/client.ts";
 import type { RegionNode, RegionTree, RoutingDecision } from "../../core/regions/routing.ts";
-import { deskOfRole, type WorkflowDefinition } from "./definition.ts";
+import type { WorkflowDefinition } from "./definition.ts";
 import { availableActions, decide, isSampled } from "./engine.ts";
 import { caseLimitDue, dueColumns, placeStage, triagePlacement, triageStages, workingDaysDue, type Placement } from "./placement.ts";
 import { AppError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../../core/errors.ts";
@@ -13,12 +13,29 @@ import { caseMovedNotice, recordNotices, taskNotice } from "../../platform/case-
 import type { ServiceDeps } from "../../service-deps.ts";
 import { stageLabel } from "../cases/stage-view.ts";
 import type { WorkflowRegistry } from "./workflow-registry.ts";
-import { enclosingPaths } from "../../http/object-scopes.ts";
-import { type Desk } from "../../core/vocabulary.ts";
+import type { Desk } from "../../core/vocabulary.ts";
+import { deskOfRole, taskRegionFilter, workingDesk } from "../../core/reach.ts";
+import { refusalToAct } from "./task-access.ts";
 
 export { triageStages };
 
 type Tx = Prisma.TransactionClient;
+
+/** What a task's view needs of its case (which actions it offers depends on them). */
+const taskCaseInclude = {
+  case: {
+    select: {
+      number: true,
+      workflowId: true,
+      publicityEndsAt: true,
+      dataComparison: true,
+      stage: true,
+      monitoredSince: true,
+      householdId: true,
+      regionId: true,
+    },
+  },
+} satisfies Prisma.CaseTaskInclude;
 
 export class WorkflowService {
   constructor(
@@ -62,52 +79,46 @@ export class WorkflowService {
     locale: Locale,
   ) {
     const gridWorker = principal.role === "GRID_WORKER";
-    const desk = gridWorker ? "VILLAGE" : deskOfRole(principal.role);
+    const desk = workingDesk(principal.role);
     if (!desk || (gridWorker && query.view === "escalated")) throw new ForbiddenError();
     const now = this.deps.now();
     const tree = await this.deps.regions.tree();
-    const tasks = await this.deps.prisma.caseTask.findMany({
-      where: {
-        status: query.status,
-        // "escalated": overdue tasks of the desks below that were escalated to this one to chase up.
-        ...(query.view === "escalated"
-          ? { escalatedToPath: { startsWith: principal.regionPath }, NOT: { desk } }
-          : gridWorker
-            ? { desk, regionPath: { in: enclosingPaths(principal.regionPath) } }
-            : // By region id, for the index (as the case queue does, case-filters.ts).
-              { desk, regionId: { in: tree.idsUnder(principal.regionPath) } }),
-        ...(query.overdue === true
-          ? { dueAt: { lt: now } }
-          : query.overdue === false
-            ? { OR: [{ dueAt: null }, { dueAt: { gte: now } }] }
-            : {}),
-      },
-      orderBy: [{ dueAt: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }],
-      take: query.limit,
-      include: {
-        case: {
-          select: {
-            number: true,
-            workflowId: true,
-            publicityEndsAt: true,
-            dataComparison: true,
-            stage: true,
-            monitoredSince: true,
-            householdId: true,
-            regionId: true,
-          },
+    const page = (skip: number) =>
+      this.deps.prisma.caseTask.findMany({
+        where: {
+          status: query.status,
+          // "escalated": overdue tasks of the desks below that were escalated to this one to chase up.
+          ...(query.view === "escalated"
+            ? { escalatedToPath: { startsWith: principal.regionPath }, NOT: { desk } }
+            : gridWorker
+              ? { desk, regionPath: taskRegionFilter(principal) }
+              : // By region id, for the index (as the case queue does, case-filters.ts).
+                { desk, regionId: { in: tree.idsUnder(principal.regionPath) } }),
+          ...(query.overdue === true
+            ? { dueAt: { lt: now } }
+            : query.overdue === false
+              ? { OR: [{ dueAt: null }, { dueAt: { gte: now } }] }
+              : {}),
         },
-      },
-    });
-    const items = await Promise.all(tasks.map((task) => this.view(task, tree, now, locale)));
-    // A grid worker sees the home visits in their area, and can do nothing else on them.
-    return {
-      items: gridWorker
-        ? items
-            .filter((task) => task.status !== "OPEN" || task.actions.includes("RECORD_HOME_VISIT"))
-            .map((task) => ({ ...task, actions: task.actions.filter((a) => a === "RECORD_HOME_VISIT") }))
-        : items,
-    };
+        orderBy: [{ dueAt: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }, { id: "asc" }],
+        skip,
+        take: query.limit,
+        include: taskCaseInclude,
+      });
+    if (!gridWorker) return { items: await Promise.all((await page(0)).map((task) => this.view(task, tree, now, locale))) };
+    // A grid worker sees the home visits in their area (which tasks those are, the workflow says task by task)
+    // and can do nothing else on them: read on until the page is full of them, or the list ends.
+    const items = [];
+    for (let skip = 0; items.length < query.limit;) {
+      const tasks = await page(skip);
+      skip += tasks.length;
+      for (const view of await Promise.all(tasks.map((task) => this.view(task, tree, now, locale)))) {
+        if (view.status !== "OPEN" || view.actions.includes("RECORD_HOME_VISIT"))
+          items.push({ ...view, actions: view.actions.filter((a) => a === "RECORD_HOME_VISIT") });
+      }
+      if (tasks.length < query.limit) break;
+    }
+    return { items: items.slice(0, query.limit) };
   }
 
   /** The open tasks on one case in the caller's region; actions only on those of the caller's own desk. */
@@ -117,20 +128,7 @@ export class WorkflowService {
     const tasks = await this.deps.prisma.caseTask.findMany({
       where: { caseId, status: "OPEN", case: { regionPath: { startsWith: principal.regionPath } } },
       orderBy: { createdAt: "asc" },
-      include: {
-        case: {
-          select: {
-            number: true,
-            workflowId: true,
-            publicityEndsAt: true,
-            dataComparison: true,
-            stage: true,
-            monitoredSince: true,
-            householdId: true,
-            regionId: true,
-          },
-        },
-      },
+      include: taskCaseInclude,
     });
     const tree = await this.deps.regions.tree();
     const items = await Promise.all(tasks.map((task) => this.view(task, tree, now, locale)));
@@ -480,17 +478,9 @@ export class WorkflowService {
       // (the loser then sees a handled task, not a half-moved case).
       await tx.$queryRaw`SELECT 1 FROM "CaseTask" WHERE "id" = ${taskId}::uuid FOR UPDATE`;
       const task = await tx.caseTask.findUnique({ where: { id: taskId }, include: { case: true } });
-      if (principal.kind === "staff" && principal.role === "GRID_WORKER") {
-        // Grid workers do the home visit with the village (issue #5): that one action, in their own area.
-        if (!task || !enclosingPaths(principal.regionPath).includes(task.regionPath)) throw new NotFoundError("TASK_NOT_FOUND");
-        if (task.desk !== "VILLAGE" || action.type !== "RECORD_HOME_VISIT") throw new ForbiddenError("NOT_YOUR_DESK");
-      } else if (principal.kind === "staff") {
-        if (!task || !task.regionPath.startsWith(principal.regionPath)) throw new NotFoundError("TASK_NOT_FOUND");
-        if (deskOfRole(principal.role) !== task.desk) throw new ForbiddenError("NOT_YOUR_DESK");
-      } else if (!task || action.type !== "RECORD_OBJECTION") {
-        // Residents take part in one way only: an objection to a published list.
-        throw new NotFoundError("TASK_NOT_FOUND");
-      }
+      const refusal = refusalToAct(principal, task, action);
+      if (refusal) throw refusal;
+      if (!task) throw new NotFoundError("TASK_NOT_FOUND");
       if (task.status !== "OPEN") throw new ConflictError("TASK_ALREADY_HANDLED");
       const c = task.case;
       if (!c.workflowId) throw new ConflictError("CASE_HAS_NO_WORKFLOW");

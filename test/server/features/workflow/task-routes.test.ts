@@ -446,6 +446,29 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     expect((await t.app.inject({ method: "GET", url: "/api/staff/tasks?view=escalated", headers: auth(grid) })).statusCode).toBe(403);
   });
 
+  it("fills a grid worker's page with home visits, however many of the village's other tasks come first", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const grid = await t.staffToken("grid-shimen");
+    for (let i = 0; i < 4; i++) await submit({});
+    const all = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: auth(grid) })).json().items as {
+      actions: string[];
+    }[];
+    expect(all.length).toBeGreaterThanOrEqual(5);
+    const page = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=4", headers: auth(grid) })).json().items as {
+      id: string;
+      actions: string[];
+    }[];
+    expect(page).toHaveLength(4);
+    expect(page.every((task) => task.actions.join() === "RECORD_HOME_VISIT")).toBe(true);
+    // The same tasks, in the same order, as the first four of the whole list.
+    expect(page.map((task) => task.id)).toEqual(all.slice(0, 4).map((task) => (task as unknown as { id: string }).id));
+    // The village's own desk sees other tasks among its first four (so a page cut before keeping home visits would be short).
+    const villageFirst = (await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=4", headers: auth(village) })).json().items as {
+      actions: string[];
+    }[];
+    expect(villageFirst.some((task) => !task.actions.includes("RECORD_HOME_VISIT"))).toBe(true);
+  });
+
   it("takes one decision on a batch of tasks, each on its own, and reports those it could not take", async () => {
     t.clock.now = new Date(defaultTestTime);
     const atTownship = async () => {
@@ -479,6 +502,21 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
       { taskId: villageTask, ok: false, error: { code: "NOT_YOUR_DESK", message: expect.any(String) } },
     ]);
     expect((await status(first)).stage).toBe("COUNTY_APPROVAL");
+    // A task of another township named in the body is out of reach (the gate checks only a path's task): refused, untouched.
+    const third = await atTownship();
+    const thirdTask = (await openTask(township, third))!.id;
+    const outsider = await t.app.inject({
+      method: "POST",
+      url: "/api/staff/tasks/bulk-actions",
+      headers: auth(await t.staffToken("township-yunling")),
+      payload: { taskIds: [thirdTask], action: { type: "APPROVE" } },
+    });
+    expect(outsider.json()).toMatchObject({
+      done: 0,
+      failed: 1,
+      results: [{ taskId: thirdTask, ok: false, error: { code: "TASK_NOT_FOUND" } }],
+    });
+    expect((await status(third)).stage).toBe("TOWNSHIP_REVIEW");
     // Each task leaves its own trace, as if approved one by one.
     const events = await t.database.db.prisma.caseEvent.findMany({
       where: { case: { number: { in: [first, second] } }, action: "APPROVED" },
