@@ -6,7 +6,17 @@ import importX, { createNodeResolver } from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "server/platform/database/generated/", "miniprogram/vendor/", "console/dist/", "data/", "coverage/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "server/platform/database/generated/",
+      "miniprogram/vendor/",
+      "console/dist/",
+      "dist/",
+      "data/",
+      "coverage/",
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
