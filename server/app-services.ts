@@ -20,7 +20,11 @@ import type { AuditService } from "./features/personal-data/audit-service.ts";
 import type { BackupService } from "./features/operations/backup-service.ts";
 import type { ReminderService } from "./features/workflow/reminder-service.ts";
 import type { ConversationTimeouts } from "./features/bot/conversation-timeouts.ts";
+import type { StaffService } from "./features/staff/staff-service.ts";
+import type { RegionAdminService } from "./features/regions/region-admin-service.ts";
 import type { CalendarService } from "./features/calendar/calendar-service.ts";
+import type { HouseholdImportService } from "./features/households/household-import-service.ts";
+import type { JobService } from "./features/jobs/job-service.ts";
 
 export interface Services {
   db: Database;
@@ -45,6 +49,10 @@ export interface Services {
   reminders: ReminderService;
   conversationTimeouts: ConversationTimeouts;
   calendars: CalendarService;
+  staff: StaffService;
+  regionAdmin: RegionAdminService;
+  householdImports: HouseholdImportService;
+  jobs: JobService;
 }
 
 declare module "fastify" {

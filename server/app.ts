@@ -8,12 +8,16 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import fastifyWebsocket from "@fastify/websocket";
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { AppInstance } from "./app-instance.ts";
-import { simulatorEnabled, type AppConfig } from "./config.ts";
+import { ProductionConfigError, productionProblems, simulatorEnabled, type AppConfig } from "./config.ts";
 import { openDatabase, type Database } from "./platform/database/database.ts";
 import { WorkingDayCalendar, yearCalendarSchema } from "./core/calendar/working-days.ts";
 import { CalendarService } from "./features/calendar/calendar-service.ts";
 import { DeadlineRefresh } from "./features/calendar/deadline-refresh.ts";
 import { calendarRoutes } from "./features/calendar/calendar-routes.ts";
+import { StaffService } from "./features/staff/staff-service.ts";
+import { staffRoutes } from "./features/staff/staff-routes.ts";
+import { RegionAdminService } from "./features/regions/region-admin-service.ts";
+import { regionAdminRoutes } from "./features/regions/region-admin-routes.ts";
 import { maskDigitsInText, PersonalDataCipher } from "./core/personal-data.ts";
 import { openFileStore } from "./platform/file-store.ts";
 import { validatorCompiler } from "./http/request-validation.ts";
@@ -31,7 +35,7 @@ import { authRoutes } from "./features/auth/auth-routes.ts";
 import { caseRoutes } from "./features/cases/case-routes.ts";
 import { healthRoutes } from "./features/operations/health-routes.ts";
 import { regionRoutes } from "./features/regions/region-routes.ts";
-import { seedDemo } from "./demo/demo-county.ts";
+import { demoCountyCode, seedDemo } from "./demo/demo-county.ts";
 import { AttachmentService } from "./features/attachments/attachment-service.ts";
 import { AuthService } from "./features/auth/auth-service.ts";
 import { LoginGuard } from "./features/auth/login-guard.ts";
@@ -77,6 +81,11 @@ import { ConversationTimeouts } from "./features/bot/conversation-timeouts.ts";
 import { ReminderService } from "./features/workflow/reminder-service.ts";
 import { scheduledJobs } from "./scheduled-jobs.ts";
 import { Scheduler } from "./platform/scheduler/scheduler.ts";
+import { JobRunner } from "./platform/jobs/job-runner.ts";
+import { HouseholdImportService } from "./features/households/household-import-service.ts";
+import { householdImportRoutes } from "./features/households/household-import-routes.ts";
+import { JobService } from "./features/jobs/job-service.ts";
+import { jobRoutes } from "./features/jobs/job-routes.ts";
 import { simulatorMaxFrameBytes } from "./features/bot/simulator-schemas.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { DevelopmentCodeExchange, WechatApiCodeExchange, type WechatCodeExchange } from "./platform/wechat-code-exchange.ts";
@@ -159,7 +168,10 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   // Before any plugin that adds routes, so that every route's access declaration is checked and gated.
   await app.register(accessPlugin);
 
-  // Decided before anything opens: SIMULATOR=true without BOT_KEY stops the start here.
+  // Decided before anything opens: a production start with development settings, or SIMULATOR=true without
+  // BOT_KEY, stops here.
+  const problems = productionProblems(config);
+  if (problems.length > 0) throw new ProductionConfigError(problems);
   const simulator = simulatorEnabled(config);
   const embedded = !config.databaseUrl;
   const persistent = !(embedded && config.embeddedInMemory);
@@ -174,6 +186,10 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   const migrations = await db.migrate();
   if (migrations.applied.length > 0) app.log.info({ applied: migrations.applied }, "database migrations applied");
 
+  if (config.production && (await db.prisma.region.count({ where: { code: demoCountyCode } })) > 0)
+    throw new ProductionConfigError([
+      "this database holds the demo county, with its demo staff and passwords: start production on a new database",
+    ]);
   const secrets = resolveSecrets(config, persistent);
   await checkAndRecordKeys(db.prisma, { dataKeys: secrets.dataKeys, lookupKeys: secrets.lookupKey.split(",") });
   // DATA_DIR, or the bucket every instance shares (S3_BUCKET): a bucket that cannot be reached stops the start.
@@ -210,6 +226,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   const calendars = new CalendarService(deps, new DeadlineRefresh(deps, registry), app.log);
   await calendars.start(loadCalendarFiles(config.calendarFiles));
   const stopHearingCalendars = deps.notifier.subscribe((event) => {
+    // Another instance imported, renamed or merged places.
+    if (event.kind === "regions.changed" || event.kind === "resync") deps.regions.invalidate();
     if (event.kind === "calendar.changed" || event.kind === "resync")
       calendars.reload().catch((err: unknown) => app.log.error({ err }, "the holiday arrangements could not be read again"));
   });
@@ -309,6 +327,13 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   app.addHook("onClose", async () => stopListening());
   const reminders = new ReminderService(deps);
   const conversationTimeouts = new ConversationTimeouts(deps, botPushes);
+  // Long work in the background (household imports), on the job queue the scheduler keeps in the database.
+  const scratchDir = path.join(config.dataDir, "tmp");
+  const jobRunner = new JobRunner(db, db.prisma, app.log, { onChange: (change) => deps.notifier.jobChanged(change) });
+  const householdImports = new HouseholdImportService(deps, files, jobRunner, scratchDir, config.screeningMaxRows);
+  jobRunner.register(householdImports.jobKind());
+  app.addHook("onReady", async () => jobRunner.start());
+  app.addHook("onClose", async () => jobRunner.stop());
   await app.register(servicesPlugin, {
     db,
     regions: deps.regions,
@@ -327,7 +352,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     dashboard: new DashboardService(deps),
     caseViews,
     attachments,
-    screening: new ScreeningService(deps, leads, screeningRules, files, path.join(config.dataDir, "tmp"), config.screeningMaxRows),
+    screening: new ScreeningService(deps, leads, screeningRules, files, scratchDir, config.screeningMaxRows),
+    householdImports,
+    jobs: new JobService(deps, jobRunner),
     riskEvents: new RiskEventService(deps, leads),
     personalData: new PersonalDataService(deps, caseViews),
     audit: new AuditService(deps),
@@ -335,6 +362,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     reminders,
     conversationTimeouts,
     calendars,
+    staff: new StaffService(deps),
+    regionAdmin: new RegionAdminService(deps),
   });
   await app.register(localePlugin);
   await app.register(errorHandlerPlugin);
@@ -367,12 +396,16 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(authRoutes);
   await app.register(regionRoutes);
   await app.register(calendarRoutes);
+  await app.register(staffRoutes);
+  await app.register(regionAdminRoutes);
   await app.register(caseRoutes);
   await app.register(attachmentRoutes);
   await app.register(taskRoutes);
   await app.register(departmentRoutes);
   await app.register(publicityRoutes);
   await app.register(householdRoutes);
+  await app.register(householdImportRoutes);
+  await app.register(jobRoutes);
   await app.register(ledgerRoutes);
   await app.register(dashboardRoutes);
   await app.register(screeningRoutes);

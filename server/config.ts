@@ -3,6 +3,8 @@ import { z } from "zod";
 
 /** Every setting the server reads, with its default; README's configuration table mirrors this. */
 export const configSchema = z.object({
+  /** NODE_ENV=production: the server refuses to start with anything meant for development or demos (productionProblems). */
+  production: z.coerce.boolean().default(false),
   host: z.string().default("127.0.0.1"),
   port: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Where the embedded database, attachments and generated keys live. */
@@ -146,7 +148,8 @@ export const configSchema = z.object({
 
 export type AppConfig = z.infer<typeof configSchema>;
 
-const envNames: Record<keyof AppConfig, string> = {
+// NODE_ENV sets `production` (loadConfig); every other setting has its variable.
+const envNames: Record<Exclude<keyof AppConfig, "production">, string> = {
   host: "HOST",
   port: "PORT",
   dataDir: "DATA_DIR",
@@ -230,11 +233,50 @@ export function simulatorEnabled(config: Pick<AppConfig, "simulator" | "database
   return !config.databaseUrl && !!config.botKey;
 }
 
+/** Keys at least this long (base64 of 32 bytes is 44 characters; shorter ones are typed in, not generated). */
+const minKeyLength = 43;
+
+/**
+ * What stops a production start (NODE_ENV=production), each with the setting to change: anything that lets
+ * someone in without a real WeChat account or a real password, and keys the server would make up itself
+ * (an instance that generates its own keys writes data no other instance can read, and loses it with its disk).
+ */
+export function productionProblems(config: AppConfig): string[] {
+  if (!config.production) return [];
+  const problems: string[] = [];
+  if (config.wechatProvider !== "wechat")
+    problems.push(
+      "WECHAT_PROVIDER=dev lets anyone log in as a resident with a made-up code: set WECHAT_PROVIDER=wechat with WECHAT_APP_ID and WECHAT_APP_SECRET",
+    );
+  else if (!config.wechatAppId || !config.wechatAppSecret)
+    problems.push("WECHAT_PROVIDER=wechat needs WECHAT_APP_ID and WECHAT_APP_SECRET");
+  if (config.seedDemo !== "false")
+    problems.push(`SEED_DEMO=${config.seedDemo} would load the demo county and its demo passwords: set SEED_DEMO=false`);
+  if (config.simulator !== "false") problems.push(`SIMULATOR=${config.simulator} serves the public chat simulator: set SIMULATOR=false`);
+  const dataKeys = config.dataKeys.split(",").map((part) => part.slice(part.indexOf(":") + 1).trim());
+  if (!config.dataKeys || dataKeys.some((key) => key.length < minKeyLength))
+    problems.push("DATA_KEYS must be given (id:base64key, 32 random bytes each: openssl rand -base64 32), not generated on this machine");
+  if (config.lookupKey.split(",").some((key) => key.trim().length < minKeyLength))
+    problems.push("LOOKUP_KEY must be given (32 random bytes, base64), not generated on this machine");
+  if (config.tokenSecret.length < minKeyLength)
+    problems.push("TOKEN_SECRET must be given (32 random bytes, base64), not generated on this machine");
+  return problems;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
   const raw: Record<string, unknown> = {};
+  if (env.NODE_ENV === "production") raw.production = true;
   for (const [key, name] of Object.entries(envNames)) {
     const value = env[name];
     if (value !== undefined && value !== "") raw[key] = key === "embeddedInMemory" ? value === "true" || value === "1" : value;
   }
   return configSchema.parse({ ...raw, ...overrides });
+}
+
+/** A production start refused, with every setting to change. */
+export class ProductionConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Refusing to start in production mode (NODE_ENV=production):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ProductionConfigError";
+  }
 }

@@ -3,14 +3,21 @@ import closeWithGrace from "close-with-grace";
 import { loadBotConfig } from "../bot/config.ts";
 import type { RunningBot } from "../bot/wechaty-bot.ts";
 import { buildApp } from "./app.ts";
-import { loadConfig } from "./config.ts";
+import { loadConfig, ProductionConfigError } from "./config.ts";
 import { demoPassword, demoStaff } from "./demo/demo-county.ts";
 
 // With BOT_PUPPET set the WeChat bot runs in this process too. It (and the demo's chat simulator) needs a
 // service key: made up for this run when BOT_KEY is not given, so only this process knows it.
 const withBot = !!process.env.BOT_PUPPET;
 const config = loadConfig(process.env, process.env.BOT_KEY ? {} : { botKey: crypto.randomBytes(24).toString("base64url") });
-const app = await buildApp(config);
+const app = await buildApp(config).catch((error: unknown) => {
+  // A refused production start says what to change, without a stack trace in the way.
+  if (error instanceof ProductionConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+});
 let bot: RunningBot | null = null;
 
 // SIGTERM/SIGINT: stop taking requests, finish those in flight, close the database.

@@ -18,6 +18,10 @@ import { LedgersPage } from "./pages/ledgers-page.tsx";
 import { ScreeningPage } from "./pages/screening-page.tsx";
 import { RiskEventsPage } from "./pages/risk-events-page.tsx";
 import { CalendarPage } from "./pages/calendar-page.tsx";
+import { PasswordPage } from "./pages/password-page.tsx";
+import { StaffPage } from "./pages/staff-page.tsx";
+import { PlacesPage } from "./pages/places-page.tsx";
+import { HouseholdsPage } from "./pages/households-page.tsx";
 import { connectRealtime, type RealtimeMessage, type RealtimeState } from "./realtime.ts";
 import { useReducedMotion } from "./reduced-motion.ts";
 import { session as storedSession, type StaffSession } from "./session.ts";
@@ -37,8 +41,24 @@ export function ConsoleApp() {
       theme={{ token: { colorPrimary: "#c0392b", borderRadius: 4, motion: !reducedMotion } }}
     >
       <AntApp>
-        {session ? (
-          <Shell session={session} logout={logout} />
+        {session?.mustChangePassword ? (
+          <PasswordPage
+            session={session}
+            required
+            onChanged={(next) => {
+              storedSession.set(next);
+              setSession(next);
+            }}
+          />
+        ) : session ? (
+          <Shell
+            session={session}
+            logout={logout}
+            onSession={(next) => {
+              storedSession.set(next);
+              setSession(next);
+            }}
+          />
         ) : (
           <LoginPage
             onLogin={(s) => {
@@ -54,7 +74,7 @@ export function ConsoleApp() {
 
 const deskRoles = ["VILLAGE", "TOWNSHIP", "COUNTY"];
 
-function Shell({ session, logout }: { session: StaffSession; logout: () => void }) {
+function Shell({ session, logout, onSession }: { session: StaffSession; logout: () => void; onSession: (next: StaffSession) => void }) {
   const { t } = useTranslation();
   const route = useHashRoute();
   const regions = useRegionsLoader();
@@ -122,6 +142,9 @@ function Shell({ session, logout }: { session: StaffSession; logout: () => void 
     ...(county ? [{ key: "screening", label: t("console.nav.screening") }] : []),
     ...(auditor ? [] : [{ key: "events", label: t("console.nav.events") }]),
     ...(seesCalendar ? [{ key: "calendar", label: t("console.nav.calendar") }] : []),
+    ...(seesCalendar ? [{ key: "staff", label: t("console.nav.staff") }] : []),
+    ...(seesCalendar ? [{ key: "places", label: t("console.nav.places") }] : []),
+    ...(seesCalendar ? [{ key: "households", label: t("console.nav.households") }] : []),
     ...(features.simulator ? [{ key: "simulator", label: t("console.nav.simulator") }] : []),
   ];
 
@@ -134,6 +157,21 @@ function Shell({ session, logout }: { session: StaffSession; logout: () => void 
   else if (page === "screening" && county) content = <ScreeningPage importId={route[1]} />;
   else if (page === "events") content = <RiskEventsPage eventId={route[1]} />;
   else if (page === "calendar" && seesCalendar) content = <CalendarPage />;
+  else if (page === "staff" && seesCalendar) content = <StaffPage />;
+  else if (page === "places" && seesCalendar) content = <PlacesPage />;
+  else if (page === "households" && seesCalendar) content = <HouseholdsPage importId={route[1]} />;
+  else if (page === "password")
+    content = (
+      <PasswordPage
+        session={session}
+        required={false}
+        onChanged={(next) => {
+          onSession(next);
+          go("dashboard");
+        }}
+        onCancel={() => go("dashboard")}
+      />
+    );
   else
     content = (
       <Result
@@ -174,6 +212,9 @@ function Shell({ session, logout }: { session: StaffSession; logout: () => void 
               <Typography.Text>
                 {session.staff.displayName} · {t(`roles.${role}`)}
               </Typography.Text>
+              <Button size="small" onClick={() => go("password")} data-testid="change-password">
+                {t("console.password.title")}
+              </Button>
               <Button size="small" onClick={logout}>
                 {t("console.logout")}
               </Button>

@@ -26,8 +26,8 @@ export class UnauthorizedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(code = "FORBIDDEN") {
-    super(403, code);
+  constructor(code = "FORBIDDEN", params: Record<string, string | number> = {}) {
+    super(403, code, params);
   }
 }
 

@@ -44,3 +44,17 @@ export function workingDesk(role: StaffRole): Desk | undefined {
 export function worksTask(staff: Staff, task: { desk: Desk; regionPath: string }): boolean {
   return workingDesk(staff.role) === task.desk && reachesTaskAt(staff, task.regionPath);
 }
+
+/** A village's path is the third level: county/township/village/. */
+const villageDepth = 3;
+
+/**
+ * The region whose households a staff member may look up and file for: their own region, and for a grid
+ * worker their whole village — the national system records households by village, not by group, so a
+ * household imported from it sits at the village, and the grid worker who visits it must find it.
+ */
+export function householdReachPath(staff: Staff): string {
+  if (staff.role !== "GRID_WORKER") return staff.regionPath;
+  const paths = enclosingPaths(staff.regionPath);
+  return paths.length > villageDepth ? paths[villageDepth - 1]! : staff.regionPath;
+}

@@ -15,6 +15,8 @@ import { seedDemoHouseholds } from "./demo-households.ts";
  * under the unused prefix 99 so they can never be mistaken for a real place.
  */
 export const demoPassword = "demo1234";
+/** 青山县's code: a production server refuses a database that holds it. */
+export const demoCountyCode = "990101";
 
 interface DemoRegion {
   code: string;

@@ -34,6 +34,8 @@ export interface PrincipalAccess {
   staff?: readonly StaffRole[];
   residents?: true;
   scope: Scope;
+  /** Open to staff who must still change a password someone else set (every other route refuses them). */
+  pendingPasswordChange?: true;
 }
 
 /**
@@ -165,6 +167,8 @@ function gateFor(app: FastifyInstance, access: Access, route: RouteOptions) {
   return async (request: FastifyRequest) => {
     const principal = await authenticate(app, request);
     if (!admits(access, principal)) throw new ForbiddenError();
+    if (principal.kind === "staff" && principal.mustChangePassword && !access.pendingPasswordChange)
+      throw new ForbiddenError("PASSWORD_CHANGE_REQUIRED");
     request.principal = principal;
     if (!kind || !param) return;
     // A malformed parameter is left to the route's validation, which answers it with 400.

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../platform/database/database.ts";
+import { householdReachPath } from "../core/reach.ts";
 import { type AppError, ForbiddenError, NotFoundError } from "../core/errors.ts";
 import type { Principal, StaffPrincipal } from "../core/principal.ts";
 import type { RegionDirectory } from "../platform/region-directory.ts";
@@ -73,8 +74,9 @@ export const objectScopes = {
   attachment: staffObject("ATTACHMENT_NOT_FOUND", (prisma, id, staff) =>
     prisma.attachment.findFirst({ where: { id, case: { regionPath: within(staff) } }, select: { id: true } }),
   ),
+  // A grid worker reaches the households of their whole village (core/reach.ts).
   household: staffObject("HOUSEHOLD_NOT_FOUND", (prisma, id, staff) =>
-    prisma.household.findFirst({ where: { id, region: { path: within(staff) } }, select: { id: true } }),
+    prisma.household.findFirst({ where: { id, region: { path: { startsWith: householdReachPath(staff) } } }, select: { id: true } }),
   ),
   screeningImport: staffObject("SCREENING_IMPORT_NOT_FOUND", (prisma, id, staff) =>
     prisma.screeningImport.findFirst({ where: { id, regionPath: within(staff) }, select: { id: true } }),
@@ -102,6 +104,17 @@ export const objectScopes = {
       return new ForbiddenError("REGION_OUT_OF_SCOPE");
     },
   },
+  /** A staff account: the administrators of its region (or above it) reach it. */
+  householdImport: staffObject("HOUSEHOLD_IMPORT_NOT_FOUND", (prisma, id, staff) =>
+    prisma.householdImport.findFirst({ where: { id, regionPath: within(staff) }, select: { id: true } }),
+  ),
+  // A background job belongs to the region of whoever started it.
+  job: staffObject("JOB_NOT_FOUND", (prisma, id, staff) =>
+    prisma.job.findFirst({ where: { id, regionPath: within(staff) }, select: { id: true } }),
+  ),
+  staffAccount: staffObject("STAFF_NOT_FOUND", (prisma, id, staff) =>
+    prisma.staffAccount.findFirst({ where: { id, region: { path: within(staff) } }, select: { id: true } }),
+  ),
   /** A ledger of the catalog (server/features/dashboard-and-ledgers/ledgers.ts); what it lists is narrowed to the caller's region by the service. */
   ledger: {
     params: ["id"],

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { caseStatusSchema, deskSchema } from "../core/vocabulary.ts";
 import type { Database } from "./database/database.ts";
 import type { Prisma } from "./database/generated/client.ts";
+import type { JobChange } from "./jobs/job-runner.ts";
 
 /** The PostgreSQL notification channel every instance of the server listens on. */
 export const noticeChannel = "fanpin_notices";
@@ -46,6 +47,21 @@ const busMessageSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("bot.pushes.due") }),
   // An administrator loaded a year's holiday arrangement: every instance reads the calendars again.
   z.object({ kind: z.literal("calendar.changed") }),
+  // A staff account was deactivated or its password reset or changed: every instance closes its sockets.
+  z.object({ kind: z.literal("staff.sessions.ended"), staffId: z.string() }),
+  // The administrative tree changed (places imported, renamed, merged): every instance reloads it.
+  z.object({ kind: z.literal("regions.changed") }),
+  // A background job moved (started, went on, ended): the sockets of the offices over its region hear it.
+  z.object({
+    kind: z.literal("job.changed"),
+    jobId: z.string(),
+    jobKind: z.string(),
+    regionPath: z.string(),
+    status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]),
+    done: z.number(),
+    total: z.number().nullable(),
+    phase: z.string(),
+  }),
 ]);
 
 /** What happened to a case: recorded in its transaction (recordNotices), published after it commits. */
@@ -198,6 +214,30 @@ export class CaseNotifier {
   /** Stored pushes are due: the instance whose socket holds the bot sends them. */
   pushesDue(): void {
     this.send({ kind: "bot.pushes.due" });
+  }
+
+  /** A staff account's sessions ended (deactivated, password reset or changed, role or region changed). */
+  staffSessionsEnded(staffId: string): void {
+    this.send({ kind: "staff.sessions.ended", staffId });
+  }
+
+  /** The administrative tree changed. */
+  regionsChanged(): void {
+    this.send({ kind: "regions.changed" });
+  }
+
+  /** A background job moved. */
+  jobChanged(change: JobChange): void {
+    this.send({
+      kind: "job.changed",
+      jobId: change.jobId,
+      jobKind: change.kind,
+      regionPath: change.regionPath,
+      status: change.status,
+      done: change.done,
+      total: change.total,
+      phase: change.phase,
+    });
   }
 
   /** The working-day calendars in the database changed. */

@@ -49,8 +49,8 @@ export class FileNotFoundError extends Error {
   }
 }
 
-/** The content-addressed folders: attachments (photos, voice notes, PDFs) and department screening files. */
-export const contentFolders = ["attachments", "screening"] as const;
+/** The content-addressed folders: attachments (photos, voice notes, PDFs), department screening files, national-system exports until imported. */
+export const contentFolders = ["attachments", "screening", "household-imports"] as const;
 export type ContentFolder = (typeof contentFolders)[number];
 
 const sha256Pattern = /^[0-9a-f]{64}$/;

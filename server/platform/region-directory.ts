@@ -40,7 +40,8 @@ export class RegionDirectory {
     const tree = await this.tree();
     const parent = parentCode ? tree.getByCode(parentCode) : undefined;
     if (parentCode && !parent) throw new NotFoundError("UNKNOWN_REGION");
-    const nodes = parent ? tree.nodes.filter((n) => n.parentId === parent.id) : tree.nodes;
+    // Merged places are history: the picker offers only those in use.
+    const nodes = (parent ? tree.nodes.filter((n) => n.parentId === parent.id) : tree.nodes).filter((n) => n.active !== false);
     return {
       items: nodes.map((n) => ({
         code: n.code,

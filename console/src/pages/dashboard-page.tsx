@@ -92,6 +92,25 @@ export function DashboardPage() {
           </Card>
         </Col>
       </Row>
+      <Card size="small" title={t("console.dashboard.households", { total: d.households.total })} data-testid="dashboard-households">
+        <Space wrap size="large">
+          {d.households.byCategory
+            .filter((c) => c.category !== "NONE" || c.count > 0)
+            .map((c) => (
+              <Statistic key={c.category} title={c.label} value={c.count} />
+            ))}
+          {d.households.byMonitoringStatus
+            .filter((m) => m.status !== "NONE")
+            .map((m) => (
+              <Statistic
+                key={m.status}
+                title={m.label}
+                value={m.count}
+                valueStyle={m.status === "AT_RISK" && m.count ? { color: "#cf1322" } : undefined}
+              />
+            ))}
+        </Space>
+      </Card>
       <Row gutter={16}>
         <Col span={12}>
           <Card size="small" title={t("console.dashboard.byStage")}>

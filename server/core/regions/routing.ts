@@ -14,6 +14,9 @@ export interface RegionNode {
   level: RegionLevel;
   parentId: string | null;
   path: string;
+  /** False for a place merged into another (mergedIntoId); its old name is an alias there. */
+  active?: boolean;
+  mergedIntoId?: string | null;
 }
 
 export type RoutingBasis = "household" | "region-code" | "address" | "reporter-region" | "none";
@@ -67,6 +70,13 @@ export class RegionTree {
     return node.path.startsWith(ancestor.path);
   }
 
+  /** The place itself, or the one it was merged into (followed to the end). */
+  current(node: RegionNode): RegionNode {
+    let at = node;
+    for (let hops = 0; at.active === false && at.mergedIntoId && hops < 10; hops++) at = this.byId.get(at.mergedIntoId) ?? at;
+    return at;
+  }
+
   /** Ids of the region at `path` and every region below it: a scope the database can match with an index on region id. */
   idsUnder(path: string): string[] {
     return this.nodes.filter((n) => n.path.startsWith(path)).map((n) => n.id);
@@ -108,7 +118,8 @@ export function routeCase(tree: RegionTree, input: RoutingInput): RoutingDecisio
   return { outcome: "COUNTY_TRIAGE", region: county, basis: "none", candidates: [] };
 }
 
-function fromNode(tree: RegionTree, node: RegionNode, basis: RoutingBasis): RoutingDecision | undefined {
+function fromNode(tree: RegionTree, given: RegionNode, basis: RoutingBasis): RoutingDecision | undefined {
+  const node = tree.current(given);
   const village = tree.ancestorAt(node, "VILLAGE");
   if (village) return { outcome: "VILLAGE", region: village, basis, candidates: [] };
   if (node.level === "TOWNSHIP") return { outcome: "TOWNSHIP_TRIAGE", region: node, basis, candidates: [] };
@@ -126,7 +137,7 @@ interface Mention {
 function findMentions(tree: RegionTree, text: string, levels: RegionLevel[]): Mention[] {
   const found: Mention[] = [];
   for (const node of tree.nodes) {
-    if (!levels.includes(node.level)) continue;
+    if (!levels.includes(node.level) || node.active === false) continue;
     for (const name of new Set([node.name, ...node.aliases])) {
       if (name.length < 2) continue;
       for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) found.push({ node, start: at, end: at + name.length });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AppInstance } from "../../app-instance.ts";
 import {
+  passwordChangeRequestSchema,
   staffLoginRequestSchema,
   staffLoginResponseSchema,
   staffWechatLoginRequestSchema,
@@ -9,7 +10,7 @@ import {
   wechatLoginResponseSchema,
 } from "./auth-schemas.ts";
 import { errorResponseSchema } from "../../core/vocabulary.ts";
-import { publicAccess, requireStaff } from "../../http/access.ts";
+import { allStaffRoles, publicAccess, requireStaff } from "../../http/access.ts";
 
 export async function authRoutes(app: AppInstance) {
   app.post(
@@ -79,5 +80,29 @@ export async function authRoutes(app: AppInstance) {
       },
     },
     async (request) => app.services.auth.releaseMiniProgramBinding(requireStaff(request)),
+  );
+
+  app.post(
+    "/api/auth/staff/password",
+    {
+      // Open to an account that must change a password someone else set: it is the one thing it may do.
+      config: {
+        access: { staff: allStaffRoles, scope: "own", pendingPasswordChange: true },
+        rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: "1 minute" },
+      },
+      schema: {
+        tags: ["auth"],
+        summary: "Change one's own password; every other session of the account ends and a new one is answered",
+        body: passwordChangeRequestSchema,
+        response: {
+          200: staffLoginResponseSchema,
+          400: errorResponseSchema,
+          401: errorResponseSchema,
+          403: errorResponseSchema,
+          429: errorResponseSchema,
+        },
+      },
+    },
+    async (request) => app.services.auth.changePassword(requireStaff(request), request.body.currentPassword, request.body.newPassword),
   );
 }

@@ -21,6 +21,8 @@ export const staffLoginResponseSchema = z.object({
     role: staffRoleSchema,
     region: z.object({ code: z.string(), name: z.string(), level: regionLevelSchema }),
   }),
+  /** The password was set by someone else: every route but the password change answers PASSWORD_CHANGE_REQUIRED until it is changed. */
+  mustChangePassword: z.boolean(),
 });
 
 export const wechatLoginRequestSchema = z.strictObject({
@@ -38,3 +40,8 @@ export const wechatLoginResponseSchema = z.object({
 
 /** A one-time code a staff member sends the WeChat bot ("绑定 123456") to bind their WeChat account. */
 export const wechatBindingCodeResponseSchema = z.object({ code: z.string().regex(/^\d{6}$/), expiresAt: z.iso.datetime({ offset: true }) });
+
+export const passwordChangeRequestSchema = z.strictObject({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: z.string().min(1).max(200),
+});

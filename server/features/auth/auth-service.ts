@@ -2,7 +2,8 @@ import crypto from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import { Prisma } from "../../platform/database/generated/client.ts";
 import type { Locale, StaffRole } from "../../core/vocabulary.ts";
-import { TooManyRequestsError, UnauthorizedError } from "../../core/errors.ts";
+import { InvalidInputError, TooManyRequestsError, UnauthorizedError } from "../../core/errors.ts";
+import { passwordProblem } from "./password-policy.ts";
 import { maskPhone } from "../../core/personal-data.ts";
 import { lockMinutes, maxFailedLogins, type LoginGuard } from "./login-guard.ts";
 import { staffPrincipalOf, type Principal, type StaffPrincipal, type TokenClaims } from "../../core/principal.ts";
@@ -97,6 +98,35 @@ export class AuthService {
     return this.staffSession(staff);
   }
 
+  /**
+   * A staff member changes their own password (the one-time password someone else set must be changed
+   * first): the current one is checked, the new one must pass the policy; every session of the account ends,
+   * and the answer is a new one.
+   */
+  async changePassword(principal: StaffPrincipal, currentPassword: string, newPassword: string) {
+    const { prisma, now } = this.deps;
+    const staff = await prisma.staffAccount.findUniqueOrThrow({ where: { id: principal.id } });
+    if (!(await verify(staff.passwordHash, currentPassword).catch(() => false)))
+      throw new InvalidInputError("WRONG_PASSWORD", "currentPassword");
+    const problem = passwordProblem(newPassword, staff.username);
+    if (problem) throw new InvalidInputError(problem.code, "newPassword", problem.params);
+    if (await verify(staff.passwordHash, newPassword).catch(() => false)) throw new InvalidInputError("PASSWORD_UNCHANGED", "newPassword");
+    const passwordHash = await hashPassword(newPassword);
+    const updated = await prisma.$transaction(async (tx) => {
+      const row = await tx.staffAccount.update({
+        where: { id: staff.id },
+        data: { passwordHash, mustChangePassword: false, passwordChangedAt: now(), sessionVersion: { increment: 1 } },
+        include: { region: true },
+      });
+      await tx.staffAdminEvent.create({
+        data: { staffId: staff.id, action: "PASSWORD_CHANGED", actorId: staff.id, actorName: staff.displayName, at: now() },
+      });
+      return row;
+    });
+    this.deps.notifier.staffSessionsEnded(staff.id);
+    return this.staffSession(updated);
+  }
+
   /** Logging out on the phone also unbinds it, so whoever uses the phone next needs the password. */
   async releaseMiniProgramBinding(principal: StaffPrincipal) {
     await this.deps.prisma.staffAccount.update({ where: { id: principal.id }, data: { miniProgramOpenid: null } });
@@ -104,7 +134,7 @@ export class AuthService {
   }
 
   private staffSession(staff: Prisma.StaffAccountGetPayload<{ include: { region: true } }>) {
-    const { token, expiresAt } = this.tokens.sign({ sub: staff.id, typ: "staff" });
+    const { token, expiresAt } = this.tokens.sign({ sub: staff.id, typ: "staff", ver: staff.sessionVersion });
     return {
       token,
       expiresAt: expiresAt.toISOString(),
@@ -115,6 +145,7 @@ export class AuthService {
         role: staff.role,
         region: { code: staff.region.code, name: staff.region.name, level: staff.region.level },
       },
+      mustChangePassword: staff.mustChangePassword,
     };
   }
 
@@ -230,13 +261,17 @@ export class AuthService {
         regionId: string;
         displayName: string;
         department: string | null;
+        mustChangePassword: boolean;
+        sessionVersion: number;
       }>(Prisma.sql`
-        SELECT "id"::text, "active", "role"::text, "regionId"::text, "displayName", "department" FROM "StaffAccount" WHERE "id" = ${claims.sub}::uuid`);
+        SELECT "id"::text, "active", "role"::text, "regionId"::text, "displayName", "department", "mustChangePassword", "sessionVersion"
+        FROM "StaffAccount" WHERE "id" = ${claims.sub}::uuid`);
       const region =
         staff &&
         ((await this.deps.regions.tree()).get(staff.regionId) ??
           (await prisma.region.findUnique({ where: { id: staff.regionId }, select: { path: true } })));
-      if (!staff?.active || !region) return null;
+      // A deactivation, a reset or a changed password ends the sessions opened before it.
+      if (!staff?.active || !region || (claims.ver ?? 0) < staff.sessionVersion) return null;
       return staffPrincipalOf(staff, region.path);
     }
     const [resident] = await sql<{ id: string; locale: string }>(

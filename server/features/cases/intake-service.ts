@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { householdReachPath } from "../../core/reach.ts";
 import type { Acknowledgement, SubmitCaseRequest } from "./case-schemas.ts";
 import type { Channel, Locale } from "../../core/vocabulary.ts";
 import { classifyRisks } from "../understanding/risk-classifier.ts";
@@ -49,7 +50,7 @@ export class IntakeService {
     const picked =
       request.householdId && principal.kind === "staff"
         ? await prisma.household.findFirst({
-            where: { id: request.householdId, region: { path: { startsWith: principal.regionPath } } },
+            where: { id: request.householdId, region: { path: { startsWith: householdReachPath(principal) } } },
             select: { id: true, regionId: true },
           })
         : null;

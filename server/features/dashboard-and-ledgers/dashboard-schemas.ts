@@ -76,6 +76,12 @@ export const dashboardSchema = z.object({
     totals: z.array(count),
     series: z.array(z.object({ channel: z.string(), label: z.string(), counts: z.array(count) })),
   }),
+  /** The households on record in the region (from the national system's export): by monitoring category and by status. */
+  households: z.object({
+    total: count,
+    byCategory: z.array(z.object({ category: z.string(), label: z.string(), count })),
+    byMonitoringStatus: z.array(z.object({ status: z.string(), label: z.string(), count })),
+  }),
 });
 export type Dashboard = z.infer<typeof dashboardSchema>;
 z.globalRegistry.add(dashboardSchema, { id: "Dashboard" });

@@ -26,6 +26,9 @@ function startsWithPattern(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+const householdCategoryOrder = ["FORMERLY_POOR", "FORMERLY_POOR_UNSTABLE", "MARGINAL", "SUDDEN_HARDSHIP", "NONE"] as const;
+const monitoringStatusOrder = ["AT_RISK", "RISK_ELIMINATED", "NONE"] as const;
+
 /**
  * The staff dashboard: counts and timings for charts, over the cases of one
  * region, every figure from an aggregate query (groupBy, GROUP BY) except the
@@ -54,7 +57,7 @@ export class DashboardService {
     // 00:00 China time of the first day, written as the UTC wall time the timestamp columns hold.
     const receivedSince = new Date(firstDay * MS_PER_DAY - 8 * 3_600_000);
 
-    const [byStage, byStatus, byPath, byRisk, overdueCount, overdue, received, moves] = await Promise.all([
+    const [byStage, byStatus, byPath, byRisk, overdueCount, overdue, received, moves, households] = await Promise.all([
       prisma.case.groupBy({ by: ["stage"], where: open, _count: { _all: true } }),
       prisma.case.groupBy({ by: ["status"], where: inScope, _count: { _all: true } }),
       prisma.case.groupBy({ by: ["regionPath"], where: open, _count: { _all: true } }),
@@ -80,7 +83,19 @@ export class DashboardService {
         where: { toStage: { not: null }, case: { ...inScope, events: { some: { at: { gte: stageSince }, fromStage: { not: null } } } } },
         select: { caseId: true, id: true, at: true, fromStage: true, toStage: true },
       }),
+      prisma.$queryRaw<{ category: string; status: string; n: number }[]>`
+        SELECT h."category"::text AS category, h."monitoringStatus"::text AS status, count(*)::int AS n
+        FROM "Household" h JOIN "Region" r ON r."id" = h."regionId"
+        WHERE r."path" LIKE ${pattern}
+        GROUP BY 1, 2`,
     ]);
+    const householdsBy = (pick: (row: { category: string; status: string }) => string) => {
+      const counts = new Map<string, number>();
+      for (const row of households) counts.set(pick(row), (counts.get(pick(row)) ?? 0) + Number(row.n));
+      return counts;
+    };
+    const byCategory = householdsBy((r) => r.category);
+    const byMonitoring = householdsBy((r) => r.status);
 
     const stageRank = (stage: string) => (stageOrder.includes(stage) ? stageOrder.indexOf(stage) : stageOrder.length);
     const openCases = byStage.reduce((sum, g) => sum + g._count._all, 0);
@@ -167,6 +182,19 @@ export class DashboardService {
         windowDays: stageTimeWindowDays,
         since: stageSince.toISOString(),
         items: times.map((s) => ({ ...s, label: stageLabel(s.stage, locale) })),
+      },
+      households: {
+        total: households.reduce((sum, row) => sum + Number(row.n), 0),
+        byCategory: householdCategoryOrder.map((category) => ({
+          category,
+          label: t(`ledgers.householdCategories.${category}`),
+          count: byCategory.get(category) ?? 0,
+        })),
+        byMonitoringStatus: monitoringStatusOrder.map((status) => ({
+          status,
+          label: t(`ledgers.monitoringStatuses.${status}`),
+          count: byMonitoring.get(status) ?? 0,
+        })),
       },
       receivedPerDay: {
         dates,

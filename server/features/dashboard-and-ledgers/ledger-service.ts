@@ -80,6 +80,7 @@ const rowSelect = {
 const householdSelect = {
   number: true,
   category: true,
+  monitoringStatus: true,
   region: { select: { id: true, code: true, path: true } },
   members: {
     select: { name: true, relation: true, birthDate: true, labourCapacity: true, health: true, schooling: true, idNumberEnc: true },
@@ -294,6 +295,7 @@ export class LedgerService {
           number: h.number,
           villageName: villageNode?.name ?? "",
           category: h.category,
+          monitoringStatus: h.monitoringStatus,
           headIdNumber: head ? cipher.decrypt(head.idNumberEnc) : null,
           members: h.members,
           incomes: h.incomes,

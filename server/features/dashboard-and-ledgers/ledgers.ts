@@ -251,6 +251,12 @@ const householdColumn = {
     width: 14,
     value: (r, { t }) => t(`ledgers.householdCategories.${r.profile.record.category}`),
   },
+  monitoringStatus: {
+    key: "monitoringStatus",
+    header: "ledgers.householdColumns.monitoringStatus",
+    width: 12,
+    value: (r, { t }) => t(`ledgers.monitoringStatuses.${r.profile.record.monitoringStatus ?? "NONE"}`),
+  },
   year: { key: "year", header: "ledgers.householdColumns.year", width: 8, value: (r) => r.profile.year },
   perCapitaNetIncome: {
     key: "perCapitaNetIncome",
@@ -311,6 +317,7 @@ const householdBasics = [
   householdColumn.members,
   householdColumn.headIdNumber,
   householdColumn.category,
+  householdColumn.monitoringStatus,
   householdColumn.year,
   householdColumn.perCapitaNetIncome,
   householdColumn.incomeLine,

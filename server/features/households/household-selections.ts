@@ -38,7 +38,8 @@ export type HealthStatus = "HEALTHY" | "CHRONIC_ILLNESS" | "SERIOUS_ILLNESS" | "
 export type Schooling =
   "NONE" | "PRESCHOOL" | "PRIMARY" | "JUNIOR_SECONDARY" | "SENIOR_SECONDARY" | "VOCATIONAL" | "HIGHER" | "NOT_IN_SCHOOL";
 export type Relation = "HEAD" | "SPOUSE" | "CHILD" | "PARENT" | "GRANDCHILD" | "GRANDPARENT" | "SIBLING" | "OTHER";
-export type HouseholdCategory = "NONE" | "FORMERLY_POOR" | "MARGINAL" | "SUDDEN_HARDSHIP";
+export type HouseholdCategory = "NONE" | "FORMERLY_POOR" | "FORMERLY_POOR_UNSTABLE" | "MARGINAL" | "SUDDEN_HARDSHIP";
+export type MonitoringStatus = "NONE" | "AT_RISK" | "RISK_ELIMINATED";
 
 export const householdRuleIds = householdSelectionIds;
 export type HouseholdRuleId = (typeof householdRuleIds)[number];
@@ -70,6 +71,8 @@ export interface HouseholdRecord {
   /** The village (or community) it belongs to. */
   villageName: string;
   category: HouseholdCategory;
+  /** As the national monitoring system says (imported). */
+  monitoringStatus?: MonitoringStatus;
   headIdNumber: string | null;
   members: readonly MemberRecord[];
   incomes: readonly { year: number; source: IncomeSource; amount: number; productionCost: number }[];

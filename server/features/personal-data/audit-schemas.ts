@@ -8,7 +8,15 @@ import {
   staffRoleSchema,
 } from "../../core/vocabulary.ts";
 
-export const staffAccessActionSchema = z.enum(["VIEW_CASE", "VIEW_ATTACHMENT", "REVEAL", "EXPORT_TRACE", "EXPORT_LEDGER", "EXPORT_PERSON"]);
+export const staffAccessActionSchema = z.enum([
+  "VIEW_CASE",
+  "VIEW_ATTACHMENT",
+  "REVEAL",
+  "EXPORT_TRACE",
+  "EXPORT_LEDGER",
+  "EXPORT_PERSON",
+  "EXPORT_HOUSEHOLDS",
+]);
 
 export const staffAccessEntrySchema = z.object({
   /** The row's sequence number (a decimal string: the log outgrows a JavaScript number's exact range in theory only). */

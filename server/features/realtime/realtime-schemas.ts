@@ -29,6 +29,14 @@ export const realtimeServerMessageSchema = z.discriminatedUnion("type", [
     dueAt: z.iso.datetime({ offset: true }).nullable(),
     dueProvisional: z.boolean(),
   }),
+  /** To the county office and administrator: a background job over their region moved (GET /api/jobs/:id has the rest). */
+  z.object({
+    type: z.literal("job.changed"),
+    jobId: z.uuid(),
+    kind: z.string(),
+    status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]),
+    progress: z.object({ done: z.number(), total: z.number().nullable(), phase: z.string() }),
+  }),
   /** To the applicant: their case moved. */
   z.object({
     type: z.literal("case.updated"),

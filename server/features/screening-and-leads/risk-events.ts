@@ -26,7 +26,7 @@ export const riskTypesOfEvent: Record<RiskEventType, RiskType[]> = {
 };
 
 /** Household categories a MONITORED event checks: those already in (or near) the monitoring net. */
-export const monitoredCategories = ["FORMERLY_POOR", "MARGINAL", "SUDDEN_HARDSHIP"] as const;
+export const monitoredCategories = ["FORMERLY_POOR", "FORMERLY_POOR_UNSTABLE", "MARGINAL", "SUDDEN_HARDSHIP"] as const;
 
 export function riskEventLeadKey(eventId: string, householdId: string): string {
   return `risk-event:${eventId}:${householdId}`;

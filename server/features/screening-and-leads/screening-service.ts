@@ -1,9 +1,7 @@
 import crypto from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
-import path from "node:path";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type { Locale } from "../../core/vocabulary.ts";
 import { screeningOutcomes, type ScreeningOutcome } from "./screening-schemas.ts";
 import type { Department } from "../workflow/workflow-schemas.ts";
@@ -32,6 +30,7 @@ import {
 import { translator, type Translate } from "../../core/i18n/i18n.ts";
 import { AppError, InvalidInputError, NotFoundError } from "../../core/errors.ts";
 import { contentKey, type FileStore } from "../../platform/file-store.ts";
+import { receiveToScratch } from "../../platform/scratch-file.ts";
 import { maskIdNumber, maskName } from "../../core/personal-data.ts";
 import {
   dataRows,
@@ -280,7 +279,7 @@ export class ScreeningService {
    */
   async upload(principal: StaffPrincipal, upload: ScreeningUpload, locale: Locale) {
     const { prisma } = this.deps;
-    const received = await this.receive(upload.file);
+    const received = await receiveToScratch(upload.file, this.scratchDir);
     try {
       if (received.size === 0) throw new InvalidInputError("FILE_MISSING", "file");
       if (!this.rules.departments[upload.department])
@@ -348,31 +347,6 @@ export class ScreeningService {
     } finally {
       await fs.rm(received.file, { force: true });
     }
-  }
-
-  /** The uploaded bytes, streamed to a file aside (never whole in memory) and hashed on the way. */
-  private async receive(stream: Readable) {
-    await fs.mkdir(this.scratchDir, { recursive: true });
-    const file = path.join(this.scratchDir, `upload.${process.pid}.${crypto.randomUUID()}.part`);
-    const hash = crypto.createHash("sha256");
-    let size = 0;
-    try {
-      await pipeline(
-        stream,
-        async function* (chunks: AsyncIterable<Buffer>) {
-          for await (const chunk of chunks) {
-            hash.update(chunk);
-            size += chunk.length;
-            yield chunk;
-          }
-        },
-        createWriteStream(file, { flags: "wx" }),
-      );
-    } catch (error) {
-      await fs.rm(file, { force: true });
-      throw error;
-    }
-    return { file, sha256: hash.digest("hex"), size };
   }
 
   /** Stored whole before the import row that names it is written. */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { deskOfRole, enclosingPaths, reachesTaskAt, taskRegionFilter, workingDesk, worksTask } from "../../../server/core/reach.ts";
+import {
+  deskOfRole,
+  householdReachPath,
+  enclosingPaths,
+  reachesTaskAt,
+  taskRegionFilter,
+  workingDesk,
+  worksTask,
+} from "../../../server/core/reach.ts";
 
 const county = "990101/";
 const township = "990101/990101001/";
@@ -36,5 +44,16 @@ describe("where staff work", () => {
     expect(worksTask({ role: "GRID_WORKER", regionPath: group }, { desk: "TOWNSHIP", regionPath: township })).toBe(false);
     expect(worksTask({ role: "COUNTY", regionPath: county }, { desk: "TOWNSHIP", regionPath: township })).toBe(false);
     expect(worksTask({ role: "DEPARTMENT", regionPath: county }, { desk: "COUNTY", regionPath: county })).toBe(false);
+  });
+
+  it("lets a grid worker find the households of their whole village, and every other role those of their region", () => {
+    expect(householdReachPath({ role: "GRID_WORKER", regionPath: "990101/990101001/990101001001/990101001001001/" })).toBe(
+      "990101/990101001/990101001001/",
+    );
+    expect(householdReachPath({ role: "GRID_WORKER", regionPath: "990101/990101001/990101001001/" })).toBe(
+      "990101/990101001/990101001001/",
+    );
+    expect(householdReachPath({ role: "VILLAGE", regionPath: "990101/990101001/990101001001/" })).toBe("990101/990101001/990101001001/");
+    expect(householdReachPath({ role: "TOWNSHIP", regionPath: "990101/990101001/" })).toBe("990101/990101001/");
   });
 });

@@ -31,6 +31,9 @@ const outOfReach: Record<ObjectKind, { status: number; code: string } | null> = 
   // Region codes are public knowledge: refused, not hidden.
   village: { status: 403, code: "REGION_OUT_OF_SCOPE" },
   ledger: null,
+  staffAccount: { status: 404, code: "STAFF_NOT_FOUND" },
+  householdImport: { status: 404, code: "HOUSEHOLD_IMPORT_NOT_FOUND" },
+  job: { status: 404, code: "JOB_NOT_FOUND" },
 };
 /** Which residents reach each kind: the owner only, any, or none (no route may admit them to it). */
 const residentReach: Record<ObjectKind, "own" | "any" | null> = {
@@ -43,6 +46,9 @@ const residentReach: Record<ObjectKind, "own" | "any" | null> = {
   assignment: null,
   village: "any",
   ledger: null,
+  staffAccount: null,
+  householdImport: null,
+  job: null,
 };
 /** Path parameters of routes that name no object (public pages). */
 const plainParams: Record<string, string> = { "*": "no-such-file.js" };
@@ -192,6 +198,22 @@ describe(`access matrix: every route and socket message as every kind of caller 
     const assignment = await prisma.departmentAssignment.create({
       data: { caseId: ack.caseId, department: "HEALTH_INSURANCE", riskType: "ILLNESS", measure: "大病保险", regionPath: "990101/" },
     });
+    const admin = await prisma.staffAccount.findUniqueOrThrow({ where: { username: "admin" } });
+    const householdImport = await prisma.householdImport.create({
+      data: {
+        regionPath: "990101/",
+        fileSha256: "0".repeat(64),
+        fileName: "监测对象.xlsx",
+        fileSize: 1,
+        format: "xlsx",
+        headers: ["户编号"],
+        headerRow: 1,
+        uploadedById: admin.id,
+      },
+    });
+    const job = await prisma.job.create({
+      data: { kind: "household-import", params: { importId: householdImport.id }, regionPath: "990101/", createdById: admin.id },
+    });
     objects = {
       case: { id: ack.caseId, number: ack.number },
       task: { id: task.id },
@@ -202,6 +224,10 @@ describe(`access matrix: every route and socket message as every kind of caller 
       assignment: { id: assignment.id },
       village: { villageCode: "990101001001" },
       ledger: { id: "queue" },
+      // The demo grid worker of 石门村一组: inside every inside caller's region.
+      staffAccount: { id: (await prisma.staffAccount.findUniqueOrThrow({ where: { username: "grid-shimen" } })).id },
+      householdImport: { id: householdImport.id },
+      job: { id: job.id },
     };
   });
   afterAll(() => t.close());

@@ -45,6 +45,16 @@ describe(`staff dashboard (${testDatabaseKind})`, () => {
     const open = await prisma.case.findMany({ where: { status: "OPEN" }, select: { stage: true, riskTypes: true, regionPath: true } });
     expect(d.openCases).toBe(open.length);
     expect(d.openCases).toBeGreaterThanOrEqual(12);
+    // The households on record, by category and monitoring status, as the database counts them.
+    expect(d.households.total).toBe(await prisma.household.count({ where: { region: { path: { startsWith: "990101/" } } } }));
+    const formerlyPoor = await prisma.household.count({
+      where: { category: "FORMERLY_POOR", region: { path: { startsWith: "990101/" } } },
+    });
+    expect(d.households.byCategory.find((c: { category: string }) => c.category === "FORMERLY_POOR")).toMatchObject({
+      label: "脱贫户",
+      count: formerlyPoor,
+    });
+    expect(d.households.byMonitoringStatus.reduce((n: number, m: { count: number }) => n + m.count, 0)).toBe(d.households.total);
     for (const item of d.openByStage) expect(item.count, item.stage).toBe(open.filter((c) => c.stage === item.stage).length);
     expect(d.openByStage.reduce((sum, s) => sum + s.count, 0)).toBe(open.length);
     expect(d.openByStage.find((s) => s.stage === "VILLAGE_VERIFICATION")?.label).toBe("村里上门核实");

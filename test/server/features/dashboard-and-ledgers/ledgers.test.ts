@@ -143,6 +143,7 @@ describe("household ledgers", () => {
       members: 2,
       headIdNumber: "9901**********0018",
       category: "脱贫户",
+      monitoringStatus: "未纳入监测",
       year: 2026,
       perCapitaNetIncome: 3500,
       incomeLine: 8500,
@@ -189,7 +190,7 @@ describe("household ledgers", () => {
     const bare = profileOf({ ...record, incomes: [], expenses: [] }, () => null, ctx.now);
     const columns = columnsFor(ledgers["multi-child-schooling"], "VILLAGE");
     const cells = cellsOf(columns, { profile: bare, facts: [], rank: null }, ctx);
-    expect(cells.slice(6, 10)).toEqual([null, null, null, null]);
+    expect(cells.slice(7, 11)).toEqual([null, null, null, null]);
     expect(cells.at(-1)).toBeNull();
   });
 });

@@ -33,6 +33,19 @@ describe("reading department files", () => {
     ]);
   });
 
+  it("reads every Chinese character of a large XLSX, however the compressed stream splits it (patches/exceljs: exceljs#2084)", async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("监测对象");
+    sheet.addRow(["姓名", "村"]);
+    const names = Array.from({ length: 6000 }, (_, i) => [`王秀英${i}`, `石门村${"一二三四五六七八九十"[i % 10]}组`]);
+    for (const row of names) sheet.addRow(row);
+    const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+    const read = await readSpreadsheet(bytes, 10_000);
+    expect(read.rows).toHaveLength(names.length);
+    expect(read.rows.filter((r) => r.cells.join("").includes("\uFFFD"))).toEqual([]);
+    expect(read.rows.map((r) => r.cells)).toEqual(names);
+  });
+
   it("names empty and repeated headers so a mapping can point at them", async () => {
     const sheet = await readSpreadsheet(Buffer.from("姓名,,姓名\na,b,c\n"), 100);
     expect(sheet.headers).toEqual(["姓名", "(B)", "姓名 (2)"]);
