@@ -25,6 +25,8 @@ import type { RegionAdminService } from "./features/regions/region-admin-service
 import type { CalendarService } from "./features/calendar/calendar-service.ts";
 import type { HouseholdImportService } from "./features/households/household-import-service.ts";
 import type { JobService } from "./features/jobs/job-service.ts";
+import type { MonitoringStandardsService } from "./features/monitoring-standards/monitoring-standards-service.ts";
+import type { WorkflowAdminService } from "./features/workflow/workflow-admin-service.ts";
 
 export interface Services {
   db: Database;
@@ -53,6 +55,8 @@ export interface Services {
   regionAdmin: RegionAdminService;
   householdImports: HouseholdImportService;
   jobs: JobService;
+  monitoringStandards: MonitoringStandardsService;
+  workflowAdmin: WorkflowAdminService;
 }
 
 declare module "fastify" {

@@ -86,6 +86,10 @@ import { HouseholdImportService } from "./features/households/household-import-s
 import { householdImportRoutes } from "./features/households/household-import-routes.ts";
 import { JobService } from "./features/jobs/job-service.ts";
 import { jobRoutes } from "./features/jobs/job-routes.ts";
+import { MonitoringStandardsService } from "./features/monitoring-standards/monitoring-standards-service.ts";
+import { monitoringStandardRoutes } from "./features/monitoring-standards/monitoring-standard-routes.ts";
+import { WorkflowAdminService } from "./features/workflow/workflow-admin-service.ts";
+import { workflowAdminRoutes } from "./features/workflow/workflow-admin-routes.ts";
 import { simulatorMaxFrameBytes } from "./features/bot/simulator-schemas.ts";
 import type { ServiceDeps } from "./service-deps.ts";
 import { DevelopmentCodeExchange, WechatApiCodeExchange, type WechatCodeExchange } from "./platform/wechat-code-exchange.ts";
@@ -195,6 +199,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   // DATA_DIR, or the bucket every instance shares (S3_BUCKET): a bucket that cannot be reached stops the start.
   const files = await openFileStore(config);
   app.addHook("onClose", async () => files.close());
+  const configuredStandards = config.monitoringStandardsFile
+    ? monitoringStandardsFileSchema.parse(JSON.parse(fs.readFileSync(config.monitoringStandardsFile, "utf8")))
+    : shippedMonitoringStandards;
   const deps: ServiceDeps = {
     prisma: db.prisma,
     sql: db.sql,
@@ -204,16 +211,20 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     calendar: new WorkingDayCalendar(),
     now: options.now ?? (() => new Date()),
     notifier: new CaseNotifier(db, app.log),
-    assessor: new HouseholdAssessor(
-      config.monitoringStandardsFile
-        ? monitoringStandardsFileSchema.parse(JSON.parse(fs.readFileSync(config.monitoringStandardsFile, "utf8")))
-        : shippedMonitoringStandards,
-    ),
+    assessor: new HouseholdAssessor(configuredStandards),
   };
   // Log-in guesses, binding codes, the bot's senders and the stricter route limits, counted by every instance together.
   const counters = new SharedCounters(db.sql);
   const registry = new WorkflowRegistry(db.prisma);
-  await registry.register(loadDefinitionFiles(splitList(config.workflowFiles)));
+  await registry.register(
+    loadDefinitionFiles(splitList(config.workflowFiles), (file, message) =>
+      app.log.error({ file, problem: message }, "a workflow definition file cannot be read; left out, the default applies"),
+    ),
+  );
+  // Definitions put in force from the console; one that no longer reads is left out, never stopping the start.
+  const workflowProblem = (problem: { key: string; regionCode: string; message: string }) =>
+    app.log.error(problem, "a workflow definition put in force from the console no longer reads; the file's or the default applies");
+  await registry.loadUploads(workflowProblem);
   const workflow = new WorkflowService(deps, registry);
   const intake = new IntakeService(deps, workflow);
   const caseViews = new CaseViewService(deps);
@@ -225,7 +236,16 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   // The official arrangements loaded by administrators are in force before any deadline is counted.
   const calendars = new CalendarService(deps, new DeadlineRefresh(deps, registry), app.log);
   await calendars.start(loadCalendarFiles(config.calendarFiles));
+  // The income standards in force: the shipped or configured file with the administrators' changes over it.
+  const monitoringStandards = new MonitoringStandardsService(deps, configuredStandards);
+  await monitoringStandards.reload();
   const stopHearingCalendars = deps.notifier.subscribe((event) => {
+    if (event.kind === "standards.changed" || event.kind === "resync")
+      monitoringStandards.reload().catch((err: unknown) => app.log.error({ err }, "the monitoring standards could not be read again"));
+    if (event.kind === "workflows.changed" || event.kind === "resync")
+      registry
+        .loadUploads(workflowProblem)
+        .catch((err: unknown) => app.log.error({ err }, "the workflow definitions could not be read again"));
     // Another instance imported, renamed or merged places.
     if (event.kind === "regions.changed" || event.kind === "resync") deps.regions.invalidate();
     if (event.kind === "calendar.changed" || event.kind === "resync")
@@ -355,6 +375,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     screening: new ScreeningService(deps, leads, screeningRules, files, scratchDir, config.screeningMaxRows),
     householdImports,
     jobs: new JobService(deps, jobRunner),
+    monitoringStandards,
+    workflowAdmin: new WorkflowAdminService(deps, registry),
     riskEvents: new RiskEventService(deps, leads),
     personalData: new PersonalDataService(deps, caseViews),
     audit: new AuditService(deps),
@@ -406,6 +428,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(householdRoutes);
   await app.register(householdImportRoutes);
   await app.register(jobRoutes);
+  await app.register(monitoringStandardRoutes);
+  await app.register(workflowAdminRoutes);
   await app.register(ledgerRoutes);
   await app.register(dashboardRoutes);
   await app.register(screeningRoutes);

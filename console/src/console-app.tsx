@@ -22,6 +22,7 @@ import { PasswordPage } from "./pages/password-page.tsx";
 import { StaffPage } from "./pages/staff-page.tsx";
 import { PlacesPage } from "./pages/places-page.tsx";
 import { HouseholdsPage } from "./pages/households-page.tsx";
+import { StandardsPage } from "./pages/standards-page.tsx";
 import { connectRealtime, type RealtimeMessage, type RealtimeState } from "./realtime.ts";
 import { useReducedMotion } from "./reduced-motion.ts";
 import { session as storedSession, type StaffSession } from "./session.ts";
@@ -82,6 +83,7 @@ function Shell({ session, logout, onSession }: { session: StaffSession; logout: 
   const [features, setFeatures] = useState<ConsoleFeatures>({ simulator: false, wechatWebLogin: null });
   const [unseen, setUnseen] = useState(0);
   const [outlook, setOutlook] = useState<CalendarOutlookView | null>(null);
+  const [missingStandards, setMissingStandards] = useState<number[]>([]);
   const listeners = useRef(new Set<(message: RealtimeMessage) => void>());
   const role = session.staff.role;
   // The administrator loads the holiday arrangements; the county desk answers for every deadline in the county.
@@ -116,9 +118,14 @@ function Shell({ session, logout, onSession }: { session: StaffSession; logout: 
   );
 
   const page = route[0] ?? "dashboard";
-  // Asked again on every page change, so the banner goes as soon as the arrangement is loaded.
+  // Asked again on every page change, so the banners go as soon as the arrangement is loaded or the standard set.
   useEffect(() => {
-    if (seesCalendar) api<CalendarOutlookView>("GET", "/api/calendars/outlook", { token: session.token }).then(setOutlook, () => undefined);
+    if (!seesCalendar) return;
+    api<CalendarOutlookView>("GET", "/api/calendars/outlook", { token: session.token }).then(setOutlook, () => undefined);
+    api<{ missingYears: number[] }>("GET", "/api/admin/monitoring-standards", { token: session.token }).then(
+      (view) => setMissingStandards(view.missingYears),
+      () => undefined,
+    );
   }, [seesCalendar, session.token, page]);
   const county = role === "COUNTY" || role === "ADMIN";
   // Auditors read cases and their trace; ledgers and risk events are the working desks'.
@@ -145,6 +152,7 @@ function Shell({ session, logout, onSession }: { session: StaffSession; logout: 
     ...(seesCalendar ? [{ key: "staff", label: t("console.nav.staff") }] : []),
     ...(seesCalendar ? [{ key: "places", label: t("console.nav.places") }] : []),
     ...(seesCalendar ? [{ key: "households", label: t("console.nav.households") }] : []),
+    ...(seesCalendar ? [{ key: "standards", label: t("console.nav.standards") }] : []),
     ...(features.simulator ? [{ key: "simulator", label: t("console.nav.simulator") }] : []),
   ];
 
@@ -160,6 +168,7 @@ function Shell({ session, logout, onSession }: { session: StaffSession; logout: 
   else if (page === "staff" && seesCalendar) content = <StaffPage />;
   else if (page === "places" && seesCalendar) content = <PlacesPage />;
   else if (page === "households" && seesCalendar) content = <HouseholdsPage importId={route[1]} />;
+  else if (page === "standards" && seesCalendar) content = <StandardsPage />;
   else if (page === "password")
     content = (
       <PasswordPage
@@ -232,6 +241,21 @@ function Shell({ session, logout, onSession }: { session: StaffSession; logout: 
                 action={
                   <Button size="small" onClick={() => go("calendar")}>
                     {t("console.calendar.goLoad")}
+                  </Button>
+                }
+              />
+            )}
+            {missingStandards.length > 0 && page !== "standards" && (
+              <Alert
+                type="warning"
+                showIcon
+                banner
+                style={{ marginBottom: 16 }}
+                data-testid="standards-banner"
+                message={t("console.standards.missing", { years: missingStandards.join("、") })}
+                action={
+                  <Button size="small" onClick={() => go("standards")}>
+                    {t("console.standards.goSet")}
                   </Button>
                 }
               />

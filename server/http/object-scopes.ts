@@ -112,6 +112,13 @@ export const objectScopes = {
   job: staffObject("JOB_NOT_FOUND", (prisma, id, staff) =>
     prisma.job.findFirst({ where: { id, regionPath: within(staff) }, select: { id: true } }),
   ),
+  // A county's own definitions, and the defaults every county starts on.
+  workflowDefinition: staffObject("WORKFLOW_DEFINITION_NOT_FOUND", (prisma, id, staff) =>
+    prisma.workflowDefinition.findFirst({
+      where: { id, OR: [{ regionCode: "" }, { regionCode: { startsWith: staff.regionPath.split("/")[0]! } }] },
+      select: { id: true },
+    }),
+  ),
   staffAccount: staffObject("STAFF_NOT_FOUND", (prisma, id, staff) =>
     prisma.staffAccount.findFirst({ where: { id, region: { path: within(staff) } }, select: { id: true } }),
   ),

@@ -51,6 +51,9 @@ const busMessageSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("staff.sessions.ended"), staffId: z.string() }),
   // The administrative tree changed (places imported, renamed, merged): every instance reloads it.
   z.object({ kind: z.literal("regions.changed") }),
+  // An administrator changed a monitoring standard, or put a workflow definition in force: every instance reads them again.
+  z.object({ kind: z.literal("standards.changed") }),
+  z.object({ kind: z.literal("workflows.changed") }),
   // A background job moved (started, went on, ended): the sockets of the offices over its region hear it.
   z.object({
     kind: z.literal("job.changed"),
@@ -224,6 +227,16 @@ export class CaseNotifier {
   /** The administrative tree changed. */
   regionsChanged(): void {
     this.send({ kind: "regions.changed" });
+  }
+
+  /** The monitoring standards changed. */
+  standardsChanged(): void {
+    this.send({ kind: "standards.changed" });
+  }
+
+  /** A workflow definition was put in force. */
+  workflowsChanged(): void {
+    this.send({ kind: "workflows.changed" });
   }
 
   /** A background job moved. */

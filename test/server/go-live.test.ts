@@ -138,6 +138,30 @@ describe(`a real county goes live (${testDatabaseKind})`, () => {
       const townshipName = new Map(townships.map((t) => [t.id, t.name]));
       const villages: Village[] = villageRows.map((v) => ({ code: v.code, township: townshipName.get(v.parentId!)!, name: v.name }));
 
+      // This year's and last year's monitoring income standard: none applies until the administrator sets the province's.
+      const standards = async () =>
+        (await app.inject({ method: "GET", url: "/api/admin/monitoring-standards", headers: auth(admin.token) })).json() as {
+          missingYears: number[];
+        };
+      const missing = (await standards()).missingYears;
+      expect(missing).toHaveLength(2);
+      for (const year of missing) {
+        const set = await app.inject({
+          method: "POST",
+          url: "/api/admin/monitoring-standards",
+          headers: auth(admin.token),
+          payload: {
+            year,
+            regionCode: "43",
+            incomeLine: 7800 + 200 * (year - missing[0]!),
+            yellowMultiple: 1.5,
+            reason: "湖南省防止返贫监测标准",
+          },
+        });
+        expect(set.statusCode, set.body).toBe(200);
+      }
+      expect((await standards()).missingYears).toEqual([]);
+
       // A group for the grid worker, by hand.
       const firstVillage = villages[0]!;
       const group = await app.inject({

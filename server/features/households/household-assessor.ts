@@ -32,7 +32,17 @@ export function guaranteesAtRiskIn(payload: unknown): Guarantee[] {
  * home visit on the case found at risk.
  */
 export class HouseholdAssessor {
-  constructor(private readonly standards: MonitoringStandard[]) {}
+  constructor(private standards: MonitoringStandard[]) {}
+
+  /** The standards in force, once an administrator changed one (server/features/monitoring-standards/). */
+  replaceStandards(standards: MonitoringStandard[]): void {
+    this.standards = standards;
+  }
+
+  /** The standards in force. */
+  all(): readonly MonitoringStandard[] {
+    return this.standards;
+  }
 
   /** The monitoring standard of a year for a region; null when none is configured. */
   standardFor(year: number, regionCode: string): MonitoringStandard | null {

@@ -94,7 +94,14 @@ export async function realtimeRoutes(app: AppInstance, options: { notifier: Case
         unsubscribe = options.notifier.subscribe((event) => {
           // This instance may have missed notices: the page reloads what it shows.
           if (event.kind === "resync") return void send({ type: "resync" });
-          if (event.kind === "bot.pushes.due" || event.kind === "calendar.changed" || event.kind === "regions.changed") return;
+          if (
+            event.kind === "bot.pushes.due" ||
+            event.kind === "calendar.changed" ||
+            event.kind === "regions.changed" ||
+            event.kind === "standards.changed" ||
+            event.kind === "workflows.changed"
+          )
+            return;
           // The account was deactivated or its password changed: its sockets end with its sessions.
           if (event.kind === "staff.sessions.ended") return void (event.staffId === principal.id && refuse("TOKEN_INVALID", 4401));
           // A job's progress goes to the county office and administrator over its region (who may open it).

@@ -28,6 +28,14 @@ export async function countyName(code: string): Promise<string | null> {
   return null;
 }
 
+/** The name of a province (2 digits), a city (4) or a county (6) in the dataset, or null. */
+export async function divisionName(code: string): Promise<string | null> {
+  const file = ({ 2: "provinces.csv", 4: "cities.csv", 6: "areas.csv" } as Record<number, string>)[code.length];
+  if (!file) return null;
+  for await (const row of rows(file)) if (row.code === code) return row.name ?? null;
+  return null;
+}
+
 /** A county with its townships and villages, or null when the dataset does not know the code. */
 export async function datasetCounty(code: string): Promise<DatasetCounty | null> {
   const name = await countyName(code);

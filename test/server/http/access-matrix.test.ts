@@ -34,6 +34,7 @@ const outOfReach: Record<ObjectKind, { status: number; code: string } | null> = 
   staffAccount: { status: 404, code: "STAFF_NOT_FOUND" },
   householdImport: { status: 404, code: "HOUSEHOLD_IMPORT_NOT_FOUND" },
   job: { status: 404, code: "JOB_NOT_FOUND" },
+  workflowDefinition: { status: 404, code: "WORKFLOW_DEFINITION_NOT_FOUND" },
 };
 /** Which residents reach each kind: the owner only, any, or none (no route may admit them to it). */
 const residentReach: Record<ObjectKind, "own" | "any" | null> = {
@@ -49,6 +50,7 @@ const residentReach: Record<ObjectKind, "own" | "any" | null> = {
   staffAccount: null,
   householdImport: null,
   job: null,
+  workflowDefinition: null,
 };
 /** Path parameters of routes that name no object (public pages). */
 const plainParams: Record<string, string> = { "*": "no-such-file.js" };
@@ -228,6 +230,23 @@ describe(`access matrix: every route and socket message as every kind of caller 
       staffAccount: { id: (await prisma.staffAccount.findUniqueOrThrow({ where: { username: "grid-shimen" } })).id },
       householdImport: { id: householdImport.id },
       job: { id: job.id },
+      // The county's own version of a default definition: out of reach of another county's staff.
+      workflowDefinition: {
+        id: (
+          await prisma.workflowDefinition.create({
+            data: {
+              key: "emergency-aid",
+              regionCode: "990101",
+              version: 1,
+              checksum: "matrix",
+              body: {
+                ...((await prisma.workflowDefinition.findFirstOrThrow({ where: { key: "emergency-aid", regionCode: "" } })).body as object),
+                regionCode: "990101",
+              },
+            },
+          })
+        ).id,
+      },
     };
   });
   afterAll(() => t.close());
