@@ -1,20 +1,32 @@
-// npm run bot:evaluate [file.jsonl]: precision and recall of the message classifier on a labelled set.
-import fs from "node:fs";
+// npm run bot:evaluate [file.jsonl]: precision and recall of the message classifier on labelled sets, the model
+// and the rules combined (understand) beside the rules alone (understandByLexicon). Without a file: the held-out
+// split of the public residents' messages (never trained on) and the older 218-sentence set.
 import path from "node:path";
-import { evaluate, formatEvaluation, type LabelledMessage } from "../server/features/understanding/evaluate.ts";
-import { understand } from "../server/features/understanding/understand.ts";
+import { fixtureFile, publicFile, readCorpus, readJsonl } from "../server/features/understanding/corpus.ts";
+import { evaluate, formatEvaluation, summariseEvaluation, type LabelledMessage } from "../server/features/understanding/evaluate.ts";
+import { understand, understandByLexicon, type Understanding } from "../server/features/understanding/understand.ts";
 
-const file = process.argv[2] ?? path.resolve(import.meta.dirname, "../test/fixtures/understanding/labelled-messages.jsonl");
-const items = fs
-  .readFileSync(file, "utf8")
-  .split("\n")
-  .filter((line) => line.trim())
-  .map((line) => JSON.parse(line) as LabelledMessage);
-console.log(
-  formatEvaluation(
-    evaluate(items, (text) => {
-      const r = understand(text);
-      return { is_hardship: r.isHardship, intent: r.intent, risk_types: r.riskTypes };
-    }),
-  ),
-);
+const asPrediction = (r: Understanding) => ({
+  is_hardship: r.isHardship,
+  intent: r.intent,
+  risk_types: r.riskTypes,
+  emergency: r.emergency,
+});
+
+function report(title: string, items: LabelledMessage[]) {
+  console.log(`## ${title}\n`);
+  if (items.length === 0) {
+    console.log("(no messages)\n");
+    return;
+  }
+  console.log(formatEvaluation(evaluate(items, (text) => asPrediction(understand(text)))));
+  console.log(`\nrules alone (lexicon.json): ${summariseEvaluation(evaluate(items, (text) => asPrediction(understandByLexicon(text))))}\n`);
+}
+
+const file = process.argv[2];
+if (file) report(path.relative(process.cwd(), path.resolve(file)), readJsonl(file));
+else {
+  const corpus = readCorpus();
+  report(`Held-out public messages (${path.relative(process.cwd(), publicFile)}, test split)`, corpus.heldOut);
+  report(`The 218-sentence set (${path.relative(process.cwd(), fixtureFile)})`, corpus.fixture);
+}

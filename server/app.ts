@@ -63,6 +63,7 @@ import { RiskEventService } from "./features/screening-and-leads/risk-event-serv
 import { screeningRulesFileSchema, shippedScreeningRules } from "./features/screening-and-leads/screening.ts";
 import { screeningRoutes } from "./features/screening-and-leads/screening-routes.ts";
 import { riskEventRoutes } from "./features/screening-and-leads/risk-event-routes.ts";
+import { CaseSupplements } from "./features/cases/case-supplements.ts";
 import { BotService } from "./features/bot/bot-service.ts";
 import { BotPushService } from "./features/bot/bot-push-service.ts";
 import { HouseholdDirectory } from "./features/households/household-directory.ts";
@@ -363,7 +364,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     departments: new DepartmentService(deps),
     bot: new BotService(
       deps,
-      { intake, caseViews, workflow, attachments, auth, households, counters },
+      { intake, caseViews, workflow, attachments, auth, households, counters, supplements: new CaseSupplements(deps) },
       { messagesPerMinute: config.botSenderMessagesPerMinute },
     ),
     botPushes,

@@ -1,8 +1,8 @@
 import { translator } from "../vendor/shared";
 import { settings } from "./settings";
 
-/** Every word a page shows comes from the same translations the server uses (zh-CN first, en complete). */
-export function t(key: string, params?: Record<string, unknown>): string {
+/** Every word a page shows comes from the same translations the server uses (zh-CN first, en complete); the first key found of several. */
+export function t(key: string | string[], params?: Record<string, unknown>): string {
   return translator(settings.locale())(key, params ?? {});
 }
 

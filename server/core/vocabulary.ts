@@ -28,6 +28,7 @@ export const caseKindSchema = z.enum([
   "ASSISTANCE_APPLICATION",
   "EMERGENCY_AID",
   "DEPARTMENT_LEAD",
+  "CALL_BACK",
 ]);
 export type CaseKind = z.infer<typeof caseKindSchema>;
 export const channelSchema = z.enum(["BOT", "MINI_PROGRAM", "GRID_WORKER", "DEPARTMENT_SCREENING", "CADRE_VISIT", "WEB", "RISK_EVENT"]);

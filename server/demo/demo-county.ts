@@ -36,11 +36,13 @@ export const demoCounty: DemoRegion = {
   code: "990101",
   name: "青山县",
   aliases: ["青山"],
+  contactPhone: "0999-6600000",
   children: [
     {
       code: "990101001",
       name: "柳溪镇",
       aliases: ["柳溪"],
+      contactPhone: "0999-6601000",
       children: [
         { code: "990101001001", name: "石门村", contactPhone: "0999-6601001", aliases: ["石门"], children: groups("990101001001") },
         { code: "990101001002", name: "桃园村", contactPhone: "0999-6601002", aliases: ["桃园"], children: groups("990101001002") },
@@ -50,6 +52,7 @@ export const demoCounty: DemoRegion = {
       code: "990101002",
       name: "云岭乡",
       aliases: ["云岭"],
+      contactPhone: "0999-6602000",
       children: [
         { code: "990101002001", name: "白沙村", contactPhone: "0999-6602001", aliases: ["白沙"], children: groups("990101002001") },
         // A second 桃园村 on purpose: an address naming only "桃园村" is ambiguous and goes to triage.
@@ -60,6 +63,7 @@ export const demoCounty: DemoRegion = {
       code: "990101003",
       name: "河口镇",
       aliases: ["河口"],
+      contactPhone: "0999-6603000",
       children: [
         { code: "990101003001", name: "红旗村", contactPhone: "0999-6603001", aliases: ["红旗"], children: groups("990101003001") },
         { code: "990101003002", name: "河口社区", aliases: [], children: groups("990101003002") },

@@ -22,6 +22,8 @@ const taskNoticeSchema = z.object({
   dueAt: z.coerce.date().nullable(),
   // Notices recorded before due dates could be provisional carry none.
   dueProvisional: z.boolean().default(false),
+  // An emergency (the green channel): its desk hears of it at once, quiet hours or not.
+  urgent: z.boolean().default(false),
 });
 const caseUpdatedSchema = z.object({
   kind: z.literal("case.updated"),
@@ -110,9 +112,11 @@ export function taskNotice(
     dueProvisional: boolean;
   },
   caseNumber: string,
+  urgent = false,
 ): CaseNotice {
   return {
     kind,
+    urgent,
     taskId: task.id,
     caseNumber,
     stage: task.stage,

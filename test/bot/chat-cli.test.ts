@@ -13,8 +13,8 @@ describe("npm run bot:chat (the terminal simulator)", () => {
       encoding: "utf8",
       env: { ...process.env, DATABASE_URL: "" },
     });
-    expect(output).toContain("请问申请人叫什么名字?");
-    expect(output).toContain("地址:石门村");
+    expect(output).toContain("请告诉我申请人姓名、手机号");
+    expect(output).toContain("地址:柳溪镇石门村");
     const number = /案件编号是 (\d{4}-\d{6})/.exec(output)?.[1];
     expect(number).toBeDefined();
     expect(output).toContain(`案件 ${number}(困难情况报告):办理中,现在在“村里上门核实”。`);

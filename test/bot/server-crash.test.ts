@@ -39,9 +39,9 @@ describe(`the WeChat bot when the server is killed mid-conversation (${testDatab
     const li = wechat.person("wxid-crash-li", "李桂芳");
     expect(await li.say("家里房子被洪水冲了,在石门村")).toEqual([
       "收到,您遇到的困难我记下了。再问您几个问题,很快就好。",
-      "请问申请人叫什么名字?",
+      "请告诉我申请人姓名、手机号,一条消息发完就行,比如“张德福 13800001234 石门村”。",
     ]);
-    expect(await li.say("李桂芳")).toEqual(["请发一个能联系到您的手机号,村里上门前会先打电话。"]);
+    expect(await li.say("李桂芳")).toEqual(["请告诉我手机号,一条消息发完就行,比如“张德福 13800001234 石门村”。"]);
 
     expect(await server.kill("SIGKILL")).toBe("SIGKILL");
     // While the server is down the bot retries, then tells the resident to try again rather than staying silent.
@@ -50,7 +50,7 @@ describe(`the WeChat bot when the server is killed mid-conversation (${testDatab
     await server.start();
     const [summary] = await li.say("13900007777");
     expect(summary).toContain("申请人:李桂芳");
-    expect(summary).toContain("地址:石门村");
+    expect(summary).toContain("地址:柳溪镇石门村");
     const [ack] = await li.say("是");
     const number = caseNumberIn(ack!);
     expect(number, ack).toBeDefined();

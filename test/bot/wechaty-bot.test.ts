@@ -59,11 +59,11 @@ describe(`the WeChat bot on the mock puppet, against the running server (${testD
     const liu = wechat.person("wxid-liu-changgen", "刘长根");
     expect(await liu.say("家里房子被洪水冲了,在石门村")).toEqual([
       "收到,您遇到的困难我记下了。再问您几个问题,很快就好。",
-      "请问申请人叫什么名字?",
+      "请告诉我申请人姓名、手机号,一条消息发完就行,比如“张德福 13800001234 石门村”。",
     ]);
-    expect(await liu.say("刘长根")).toEqual(["请发一个能联系到您的手机号,村里上门前会先打电话。"]);
+    expect(await liu.say("刘长根")).toEqual(["请告诉我手机号,一条消息发完就行,比如“张德福 13800001234 石门村”。"]);
     const [summary] = await liu.say("139 0000 5678");
-    expect(summary).toContain("地址:石门村");
+    expect(summary).toContain("地址:柳溪镇石门村");
     expect(summary).toContain("类型:因灾、住房安全");
     const [ack] = await liu.say("是");
     const number = caseNumberIn(ack!)!;
@@ -95,7 +95,7 @@ describe(`the WeChat bot on the mock puppet, against the running server (${testD
     t.clock.now = new Date(defaultTestTime);
     const wang = wechat.person("wxid-wang", "王秀英");
     await wang.say("老伴住院花了三万多,我是石门村的");
-    expect(await wang.say("王秀英")).toEqual(["请发一个能联系到您的手机号,村里上门前会先打电话。"]);
+    expect(await wang.say("王秀英")).toEqual(["请告诉我手机号,一条消息发完就行,比如“张德福 13800001234 石门村”。"]);
     expect((await wang.say("13800002222"))[0]).toContain("申请人:王秀英");
     const number = caseNumberIn((await wang.say("是"))[0]!)!;
 
@@ -127,7 +127,7 @@ describe(`the WeChat bot on the mock puppet, against the running server (${testD
     const zhao = wechat.person("wxid-zhao", "赵大妈");
     await zhao.say("孩子上大学学费交不起了,白沙村的");
     await wechat.restart();
-    expect(await zhao.say("赵桂兰")).toEqual(["请发一个能联系到您的手机号,村里上门前会先打电话。"]);
+    expect(await zhao.say("赵桂兰")).toEqual(["请告诉我手机号,一条消息发完就行,比如“张德福 13800001234 石门村”。"]);
     await zhao.say("13700003333");
     const [ack] = await zhao.say("是");
     const number = caseNumberIn(ack!)!;
@@ -149,8 +149,11 @@ describe(`the WeChat bot on the mock puppet, against the running server (${testD
   it("keeps photos and voice notes as the case's attachments", async () => {
     t.clock.now = new Date(defaultTestTime);
     const sun = wechat.person("wxid-sun", "孙");
-    await sun.say("房子塌了一半,石门村二组");
-    expect(await sun.send(png, "house.png")).toEqual(["照片收到了,会和您的材料一起提交。", "请问申请人叫什么名字?"]);
+    await sun.say("房子墙上裂了好几条大缝,一下雨就漏水,石门村二组");
+    expect(await sun.send(png, "house.png")).toEqual([
+      "照片收到了,会和您的材料一起提交。",
+      "请告诉我申请人姓名、手机号,一条消息发完就行,比如“张德福 13800001234 石门村”。",
+    ]);
     await sun.say("孙建国");
     const [summary] = await sun.say("13600004444");
     expect(summary).toContain("照片:1 张");
@@ -190,7 +193,7 @@ describe(`the WeChat bot on the mock puppet, against the running server (${testD
     expect(await worker.say("刘长根")).toEqual(["您的片区里没有找到这一户。请换个名字或户号再试,或回复“新户”按新户登记。"]);
     const [list] = await worker.say("张德福");
     expect(list).toContain("1. 张** · 一组 · 990101001001-0007");
-    expect(await worker.say("1")).toEqual(["请发这户能联系上的手机号。"]);
+    expect(await worker.say("1")).toEqual(["请发这户的手机号(可以一起发)。"]);
     const [summary] = await worker.say("13800001234");
     expect(summary).toContain("表示您已告知户主并征得同意");
     const number = caseNumberIn((await worker.say("是"))[0]!)!;
@@ -219,7 +222,7 @@ describe(`the WeChat bot on the mock puppet, against the running server (${testD
     expect(worker.inbox.filter((text) => text.includes("有新进展"))).toEqual([]);
 
     expect(await worker.say("解除绑定")).toEqual(["已解除绑定,本微信以后按普通群众对待。"]);
-    expect((await worker.say("我转的"))[0]).toContain("抱歉,我没看懂");
+    expect((await worker.say("我转的"))[0]).toContain("请直接说说家里遇到了什么事");
   });
 
   it("takes an objection to a publicity list", async () => {

@@ -117,7 +117,7 @@ export function ActionForm({
   return (
     <Modal
       open
-      title={`${t(`mp.review.actions.${action}`)} · ${task.caseNumber}`}
+      title={`${t([`mp.review.stageActions.${task.stage}.${action}`, `mp.review.actions.${action}`])} · ${task.caseNumber}`}
       onCancel={onCancel}
       footer={null}
       width={640}

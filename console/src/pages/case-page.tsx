@@ -84,7 +84,7 @@ export function CasePage({ id }: { id: string }) {
                   danger={action === "REJECT"}
                   onClick={() => setActing({ task, action })}
                 >
-                  {t(`mp.review.actions.${action}`)}
+                  {t([`mp.review.stageActions.${task.stage}.${action}`, `mp.review.actions.${action}`])}
                 </Button>
               ))}
             </Space>

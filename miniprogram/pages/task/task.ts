@@ -199,7 +199,9 @@ Page({
 
   showActions(task: Task | undefined) {
     const allowed = task?.status === "OPEN" ? task.actions : [];
-    const label = (type: string) => t(`mp.review.actions.${type}`, { defaultValue: type });
+    // A stage may name its actions in its own words (a call-back's "已回电" rather than "审核通过").
+    const label = (type: string) =>
+      t([`mp.review.stageActions.${task?.stage ?? ""}.${type}`, `mp.review.actions.${type}`], { defaultValue: type });
     this.setData({
       actions: allowed.filter((a) => formActions.includes(a)).map((type) => ({ type, label: label(type) })),
       webConsole: allowed.filter((a) => !formActions.includes(a)).map((type) => t("mp.review.task.useWebConsole", { action: label(type) })),

@@ -31,6 +31,8 @@ interface Recipient {
   locale: Locale;
   /** Residents are spaced by the interval; staff get their notices as they come (quiet hours still hold). */
   staff: boolean;
+  /** An emergency's new task: its desk hears of it at once, day or night. */
+  urgent?: boolean;
 }
 
 /**
@@ -204,7 +206,7 @@ export class BotPushService {
       now(),
       last?.notBefore ?? null,
       recipient.staff ? 0 : this.options.minIntervalMs,
-      this.options.quietHours,
+      recipient.urgent ? null : this.options.quietHours,
     );
     await tx.botPush.create({ data: { recipientId, topic, text, notBefore, createdAt: now() } });
   }
@@ -277,7 +279,7 @@ export class BotPushService {
       const recipient = { wechatId: s.wechatId, locale: "zh-CN" as const, staff: true };
       if (notice.kind === "task.opened" && works(s, notice.desk, notice.regionPath)) {
         messages.push({
-          recipient,
+          recipient: { ...recipient, urgent: notice.urgent },
           topic: `task:${notice.taskId}`,
           text: t(date ? "bot.push.taskOpened" : "bot.push.taskOpenedUndated", { number: notice.caseNumber, stage, date }),
         });

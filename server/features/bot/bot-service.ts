@@ -4,16 +4,21 @@ import type { Locale } from "../../core/vocabulary.ts";
 import { Prisma } from "../../platform/database/generated/client.ts";
 import {
   converse,
-  findPhone,
   timedOut,
   timeOut,
-  type ApplicationState,
   type Context,
   type Conversation,
   type ConversationState,
+  type DraftState,
   type Effect,
   type Input,
+  type PlaceRef,
 } from "./conversation/engine.ts";
+import { findPhone, languageOf } from "./conversation/answers.ts";
+import { policyAnswerKeys } from "./policy/policy-answers.ts";
+import { stageLabel } from "../cases/stage-view.ts";
+import type { RegionNode, RegionTree } from "../../core/regions/routing.ts";
+import type { CaseSupplements } from "../cases/case-supplements.ts";
 import { classifyRisks } from "../understanding/risk-classifier.ts";
 import { routeCase } from "../../core/regions/routing.ts";
 import { understand } from "../understanding/understand.ts";
@@ -40,6 +45,7 @@ export interface BotCollaborators {
   auth: AuthService;
   households: HouseholdDirectory;
   counters: SharedCounters;
+  supplements: CaseSupplements;
 }
 
 type Sender = { kind: "resident"; principal: ResidentPrincipal } | { kind: "staff"; principal: StaffPrincipal };
@@ -106,7 +112,7 @@ export class BotService {
     let locale: Locale = stored?.locale === "en" ? "en" : "zh-CN";
     let conversation: Conversation = {
       state: (stored?.state as ConversationState | undefined) ?? { step: "idle" },
-      saved: (stored?.savedApplication as ApplicationState | null | undefined) ?? null,
+      saved: (stored?.savedApplication as DraftState | null | undefined) ?? null,
     };
     const replies: string[] = [];
     // The conversation-timeout job usually did this already and told the sender; this covers the time before it ran.
@@ -118,6 +124,10 @@ export class BotService {
 
     const text = message.text.trim();
     const language = /^(english|en)$/i.test(text) ? "en" : text === "中文" ? "zh-CN" : null;
+    // Between conversations the bot answers in the language a message is written in; inside one, a
+    // name like "Li Wei" does not switch it.
+    const written = conversation.state.step === "idle" && message.type === "text" ? languageOf(text) : null;
+    if (!language && written && written !== locale) locale = written;
     if (language) {
       locale = language;
       replies.push(translator(locale)("bot.languageSet"));
@@ -126,7 +136,7 @@ export class BotService {
       if (typeof input === "string") {
         replies.push(input);
       } else {
-        const context = await this.context(sender, conversation.state, input);
+        const context = await this.context(sender, conversation.state, input, locale);
         const turn = converse(conversation, input, context);
         let failed = false;
         for (const effect of turn.effects) {
@@ -158,7 +168,7 @@ export class BotService {
     return replies;
   }
 
-  private json(value: ApplicationState | null): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  private json(value: DraftState | null): Prisma.InputJsonValue | typeof Prisma.DbNull {
     return value ? (value as unknown as Prisma.InputJsonValue) : Prisma.DbNull;
   }
 
@@ -193,28 +203,51 @@ export class BotService {
     }
   }
 
-  private async context(sender: Sender, state: ConversationState, input: Input): Promise<Context> {
+  private async context(sender: Sender, state: ConversationState, input: Input, locale: Locale): Promise<Context> {
     const tree = await this.deps.regions.tree();
-    const routed = input.text ? routeCase(tree, { address: input.text }) : null;
-    const placeFound = routed?.outcome === "VILLAGE" ? routed.region.name : null;
+    const place = input.text ? placeIn(tree, input.text) : { found: null, choices: [] };
     if (sender.kind === "staff") {
       const searching = state.step === "forward" && (state.awaiting === "household" || state.awaiting === "pick") && input.text.length > 0;
       const hits = searching ? await this.services.households.search(sender.principal, input.text) : [];
       return {
         sender: "grid",
-        placeFound,
+        place,
         households: hits.map((h) => ({ id: h.id, headName: h.headName, label: `${h.headNameMasked} · ${h.regionName} · ${h.number}` })),
-        openCaseNumber: null,
+        openCases: [],
+        lastContact: null,
       };
     }
-    const latestOpen = input.media
-      ? await this.deps.prisma.case.findFirst({
-          where: { reporterResidentId: sender.principal.id, status: "OPEN" },
-          orderBy: { createdAt: "desc" },
-          select: { number: true },
-        })
-      : null;
-    return { sender: "resident", placeFound, openCaseNumber: latestOpen?.number ?? null };
+    const cases = await this.deps.prisma.case.findMany({
+      where: { reporterResidentId: sender.principal.id, kind: { not: "CALL_BACK" } },
+      orderBy: { createdAt: "desc" },
+      take: 10,
+      select: {
+        number: true,
+        status: true,
+        stage: true,
+        applicantName: true,
+        contactPhoneEnc: true,
+        addressText: true,
+        regionId: true,
+        personalDataErasedAt: true,
+      },
+    });
+    const latest = cases.find((c) => !c.personalDataErasedAt);
+    const region = latest ? tree.get(latest.regionId) : undefined;
+    const village = region && (region.level === "VILLAGE" || region.level === "GROUP") ? placeRef(tree, region) : null;
+    return {
+      sender: "resident",
+      place,
+      openCases: cases.filter((c) => c.status === "OPEN").map((c) => ({ number: c.number, stageLabel: stageLabel(c.stage, locale) })),
+      lastContact: latest
+        ? {
+            applicantName: latest.applicantName,
+            phone: this.deps.cipher.decrypt(latest.contactPhoneEnc),
+            address: village?.label ?? latest.addressText ?? undefined,
+            regionCode: village?.code,
+          }
+        : null,
+    };
   }
 
   private async carryOut(
@@ -240,8 +273,9 @@ export class BotService {
               kind: s.kind,
               description: s.householdSize
                 ? t("bot.apply.description", { difficulty: s.description, size: s.householdSize })
-                : s.description,
-              applicantName: s.applicantName,
+                : s.description || t("bot.callBack.voiceOnly"),
+              applicantName: s.applicantName || t("bot.callBack.unknownName"),
+              regionCode: s.regionCode,
               phone: s.phone,
               address: s.address,
               householdId: sender.kind === "staff" ? s.onBehalf?.householdId : undefined,
@@ -251,7 +285,51 @@ export class BotService {
               onBehalf: sender.kind === "staff" ? { confirmationMethod: "VERBAL_WITNESSED" } : undefined,
             },
           });
+          if (s.kind === "CALL_BACK") {
+            const office = await this.officeWithPhone(ack.routedTo.regionCode);
+            const filed = t("bot.callBack.filed", {
+              office: ack.routedTo.regionName,
+              date: ack.nextStep?.dueAt ? formatDate(new Date(ack.nextStep.dueAt), locale) : "—",
+              yours: s.phone,
+              number: ack.number,
+            });
+            return { reply: office ? `${filed}\n${t("bot.callBack.officePhone", office)}` : filed };
+          }
           return { reply: ack.message };
+        }
+        case "supplement": {
+          if (sender.kind !== "resident") return { reply: t("bot.gridMenu") };
+          const added = await this.services.supplements.add(sender.principal, effect.caseNumber, effect.text, effect.attachmentIds);
+          return { reply: t("bot.duplicate.added", { number: added.caseNumber }) };
+        }
+        case "policy": {
+          const keys = policyAnswerKeys(effect.match);
+          const county = await this.county();
+          const lines = [t(keys.answer), t(keys.source)];
+          if (county?.contactPhone) lines.push(t("bot.policy.countyPhone", { phone: county.contactPhone }));
+          if (effect.offer) lines.push(t("bot.policy.askApply"));
+          return { reply: lines.join("\n") };
+        }
+        case "policyUnknown": {
+          const county = await this.county();
+          return {
+            reply: county?.contactPhone ? t("bot.policy.notFoundWithPhone", { phone: county.contactPhone }) : t("bot.policy.notFound"),
+          };
+        }
+        case "whoWeAre": {
+          const county = await this.county();
+          const name = county?.name ?? "";
+          return {
+            reply: county?.contactPhone
+              ? t("bot.whoWeAre", { county: name, phone: county.contactPhone })
+              : t("bot.whoWeAreNoPhone", { county: name }),
+          };
+        }
+        case "emergencyContact": {
+          const office = await this.dutyOffice(sender, message.text);
+          return {
+            reply: office ? t("bot.emergency.callNow", { office: office.name, phone: office.phone }) : t("bot.emergency.callNowNoPhone"),
+          };
         }
         case "status":
           return { reply: await this.status(sender, effect.caseNumber, locale) };
@@ -306,6 +384,11 @@ export class BotService {
     const t = translator(locale);
     const worded = { ...params };
     if (typeof params.kind === "string") worded.kind = t(`kinds.${params.kind}`);
+    if (typeof params.missing === "string")
+      worded.missing = params.missing
+        .split(",")
+        .map((field) => t(`bot.fields.${field}`))
+        .join(locale === "en" ? ", " : "、");
     // What the case will record, so the resident can see they were understood.
     if (typeof params.description === "string")
       worded.risks = classifyRisks(params.description)
@@ -321,8 +404,23 @@ export class BotService {
       if (!caseNumber) return t("bot.gridMenu");
       view = await this.services.caseViews.staffCaseStatus(sender.principal, caseNumber, locale);
     } else {
-      const number = caseNumber ?? (await this.services.caseViews.myCases(sender.principal, locale)).items[0]?.number;
-      if (!number) return t("bot.noCases");
+      let number = caseNumber;
+      if (!number) {
+        const { items } = await this.services.caseViews.myCases(sender.principal, locale);
+        if (items.length === 0) return t("bot.noCases");
+        // Every case, not only the latest: a family may have a report and an application open at once.
+        if (items.length > 1)
+          return [
+            t("bot.status.listHeader", { count: items.length }),
+            ...items
+              .slice(0, 10)
+              .map((c) =>
+                t("bot.status.listLine", { number: c.number, kind: c.kindLabel, status: t(`statuses.${c.status}`), stage: c.stageLabel }),
+              ),
+            t("bot.status.listFooter", { number: items[0]!.number }),
+          ].join("\n");
+        number = items[0]!.number;
+      }
       view = await this.services.caseViews.myCaseStatus(sender.principal, number, locale);
     }
     const lines = [
@@ -335,6 +433,46 @@ export class BotService {
     ];
     if (view.nextStep) lines.push(t("bot.status.next", { text: view.nextStep.text }));
     return lines.join("\n");
+  }
+
+  private async county(): Promise<{ name: string; contactPhone: string | null } | null> {
+    const tree = await this.deps.regions.tree();
+    const county = tree.counties()[0];
+    if (!county) return null;
+    const row = await this.deps.prisma.region.findUnique({ where: { id: county.id }, select: { contactPhone: true } });
+    return { name: county.name, contactPhone: row?.contactPhone ?? null };
+  }
+
+  /** The nearest office with a phone on record along a region (the village, then its township, then the county). */
+  private async officeWithPhone(regionCode: string): Promise<{ name: string; phone: string } | null> {
+    const tree = await this.deps.regions.tree();
+    const region = tree.getByCode(regionCode);
+    if (!region) return null;
+    const codes = region.path.split("/").filter(Boolean);
+    const offices = await this.deps.prisma.region.findMany({
+      where: { code: { in: codes }, contactPhone: { not: null } },
+      orderBy: { code: "desc" },
+      take: 1,
+      select: { name: true, contactPhone: true },
+    });
+    return offices[0] ? { name: offices[0].name, phone: offices[0].contactPhone! } : null;
+  }
+
+  /** Who to ring in an emergency: the office of the place the message names, else of the resident's last case, else the county. */
+  private async dutyOffice(sender: Sender, text: string): Promise<{ name: string; phone: string } | null> {
+    const tree = await this.deps.regions.tree();
+    const named = placeIn(tree, text).found;
+    if (named) return this.officeWithPhone(named.code);
+    if (sender.kind === "resident") {
+      const latest = await this.deps.prisma.case.findFirst({
+        where: { reporterResidentId: sender.principal.id },
+        orderBy: { createdAt: "desc" },
+        select: { region: { select: { code: true } } },
+      });
+      if (latest) return this.officeWithPhone(latest.region.code);
+    }
+    const county = await this.county();
+    return county?.contactPhone ? { name: county.name, phone: county.contactPhone } : null;
   }
 
   /** Who to call: the village committee of the resident's latest case, when it has a phone on record. */
@@ -358,4 +496,19 @@ export class BotService {
     }
     return t("bot.notUnderstood");
   }
+}
+
+/** A place named in a message: one village (with its township, as residents say it), several it could be, or none. */
+function placeIn(tree: RegionTree, text: string): Context["place"] {
+  const routed = routeCase(tree, { address: text });
+  if (routed.basis !== "address") return { found: null, choices: [] };
+  if (routed.outcome === "VILLAGE") return { found: placeRef(tree, routed.region), choices: [] };
+  if (routed.candidates.length > 1) return { found: null, choices: routed.candidates.map((c) => placeRef(tree, c)) };
+  return { found: placeRef(tree, routed.region), choices: [] };
+}
+
+function placeRef(tree: RegionTree, region: RegionNode): PlaceRef {
+  const village = tree.ancestorAt(region, "VILLAGE") ?? region;
+  const township = tree.ancestorAt(village, "TOWNSHIP");
+  return { code: region.code, label: township && township.id !== village.id ? `${township.name}${village.name}` : village.name };
 }

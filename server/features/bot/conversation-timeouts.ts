@@ -1,4 +1,4 @@
-import { conversationTimeoutMs, timeOut, type ApplicationState, type ConversationState } from "./conversation/engine.ts";
+import { conversationTimeoutMs, timeOut, type ConversationState, type DraftState } from "./conversation/engine.ts";
 import { translator } from "../../core/i18n/i18n.ts";
 import type { BotPushService } from "./bot-push-service.ts";
 import type { ServiceDeps } from "../../service-deps.ts";
@@ -21,7 +21,7 @@ export class ConversationTimeouts {
     const { prisma, now: clock } = this.deps;
     const now = clock();
     const stale = await prisma.$queryRaw<
-      { senderId: string; state: ConversationState; savedApplication: ApplicationState | null; locale: string; updatedAt: Date }[]
+      { senderId: string; state: ConversationState; savedApplication: DraftState | null; locale: string; updatedAt: Date }[]
     >`
       SELECT "senderId", "state", "savedApplication", "locale", "updatedAt" FROM "BotConversation"
       WHERE "updatedAt" < ${new Date(now.getTime() - conversationTimeoutMs)} AND "state"->>'step' <> 'idle'

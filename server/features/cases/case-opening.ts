@@ -150,14 +150,24 @@ export async function openCases(run: StatementRunner, workflow: WorkflowService,
     .filter((p) => numbers.has(p.record.id))
     .map(({ record, task }) => {
       const number = numbers.get(record.id)!;
-      return { record: { ...record, number, status: "OPEN" as const }, task, notice: taskNotice("task.opened", task, number) };
+      return {
+        record: { ...record, number, status: "OPEN" as const },
+        task,
+        notice: taskNotice("task.opened", task, number, record.kind === "EMERGENCY_AID"),
+      };
     });
 }
 
 /** The opened cases' task.opened notices, their numbers filled in from the statement's own. */
-function recordTaskNotices(part: readonly { record: { id: string; createdAt: Date }; task: Parameters<typeof taskNotice>[1] }[]) {
+function recordTaskNotices(
+  part: readonly { record: { id: string; createdAt: Date; kind: string }; task: Parameters<typeof taskNotice>[1] }[],
+) {
   // The number is the sequence's, known only inside the statement: a placeholder until then.
-  const rows = part.map((p) => ({ caseId: p.record.id, createdAt: p.record.createdAt, notice: taskNotice("task.opened", p.task, "") }));
+  const rows = part.map((p) => ({
+    caseId: p.record.id,
+    createdAt: p.record.createdAt,
+    notice: taskNotice("task.opened", p.task, "", p.record.kind === "EMERGENCY_AID"),
+  }));
   return Prisma.sql`INSERT INTO "PendingNotice" ("notice", "createdAt")
     SELECT jsonb_set(r.value -> 'notice', '{caseNumber}', to_jsonb(opened."number")), (r.value ->> 'createdAt')::timestamp(3)
     FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS r

@@ -25,7 +25,9 @@ export function nextStep(stage: string, regionName: string, due: { at: Date | nu
 
 /** An event as the applicant reads it ("已交给石门村办理"); one without its own wording reads as the case's stage. */
 export function timelineTitle(event: string, region: string, fromStage: string | null, stage: string, locale: Locale): string {
-  return translator(locale)(`timeline.${event}`, {
+  // A stage may tell its outcome in its own words ("村里已给您回电" rather than "村里回电:通过").
+  const keys = fromStage ? [`timelineByStage.${fromStage}.${event}`, `timeline.${event}`] : `timeline.${event}`;
+  return translator(locale)(keys, {
     region,
     stage: fromStage ? stageLabel(fromStage, locale) : "",
     defaultValue: stageLabel(stage, locale),

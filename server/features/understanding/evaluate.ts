@@ -1,16 +1,14 @@
-import { intents, understandingRiskTypes, type Intent, type UnderstoodRisk } from "./understand.ts";
+import { intents, understandingRiskTypes, type Intent, type UnderstoodRisk } from "./labels.ts";
 
-export interface LabelledMessage {
-  text: string;
-  is_hardship: boolean;
-  intent: Intent;
-  risk_types: UnderstoodRisk[];
-}
+import type { LabelledMessage } from "./labels.ts";
+
+export type { LabelledMessage };
 
 export interface Prediction {
   is_hardship: boolean;
   intent: string;
   risk_types: string[];
+  emergency?: boolean;
 }
 
 export interface Evaluation {
@@ -20,6 +18,8 @@ export interface Evaluation {
   perRisk: { riskType: UnderstoodRisk; support: number; precision: number; recall: number; f1: number }[];
   micro: { precision: number; recall: number; f1: number };
   perIntent: { intent: Intent; support: number; precision: number; recall: number }[];
+  /** Over the messages labelled for it (the 218-sentence set is not); null when none is. */
+  emergency: { support: number; precision: number; recall: number; f1: number } | null;
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
@@ -55,6 +55,16 @@ export function evaluate(items: LabelledMessage[], classify: (text: string) => P
     const support = items.filter((item) => item.intent === intent).length;
     return { intent, support, precision: ratio(tp, predicted), recall: ratio(tp, support) };
   });
+  const labelled = items
+    .map((item, i) => ({ expected: item.emergency, got: predictions[i]!.emergency === true }))
+    .filter((e) => e.expected !== undefined);
+  let emergency: Evaluation["emergency"] = null;
+  if (labelled.length > 0) {
+    const tp = labelled.filter((e) => e.expected && e.got).length;
+    const precision = ratio(tp, labelled.filter((e) => e.got).length);
+    const recall = ratio(tp, labelled.filter((e) => e.expected).length);
+    emergency = { support: labelled.filter((e) => e.expected).length, precision, recall, f1: f1(precision, recall) };
+  }
   const microP = ratio(tpAll, tpAll + fpAll);
   const microR = ratio(tpAll, tpAll + fnAll);
   return {
@@ -64,13 +74,23 @@ export function evaluate(items: LabelledMessage[], classify: (text: string) => P
     perRisk,
     micro: { precision: microP, recall: microR, f1: f1(microP, microR) },
     perIntent,
+    emergency,
   };
 }
 
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+
+/** One line: the headline figures. */
+export function summariseEvaluation(e: Evaluation): string {
+  const emergency = e.emergency
+    ? ` · emergency P ${pct(e.emergency.precision)} R ${pct(e.emergency.recall)} (${e.emergency.support} labelled)`
+    : "";
+  return `${e.messages} messages · is_hardship accuracy ${pct(e.hardshipAccuracy)} · intent accuracy ${pct(e.intentAccuracy)} · risk types micro P ${pct(e.micro.precision)} R ${pct(e.micro.recall)} F1 ${pct(e.micro.f1)}${emergency}`;
+}
+
 export function formatEvaluation(e: Evaluation): string {
-  const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
   const lines = [
-    `${e.messages} messages · is_hardship accuracy ${pct(e.hardshipAccuracy)} · intent accuracy ${pct(e.intentAccuracy)} · risk types micro P ${pct(e.micro.precision)} R ${pct(e.micro.recall)} F1 ${pct(e.micro.f1)}`,
+    summariseEvaluation(e),
     "",
     "| risk type | support | precision | recall | F1 |",
     "|---|---|---|---|---|",

@@ -1,34 +1,24 @@
-import { Jieba } from "@node-rs/jieba";
-import { dict } from "@node-rs/jieba/dict.js";
-import lexiconJson from "./lexicon.json" with { type: "json" };
+import { combine } from "./combine.ts";
+import type { Intent, UnderstoodRisk } from "./labels.ts";
+import { readLexicon, type LexiconReading } from "./lexicon-rules.ts";
+import { textFeatures } from "./text-features.ts";
+import { textModel } from "./text-model.ts";
 
 /**
- * Reads a short colloquial message the way a village cadre would: what kind
- * of difficulty it reports, what the sender wants, and the amounts, people and
- * case numbers in it. Rules and word lists are data (lexicon.json); a word
- * segmenter (jieba) keeps a cue from matching inside an unrelated word
- * ("有车" must not fire inside "没有车").
+ * Reads a short colloquial message the way a village cadre would: whether it reports a difficulty and which,
+ * whether it is an emergency, what the sender wants, and the amounts, people and case numbers in it. Two
+ * readers: rules and word lists kept as data (lexicon.json, lexicon-rules.ts), and a linear model over
+ * character n-grams trained on labelled messages (text-model.ts, `npm run bot:train`); combine.ts joins them.
  */
 
-export const understandingRiskTypes = [
-  "illness",
-  "disability",
-  "schooling",
-  "disaster",
-  "accident",
-  "business_failure",
-  "job_loss",
-  "housing",
-  "water",
-  "death_of_labourer",
-  "other",
-] as const;
-export type UnderstoodRisk = (typeof understandingRiskTypes)[number];
-export const intents = ["hardship_report", "application", "status_query", "policy_question", "objection", "chit_chat", "other"] as const;
-export type Intent = (typeof intents)[number];
+export { intents, understandingRiskTypes, type Intent, type UnderstoodRisk } from "./labels.ts";
 
 export interface Understanding {
   isHardship: boolean;
+  /** 0..1: how sure the reading is that the message reports a hardship; isHardship is hardshipScore ≥ 0.5 for a report or an application. */
+  hardshipScore: number;
+  /** Acute danger now: fire, flood, a collapse, nowhere to sleep, no food, a serious injury, "救命", "urgent". */
+  emergency: boolean;
   intent: Intent;
   riskTypes: UnderstoodRisk[];
   /** Money mentioned, in yuan ("三万多" → 30000). */
@@ -40,55 +30,28 @@ export interface Understanding {
   signals: { expenseSurge: boolean; incomeDrop: boolean };
 }
 
-interface Lexicon {
-  corrections: Record<string, string>;
-  risks: Record<Exclude<UnderstoodRisk, "other">, string[]>;
-  deathWeak: string[];
-  people: string[];
-  hardshipGeneric: string[];
-  expenseSurge: string[];
-  incomeDrop: string[];
-  negations: string[];
-  intents: Record<Exclude<Intent, "hardship_report" | "other">, string[]>;
-  questionMarkers: string[];
+export function understand(message: string): Understanding {
+  const reading = readLexicon(message);
+  const model = textModel();
+  const combined = combine(reading, model.score(textFeatures(reading, model.featureOptions)), model.combination);
+  return { ...combined, ...details(reading) };
 }
 
-const lexicon = lexiconJson as Lexicon;
-const jieba = Jieba.withDict(dict);
-
-/** Full-width to half-width, lower case, and the usual typos and dialect words replaced. */
-function normalise(text: string): string {
-  let result = text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
-  // Longest first, so "屋头" is replaced before a shorter entry could split it.
-  for (const [from, to] of Object.entries(lexicon.corrections).sort((a, b) => b[0].length - a[0].length))
-    result = result.split(from).join(to);
-  return result;
+/** The rules alone, as before the model (for comparison: npm run bot:evaluate). */
+export function understandByLexicon(message: string): Understanding {
+  const reading = readLexicon(message);
+  return {
+    isHardship: reading.isHardship,
+    hardshipScore: reading.isHardship ? 1 : 0,
+    emergency: reading.cues.emergency,
+    intent: reading.intent,
+    riskTypes: reading.isHardship ? reading.riskTypes : [],
+    ...details(reading),
+  };
 }
 
-class Matcher {
-  private readonly starts = new Set<number>();
-
-  constructor(private readonly text: string) {
-    let at = 0;
-    for (const token of jieba.cut(text, false)) {
-      this.starts.add(at);
-      at += token.length;
-    }
-  }
-
-  /** A Chinese cue must begin where a word begins; an English cue must stand as whole words. */
-  has(cue: string): boolean {
-    // ASCII alone: an English cue.
-    // eslint-disable-next-line no-control-regex
-    if (/^[\x00-\x7f]+$/.test(cue))
-      return new RegExp(`(^|[^a-z])${cue.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^a-z])`, "i").test(this.text);
-    for (let at = this.text.indexOf(cue); at !== -1; at = this.text.indexOf(cue, at + 1)) if (this.starts.has(at)) return true;
-    return false;
-  }
-
-  any(cues: readonly string[]): boolean {
-    return cues.some((cue) => this.has(cue));
-  }
+function details(reading: LexiconReading) {
+  return { amounts: extractAmounts(reading.text), people: reading.people, caseNumber: reading.caseNumber, signals: reading.signals };
 }
 
 const digits: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
@@ -130,39 +93,4 @@ function chineseNumber(text: string): number {
     }
   }
   return total + section + digit;
-}
-
-export function understand(message: string): Understanding {
-  const text = normalise(message);
-  const match = new Matcher(text);
-  const caseNumber = /(20\d{2})-?(\d{6,})/.exec(text);
-
-  const riskTypes: UnderstoodRisk[] = (Object.keys(lexicon.risks) as Exclude<UnderstoodRisk, "other">[]).filter((type) =>
-    match.any(lexicon.risks[type]),
-  );
-  const people = lexicon.people.filter((person) => match.has(person));
-  if (!riskTypes.includes("death_of_labourer") && people.length > 0 && match.any(lexicon.deathWeak)) riskTypes.push("death_of_labourer");
-  const negated = match.any(lexicon.negations) && riskTypes.length === 0;
-  if (riskTypes.length === 0 && !negated && match.any(lexicon.hardshipGeneric)) riskTypes.push("other");
-
-  const asks = match.any(lexicon.questionMarkers);
-  let intent: Intent;
-  if (caseNumber || match.any(lexicon.intents.status_query)) intent = "status_query";
-  else if (match.any(lexicon.intents.objection) && !riskTypes.some((r) => r !== "other")) intent = "objection";
-  else if (asks && match.any(lexicon.intents.policy_question)) intent = "policy_question";
-  else if (match.any(lexicon.intents.application)) intent = "application";
-  else if (riskTypes.length > 0) intent = "hardship_report";
-  else if (match.any(lexicon.intents.chit_chat)) intent = "chit_chat";
-  else intent = "other";
-
-  const isHardship = (intent === "hardship_report" || intent === "application") && riskTypes.length > 0;
-  return {
-    isHardship,
-    intent,
-    riskTypes: isHardship ? riskTypes : [],
-    amounts: extractAmounts(text),
-    people,
-    caseNumber: caseNumber ? `${caseNumber[1]}-${caseNumber[2]}` : null,
-    signals: { expenseSurge: match.any(lexicon.expenseSurge), incomeDrop: match.any(lexicon.incomeDrop) },
-  };
 }

@@ -72,6 +72,7 @@ export class ReminderService {
     for (const task of tasks) {
       const notice: CaseNotice = {
         kind,
+        urgent: false,
         taskId: task.id,
         caseNumber: task.number,
         stage: task.stage,

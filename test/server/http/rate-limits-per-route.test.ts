@@ -177,7 +177,10 @@ describe(`rate limits (${testDatabaseKind})`, () => {
       // A minute later the same message is read in full.
       t.clock.now = new Date(t.clock.now.getTime() + 61_000);
       const again = await send("wx-fast", "fast-4", "一组刘大爷家房子被洪水冲垮了,在石门村");
-      expect(again.json().replies).toEqual([expect.stringContaining("收到"), "请问申请人叫什么名字?"]);
+      expect(again.json().replies).toEqual([
+        expect.stringContaining("收到"),
+        "请告诉我申请人姓名、手机号,一条消息发完就行,比如“张德福 13800001234 石门村”。",
+      ]);
       expect((await prisma.botConversation.findUniqueOrThrow({ where: { senderId: "wx-fast" } })).state).toMatchObject({ step: "report" });
       // A redelivery of a message already read is answered from the record and not counted.
       for (let i = 0; i < 5; i++)

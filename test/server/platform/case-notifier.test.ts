@@ -19,6 +19,7 @@ function inbox(notifier: CaseNotifier) {
 
 const opened = (n: number): Extract<CaseNotice, { desk: unknown }> => ({
   kind: "task.opened",
+  urgent: false,
   taskId: `00000000-0000-4000-8000-00000000000${n}`,
   caseNumber: `2026-00000${n}`,
   stage: "VILLAGE_VERIFICATION",

@@ -1,3 +1,4 @@
+import { policyAnswersEn } from "./policy-answers.ts";
 import type { Messages } from "./zh-CN.ts";
 
 export const en: Messages = {
@@ -8,6 +9,7 @@ export const en: Messages = {
     HOUSEHOLD_NOT_FOUND: "No such household, or it is outside your area.",
     VALIDATION_FAILED: "Some of the information is not right. Please correct it and try again.",
     NOT_FOUND: "Nothing was found here.",
+    SUPPLEMENT_EMPTY: "There is nothing to add: say a few words or send a photo.",
     CASE_NOT_FOUND: "No such case, or you may not see it. Please check the number.",
     ATTACHMENT_NOT_FOUND: "No such attachment, or you may not use it.",
     UNAUTHORIZED: "Please log in first.",
@@ -200,6 +202,7 @@ export const en: Messages = {
   },
   fields: {
     definition: "Workflow definition",
+    text: "What was added",
     countyCode: "County code",
     from: "From",
     holidays: "Days off",
@@ -306,6 +309,7 @@ export const en: Messages = {
     ASSISTANCE_APPLICATION: "Application for assistance (dibao etc.)",
     EMERGENCY_AID: "Emergency aid",
     DEPARTMENT_LEAD: "Lead from a department",
+    CALL_BACK: "Call-back by the village",
   },
   statuses: {
     OPEN: "In progress",
@@ -350,6 +354,9 @@ export const en: Messages = {
     ELIMINATION_TOWNSHIP_REVIEW: "Township reviews risk elimination",
     ELIMINATION_COUNTY_APPROVAL: "County approves risk elimination",
     RISK_ELIMINATED: "Risk eliminated",
+    VILLAGE_CALL_BACK: "The village calls back",
+    CALLED_BACK: "Called back",
+    NOT_REACHED: "Could not be reached; closed",
   },
   nextSteps: {
     VILLAGE_VERIFICATION: "Staff of {{region}} will visit your home by {{date}}. Please keep your phone on.",
@@ -367,6 +374,7 @@ export const en: Messages = {
     HELP: "Your assigned helper will visit regularly; tell the village at any time if a new difficulty arises.",
     ELIMINATION_TOWNSHIP_REVIEW: "The township will review risk elimination by {{date}}.",
     ELIMINATION_COUNTY_APPROVAL: "The county will decide on risk elimination by {{date}}.",
+    VILLAGE_CALL_BACK: "Staff of {{region}} will call you by {{date}}.",
   },
   nextStepUndated: '{{region}} is working on the step "{{stage}}".',
   provisionalDate:
@@ -408,9 +416,13 @@ export const en: Messages = {
     missing:
       'The official holiday arrangement for {{year}} is not loaded: deadlines that reach into {{year}} are counted on the statutory public holidays alone, without make-up workdays. An administrator should load it under "Holiday arrangements"; every deadline is then counted again.',
   },
+  timelineByStage: {
+    VILLAGE_CALL_BACK: { APPROVED: "The village called you back", REJECTED: "The village could not reach you; closed" },
+  },
   timeline: {
     SUBMITTED: "Your application was received",
     SUBMITTED_BY_STAFF: "Staff submitted the application on your behalf",
+    SUPPLEMENT_ADDED: "You added to your report",
     ROUTED_VILLAGE: "Passed to {{region}}",
     ROUTED_TOWNSHIP_TRIAGE: "The address needs checking; passed to {{region}} to assign",
     ROUTED_COUNTY_TRIAGE: "The address needs checking; passed to {{region}} to assign",
@@ -446,37 +458,96 @@ export const en: Messages = {
     menu: 'You can:\n1. Tell me your difficulty in your own words (e.g. "a flood damaged our house") and I will report it to your village;\n2. Send "apply" to apply for monitoring support or for assistance such as dibao;\n3. Send "status" or a case number to check progress;\n4. Send "objection" if you disagree with a list the village published.\nSend "cancel" to drop what you are filling in; "中文" for Chinese.',
     gridMenu:
       'Hello: forward me a resident\'s message or a chat record and I will file it for them; send "my forwarded" for the cases you filed; a case number for its progress; "unbind" to remove the staff binding from this WeChat.',
-    greeting: "Hello! I am the hardship reporting assistant.",
     heardDifficulty: "Got it, I have noted your difficulty. A few quick questions.",
-    askName: "What is the applicant's name?",
-    askNameAgain: "I could not read a name; please send just the name.",
-    askPhone: "Please send a mobile number we can reach you on; the village will call before visiting.",
+    heardAll: "Got it, I have noted everything you said.",
+    policy: policyAnswersEn,
+    greeting: "Hello! I am the assistant for residents in difficulty.",
+    whoWeAre:
+      "Hello! This WeChat account is run by {{county}} for residents in difficulty: report a hardship, apply for monitoring support, dibao or temporary assistance; villages, townships and the county handle it.\nTo check it is genuine, call {{county}}'s public number {{phone}}. We never charge anything, never ask for bank passwords or verification codes, and never ask you to transfer money.",
+    whoWeAreNoPhone:
+      "Hello! This WeChat account is run by {{county}} for residents in difficulty: report a hardship, apply for monitoring support, dibao or temporary assistance; villages, townships and the county handle it.\nTo check it is genuine, call your village committee or township office. We never charge anything, never ask for bank passwords or verification codes, and never ask you to transfer money.",
+    thanks: "You are welcome! Message me whenever you need.",
+    askWhat: "All right. Please tell me what happened: who is ill, what happened to the house, how much it cost.",
+    askContact: 'Please send {{missing}} in one message, e.g. "Zhang Defu 13800001234 石门村 (Shimen village)".',
+    contactAgain:
+      "I could not read that; please send it again. Without a phone of your own, a relative's, a neighbour's or a village cadre's number will do; send \"cancel\" if you do not want to report.",
+    waiting: "No hurry; send it when you have it.",
+    addedToStory: "I have added that to your report.",
+    askPlacePick: "Several places have that name. Which one do you mean? Reply with its number:\n{{list}}",
+    reuse:
+      'Use the details you gave last time?\nName: {{name}}\nPhone: {{phone}}\nAddress: {{place}}\nReply "yes" to use them, or send the new ones.',
+    fixDetails: "All right, please send the name, mobile number and village again (in one message is fine).",
+    fields: { name: "the applicant's name", phone: "a mobile number", place: "your village" },
+    emergency: {
+      callNow:
+        "If anyone is trapped, hurt or in danger, call 119 (fire), 120 (ambulance) or 110 (police) at once!\nThen call {{office}} on {{phone}}; they will arrange help as soon as they can. I am filing it for emergency help by the township at the same time.",
+      callNowNoPhone:
+        "This is urgent! If anyone is hurt or in danger, call 120 (ambulance), 119 (fire) or 110 (police) at once.\nI am filing it for emergency help by the township; please answer quickly.",
+      confirm:
+        'Please check (emergency help):\nApplicant: {{name}}\nPhone: {{phone}}\nAddress: {{place}}\nSituation: {{description}}\nReply "yes" to send it to the township for emergency help now.',
+    },
+    duplicate: {
+      ask: 'You already have a case being handled ({{number}}, now at "{{stage}}"). Is this more about that case? Reply "yes" to add it there, or "new" to report a separate matter.',
+      newMatter: "All right, I will file it as a new matter.",
+      added: "Added to your case {{number}}; the staff handling it can see it.",
+    },
+    clarify: {
+      ask: 'Do you want to report a difficulty your family is facing? If so reply "yes" or just tell me what happened; if not, reply "no".',
+      notHardship: "All right.",
+    },
+    callBack: {
+      handing: "I could not quite understand, so I am asking village staff to call you; it is easier to explain on the phone.",
+      askPhone: "Please send a mobile number (11 digits) we can call you on.",
+      askPlace: 'Which village do you live in? Send its name so staff from your village can call; reply "don\'t know" if you are not sure.',
+      filed: 'Staff of {{office}} will call you by {{date}} on {{yours}}. Case {{number}}; send "status" to follow it.',
+      officePhone: "If it is urgent, you can also call {{name}} on {{phone}}.",
+      unknownName: "WeChat user",
+      voiceOnly: "(voice message, please listen to the attachment)",
+    },
+    saved: {
+      now: 'All right, your answers are kept. Send "continue" any time to pick up where you stopped.',
+      resumed: "Let's go on.",
+      onTimeout: {
+        report: 'Your report was not sent yet; it is kept. Send "continue" to finish it.',
+        apply: 'Your application was not finished; it is kept. Send "continue" to pick it up.',
+        forward: 'Your forwarded report was not sent yet; it is kept. Send "continue" to finish it.',
+        callback: 'Your message has no phone number yet; it is kept. Send "continue" to finish it.',
+      },
+      reminder: {
+        report: '(You have an unfinished report; send "continue" to finish it.)',
+        apply: '(You have an unfinished application; send "continue" to finish it.)',
+        forward: '(You have an unfinished forwarded report; send "continue" to finish it.)',
+        callback: '(You have an unfinished message; send "continue" to finish it.)',
+      },
+    },
     askPhoneAgain: "That does not look like a mobile number; please send the 11 digits, e.g. 13800001234.",
-    askPlace: "Which village and group do you live in?",
     confirm:
       'Please check:\nApplicant: {{name}}\nPhone: {{phone}}\nAddress: {{place}}\nSituation: {{description}}\nKind: {{risks}}\nPhotos: {{photos}}\nReply "yes" to submit and agree that the village uses this information for your case; reply "no" to start again.',
-    confirmAgain: 'Please reply "yes" to submit or "no" to start again.',
+    confirmAgain: 'Please reply "yes" to submit (or "ok", "right"), or "no" to change it.',
     startAgain: "All right, please tell me your difficulty again.",
     cancelled: "Cancelled; nothing was submitted. Message me any time.",
     nothingToCancel: "There is nothing being filled in right now.",
     restarted: "All right, let's start again.",
-    timedOut: "Your earlier answers expired after a long pause; please tell me your difficulty again if you want to report it.",
+    timedOut: "Our last conversation was left too long and has ended. Tell me again whenever you need.",
     notUnderstood:
-      'Sorry, I did not understand. Tell me your difficulty, or send "status"; you can also contact your village committee, who will help you.',
+      'Hello, please tell me what has happened at home, or send "status"; you can also contact your village committee, who will help you.',
     notUnderstoodWithContact:
-      'Sorry, I did not understand. Tell me your difficulty, or send "status"; you can also call {{office}} on {{phone}}, who will help you.',
+      'Hello, please tell me what has happened at home, or send "status"; you can also call {{office}} on {{phone}}, who will help you.',
     noCases: "I found no application of yours. If someone filed it for you, send its case number.",
     tooFast:
       "You are sending messages faster than I can read them, so I did not read that last one. Please send it again in {{seconds}} seconds.",
     languageSet: "Switched to English.",
     status: {
       header: 'Case {{number}} ({{kind}}): {{status}}, now at "{{stage}}".',
+      listHeader: "You have {{count}} cases:",
+      listLine: "· {{number}} {{kind}}: {{status}}, {{stage}}",
+      listFooter: 'Send a case number for its full history, e.g. "{{number}}".',
       entry: "· {{date}} {{title}}{{detail}}",
       next: "Next: {{text}}",
     },
     apply: {
       intro:
-        'All right, let\'s fill in the application step by step, about 8 questions. If you need to stop, send "later"; send "continue" to pick it up again.',
+        'All right, let\'s fill in the application step by step, just a few questions. If you need to stop, send "later"; send "continue" to pick it up again.',
       askKind:
         "Which do you want to apply for?\n1. Monitoring support against falling back into poverty (income fell or costs rose, e.g. illness or disaster)\n2. Social assistance such as dibao (minimum living allowance)\nPlease reply 1 or 2.",
       askHousehold: "How many people are in your household (as on the household register)?",
@@ -491,10 +562,6 @@ export const en: Messages = {
         'Please check the application:\nType: {{kind}}\nApplicant: {{name}}\nPhone: {{phone}}\nAddress: {{place}}\nHousehold: {{size}} people\nDifficulty: {{difficulty}}\nAuthorisation to check the household\'s finances: given.\nReply "yes" to submit; "no" to fill it in again.',
       description: "{{difficulty}} (household of {{size}})",
       startAgain: "All right, let's fill it in again.",
-      saved: 'All right, your answers are kept. Send "continue" any time to pick up where you stopped.',
-      savedOnTimeout: 'Your application was not finished; it is kept. Send "continue" to pick it up.',
-      savedReminder: '(You have an unfinished application; send "continue" to finish it.)',
-      resumed: "Let's go on with your application.",
     },
     objection: {
       askCase: "Please send the case number from the published list you disagree with (e.g. 2026-000123).",
@@ -509,7 +576,7 @@ export const en: Messages = {
         'Which household is it? Send the head\'s name, the household number or an ID number (searched in your area only). For a household not on record, reply "new".',
       noMatch: 'No such household in your area. Try another name or number, or reply "new" to file it as a new household.',
       pick: 'Found these; reply with the number:\n{{list}}\nNone of them: reply "new".',
-      askPhone: "Please send a mobile number the household can be reached on.",
+      askContact: "Please send the household's {{missing}} (in one message is fine).",
       confirm:
         'Please check the filing:\nHousehold: {{household}}\nApplicant: {{name}}\nPhone: {{phone}}\nSituation: {{description}}\nKind: {{risks}}\nReply "yes" to submit, confirming the household head knows and agreed; "no" to drop it.',
       dropped: "All right, it was not submitted.",
@@ -521,9 +588,9 @@ export const en: Messages = {
       keptWithDraft: "Photo received; it will be submitted with your answers.",
       voiceKept:
         "Voice note received and kept with your answers. I cannot understand voice yet: please answer the question below in text, or ask a family member to type.",
-      voiceNotTranscribed: "I cannot understand voice yet; to explain, please type or ask a family member to help.",
       addedToCase: "The photo was added to your case {{number}}; the staff handling it can see it.",
       voiceAddedToCase: "The voice note was added to your case {{number}}; the staff handling it can listen to it.",
+      voiceToPerson: "Voice note received. I cannot listen to voice yet, so I have asked village staff to listen to it and call you.",
       tellWhat: "Received. Please tell me in text what difficulty you face; I will report it together with the file.",
       tellWhatForward: "File received. Forward or write the household's situation; the file goes with it.",
       notNow: "Please answer the question above first.",
@@ -755,6 +822,7 @@ export const en: Messages = {
           PUBLICITY_PERIOD_ENDED: "Publicity over with no objection; the village was told to close it",
           REGION_MERGED: "The village was merged into another; the case moved with it",
           DEADLINES_RECOUNTED: "Deadlines counted again on the official holiday arrangement",
+          SUPPLEMENT_ADDED: "The applicant added to the report",
         },
         eventOther: "Other entry ({{action}})",
         whatToDo: "What you can do now",
@@ -784,6 +852,9 @@ export const en: Messages = {
         doneText: "Case {{number}} is now at “{{stage}}” ({{status}}).",
         nextDesk: "Next: {{region}} handles “{{stage}}”.",
         back: "Back to my tasks",
+      },
+      stageActions: {
+        VILLAGE_CALL_BACK: { APPROVE: "Called back", REJECT: "Could not reach" },
       },
       actions: {
         APPROVE: "Approve",

@@ -1,3 +1,4 @@
+import { policyAnswersZhCN } from "./policy-answers.ts";
 /** Simplified Chinese, the default language. en.ts must carry every key (checked by the type of `Messages`). */
 export const zhCN = {
   errors: {
@@ -7,6 +8,7 @@ export const zhCN = {
     HOUSEHOLD_NOT_FOUND: "没有找到这一户,或不在您负责的范围内。",
     VALIDATION_FAILED: "提交的信息有误,请按提示修改后再试。",
     NOT_FOUND: "没有找到您要的内容。",
+    SUPPLEMENT_EMPTY: "补充的内容是空的,请说几句或发张照片。",
     CASE_NOT_FOUND: "没有找到这个案件,或您无权查看。请核对编号。",
     ATTACHMENT_NOT_FOUND: "没有找到这个附件,或您无权使用。",
     UNAUTHORIZED: "请先登录。",
@@ -185,6 +187,7 @@ export const zhCN = {
   },
   fields: {
     definition: "流程定义",
+    text: "补充的内容",
     countyCode: "县级行政区划代码",
     from: "开始日期",
     holidays: "放假日期",
@@ -291,6 +294,7 @@ export const zhCN = {
     ASSISTANCE_APPLICATION: "低保等救助申请",
     EMERGENCY_AID: "临时救助(急难)",
     DEPARTMENT_LEAD: "部门预警线索",
+    CALL_BACK: "请村里回电",
   },
   statuses: {
     OPEN: "办理中",
@@ -335,6 +339,9 @@ export const zhCN = {
     ELIMINATION_TOWNSHIP_REVIEW: "风险消除乡镇审核",
     ELIMINATION_COUNTY_APPROVAL: "风险消除县级审定",
     RISK_ELIMINATED: "风险已消除",
+    VILLAGE_CALL_BACK: "村里回电",
+    CALLED_BACK: "已回电",
+    NOT_REACHED: "联系不上,已办结",
   },
   nextSteps: {
     VILLAGE_VERIFICATION: "{{region}}的工作人员会在 {{date}} 前到您家了解情况,请保持电话畅通。",
@@ -352,6 +359,7 @@ export const zhCN = {
     HELP: "帮扶责任人会定期上门走访;如有新的困难,请随时告诉村里。",
     ELIMINATION_TOWNSHIP_REVIEW: "乡镇将在 {{date}} 前审核风险消除。",
     ELIMINATION_COUNTY_APPROVAL: "县里将在 {{date}} 前审定风险消除。",
+    VILLAGE_CALL_BACK: "{{region}}的工作人员会在 {{date}} 前给您打电话。",
   },
   nextStepUndated: "{{region}}正在办理“{{stage}}”这一步。",
   /** Appended to a next step whose date counts days of a year without its official holiday arrangement. */
@@ -380,9 +388,13 @@ export const zhCN = {
     missing:
       "{{year}} 年的国家放假安排还没有导入:涉及 {{year}} 年的办理期限暂按法定节假日推算,没有调休。请管理员在“节假日安排”中导入,导入后所有期限会自动重算。",
   },
+  timelineByStage: {
+    VILLAGE_CALL_BACK: { APPROVED: "村里已给您回电", REJECTED: "村里没能联系上您,已办结" },
+  },
   timeline: {
     SUBMITTED: "已收到您的申请",
     SUBMITTED_BY_STAFF: "工作人员已代您提交申请",
+    SUPPLEMENT_ADDED: "您补充了情况",
     ROUTED_VILLAGE: "已交给{{region}}办理",
     ROUTED_TOWNSHIP_TRIAGE: "地址需要核对,已交给{{region}}分派",
     ROUTED_COUNTY_TRIAGE: "地址需要核对,已交给{{region}}分派",
@@ -417,33 +429,89 @@ export const zhCN = {
     menu: "您可以:\n1. 直接说遇到的困难(比如“家里房子被洪水冲了”),我帮您报给村里;\n2. 发“申请”,申请防返贫监测帮扶或低保等救助;\n3. 发“查进度”或案件编号,查询办理进度;\n4. 对村里公示的名单有意见,发“我有异议”;\n发“取消”放弃当前填写,发“English”切换英文。",
     gridMenu:
       "网格员您好:把群众的消息或聊天记录转发给我,我帮您登记代报;发“我转的”看您代报的案件;发案件编号查进度;发“解除绑定”解除本微信的工作人员身份。",
-    greeting: "您好!我是防返贫监测申报助手。",
     heardDifficulty: "收到,您遇到的困难我记下了。再问您几个问题,很快就好。",
-    askName: "请问申请人叫什么名字?",
-    askNameAgain: "没看清名字,请只发姓名,比如“张德福”。",
-    askPhone: "请发一个能联系到您的手机号,村里上门前会先打电话。",
+    heardAll: "收到,您说的情况我都记下了。",
+    policy: policyAnswersZhCN,
+    greeting: "您好!我是困难群众求助助手。",
+    whoWeAre:
+      "您好!这个微信号是{{county}}开设的困难群众求助渠道,帮您报告家里遇到的困难、申请防返贫监测帮扶和低保、临时救助等,由村、乡镇、县逐级办理。\n怎么确认是真的:可以打{{county}}的公开电话 {{phone}} 问一问。我们不收任何费用,不会要银行卡密码、验证码,也不会让您转账。",
+    whoWeAreNoPhone:
+      "您好!这个微信号是{{county}}开设的困难群众求助渠道,帮您报告家里遇到的困难、申请防返贫监测帮扶和低保、临时救助等,由村、乡镇、县逐级办理。\n怎么确认是真的:可以打您村委会或乡镇政府的电话问一问。我们不收任何费用,不会要银行卡密码、验证码,也不会让您转账。",
+    thanks: "不客气!家里有事随时找我。",
+    askWhat: "好的。请说说家里遇到了什么事,比如谁生病了、房子怎么了、花了多少钱。",
+    askContact: "请告诉我{{missing}},一条消息发完就行,比如“张德福 13800001234 石门村”。",
+    contactAgain: "没看出来,麻烦再发一下。没有自己的手机,留家人、邻居或村干部的电话也行;不想报了就回复“取消”。",
+    waiting: "好的,不着急,找到了再发给我。",
+    addedToStory: "这些情况也记下了。",
+    askPlacePick: "有几个地方叫这个名字,您说的是哪一个?请回复序号:\n{{list}}",
+    reuse: "还用上次留的信息吗?\n姓名:{{name}}\n电话:{{phone}}\n地址:{{place}}\n回复“是”就用这些;有变化就直接发新的。",
+    fixDetails: "好的,请重新发一下姓名、手机号和村(可以一起发)。",
+    fields: { name: "申请人姓名", phone: "手机号", place: "住在哪个村" },
+    emergency: {
+      callNow:
+        "有人被困、受伤或有危险,请立即拨打 119(火警)、120(急救)、110(报警)!\n再打{{office}}的电话 {{phone}},他们会尽快安排救助。我同时帮您登记,交乡镇先行救助。",
+      callNowNoPhone:
+        "您家情况紧急!有人受伤或有危险,请立即拨打 120(急救)、119(火警)、110(报警)。\n我马上帮您登记,交乡镇先行救助,请尽快告诉我下面的信息。",
+      confirm: "请核对(急难救助):\n申请人:{{name}}\n电话:{{phone}}\n地址:{{place}}\n情况:{{description}}\n回复“是”马上提交给乡镇先行救助。",
+    },
+    duplicate: {
+      ask: "您已经有一件正在办理的事(编号 {{number}},现在在“{{stage}}”)。刚才说的是这件事的补充吗?回复“是”加到这件里,回复“新的”另外报一件。",
+      newMatter: "好的,按新的一件事登记。",
+      added: "已经补充到您的案件 {{number}},办理人员能看到。",
+    },
+    clarify: {
+      ask: "您是想反映家里遇到的困难吗?是的话回复“是”,或者直接说说遇到了什么事;不是的话回复“不是”。",
+      notHardship: "好的。",
+    },
+    callBack: {
+      handing: "我没能完全明白,我请村里的工作人员打电话给您,当面说更清楚。",
+      askPhone: "请发一个能打通的手机号(11 位数字),工作人员会打给您。",
+      askPlace: "您住在哪个村?发一下村名,好安排您村里的人联系您;不知道就回复“不知道”。",
+      filed: "已请{{office}}的工作人员在 {{date}} 前打电话给您(打您留的 {{yours}})。编号 {{number}},发“查进度”可以看办理情况。",
+      officePhone: "着急的话,也可以打{{name}}的电话 {{phone}}。",
+      unknownName: "微信用户",
+      voiceOnly: "(语音留言,请听附件)",
+    },
+    saved: {
+      now: "好的,您填的内容先存着。以后发“继续”就能接着填。",
+      resumed: "我们接着填。",
+      onTimeout: {
+        report: "您上次报的困难还没提交,已经帮您存着了,发“继续”接着报。",
+        apply: "您上次的申请还没填完,已经帮您存着了,发“继续”就能接着填。",
+        forward: "您上次代报的情况还没提交,已经存着了,发“继续”接着填。",
+        callback: "您上次的留言还没留电话,已经存着了,发“继续”接着留。",
+      },
+      reminder: {
+        report: "(您还有一件没报完的困难,发“继续”接着报。)",
+        apply: "(您还有一份没填完的申请,发“继续”接着填。)",
+        forward: "(您还有一条没提交的代报,发“继续”接着填。)",
+        callback: "(您还有一条没留电话的留言,发“继续”接着留。)",
+      },
+    },
     askPhoneAgain: "手机号好像不对,请发 11 位手机号,比如 13800001234。",
-    askPlace: "请问您家住在哪个村、哪个组?",
     confirm:
       "请核对:\n申请人:{{name}}\n电话:{{phone}}\n地址:{{place}}\n情况:{{description}}\n类型:{{risks}}\n照片:{{photos}} 张\n回复“是”即提交,并表示同意村里为办理此事使用以上信息;回复“不对”重新填写。",
-    confirmAgain: "请回复“是”提交,或回复“不对”重新填写。",
+    confirmAgain: "请回复“是”提交(“对”“确定”“行”都可以),或回复“不对”修改。",
     startAgain: "好的,请重新说一下您遇到的困难。",
     cancelled: "已取消,刚才填的内容不会提交。有需要随时再找我。",
     nothingToCancel: "现在没有正在填写的内容。",
     restarted: "好的,我们重新开始。",
-    timedOut: "上次的填写时间太久已经作废了,如需报告困难请重新告诉我。",
-    notUnderstood: "抱歉,我没看懂。您可以直接说遇到的困难,或发“查进度”;也可以直接联系您所在村的村委会,他们会帮您办理。",
-    notUnderstoodWithContact: "抱歉,我没看懂。您可以直接说遇到的困难,或发“查进度”;也可以打{{office}}的电话 {{phone}},他们会帮您办理。",
+    timedOut: "上次的对话时间太久,已经结束了。有事请重新告诉我。",
+    notUnderstood: "您好,请直接说说家里遇到了什么事,或发“查进度”;也可以找您所在村的村委会,他们会帮您办理。",
+    notUnderstoodWithContact: "您好,请直接说说家里遇到了什么事,或发“查进度”;也可以打{{office}}的电话 {{phone}},他们会帮您办理。",
     noCases: "还没有查到您的申请。如果是别人帮您报的,请发案件编号查询。",
     languageSet: "已切换为中文。",
     tooFast: "您发得太快了,刚才这条我没有读到。请过 {{seconds}} 秒再发一次。",
     status: {
       header: "案件 {{number}}({{kind}}):{{status}},现在在“{{stage}}”。",
+      listHeader: "您有 {{count}} 件申请:",
+      listLine: "· {{number}} {{kind}}:{{status}},{{stage}}",
+      listFooter: "发编号可以看详细经过,比如“{{number}}”。",
       entry: "· {{date}} {{title}}{{detail}}",
       next: "下一步:{{text}}",
     },
     apply: {
-      intro: "好的,我们一步一步来填申请,大约 8 个问题。中途有事可以发“先存着”,以后发“继续”接着填。",
+      intro: "好的,我们一步一步来填申请,几个问题就好。中途有事可以发“先存着”,以后发“继续”接着填。",
       askKind: "您想申请哪一种?\n1. 防返贫监测帮扶(因病、因灾等收入下降或支出大增)\n2. 低保、特困等社会救助\n请回复 1 或 2。",
       askHousehold: "您家里一共几口人(户口本上的)?",
       askHouseholdAgain: "请发一个数字,比如“4”或“四口人”。",
@@ -456,10 +524,6 @@ export const zhCN = {
         "请核对申请:\n类别:{{kind}}\n申请人:{{name}}\n电话:{{phone}}\n地址:{{place}}\n家庭人口:{{size}} 人\n困难情况:{{difficulty}}\n已授权核查家庭经济状况。\n回复“是”提交;回复“不对”重新填写。",
       description: "{{difficulty}}(家庭人口 {{size}} 人)",
       startAgain: "好的,我们重新填一遍。",
-      saved: "好的,您填的内容先存着。以后发“继续”就能接着填。",
-      savedOnTimeout: "您上次的申请还没填完,已经帮您存着了,发“继续”就能接着填。",
-      savedReminder: "(您还有一份没填完的申请,发“继续”接着填。)",
-      resumed: "我们接着填您的申请。",
     },
     objection: {
       askCase: "请发您有异议的那条公示上的案件编号(比如 2026-000123)。",
@@ -473,7 +537,7 @@ export const zhCN = {
       askHousehold: "这是哪一户?请发户主姓名、户号或身份证号(只在您负责的片区里找)。如果是新户,回复“新户”。",
       noMatch: "您的片区里没有找到这一户。请换个名字或户号再试,或回复“新户”按新户登记。",
       pick: "找到这些户,请回复序号:\n{{list}}\n都不是请回复“新户”。",
-      askPhone: "请发这户能联系上的手机号。",
+      askContact: "请发这户的{{missing}}(可以一起发)。",
       confirm:
         "请核对代报:\n户:{{household}}\n申请人:{{name}}\n电话:{{phone}}\n情况:{{description}}\n类型:{{risks}}\n回复“是”提交,表示您已告知户主并征得同意;回复“不对”放弃。",
       dropped: "好的,这条没有提交。",
@@ -484,9 +548,9 @@ export const zhCN = {
     media: {
       keptWithDraft: "照片收到了,会和您的材料一起提交。",
       voiceKept: "语音收到了,会和您的材料一起保存。我还听不懂语音,请用文字回答下面的问题,或请家人帮忙打字。",
-      voiceNotTranscribed: "我还听不懂语音,如需说明情况请打字,或请家人帮忙。",
       addedToCase: "照片已加到您的案件 {{number}},办理人员可以看到。",
       voiceAddedToCase: "语音已加到您的案件 {{number}},办理人员可以听到。",
+      voiceToPerson: "语音收到了。我还听不了语音,已经请村里的工作人员听您的语音,再给您打电话。",
       tellWhat: "收到。请用文字说一下遇到了什么困难,我帮您登记,刚才的文件会一起提交。",
       tellWhatForward: "收到文件。请转发或写一下这户的情况,文件会一起提交。",
       notNow: "请先回答上面的问题。",
@@ -709,6 +773,7 @@ export const zhCN = {
           PUBLICITY_PERIOD_ENDED: "公示期满,没有异议,已提醒村里结束公示",
           REGION_MERGED: "所在村(社区)合并,案件随之转入合并后的村",
           DEADLINES_RECOUNTED: "按国家公布的放假安排重新计算了办理期限",
+          SUPPLEMENT_ADDED: "申请人补充了情况",
         },
         eventOther: "其他记录({{action}})",
         whatToDo: "现在可以办理",
@@ -737,6 +802,9 @@ export const zhCN = {
         doneText: "案件 {{number}} 现在到了“{{stage}}”({{status}})。",
         nextDesk: "下一步由{{region}}办理“{{stage}}”。",
         back: "返回待办列表",
+      },
+      stageActions: {
+        VILLAGE_CALL_BACK: { APPROVE: "已回电", REJECT: "联系不上" },
       },
       actions: {
         APPROVE: "审核通过",

@@ -22,11 +22,11 @@ describe(`the bot's conversation endpoint (${testDatabaseKind})`, () => {
     t.clock.now = new Date(defaultTestTime);
     expect((await send("wx-liu", "一组刘大爷家房子被洪水冲垮了,在石门村")).json().replies).toEqual([
       expect.stringContaining("收到"),
-      "请问申请人叫什么名字?",
+      "请告诉我申请人姓名、手机号,一条消息发完就行,比如“张德福 13800001234 石门村”。",
     ]);
     expect((await send("wx-liu", "刘长根")).json().replies).toEqual([expect.stringContaining("手机号")]);
     const summary = (await send("wx-liu", "13900005678")).json().replies[0];
-    expect(summary).toContain("地址:石门村");
+    expect(summary).toContain("地址:柳溪镇石门村");
     const done = (await send("wx-liu", "是", "confirm-1")).json().replies[0] as string;
     const number = /(\d{4}-\d{6})/.exec(done)![1]!;
     expect(done).toContain("石门村的工作人员会在");
@@ -49,10 +49,10 @@ describe(`the bot's conversation endpoint (${testDatabaseKind})`, () => {
     const afterRestart = await send("wx-wang", "王秀英");
     expect(afterRestart.json().replies).toEqual([expect.stringContaining("手机号")]);
     const stored = await t.database.db.prisma.botConversation.findUniqueOrThrow({ where: { senderId: "wx-wang" } });
-    expect(stored.state).toMatchObject({ step: "report", awaiting: "phone", draft: { applicantName: "王秀英" } });
+    expect(stored.state).toMatchObject({ step: "report", awaiting: "contact", draft: { applicantName: "王秀英" } });
   });
 
-  it("drops a draft left for more than half an hour, and says so", async () => {
+  it("keeps a draft left for more than half an hour, and says so", async () => {
     t.clock.now = new Date(defaultTestTime);
     await send("wx-slow", "老伴住院花了三万多");
     await t.database.db.prisma.botConversation.update({
@@ -60,7 +60,8 @@ describe(`the bot's conversation endpoint (${testDatabaseKind})`, () => {
       data: { updatedAt: new Date(defaultTestTime.getTime() - 31 * 60_000) },
     });
     const replies = (await send("wx-slow", "张三")).json().replies;
-    expect(replies[0]).toContain("作废");
+    expect(replies[0]).toBe("您上次报的困难还没提交,已经帮您存着了,发“继续”接着报。");
+    expect((await send("wx-slow", "继续")).json().replies).toEqual(["我们接着填。", expect.stringContaining("申请人姓名")]);
   });
 
   it("speaks English when asked, and remembers it", async () => {
@@ -70,7 +71,10 @@ describe(`the bot's conversation endpoint (${testDatabaseKind})`, () => {
 
   it("guides an application through consent, keeps it when the resident stops, and resumes it", async () => {
     t.clock.now = new Date(defaultTestTime);
-    expect((await send("wx-apply", "我想申请低保")).json().replies).toEqual([expect.stringContaining("一步一步"), "请问申请人叫什么名字?"]);
+    expect((await send("wx-apply", "我想申请低保")).json().replies).toEqual([
+      expect.stringContaining("一步一步"),
+      expect.stringContaining("申请人姓名、手机号、住在哪个村"),
+    ]);
     await send("wx-apply", "周桂花");
     await send("wx-apply", "13500006666");
     expect((await send("wx-apply", "石门村二组")).json().replies).toEqual(["您家里一共几口人(户口本上的)?"]);
@@ -81,7 +85,7 @@ describe(`the bot's conversation endpoint (${testDatabaseKind})`, () => {
       expect.any(String),
       expect.stringContaining("没填完的申请"),
     ]);
-    expect((await send("wx-apply", "继续")).json().replies).toEqual(["我们接着填您的申请。", "您家里一共几口人(户口本上的)?"]);
+    expect((await send("wx-apply", "继续")).json().replies).toEqual(["我们接着填。", "您家里一共几口人(户口本上的)?"]);
     await send("wx-apply", "四口人");
     expect((await send("wx-apply", "我老伴瘫痪在床,每月药费两千多,我没法出去打工")).json().replies[0]).toContain("授权说明");
     expect((await send("wx-apply", "嗯嗯")).json().replies[0]).toBe("请回复“同意”授权,或回复“不同意”。");
@@ -108,7 +112,7 @@ describe(`the bot's conversation endpoint (${testDatabaseKind})`, () => {
     });
     const replies = (await send("wx-apply-slow", "你好")).json().replies;
     expect(replies[0]).toContain("已经帮您存着了");
-    expect((await send("wx-apply-slow", "继续")).json().replies).toEqual(["我们接着填您的申请。", "请问申请人叫什么名字?"]);
+    expect((await send("wx-apply-slow", "继续")).json().replies).toEqual(["我们接着填。", expect.stringContaining("申请人姓名")]);
   });
 
   it("points residents it cannot understand to their village committee's phone", async () => {
@@ -117,8 +121,8 @@ describe(`the bot's conversation endpoint (${testDatabaseKind})`, () => {
     await send("wx-contact", "陈有田");
     await send("wx-contact", "13300007777");
     await send("wx-contact", "是");
-    expect((await send("wx-contact", "asdfgh")).json().replies).toEqual([
-      "抱歉,我没看懂。您可以直接说遇到的困难,或发“查进度”;也可以打石门村的电话 0999-6601001,他们会帮您办理。",
+    expect((await send("wx-contact", "123")).json().replies).toEqual([
+      "您好,请直接说说家里遇到了什么事,或发“查进度”;也可以打石门村的电话 0999-6601001,他们会帮您办理。",
     ]);
   });
 

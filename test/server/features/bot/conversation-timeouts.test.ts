@@ -26,7 +26,7 @@ describe(`conversations left half-way are ended and the sender told (${testDatab
     return t.database.db.prisma.botPush.findMany({ where: { recipientId, topic: "conversation" } });
   };
 
-  it("puts an application aside and drops a report after 30 idle minutes, tells each sender once, and the next message does not say it again", async () => {
+  it("puts an application and a report aside after 30 idle minutes (nothing is dropped), tells each sender once, and the next message does not say it again", async () => {
     t.clock.now = new Date(defaultTestTime); // 10:00 in China
     await send("wx-idle-report", "老伴住院花了三万多");
     await send("wx-idle-apply", "我想申请低保");
@@ -43,19 +43,21 @@ describe(`conversations left half-way are ended and the sender told (${testDatab
     expect(first.conversations + second.conversations).toBe(2);
     expect(await t.app.services.conversationTimeouts.run()).toEqual({ conversations: 0 });
 
-    expect((await conversation("wx-idle-report")).state).toEqual({ step: "idle" });
+    const report = await conversation("wx-idle-report");
+    expect(report.state).toEqual({ step: "idle" });
+    expect(report.savedApplication).toMatchObject({ step: "report", draft: { description: "老伴住院花了三万多" } });
     const apply = await conversation("wx-idle-apply");
     expect(apply.state).toEqual({ step: "idle" });
-    expect(apply.savedApplication).toMatchObject({ step: "apply", awaiting: "phone", draft: { applicantName: "周桂花" } });
+    expect(apply.savedApplication).toMatchObject({ step: "apply", awaiting: "contact", draft: { applicantName: "周桂花" } });
     expect((await conversation("wx-idle-busy")).state).toMatchObject({ step: "report" });
 
-    expect((await pushesTo("wx-idle-report")).map((p) => p.text)).toEqual(["上次的填写时间太久已经作废了,如需报告困难请重新告诉我。"]);
+    expect((await pushesTo("wx-idle-report")).map((p) => p.text)).toEqual(["您上次报的困难还没提交,已经帮您存着了,发“继续”接着报。"]);
     expect((await pushesTo("wx-idle-apply")).map((p) => p.text)).toEqual(["您上次的申请还没填完,已经帮您存着了,发“继续”就能接着填。"]);
     expect(await pushesTo("wx-idle-busy")).toEqual([]);
 
     // Told already: the next message is answered as a new one, and "继续" brings the application back.
-    expect((await send("wx-idle-report", "你好")).json().replies.join("\n")).not.toContain("作废");
-    expect((await send("wx-idle-apply", "继续")).json().replies).toEqual(["我们接着填您的申请。", expect.stringContaining("手机号")]);
+    expect((await send("wx-idle-report", "你好")).json().replies.join("\n")).not.toContain("已经帮您存着了");
+    expect((await send("wx-idle-apply", "继续")).json().replies).toEqual(["我们接着填。", expect.stringContaining("手机号")]);
     await send("wx-idle-apply", "取消");
     await send("wx-idle-busy", "取消");
   });
@@ -67,6 +69,6 @@ describe(`conversations left half-way are ended and the sender told (${testDatab
     t.clock.now = new Date("2026-11-25T13:45:00Z");
     expect(await t.app.services.conversationTimeouts.run()).toEqual({ conversations: 1 });
     const [push] = await pushesTo("wx-night");
-    expect(push).toMatchObject({ text: expect.stringContaining("expired"), notBefore: new Date("2026-11-26T00:00:00Z") });
+    expect(push).toMatchObject({ text: expect.stringContaining("it is kept"), notBefore: new Date("2026-11-26T00:00:00Z") });
   });
 });

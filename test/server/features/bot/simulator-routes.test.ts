@@ -119,14 +119,14 @@ describe(`the web chat simulator (${testDatabaseKind})`, () => {
 
     await page.goto(`${base}/simulator`);
     await expect.poll(() => page.title()).toBe("微信助手模拟器");
-    await botSays("您好!我是防返贫监测申报助手。");
+    await botSays("您好!我是困难群众求助助手。");
 
     await say("家里房子被洪水冲了,在石门村");
-    await botSays("请问申请人叫什么名字?");
+    await botSays("申请人姓名、手机号");
     await say("刘长根");
-    await botSays("请发一个能联系到您的手机号");
+    await botSays("请告诉我手机号");
     await say("139 0000 5678");
-    await botSays("地址:石门村");
+    await botSays("地址:柳溪镇石门村");
     await say("是");
     await botSays(caseNumberPattern);
     const ack = (await botMessages.filter({ hasText: caseNumberPattern }).last().textContent())!;
@@ -140,7 +140,7 @@ describe(`the web chat simulator (${testDatabaseKind})`, () => {
     expect(stored.reporterResident?.openid).toBe(`wechat:${personId}`);
 
     await page.reload();
-    await botSays("您好!我是防返贫监测申报助手。");
+    await botSays("您好!我是困难群众求助助手。");
     expect(await botMessages.filter({ hasText: number }).count()).toBe(0);
     await say("查进度");
     await botSays(`案件 ${number}(困难情况报告):办理中`);

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluate, type LabelledMessage } from "../../../../server/features/understanding/evaluate.ts";
-import { extractAmounts, understand } from "../../../../server/features/understanding/understand.ts";
+import { extractAmounts, understand, understandByLexicon } from "../../../../server/features/understanding/understand.ts";
 
 describe("understanding short colloquial messages", () => {
   it.each([
@@ -66,11 +66,22 @@ describe("the labelled evaluation set", () => {
     expect(intents.size).toBe(7);
   });
 
-  it("keeps the classifier above the floor recorded in README (guards against regressions)", () => {
-    const result = evaluate(items, (text) => {
-      const r = understand(text);
+  const figures = (classify: typeof understand) =>
+    evaluate(items, (text) => {
+      const r = classify(text);
       return { is_hardship: r.isHardship, intent: r.intent, risk_types: r.riskTypes };
     });
+
+  it("keeps the classifier above the floor recorded in README (guards against regressions)", () => {
+    // The model and the rules: 97 % hardship, 92 % intent, micro F1 87 % when written.
+    const result = figures(understand);
+    expect(result.micro.f1).toBeGreaterThanOrEqual(0.84);
+    expect(result.hardshipAccuracy).toBeGreaterThanOrEqual(0.94);
+    expect(result.intentAccuracy).toBeGreaterThanOrEqual(0.88);
+  });
+
+  it("keeps the rules alone where they were (the floors before the model)", () => {
+    const result = figures(understandByLexicon);
     expect(result.micro.f1).toBeGreaterThanOrEqual(0.75);
     expect(result.hardshipAccuracy).toBeGreaterThanOrEqual(0.8);
     expect(result.intentAccuracy).toBeGreaterThanOrEqual(0.7);

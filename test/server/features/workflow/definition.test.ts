@@ -63,7 +63,7 @@ function messages(input: unknown): string[] {
 
 describe("workflowDefinitionSchema", () => {
   it("finds the shipped definitions", () => {
-    expect(shippedFiles).toEqual(["emergency-aid.json", "low-income-assistance.json", "monitoring-identification.json"]);
+    expect(shippedFiles).toEqual(["call-back.json", "emergency-aid.json", "low-income-assistance.json", "monitoring-identification.json"]);
   });
 
   it.each(shippedFiles)("parses the shipped definition %s", (file) => {
