@@ -284,6 +284,15 @@ function pickPlace(text: string, choices: PlaceRef[], context: Context): PlaceRe
 }
 
 const placeChoices = (choices: PlaceRef[]) => choices.map((c, i) => `${i + 1}. ${c.label}`).join("\n");
+const placePickQuestion = (choices: PlaceRef[] = []) => reply("bot.askPlacePick", { list: placeChoices(choices) });
+
+/** "还用上次留的信息吗?" with the name, phone and place of the resident's last case. */
+const reuseQuestion = (context: Context) =>
+  reply("bot.reuse", {
+    name: context.lastContact?.applicantName ?? "",
+    phone: context.lastContact?.phone ?? "",
+    place: context.lastContact?.address ?? "",
+  });
 
 // ---------- reports (free-text hardship) ----------
 
@@ -302,15 +311,11 @@ function reportQuestion(state: ReportState, context: Context): Effect {
     case "duplicate":
       return reply("bot.duplicate.ask", { number: context.openCases[0]?.number ?? "", stage: context.openCases[0]?.stageLabel ?? "" });
     case "reuse":
-      return reply("bot.reuse", {
-        name: context.lastContact?.applicantName ?? "",
-        phone: context.lastContact?.phone ?? "",
-        place: context.lastContact?.address ?? "",
-      });
+      return reuseQuestion(context);
     case "contact":
       return askContact(draft);
     case "placePick":
-      return reply("bot.askPlacePick", { list: placeChoices(state.choices ?? []) });
+      return placePickQuestion(state.choices);
     case "confirm":
       return reply(draft.emergency ? "bot.emergency.confirm" : "bot.confirm", {
         name: draft.applicantName!,
@@ -467,15 +472,11 @@ function applicationQuestion(state: ApplicationState, context: Context): Effect 
     case "kind":
       return reply("bot.apply.askKind");
     case "reuse":
-      return reply("bot.reuse", {
-        name: context.lastContact?.applicantName ?? "",
-        phone: context.lastContact?.phone ?? "",
-        place: context.lastContact?.address ?? "",
-      });
+      return reuseQuestion(context);
     case "contact":
       return askContact(draft);
     case "placePick":
-      return reply("bot.askPlacePick", { list: placeChoices(state.choices ?? []) });
+      return placePickQuestion(state.choices);
     case "household":
       return reply("bot.apply.askHousehold");
     case "difficulty":
@@ -588,7 +589,7 @@ function apply(state: ApplicationState, input: Input, context: Context): { state
 // ---------- call-backs: a person rings the resident the bot could not help ----------
 
 function callBackQuestion(state: CallBackState): Effect {
-  if (state.awaiting === "placePick") return reply("bot.askPlacePick", { list: placeChoices(state.choices ?? []) });
+  if (state.awaiting === "placePick") return placePickQuestion(state.choices);
   return reply(state.draft.phone ? "bot.callBack.askPlace" : "bot.callBack.askPhone");
 }
 
@@ -697,7 +698,7 @@ function forwardQuestion(state: ForwardState): Effect {
     case "contact":
       return askContact(draft, "grid");
     case "placePick":
-      return reply("bot.askPlacePick", { list: placeChoices(state.choices ?? []) });
+      return placePickQuestion(state.choices);
     case "confirm":
       return reply("bot.forward.confirm", {
         household: draft.householdLabel ?? draft.address ?? "",
