@@ -116,6 +116,89 @@ describe("web console (browser)", () => {
     await page.context().close();
   });
 
+  it(
+    "a township reviewer reads the case file: the village's findings and vote, a neighbour's objection in its own words",
+    { timeout: 90_000 },
+    async () => {
+      t.clock.now = new Date("2026-11-25T02:00:00Z");
+      const applicant = await t.residentToken("case-file-applicant");
+      const neighbour = await t.residentToken("case-file-neighbour");
+      const filed = (await t.submit(applicant, { description: "老伴中风瘫在床上,每月药费两千多", regionCode: "990101001001" })).json() as {
+        caseId: string;
+        number: string;
+      };
+      const village = await t.staffToken("village-shimen");
+      const act = async (body: object) => {
+        const tasks = (
+          await t.app.inject({ method: "GET", url: "/api/staff/tasks?limit=100", headers: { authorization: `Bearer ${village}` } })
+        ).json().items as { id: string; caseNumber: string }[];
+        const task = tasks.find((x) => x.caseNumber === filed.number)!;
+        const response = await t.app.inject({
+          method: "POST",
+          url: `/api/staff/tasks/${task.id}/actions`,
+          headers: { authorization: `Bearer ${village}` },
+          payload: body,
+        });
+        expect(response.statusCode, response.body).toBe(200);
+      };
+      const visit = (income: number) => ({
+        type: "RECORD_HOME_VISIT",
+        visitedAt: "2026-11-25T01:00:00Z",
+        investigators: ["赵书记", "刘芳"],
+        findings: {
+          annualIncome: income,
+          rigidExpenses: 26000,
+          foodAndClothing: "SECURE",
+          education: "SECURE",
+          medical: "AT_RISK",
+          housing: "SECURE",
+          drinkingWater: "SECURE",
+          notes: "老伴长期卧床,儿子电话13812345678",
+        },
+      });
+      const appraisal = {
+        type: "RECORD_APPRAISAL",
+        meetingAt: "2026-11-25T01:30:00Z",
+        proposal: "PROPOSE",
+        membersTotal: 7,
+        present: 6,
+        votesFor: 5,
+        votesAgainst: 1,
+        reason: "支出大,收入低,同意纳入",
+      };
+      await act(visit(8000));
+      await act(appraisal);
+      const objected = await t.app.inject({
+        method: "POST",
+        url: "/api/publicity/objections",
+        headers: { authorization: `Bearer ${neighbour}` },
+        payload: { caseNumber: filed.number, objection: "他家儿子在城里开店,收入不低" },
+      });
+      expect(objected.statusCode, objected.body).toBe(200);
+      await act(visit(9000));
+      await act(appraisal);
+      t.clock.now = new Date("2026-12-03T02:00:00Z");
+      await act({ type: "CLOSE_PUBLICITY" });
+
+      const page = await consoleAs("township-liuxi");
+      await page.goto(`${base}/console/#/cases/${filed.caseId}`);
+      const file = page.getByTestId("case-timeline");
+      await expect.poll(() => file.innerText()).toContain("赵书记、刘芳");
+      const text = await file.innerText();
+      expect(text).toContain("家庭年收入");
+      expect(text).toContain("9,000 元");
+      expect(text).toContain("应到 7 人,实到 6 人");
+      expect(text).toContain("同意 5 票,反对 1 票");
+      expect(text).toContain("他家儿子在城里开店,收入不低");
+      expect(text).toContain("群众(不是申请人)");
+      expect(text).toContain("石门村 村委 赵书记(村干部)");
+      // A phone typed into the notes is masked like every phone in the console.
+      expect(text).toContain("138****5678");
+      expect(text).not.toContain("13812345678");
+      await page.context().close();
+    },
+  );
+
   it("a township desk sees the payment account in full only on giving a reason, which the auditor then reads in the trace", async () => {
     const demo = await t.database.db.prisma.case.findFirstOrThrow({ where: { bankAccountEnc: { not: null }, applicantName: "张德福" } });
     const page = await consoleAs("township-liuxi");

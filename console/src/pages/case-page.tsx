@@ -225,7 +225,7 @@ export function CasePage({ id }: { id: string }) {
 
       <Row gutter={16}>
         <Col span={14}>
-          <Card size="small" title={t("mp.review.task.history")}>
+          <Card size="small" title={t("caseFile.title")}>
             <Timeline
               data-testid="case-timeline"
               items={c.events.map((e) => ({
@@ -234,14 +234,18 @@ export function CasePage({ id }: { id: string }) {
                   <>
                     <Typography.Text strong>{e.title}</Typography.Text>{" "}
                     <Typography.Text type="secondary">
-                      {formatDateTime(e.at)} ·{" "}
-                      {e.actorType === "SYSTEM"
-                        ? t("mp.review.task.bySystem")
-                        : e.actorType === "RESIDENT"
-                          ? t("mp.review.task.byResident")
-                          : t(`roles.${e.actorRole}`, { defaultValue: e.actorRole ?? "" })}
+                      {formatDateTime(e.at)} · {e.by}
                     </Typography.Text>
                     {e.reason && <div>{t("mp.review.task.reasonLabel", { reason: e.reason })}</div>}
+                    {e.details.length > 0 && (
+                      <Descriptions
+                        size="small"
+                        column={1}
+                        colon={false}
+                        data-testid={`case-file-${e.action}`}
+                        items={e.details.map((d, i) => ({ key: `${i}`, label: d.label, children: d.value }))}
+                      />
+                    )}
                   </>
                 ),
               }))}

@@ -125,20 +125,14 @@ function present(d: Detail) {
         t(`mp.review.task.events.${e.action}`, params) ||
         t(`timeline.${e.action}`, params) ||
         t("mp.review.task.eventOther", { action: e.action });
-      const who =
-        e.actorType === "SYSTEM"
-          ? t("mp.review.task.bySystem")
-          : e.actorType === "RESIDENT"
-            ? t("mp.review.task.byResident")
-            : e.actorRole
-              ? t(`roles.${e.actorRole}`)
-              : "";
       return {
         key: `${i}`,
         date: formatDate(new Date(e.at), locale),
         title,
-        who,
+        who: e.by,
         reason: e.reason ? t("mp.review.task.reasonLabel", { reason: e.reason }) : "",
+        // The case file: what the desk below recorded (findings, votes, an objection's words, an opinion).
+        details: e.details.map((d, j) => ({ key: `${i}-${j}`, text: `${d.label}:${d.value}` })),
       };
     }),
   };

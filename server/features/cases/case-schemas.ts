@@ -313,6 +313,10 @@ export const caseDetailSchema = z.object({
       fromStage: z.string().nullable(),
       toStage: z.string().nullable(),
       reason: z.string().nullable(),
+      /** Who did it: the staff member and role, the applicant, another resident (an objecting neighbour), or the system. */
+      by: z.string(),
+      /** The case file: what was recorded with it (a visit's findings, a meeting's votes, an objection's words, an opinion…). */
+      details: z.array(z.object({ label: z.string(), value: z.string() })),
     }),
   ),
 });

@@ -1,3 +1,4 @@
+import { actorLabel, recordedFields, reasonShownAsField } from "./case-file.ts";
 import type { CaseDetail, CaseStatusView, DeclaredHousehold, QueueQuery, QueueResponse } from "./case-schemas.ts";
 import { chinaDate } from "../../core/china-time.ts";
 import type { Locale } from "../../core/vocabulary.ts";
@@ -253,9 +254,14 @@ export class CaseViewService {
     });
     if (!c) throw new NotFoundError("CASE_NOT_FOUND");
     const tree = await this.deps.regions.tree();
-    const reporterStaff = c.reporterStaffId
-      ? await prisma.staffAccount.findUnique({ where: { id: c.reporterStaffId }, select: { displayName: true } })
-      : null;
+    const staffIds = [...new Set([c.reporterStaffId, ...c.events.map((e) => (e.actorType === "STAFF" ? e.actorId : null))])].filter(
+      (x): x is string => !!x,
+    );
+    const staff = staffIds.length
+      ? await prisma.staffAccount.findMany({ where: { id: { in: staffIds } }, select: { id: true, displayName: true } })
+      : [];
+    const staffNames = new Map(staff.map((s) => [s.id, s.displayName]));
+    const reporterStaff = c.reporterStaffId ? { displayName: staffNames.get(c.reporterStaffId) ?? null } : null;
     const health = seesHealth(principal.role);
     const bankAccount =
       c.bankAccountEnc && seesBankAccount(principal.role)
@@ -323,7 +329,9 @@ export class CaseViewService {
         action: e.action,
         fromStage: e.fromStage,
         toStage: e.toStage,
-        reason: e.reason,
+        reason: reasonShownAsField.has(e.action) ? null : e.reason,
+        by: actorLabel(e, c.reporterResidentId, staffNames, locale),
+        details: recordedFields(e.action, e.payload, e.reason, locale),
       })),
     };
   }

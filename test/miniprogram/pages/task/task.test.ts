@@ -117,6 +117,23 @@ describe("办理任务: a reviewer acts on a task from the phone, against the ru
     expect(page.query(".attachment")?.dom.textContent).toBe("照片 · 1 KB");
     const history = page.all(".event-title").map((e) => e.dom.textContent);
     expect(history).toEqual(["已收到您的申请", "已交给石门村办理", "已完成入户核实", "村级评议通过", "公示期满"]);
+    // The case file: what the village recorded, for the township deciding on it.
+    const recorded = page.all(".event-detail").map((e) => e.dom.textContent);
+    expect(recorded).toEqual(
+      expect.arrayContaining([
+        "核查人员:赵书记、刘芳",
+        "家庭年收入:6,000 元",
+        "刚性支出:30,000 元",
+        "基本医疗:有风险",
+        "意见:村两委会议讨论",
+      ]),
+    );
+    expect(
+      page
+        .all(".event .hint")
+        .map((e) => e.dom.textContent)
+        .join(" "),
+    ).toContain("石门村 村委 赵书记(村干部)");
     expect(page.all(".action").map((b) => b.dom.textContent)).toEqual(["审核通过", "退回补充", "不予通过"]);
 
     await tap(page, ".action-RETURN");
