@@ -24,6 +24,21 @@ export interface CaseState {
   publicityEndsAt: Date | null;
   /** The data comparison's result at the current review stage. */
   dataComparison: "CLEAR" | "DOUBTFUL" | null;
+  /** When the case was reported: nothing about it can have been found out on a day before. */
+  reportedAt?: Date | null;
+}
+
+/** A visit or meeting date: not after now, and not on a day before the case was reported. */
+function dateRefusal(value: string, state: CaseState, now: Date): Refusal | null {
+  const at = new Date(value);
+  if (at > now) return { ok: false, code: "DATE_IN_FUTURE" };
+  if (state.reportedAt && chinaDay(at) < chinaDay(state.reportedAt))
+    return {
+      ok: false,
+      code: "DATE_BEFORE_REPORT",
+      params: { date: new Date(state.reportedAt.getTime() + 8 * 3_600_000).toISOString().slice(0, 10) },
+    };
+  return null;
 }
 
 export interface Transition {
@@ -102,7 +117,8 @@ export function decide(definition: WorkflowDefinition, state: CaseState, action:
         const surveyors = distinctNames(action.investigators);
         if (surveyors.length < stage.sampling.minInvestigators)
           return { ok: false, code: "TOO_FEW_INVESTIGATORS", params: { min: stage.sampling.minInvestigators } };
-        if (new Date(action.visitedAt) > now) return { ok: false, code: "DATE_IN_FUTURE" };
+        const badDate = dateRefusal(action.visitedAt, state, now);
+        if (badDate) return badDate;
         return stay(stage.key, "SAMPLE_SURVEY_RECORDED", state, {
           visitedAt: action.visitedAt,
           investigators: surveyors,
@@ -113,7 +129,8 @@ export function decide(definition: WorkflowDefinition, state: CaseState, action:
       const investigators = distinctNames(action.investigators);
       if (investigators.length < stage.minInvestigators)
         return { ok: false, code: "TOO_FEW_INVESTIGATORS", params: { min: stage.minInvestigators } };
-      if (new Date(action.visitedAt) > now) return { ok: false, code: "DATE_IN_FUTURE" };
+      const badDate = dateRefusal(action.visitedAt, state, now);
+      if (badDate) return badDate;
       // Photo places only when sent: events recorded before they existed lack them anyway, so readers take absence as none.
       const places = action.photoPlaces?.length ? { photoPlaces: action.photoPlaces } : {};
       return enter("HOME_VISIT_RECORDED", stage.next, {
@@ -128,7 +145,8 @@ export function decide(definition: WorkflowDefinition, state: CaseState, action:
     }
     case "RECORD_APPRAISAL": {
       if (stage.kind !== "APPRAISAL") break;
-      if (new Date(action.meetingAt) > now) return { ok: false, code: "DATE_IN_FUTURE" };
+      const badDate = dateRefusal(action.meetingAt, state, now);
+      if (badDate) return badDate;
       if (stage.voteRule === "DEMOCRATIC_VOTE") {
         const refusal = checkVote(action);
         if (refusal) return refusal;
@@ -208,7 +226,8 @@ export function decide(definition: WorkflowDefinition, state: CaseState, action:
     }
     case "RECORD_FOLLOW_UP": {
       if (stage.kind !== "HELP") break;
-      if (new Date(action.visitedAt) > now) return { ok: false, code: "DATE_IN_FUTURE" };
+      const badDate = dateRefusal(action.visitedAt, state, now);
+      if (badDate) return badDate;
       return stay(stage.key, "FOLLOW_UP_RECORDED", state, { visitedAt: action.visitedAt, notes: action.notes });
     }
     case "PROPOSE_ELIMINATION": {

@@ -418,6 +418,7 @@ export class WorkflowService {
       dataComparison: string | null;
       monitoredSince: Date | null;
       householdId: string | null;
+      createdAt?: Date;
     },
     tree: RegionTree,
   ) {
@@ -461,6 +462,7 @@ export class WorkflowService {
       belowLineAfterRigidExpenses,
       sampled,
       sampleSurveyDone,
+      reportedAt: c.createdAt ?? null,
     };
   }
 

@@ -74,6 +74,7 @@ export const en: Messages = {
     CASE_ALREADY_DECIDED: "This case is already decided.",
     TOO_FEW_INVESTIGATORS: "A home visit needs at least {{min}} different investigators.",
     PHOTO_PLACE_WITHOUT_PHOTO: "A photo's time and place refers to a photo this visit does not attach; please take the photo again.",
+    DATE_BEFORE_REPORT: "The date cannot be before the day the case was reported ({{date}}).",
     DATE_IN_FUTURE: "The date cannot be in the future.",
     VOTE_REQUIRED: "This step needs the number of members, those present and the votes.",
     VOTE_INCONSISTENT: "The vote does not add up: no more present than members, no more votes than present.",

@@ -68,6 +68,7 @@ export const zhCN = {
     CASE_ALREADY_DECIDED: "这个案件已经办结。",
     TOO_FEW_INVESTIGATORS: "入户核实至少需要 {{min}} 名不同的核查人员。",
     PHOTO_PLACE_WITHOUT_PHOTO: "有照片的拍摄时间地点找不到对应的照片,请重新拍照后再提交。",
+    DATE_BEFORE_REPORT: "日期不能早于报告的那天({{date}})。",
     DATE_IN_FUTURE: "日期不能晚于现在。",
     VOTE_REQUIRED: "这一环节需要填写应到人数、实到人数和表决票数。",
     VOTE_INCONSISTENT: "表决数字对不上:实到人数不能多于应到人数,票数不能多于实到人数。",

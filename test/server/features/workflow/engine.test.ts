@@ -238,6 +238,25 @@ describe("decide: HOME_VISIT", () => {
     expect(ok(decide(handMade, at("VISIT"), homeVisit(["张三", "李四", "王五"]), now)).toStage).toBe("FIRST_CHECK");
   });
 
+  it("refuses a visit or meeting dated on a day before the case was reported (the same day is fine)", () => {
+    const reported = { ...at("VILLAGE_VERIFICATION"), reportedAt: new Date("2026-11-24T20:00:00+08:00") };
+    expect(refused(decide(monitoring, reported, homeVisit(["张三", "李四"], "2026-11-23T18:00:00+08:00"), now))).toEqual({
+      ok: false,
+      code: "DATE_BEFORE_REPORT",
+      params: { date: "2026-11-24" },
+    });
+    expect(ok(decide(monitoring, reported, homeVisit(["张三", "李四"], "2026-11-24T09:00:00+08:00"), now)).event).toBe(
+      "HOME_VISIT_RECORDED",
+    );
+    const meeting: TaskAction = {
+      type: "RECORD_APPRAISAL",
+      meetingAt: "2026-11-20T09:00:00+08:00",
+      proposal: "PROPOSE",
+      reason: "支出骤增",
+    };
+    expect(refused(decide(monitoring, { ...reported, stage: "VILLAGE_APPRAISAL" }, meeting, now)).code).toBe("DATE_BEFORE_REPORT");
+  });
+
   it("refuses a visit dated in the future, offsets included", () => {
     // now is 01:00:00 on 26 Nov in China; one second later is the future.
     expect(

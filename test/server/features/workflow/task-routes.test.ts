@@ -307,6 +307,15 @@ describe(`review workflow through the API (${testDatabaseKind})`, () => {
     expect(JSON.stringify(view)).not.toContain("营运车辆");
   });
 
+  it("refuses a home visit dated before the day the case was reported, and says which day that was", async () => {
+    t.clock.now = new Date(defaultTestTime);
+    const ack = await submit({});
+    const early = await act(village, ack.number, { ...visit(), visitedAt: "2026-11-20T02:00:00Z" });
+    expect(early.statusCode).toBe(409);
+    expect(early.json()).toMatchObject({ code: "DATE_BEFORE_REPORT", message: "日期不能早于报告的那天(2026-11-25)。" });
+    expect((await act(village, ack.number, visit())).statusCode).toBe(200);
+  });
+
   it("rejects with a reason the applicant reads in plain words", async () => {
     t.clock.now = new Date(defaultTestTime);
     const ack = await submit({});
