@@ -203,9 +203,11 @@ describe("办理任务: a reviewer acts on a task from the phone, against the ru
     expect(first.page.query(".web-console")?.dom.textContent).toBe("“登记入户核实”要填写的内容较多,请在电脑上的工作台办理。");
 
     await act("village-shimen", filed.caseId, visit);
+    // The meeting is held the day after the report (a meeting cannot be dated before it).
+    t.clock.now = new Date("2026-11-26T02:00:00Z");
     const { page } = await openTask("village-shimen", filed.caseId);
     await tap(page, ".action-RECORD_APPRAISAL");
-    page.query(".field-meetingDate")!.dispatchEvent("change", { detail: { value: "2026-11-24" } });
+    page.query(".field-meetingDate")!.dispatchEvent("change", { detail: { value: "2026-11-25" } });
     await type(page, "reason", "村民代表会议评议");
     await type(page, "membersTotal", "11");
     await type(page, "present", "5");
@@ -223,7 +225,7 @@ describe("办理任务: a reviewer acts on a task from the phone, against the ru
     expect(appraised.stage).toBe("VILLAGE_PUBLICITY");
     expect(appraised.events.at(-1)).toMatchObject({
       action: "APPRAISAL_PROPOSED",
-      payload: { meetingAt: "2026-11-24T12:00:00+08:00", membersTotal: 11, present: 9, votesFor: 7, votesAgainst: 2 },
+      payload: { meetingAt: "2026-11-25T12:00:00+08:00", membersTotal: 11, present: 9, votesFor: 7, votesAgainst: 2 },
     });
     expect(page.query(".result-text")?.dom.textContent).toContain("“村内公示”");
   });

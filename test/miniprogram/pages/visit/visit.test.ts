@@ -30,12 +30,15 @@ describe("入户核查: the home-visit checklist against the running server", ()
     wx.setOnline(true);
   });
 
-  /** A resident's report in 石门村: its village home visit is the grid worker's to do. */
+  /** A resident's report in 石门村, made two days before the server's clock: its village home visit is the grid worker's to do. */
   const caseToVisit = async (description: string) => {
+    // Reported before "yesterday", the day the visits below are dated (a visit cannot be dated before the report).
+    t.clock.now = new Date("2026-11-23T02:00:00Z");
     const response = await t.submit(await t.residentToken(`mp-visit-${description.length}-${Date.now()}`), {
       description,
       regionCode: "990101001001",
     });
+    t.clock.now = new Date(defaultTestTime);
     expect(response.statusCode).toBe(201);
     const { caseId, number } = response.json() as { caseId: string; number: string };
     const task = await t.database.db.prisma.caseTask.findFirstOrThrow({ where: { caseId, status: "OPEN", stage: "VILLAGE_VERIFICATION" } });
