@@ -464,12 +464,8 @@ export class BotService {
     const named = placeIn(tree, text).found;
     if (named) return this.officeWithPhone(named.code);
     if (sender.kind === "resident") {
-      const latest = await this.deps.prisma.case.findFirst({
-        where: { reporterResidentId: sender.principal.id },
-        orderBy: { createdAt: "desc" },
-        select: { region: { select: { code: true } } },
-      });
-      if (latest) return this.officeWithPhone(latest.region.code);
+      const office = await this.latestCaseOffice(sender.principal.id);
+      if (office) return office;
     }
     const county = await this.county();
     return county?.contactPhone ? { name: county.name, phone: county.contactPhone } : null;
@@ -479,22 +475,18 @@ export class BotService {
   private async pointToHuman(sender: Sender, locale: Locale): Promise<string> {
     const t = translator(locale);
     if (sender.kind === "staff") return t("bot.gridMenu");
+    const office = await this.latestCaseOffice(sender.principal.id);
+    return office ? t("bot.notUnderstoodWithContact", { office: office.name, phone: office.phone }) : t("bot.notUnderstood");
+  }
+
+  /** The nearest office with a phone along the region of the resident's latest case. */
+  private async latestCaseOffice(residentId: string): Promise<{ name: string; phone: string } | null> {
     const latest = await this.deps.prisma.case.findFirst({
-      where: { reporterResidentId: sender.principal.id },
+      where: { reporterResidentId: residentId },
       orderBy: { createdAt: "desc" },
-      select: { regionPath: true },
+      select: { region: { select: { code: true } } },
     });
-    if (latest) {
-      const codes = latest.regionPath.split("/").filter(Boolean);
-      const offices = await this.deps.prisma.region.findMany({
-        where: { code: { in: codes }, contactPhone: { not: null } },
-        orderBy: { code: "desc" },
-        take: 1,
-      });
-      const office = offices[0];
-      if (office) return t("bot.notUnderstoodWithContact", { office: office.name, phone: office.contactPhone! });
-    }
-    return t("bot.notUnderstood");
+    return latest ? this.officeWithPhone(latest.region.code) : null;
   }
 }
 

@@ -849,7 +849,6 @@ export const en: Messages = {
         history: "History",
         noHistory: "Nothing recorded yet.",
         reasonLabel: "Reason: {{reason}}",
-        bySystem: "System",
         byResident: "Applicant",
         attachments: "Documents",
         noAttachments: "No documents uploaded.",

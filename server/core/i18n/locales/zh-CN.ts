@@ -800,7 +800,6 @@ export const zhCN = {
         history: "办理经过",
         noHistory: "还没有办理记录。",
         reasonLabel: "理由:{{reason}}",
-        bySystem: "系统",
         byResident: "申请人",
         attachments: "材料",
         noAttachments: "没有上传材料。",
